@@ -1,0 +1,62 @@
+//! Numbers and percentages as each language writes them: English "89.9%"
+//! and "12,345"; French "89,9 %" and "12 345", with a narrow no-break space
+//! (U+202F) before the percent sign and between thousands.
+
+use crate::spec::model::Language;
+
+/// The narrow no-break space French typography puts before `%` and between thousands.
+pub const NNBSP: char = '\u{202F}';
+
+/// `value` with `decimals` decimals and the language's separators.
+pub fn number(value: f64, decimals: usize, lang: Language) -> String {
+    let s = format!("{:.*}", decimals, value.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let (sep, dec) = match lang {
+        Language::En => (",".to_string(), '.'),
+        Language::Fr => (NNBSP.to_string(), ','),
+    };
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push_str(&sep);
+        }
+        grouped.push(c);
+    }
+    let sign = if value < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
+    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}{dec}{frac}") }
+}
+
+/// A percentage (`value` already in percent) with one decimal.
+pub fn percent(value: f64, lang: Language) -> String {
+    match lang {
+        Language::En => format!("{}%", number(value, 1, lang)),
+        Language::Fr => format!("{}{NNBSP}%", number(value, 1, lang)),
+    }
+}
+
+/// Decimals that show `value` sensibly: none above 1,000, one above 10, two below.
+pub fn auto_decimals(value: f64) -> usize {
+    let a = value.abs();
+    if a >= 1000.0 {
+        0
+    } else if a >= 10.0 {
+        1
+    } else {
+        2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_and_french_forms() {
+        assert_eq!(percent(89.94, Language::En), "89.9%");
+        assert_eq!(percent(89.94, Language::Fr), "89,9\u{202F}%");
+        assert_eq!(number(1234567.0, 0, Language::En), "1,234,567");
+        assert_eq!(number(1234567.0, 0, Language::Fr), "1\u{202F}234\u{202F}567");
+        assert_eq!(number(-0.04, 1, Language::En), "0.0");
+        assert_eq!(number(-12.5, 1, Language::Fr), "-12,5");
+    }
+}

@@ -1,0 +1,231 @@
+//! Charts: each `[[charts]]` entry drawn from the indicators table as SVG
+//! (text kept as text), rasterised to a PNG at 300 dpi, with beside it a
+//! CSV of exactly the values drawn and a JSON of its metadata. One file per
+//! chart kind draws; this module picks the data and writes the files.
+
+pub mod bar;
+pub mod frame;
+pub mod format;
+pub mod line;
+pub mod raster;
+pub mod theme;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::indicators::{IndicatorRow, table::domain_label};
+use crate::spec::model::{ChartKind, ChartSpec, Language, Statistic, Study};
+
+/// One drawn value.
+#[derive(Debug, Clone, Serialize)]
+pub struct Point {
+    /// Series (line charts with `series`).
+    pub series: Option<String>,
+    /// Domain value (bar category or x value).
+    pub key: String,
+    /// Label shown.
+    pub label: String,
+    /// Estimate, in the drawn unit.
+    pub value: Option<f64>,
+    /// Lower interval bound, in the drawn unit.
+    pub low: Option<f64>,
+    /// Upper interval bound, in the drawn unit.
+    pub high: Option<f64>,
+    /// Unweighted n.
+    pub n: u64,
+    /// Reliability flag.
+    pub flag: Option<String>,
+}
+
+/// A chart ready to draw: its texts resolved in the study's language and
+/// the points it shows.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// The chart spec.
+    pub spec: ChartSpec,
+    /// Language of the texts and numbers.
+    pub lang: Language,
+    /// Title.
+    pub title: String,
+    /// Subtitle.
+    pub subtitle: String,
+    /// Source line.
+    pub source: String,
+    /// Notes (the spec's, then the reliability notes).
+    pub notes: Vec<String>,
+    /// Values are percentages.
+    pub percent: bool,
+    /// The points.
+    pub points: Vec<Point>,
+}
+
+impl Figure {
+    /// A value formatted as drawn.
+    pub fn fmt(&self, v: f64) -> String {
+        if self.percent {
+            format::percent(v, self.lang)
+        } else {
+            format::number(v, format::auto_decimals(v), self.lang)
+        }
+    }
+}
+
+/// Texts in the study's language for notes the program writes itself.
+pub fn phrase(lang: Language, key: &str) -> &'static str {
+    match (lang, key) {
+        (Language::En, "caution") => "Lighter bars: use with caution (coefficient of variation between 16.5% and 33.3%).",
+        (Language::Fr, "caution") => "Barres claires : à utiliser avec prudence (coefficient de variation entre 16,5 % et 33,3 %).",
+        (Language::En, "suppressed") => "Not shown: estimates too unreliable to publish (fewer than 30 respondents or coefficient of variation above 33.3%).",
+        (Language::Fr, "suppressed") => "Non représentées : estimations trop peu fiables pour être publiées (moins de 30 répondants ou coefficient de variation supérieur à 33,3 %).",
+        (Language::En, "interval") => "Whiskers: 95% confidence intervals.",
+        (Language::Fr, "interval") => "Traits : intervalles de confiance à 95 %.",
+        (Language::En, "source") => "Source",
+        (Language::Fr, "source") => "Source",
+        (Language::En, "note") => "Note",
+        (Language::Fr, "note") => "Note",
+        _ => "",
+    }
+}
+
+/// Builds the figure of `chart` from the indicators table.
+pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result<Figure> {
+    let lang = study.language;
+    let ind = study
+        .indicator(&chart.indicator)
+        .ok_or_else(|| Error::internal("chart", format!("indicator `{}` vanished", chart.indicator)))?;
+    let ds = study.dataset(&ind.dataset);
+    let percent = ind.statistic == Statistic::Proportion;
+    let scale = if percent { 100.0 } else { 1.0 };
+    let wanted: Vec<&str> = match &chart.series {
+        Some(s) => vec![s.as_str(), chart.by.as_str()],
+        None => vec![chart.by.as_str()],
+    };
+    let mut points = Vec::new();
+    for r in rows.iter().filter(|r| r.indicator == ind.id && r.by.len() == wanted.len()) {
+        if !wanted.iter().all(|w| r.by.iter().any(|b| b == w)) {
+            continue;
+        }
+        let pick = |var: &str| r.by.iter().position(|b| b == var).map(|i| r.domain[i].clone());
+        let key = pick(&chart.by).unwrap_or_default();
+        let series = chart.series.as_deref().and_then(pick);
+        let single = IndicatorRow {
+            by: vec![chart.by.clone()],
+            domain: vec![key.clone()],
+            ..r.clone()
+        };
+        let label = domain_label(study, &single).unwrap_or_else(|| key.clone());
+        let series_label = series.as_ref().map(|s| {
+            let one = IndicatorRow {
+                by: vec![chart.series.clone().unwrap_or_default()],
+                domain: vec![s.clone()],
+                ..r.clone()
+            };
+            domain_label(study, &one).unwrap_or_else(|| s.clone())
+        });
+        points.push(Point {
+            series: series_label,
+            key,
+            label,
+            value: r.est.estimate.map(|v| v * scale),
+            low: r.est.ci_low.map(|v| v * scale),
+            high: r.est.ci_high.map(|v| v * scale),
+            n: r.est.n,
+            flag: r.est.flag.map(str::to_string),
+        });
+    }
+    let mut notes: Vec<String> = chart.note.get(lang).map(str::to_string).into_iter().collect();
+    if points.iter().any(|p| p.low.is_some()) {
+        notes.push(phrase(lang, "interval").to_string());
+    }
+    if points.iter().any(|p| p.flag.as_deref() == Some("caution")) {
+        notes.push(phrase(lang, "caution").to_string());
+    }
+    if points.iter().any(|p| p.flag.as_deref() == Some("suppressed")) {
+        notes.push(phrase(lang, "suppressed").to_string());
+    }
+    let source = chart
+        .source
+        .get(lang)
+        .or_else(|| ds.and_then(|d| d.source.get(lang)))
+        .unwrap_or("")
+        .to_string();
+    Ok(Figure {
+        spec: chart.clone(),
+        lang,
+        title: chart.title.get_or(lang, &ind.id).to_string(),
+        subtitle: chart.subtitle.get_or(lang, "").to_string(),
+        source,
+        notes,
+        percent,
+        points,
+    })
+}
+
+/// Draws the figure as SVG.
+pub fn svg(fig: &Figure) -> Result<String> {
+    match fig.spec.kind {
+        ChartKind::Bar => bar::draw(fig),
+        ChartKind::Line => line::draw(fig),
+    }
+}
+
+/// The CSV of exactly what is drawn.
+pub fn csv(fig: &Figure) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let unit = if fig.percent { "percent" } else { "value" };
+    let fail = |e: csv::Error| Error::internal(format!("chart `{}` data", fig.spec.id), e);
+    w.write_record(["chart", "indicator", "series", "key", "label", "unit", "value", "ci_low", "ci_high", "n", "flag", "drawn"])
+        .map_err(fail)?;
+    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    for p in &fig.points {
+        let drawn = p.value.is_some() && p.flag.as_deref() != Some("suppressed");
+        w.write_record([
+            fig.spec.id.as_str(),
+            fig.spec.indicator.as_str(),
+            p.series.as_deref().unwrap_or(""),
+            &p.key,
+            &p.label,
+            unit,
+            &opt(p.value),
+            &opt(p.low),
+            &opt(p.high),
+            &p.n.to_string(),
+            p.flag.as_deref().unwrap_or(""),
+            if drawn { "true" } else { "false" },
+        ])
+        .map_err(fail)?;
+    }
+    w.into_inner().map_err(|e| Error::internal("chart data", e.to_string()))
+}
+
+/// Whether a point is drawn: it has a value and is not suppressed.
+pub fn drawn(p: &Point) -> bool {
+    p.value.is_some() && p.flag.as_deref() != Some("suppressed")
+}
+
+/// The chart's metadata (`figures/<chart>.json`): texts, the indicator's
+/// definition and the spec hash, so the figure can be traced to its inputs.
+pub fn metadata(study: &Study, fig: &Figure) -> Result<Vec<u8>> {
+    let ind = study.indicator(&fig.spec.indicator);
+    let meta = serde_json::json!({
+        "chart": fig.spec.id,
+        "kind": match fig.spec.kind { ChartKind::Bar => "bar", ChartKind::Line => "line" },
+        "title": fig.title,
+        "subtitle": fig.subtitle,
+        "source": fig.source,
+        "notes": fig.notes,
+        "unit": if fig.percent { "percent" } else { "value" },
+        "indicator": {
+            "id": fig.spec.indicator,
+            "dataset": ind.map(|i| i.dataset.clone()),
+            "statistic": ind.map(|i| i.statistic.name()),
+            "expr": ind.and_then(|i| i.expr.clone()),
+            "where": ind.and_then(|i| i.where_.clone()),
+        },
+        "by": fig.spec.by,
+        "series": fig.spec.series,
+        "spec_blake3": study.spec_hash,
+        "mizan_version": env!("CARGO_PKG_VERSION"),
+    });
+    serde_json::to_vec_pretty(&meta).map_err(|e| Error::internal("chart metadata", e))
+}

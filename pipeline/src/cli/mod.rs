@@ -1,0 +1,80 @@
+//! The command line: `mizan [run|validate|init]`. One file per subcommand;
+//! this one parses the arguments and dispatches. `mizan` alone runs the
+//! bundled example study.
+
+mod init;
+mod run;
+mod validate;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Result;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  any other failure (estimation impossible, I/O, internal error)
+  2  invalid arguments or invalid study spec / contract
+  3  input-data error: unreadable file, missing column, or more rejected rows
+     than the contract's max_reject_share allows";
+
+/// Mizan: digital-usage and innovation-ecosystem studies from one spec.
+#[derive(Debug, Parser)]
+#[command(name = "mizan", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do (default: `run` on the bundled example study).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a study: ingest, estimate, draw, report, record.
+    Run(RunArgs),
+    /// Check a study's spec, datasets, contracts and expressions; write nothing.
+    Validate {
+        /// A study.toml or the folder holding one (default: the bundled example).
+        study: Option<PathBuf>,
+    },
+    /// Create a new study in DIR that `mizan run DIR` runs as it is.
+    Init {
+        /// The folder to create (must not exist or be empty).
+        dir: PathBuf,
+    },
+}
+
+/// Arguments of `mizan run`.
+#[derive(Debug, Default, clap::Args)]
+pub struct RunArgs {
+    /// A study.toml or the folder holding one (default: the bundled example).
+    pub study: Option<PathBuf>,
+    /// Output folder (default: `out/` beside study.toml).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads for estimation and ingest (default: all cores).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+}
+
+/// Runs the parsed command line.
+pub fn dispatch(cli: Cli) -> Result<()> {
+    match cli.command {
+        None => run::run(RunArgs::default()),
+        Some(Command::Run(args)) => run::run(args),
+        Some(Command::Validate { study }) => validate::validate(study),
+        Some(Command::Init { dir }) => init::init(&dir),
+    }
+}
+
+/// The study to use when none is named: `reports/example` under the current
+/// folder, else the one in the source tree this binary was built from.
+pub fn default_study() -> PathBuf {
+    let here = PathBuf::from("reports/example");
+    if crate::run::is_study(&here) {
+        return here;
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../reports/example")
+}

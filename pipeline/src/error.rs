@@ -1,0 +1,161 @@
+//! The library's one error type, by category, each carrying the context a
+//! user needs to act: the file and position for spec errors, the dataset and
+//! file for data errors. The binary maps categories to exit codes
+//! ([`Error::exit_code`]); nothing else in the crate decides an exit code.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A position in a text file (1-based line and column), used to point at a
+/// key in `study.toml` or a contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub column: usize,
+}
+
+impl Location {
+    /// The location of byte offset `offset` in `text`, read from `file`.
+    pub fn from_offset(file: &Path, text: &str, offset: usize) -> Self {
+        let offset = offset.min(text.len());
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Location {
+            file: file.to_path_buf(),
+            line,
+            column,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+/// Everything that can go wrong, by category.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The study spec or a contract is invalid (exit code 2).
+    #[error("{}{message}", location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default())]
+    Spec {
+        /// Where in the file, when known.
+        location: Option<Location>,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+    /// Invalid command-line arguments (exit code 2).
+    #[error("{0}")]
+    Usage(String),
+    /// Input data cannot be read or fails its contract beyond the allowed
+    /// share of rejected rows (exit code 3).
+    #[error("dataset `{dataset}` ({}): {message}", path.display())]
+    Data {
+        /// The dataset id in the spec.
+        dataset: String,
+        /// The source file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A statistic cannot be computed from a valid spec and valid data, for
+    /// example a stratum with a single PSU under `lonely_psu = "fail"`.
+    #[error("indicator `{indicator}`: {message}")]
+    Estimation {
+        /// The indicator (or dataset design) concerned.
+        indicator: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// An internal failure (polars, rendering) with context.
+    #[error("{context}: {message}")]
+    Internal {
+        /// What was being done.
+        context: String,
+        /// The underlying error.
+        message: String,
+    },
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The process exit code for this error, as documented in `mizan --help`.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Spec { .. } | Error::Usage(_) => 2,
+            Error::Data { .. } => 3,
+            Error::Estimation { .. } | Error::Io { .. } | Error::Internal { .. } => 1,
+        }
+    }
+
+    /// A spec error at a known location.
+    pub fn spec_at(location: Location, message: impl Into<String>) -> Self {
+        Error::Spec {
+            location: Some(location),
+            message: message.into(),
+        }
+    }
+
+    /// A spec error without a position (for example a missing file).
+    pub fn spec(message: impl Into<String>) -> Self {
+        Error::Spec {
+            location: None,
+            message: message.into(),
+        }
+    }
+
+    /// A data error for `dataset` read from `path`.
+    pub fn data(dataset: &str, path: &Path, message: impl Into<String>) -> Self {
+        Error::Data {
+            dataset: dataset.to_string(),
+            path: path.to_path_buf(),
+            message: message.into(),
+        }
+    }
+
+    /// An I/O error on `path`.
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// An internal error with what was being done.
+    pub fn internal(context: impl Into<String>, err: impl fmt::Display) -> Self {
+        Error::Internal {
+            context: context.into(),
+            message: err.to_string(),
+        }
+    }
+}
+
+/// Formats a list of valid choices for an error message: "a, b, c".
+pub fn choices<I, S>(items: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    items
+        .into_iter()
+        .map(|s| s.as_ref().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}

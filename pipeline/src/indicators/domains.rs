@@ -1,0 +1,86 @@
+//! Breakdowns: the domains of one variable, or of a cross of several. Each
+//! variable's values are indexed in natural order (numbers by value); a
+//! cross enumerates every combination of observed values, so an empty cell
+//! is reported (with n = 0) rather than silently missing. Rows with a
+//! missing breakdown value belong to no domain of that breakdown, as in R's
+//! `svyby`.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::survey::accumulate::Breakdown;
+use crate::survey::design::index_sorted;
+
+/// The values of one variable: a code per row and the sorted distinct values.
+#[derive(Debug, Clone)]
+pub struct Variable {
+    /// Code per row ([`Breakdown::NONE`] for missing).
+    pub codes: Vec<u32>,
+    /// Distinct values as text, in code order.
+    pub values: Vec<String>,
+}
+
+/// Reads the variable `name` of `df`.
+pub fn variable(df: &DataFrame, name: &str) -> Result<Variable> {
+    let col = df
+        .column(name)
+        .and_then(|c| c.cast(&DataType::String))
+        .map_err(|e| Error::internal(format!("breakdown variable `{name}`"), e))?;
+    let s = col.str().map_err(|e| Error::internal("breakdown", e))?;
+    let present: Vec<String> = s.iter().flatten().map(str::to_string).collect();
+    let (_, values) = index_sorted(&present);
+    let pos: HashMap<&str, u32> = values.iter().enumerate().map(|(i, v)| (v.as_str(), i as u32)).collect();
+    let codes = s.iter().map(|v| v.map_or(Breakdown::NONE, |v| pos[v])).collect();
+    Ok(Variable { codes, values })
+}
+
+/// The domains of a breakdown over `vars` (one variable, or a cross).
+#[derive(Debug, Clone)]
+pub struct Domains {
+    /// The variables.
+    pub vars: Vec<String>,
+    /// For each domain, the value of each variable.
+    pub values: Vec<Vec<String>>,
+    /// Codes for the estimation pass.
+    pub breakdown: Breakdown,
+}
+
+/// Builds the cross of `vars` from their indexed values.
+pub fn cross(vars: &[String], indexed: &HashMap<String, Variable>) -> Domains {
+    let parts: Vec<&Variable> = vars.iter().map(|v| &indexed[v]).collect();
+    let n_rows = parts.first().map_or(0, |p| p.codes.len());
+    let n_domains: usize = parts.iter().map(|p| p.values.len()).product();
+    let mut codes = vec![0u32; n_rows];
+    for (row, code) in codes.iter_mut().enumerate() {
+        let mut acc = 0u32;
+        for p in &parts {
+            let c = p.codes[row];
+            if c == Breakdown::NONE {
+                acc = Breakdown::NONE;
+                break;
+            }
+            acc = acc * p.values.len() as u32 + c;
+        }
+        *code = acc;
+    }
+    let mut values = vec![Vec::new()];
+    for p in &parts {
+        values = values
+            .into_iter()
+            .flat_map(|prefix: Vec<String>| {
+                p.values.iter().map(move |v| {
+                    let mut next = prefix.clone();
+                    next.push(v.clone());
+                    next
+                })
+            })
+            .collect();
+    }
+    Domains {
+        vars: vars.to_vec(),
+        values,
+        breakdown: Breakdown::Codes { codes, n_domains },
+    }
+}

@@ -1,0 +1,172 @@
+//! Indicators: every `[[indicators]]` of a study computed over its dataset,
+//! overall and by each breakdown, into one table (`indicators.parquet`).
+//!
+//! All indicators of a dataset are estimated together: their expressions
+//! are evaluated once, their breakdowns indexed once, and a single pass over
+//! the rows ([`crate::survey::accumulate`]) sums everything every estimate
+//! needs. Survey datasets get design-based standard errors; registries are
+//! treated as a census and get exact values without standard errors.
+
+pub mod domains;
+pub mod evaluate;
+pub mod table;
+
+use std::collections::{BTreeMap, HashMap};
+
+use polars::prelude::DataFrame;
+
+use crate::error::Result;
+use crate::spec::model::{Statistic, Study};
+use crate::survey::accumulate::{self, Breakdown, Target};
+use crate::survey::design::PreparedDesign;
+use crate::survey::estimate::{self, Estimate, Form, Interval};
+
+/// One row of the indicators table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorRow {
+    /// Indicator id.
+    pub indicator: String,
+    /// Dataset id.
+    pub dataset: String,
+    /// Breakdown variables (empty for the overall row).
+    pub by: Vec<String>,
+    /// Domain values, one per breakdown variable.
+    pub domain: Vec<String>,
+    /// The statistic.
+    pub statistic: Statistic,
+    /// Estimate and uncertainty.
+    pub est: Estimate,
+}
+
+impl IndicatorRow {
+    /// Separator between the variables of a crossed breakdown in the `by`
+    /// and `domain` columns.
+    pub const CROSS: &'static str = " × ";
+
+    /// The `by` column: variables joined by [`Self::CROSS`]; `None` overall.
+    pub fn by_text(&self) -> Option<String> {
+        (!self.by.is_empty()).then(|| self.by.join(Self::CROSS))
+    }
+
+    /// The `domain` column: values joined by [`Self::CROSS`]; `None` overall.
+    pub fn domain_text(&self) -> Option<String> {
+        (!self.domain.is_empty()).then(|| self.domain.join(Self::CROSS))
+    }
+}
+
+/// What the methods section says about a survey dataset's design.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DesignSummary {
+    /// Dataset id.
+    pub dataset: String,
+    /// Rows used (kept after validation).
+    pub rows: usize,
+    /// Number of strata.
+    pub strata: usize,
+    /// Number of first-stage clusters (PSUs).
+    pub psus: usize,
+    /// Design degrees of freedom.
+    pub df: f64,
+    /// Sum of the weights.
+    pub weighted_rows: f64,
+    /// Whether a finite-population correction was applied.
+    pub fpc: bool,
+}
+
+/// Computes every indicator of `study` over the ingested `data` (dataset id →
+/// kept rows). Rows come out in spec order; within an indicator the overall
+/// row first, then each breakdown in spec order, domains in natural order.
+/// Also returns a summary of each survey design used.
+pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<(Vec<IndicatorRow>, Vec<DesignSummary>)> {
+    let mut by_indicator: HashMap<String, Vec<IndicatorRow>> = HashMap::new();
+    let mut designs = Vec::new();
+    for ds in &study.datasets {
+        let inds: Vec<_> = study.indicators.iter().filter(|i| i.dataset == ds.id).collect();
+        if inds.is_empty() {
+            continue;
+        }
+        let df = &data[&ds.id];
+        let design = match &ds.design {
+            Some(spec) => PreparedDesign::prepare(spec, df, &ds.id)?,
+            None => PreparedDesign::census(df.height()),
+        };
+        if let Some(spec) = &ds.design {
+            designs.push(DesignSummary {
+                dataset: ds.id.clone(),
+                rows: df.height(),
+                strata: design.strata.len(),
+                psus: design.n_psu(),
+                df: design.degf(),
+                weighted_rows: design.weights.iter().sum(),
+                fpc: !spec.fpc.is_empty(),
+            });
+        }
+        let evaluated: Vec<evaluate::Evaluated> = inds.iter().map(|i| evaluate::evaluate(i, df)).collect::<Result<_>>()?;
+
+        // Index every breakdown variable once; build each distinct breakdown once.
+        let mut vars: HashMap<String, domains::Variable> = HashMap::new();
+        for v in inds.iter().flat_map(|i| i.by.iter().flatten()) {
+            if !vars.contains_key(v) {
+                vars.insert(v.clone(), domains::variable(df, v)?);
+            }
+        }
+        let mut keys: Vec<Vec<String>> = vec![Vec::new()];
+        let mut built: Vec<Option<domains::Domains>> = vec![None];
+        let mut breakdowns = vec![Breakdown::Overall];
+        let mut targets = Vec::new();
+        for (ind, ev) in inds.iter().zip(&evaluated) {
+            let mut idx = vec![0];
+            for b in &ind.by {
+                let pos = keys.iter().position(|k| k == b).unwrap_or_else(|| {
+                    let d = domains::cross(b, &vars);
+                    breakdowns.push(d.breakdown.clone());
+                    built.push(Some(d));
+                    keys.push(b.clone());
+                    keys.len() - 1
+                });
+                idx.push(pos);
+            }
+            targets.push(Target {
+                y: &ev.y,
+                mask: ev.mask.as_deref(),
+                breakdowns: idx,
+            });
+        }
+        let sums = accumulate::accumulate(&design, &breakdowns, &targets);
+
+        for (t, (ind, target)) in inds.iter().zip(&targets).enumerate() {
+            let (form, interval) = match ind.statistic {
+                Statistic::Mean => (Form::Mean, Interval::Wald),
+                Statistic::Proportion => (Form::Mean, Interval::Logit),
+                Statistic::Total | Statistic::Count => (Form::Total, Interval::Wald),
+            };
+            let mut rows = Vec::new();
+            for (k, &b) in target.breakdowns.iter().enumerate() {
+                let n_domains = breakdowns[b].n_domains();
+                for d in 0..n_domains {
+                    let cells = sums.domain(t, k, d);
+                    let est = estimate::estimate(&design, cells, form, interval, ind.level, &study.reliability);
+                    let (by, domain) = match &built[b] {
+                        None => (Vec::new(), Vec::new()),
+                        Some(dm) => (dm.vars.clone(), dm.values[d].clone()),
+                    };
+                    rows.push(IndicatorRow {
+                        indicator: ind.id.clone(),
+                        dataset: ds.id.clone(),
+                        by,
+                        domain,
+                        statistic: ind.statistic,
+                        est,
+                    });
+                }
+            }
+            by_indicator.insert(ind.id.clone(), rows);
+        }
+    }
+    let rows = study
+        .indicators
+        .iter()
+        .flat_map(|i| by_indicator.remove(&i.id).unwrap_or_default())
+        .collect();
+    Ok((rows, designs))
+}

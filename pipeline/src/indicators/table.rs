@@ -1,0 +1,59 @@
+//! The indicators table as a data frame, with the public columns in their
+//! documented order:
+//! `indicator, dataset, by, domain, statistic, estimate, se, ci_low, ci_high,
+//! n, weighted_n, df, deff, cv, flag`, then `domain_label` (the domain's
+//! label from the contract's codes, in the study's language) and `label`
+//! (the indicator's label).
+
+use polars::prelude::*;
+
+use super::IndicatorRow;
+use crate::error::{Error, Result};
+use crate::spec::model::Study;
+
+/// The label of a row's domain: each value's code label from the dataset's
+/// contract (or the value itself), joined as the `domain` column is.
+pub fn domain_label(study: &Study, row: &IndicatorRow) -> Option<String> {
+    if row.domain.is_empty() {
+        return None;
+    }
+    let contract = study.dataset(&row.dataset).and_then(|d| d.contract.as_ref());
+    let parts: Vec<&str> = row
+        .by
+        .iter()
+        .zip(&row.domain)
+        .map(|(var, val)| {
+            contract
+                .and_then(|c| c.code_label(var, val, study.language))
+                .unwrap_or(val)
+        })
+        .collect();
+    Some(parts.join(IndicatorRow::CROSS))
+}
+
+/// Builds the table.
+pub fn to_frame(study: &Study, rows: &[IndicatorRow]) -> Result<DataFrame> {
+    let s = |f: &dyn Fn(&IndicatorRow) -> Option<String>| rows.iter().map(f).collect::<Vec<Option<String>>>();
+    let f = |f: &dyn Fn(&IndicatorRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<Option<f64>>>();
+    let label = |r: &IndicatorRow| study.indicator(&r.indicator).and_then(|i| i.label.get(study.language)).map(str::to_string);
+    let columns = vec![
+        Column::new("indicator".into(), s(&|r| Some(r.indicator.clone()))),
+        Column::new("dataset".into(), s(&|r| Some(r.dataset.clone()))),
+        Column::new("by".into(), s(&|r| r.by_text())),
+        Column::new("domain".into(), s(&|r| r.domain_text())),
+        Column::new("statistic".into(), s(&|r| Some(r.statistic.name().to_string()))),
+        Column::new("estimate".into(), f(&|r| r.est.estimate)),
+        Column::new("se".into(), f(&|r| r.est.se)),
+        Column::new("ci_low".into(), f(&|r| r.est.ci_low)),
+        Column::new("ci_high".into(), f(&|r| r.est.ci_high)),
+        Column::new("n".into(), rows.iter().map(|r| r.est.n).collect::<Vec<u64>>()),
+        Column::new("weighted_n".into(), f(&|r| Some(r.est.weighted_n))),
+        Column::new("df".into(), f(&|r| r.est.df)),
+        Column::new("deff".into(), f(&|r| r.est.deff)),
+        Column::new("cv".into(), f(&|r| r.est.cv)),
+        Column::new("flag".into(), s(&|r| r.est.flag.map(str::to_string))),
+        Column::new("domain_label".into(), s(&|r| domain_label(study, r))),
+        Column::new("label".into(), s(&label)),
+    ];
+    DataFrame::new_infer_height(columns).map_err(|e| Error::internal("indicators table", e))
+}

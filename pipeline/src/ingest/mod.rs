@@ -1,0 +1,234 @@
+//! Ingest: one source file in, validated typed rows and rejects out.
+//! `rows read = rows kept + rows rejected`, always: every refused row goes
+//! to the rejects with its source line and the reasons. The share of rejects
+//! allowed by the contract decides whether the run may go on.
+
+pub mod contract;
+pub mod text_table;
+pub mod typing;
+pub mod validate;
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result, choices};
+use crate::spec::model::{DatasetSpec, Format};
+use text_table::TextTable;
+use typing::Problems;
+
+/// What the source file was, for the manifest and the Parquet metadata.
+#[derive(Debug, Clone)]
+pub struct SourceInfo {
+    /// Size in bytes.
+    pub bytes: u64,
+    /// blake3 of the bytes.
+    pub blake3: String,
+}
+
+/// The result of ingesting one dataset.
+#[derive(Debug, Clone)]
+pub struct Ingested {
+    /// Kept rows, typed.
+    pub data: DataFrame,
+    /// Refused rows: `line`, `reason`, then the dataset's columns as text.
+    pub rejects: DataFrame,
+    /// Rows read from the source (data rows, header and preamble excluded).
+    pub rows_read: usize,
+    /// The source file.
+    pub source: SourceInfo,
+}
+
+impl Ingested {
+    /// Rows kept.
+    pub fn rows_kept(&self) -> usize {
+        self.data.height()
+    }
+
+    /// Rows rejected.
+    pub fn rows_rejected(&self) -> usize {
+        self.rejects.height()
+    }
+}
+
+/// Reads, types and validates one dataset. Fails (exit code 3) when the
+/// source cannot be read, a declared column is missing, or the share of
+/// rejected rows exceeds the contract's `max_reject_share`.
+pub fn ingest(ds: &DatasetSpec) -> Result<Ingested> {
+    let bytes = std::fs::read(&ds.path).map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot read: {e}")))?;
+    let source = SourceInfo {
+        bytes: bytes.len() as u64,
+        blake3: blake3::hash(&bytes).to_hex().to_string(),
+    };
+    drop(bytes);
+    let (data, rejects, rows_read) = match ds.format {
+        Format::Delimited | Format::Xlsx => {
+            let mut table = if ds.format == Format::Xlsx {
+                text_table::read_xlsx(ds)?
+            } else {
+                text_table::read_delimited(ds)?
+            };
+            if let Some(u) = &ds.unpivot {
+                table = text_table::unpivot(ds, table, u)?;
+            }
+            from_text(ds, table)?
+        }
+        Format::Parquet => {
+            if ds.unpivot.is_some() {
+                return Err(Error::data(&ds.id, &ds.path, "`unpivot` applies to text and workbook sources; reshape Parquet upstream"));
+            }
+            from_parquet(ds)?
+        }
+    };
+    let out = Ingested {
+        data,
+        rejects,
+        rows_read,
+        source,
+    };
+    check_share(ds, &out)?;
+    Ok(out)
+}
+
+fn missing_columns(ds: &DatasetSpec, names: &[String]) -> Result<()> {
+    let Some(c) = &ds.contract else { return Ok(()) };
+    let missing: Vec<&String> = c.columns.keys().filter(|k| !names.contains(k)).collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::data(
+        &ds.id,
+        &ds.path,
+        format!(
+            "column(s) {} declared in contract {} are not in the file — columns are: {}",
+            choices(missing.iter().map(|m| format!("`{m}`"))),
+            c.path.display(),
+            choices(names)
+        ),
+    ))
+}
+
+fn from_text(ds: &DatasetSpec, table: TextTable) -> Result<(DataFrame, DataFrame, usize)> {
+    missing_columns(ds, &table.names)?;
+    let mut problems = Problems::new();
+    let columns: Vec<Column> = table
+        .names
+        .iter()
+        .zip(&table.columns)
+        .map(|(name, cells)| {
+            let rule = ds.contract.as_ref().and_then(|c| c.columns.get(name));
+            typing::type_column(name, cells, rule, ds.decimal, &mut problems)
+        })
+        .collect::<Result<_>>()?;
+    let df = DataFrame::new_infer_height(columns).map_err(|e| Error::internal(format!("dataset `{}`", ds.id), e))?;
+    if let Some(c) = &ds.contract {
+        validate::check(c, &df, &table.lines, &mut problems)?;
+    }
+    let rows_read = table.height() + table.broken.len();
+    let mut rej_lines = Vec::new();
+    let mut rej_reasons = Vec::new();
+    let mut rej_cells: Vec<Vec<Option<String>>> = vec![Vec::new(); table.names.len()];
+    let mut rejected: Vec<(u64, String, Vec<Option<String>>)> = problems
+        .iter()
+        .map(|(&row, why)| {
+            let fields = table.columns.iter().map(|c| c[row].clone()).collect();
+            (table.lines[row], why.join("; "), fields)
+        })
+        .collect();
+    rejected.extend(table.broken.into_iter().map(|b| (b.line, b.reason, b.fields)));
+    rejected.sort_by_key(|r| r.0);
+    for (line, why, fields) in rejected {
+        rej_lines.push(line);
+        rej_reasons.push(why);
+        for (col, f) in rej_cells.iter_mut().zip(fields) {
+            col.push(f);
+        }
+    }
+    let mut rej_cols = vec![
+        Column::new("line".into(), rej_lines),
+        Column::new("reason".into(), rej_reasons),
+    ];
+    rej_cols.extend(table.names.iter().zip(rej_cells).map(|(n, c)| Column::new(n.into(), c)));
+    let rejects = DataFrame::new_infer_height(rej_cols).map_err(|e| Error::internal("rejects", e))?;
+    let kept = keep(df, &problems)?;
+    Ok((kept, rejects, rows_read))
+}
+
+fn from_parquet(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize)> {
+    let file = std::fs::File::open(&ds.path).map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot open: {e}")))?;
+    let df = ParquetReader::new(file)
+        .finish()
+        .map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot read Parquet: {e}")))?;
+    let names: Vec<String> = df.get_column_names().iter().map(|s| s.to_string()).collect();
+    missing_columns(ds, &names)?;
+    let mut problems = Problems::new();
+    let df = match &ds.contract {
+        None => df,
+        Some(c) => {
+            let cols: Vec<Column> = df
+                .columns()
+                .iter()
+                .map(|col| match c.columns.get(col.name().as_str()) {
+                    Some(rule) => typing::cast_column(col, rule, &mut problems),
+                    None => Ok(col.clone()),
+                })
+                .collect::<Result<_>>()?;
+            DataFrame::new_infer_height(cols).map_err(|e| Error::internal("typed parquet", e))?
+        }
+    };
+    let lines: Vec<u64> = (1..=df.height() as u64).collect();
+    if let Some(c) = &ds.contract {
+        validate::check(c, &df, &lines, &mut problems)?;
+    }
+    let rows: Vec<IdxSize> = problems.keys().map(|&r| r as IdxSize).collect();
+    let idx = IdxCa::from_vec("idx".into(), rows.clone());
+    let taken = df.take(&idx).map_err(|e| Error::internal("rejects", e))?;
+    let mut rej_cols = vec![
+        Column::new("line".into(), rows.iter().map(|&r| r as u64 + 1).collect::<Vec<u64>>()),
+        Column::new("reason".into(), problems.values().map(|w| w.join("; ")).collect::<Vec<String>>()),
+    ];
+    for col in taken.columns() {
+        rej_cols.push(col.cast(&DataType::String).map_err(|e| Error::internal("rejects", e))?);
+    }
+    let rejects = DataFrame::new_infer_height(rej_cols).map_err(|e| Error::internal("rejects", e))?;
+    let rows_read = df.height();
+    Ok((keep(df, &problems)?, rejects, rows_read))
+}
+
+/// The rows of `df` without a problem.
+fn keep(df: DataFrame, problems: &Problems) -> Result<DataFrame> {
+    if problems.is_empty() {
+        return Ok(df);
+    }
+    let mask: BooleanChunked = (0..df.height()).map(|i| !problems.contains_key(&i)).collect();
+    df.filter(&mask).map_err(|e| Error::internal("filtering rejects", e))
+}
+
+fn check_share(ds: &DatasetSpec, ing: &Ingested) -> Result<()> {
+    let allowed = ds.contract.as_ref().map_or(0.0, |c| c.max_reject_share);
+    let rejected = ing.rows_rejected();
+    if rejected == 0 || ing.rows_read == 0 {
+        return Ok(());
+    }
+    let share = rejected as f64 / ing.rows_read as f64;
+    if share <= allowed {
+        return Ok(());
+    }
+    let mut examples = Vec::new();
+    if let (Ok(l), Ok(r)) = (ing.rejects.column("line"), ing.rejects.column("reason"))
+        && let (Ok(l), Ok(r)) = (l.u64(), r.str())
+    {
+        for (line, why) in l.iter().zip(r.iter()).take(5) {
+            examples.push(format!("  line {}: {}", line.unwrap_or(0), why.unwrap_or("")));
+        }
+    }
+    Err(Error::data(
+        &ds.id,
+        &ds.path,
+        format!(
+            "{rejected} of {} rows rejected ({:.2}%), above the contract's max_reject_share of {:.2}%; first rejects:\n{}",
+            ing.rows_read,
+            share * 100.0,
+            allowed * 100.0,
+            examples.join("\n")
+        ),
+    ))
+}

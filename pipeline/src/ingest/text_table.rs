@@ -1,0 +1,263 @@
+//! Readers for sources that arrive as text cells — delimited text and Excel
+//! workbooks — into a [`TextTable`]: column names, one line number per row
+//! and the cells as strings, before any typing. Records that cannot even be
+//! split into the header's columns (a ragged line, broken quoting) are kept
+//! aside with their line and the reason, never dropped.
+
+use calamine::{Data, Reader};
+
+use crate::error::{Error, Result};
+use crate::spec::model::{DatasetSpec, Unpivot};
+
+/// A source read as text.
+#[derive(Debug, Default)]
+pub struct TextTable {
+    /// Column names, in file order.
+    pub names: Vec<String>,
+    /// Cells, column-major; `None` for an empty field.
+    pub columns: Vec<Vec<Option<String>>>,
+    /// The source line (or sheet row) of each row, 1-based.
+    pub lines: Vec<u64>,
+    /// Records refused before typing: line, reason and the fields as read.
+    pub broken: Vec<BrokenRecord>,
+}
+
+/// A record that could not be split into the header's columns.
+#[derive(Debug, Clone)]
+pub struct BrokenRecord {
+    /// 1-based source line.
+    pub line: u64,
+    /// Why it was refused.
+    pub reason: String,
+    /// The fields as read, padded or cut to the header's width.
+    pub fields: Vec<Option<String>>,
+}
+
+impl TextTable {
+    fn with_header(names: Vec<String>) -> Self {
+        let columns = vec![Vec::new(); names.len()];
+        TextTable {
+            names,
+            columns,
+            ..Default::default()
+        }
+    }
+
+    fn push(&mut self, line: u64, fields: Vec<Option<String>>) {
+        for (col, f) in self.columns.iter_mut().zip(fields) {
+            col.push(f);
+        }
+        self.lines.push(line);
+    }
+
+    /// Number of rows.
+    pub fn height(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Drops columns with an empty header whose cells are all empty (the
+    /// trailing delimiter of World Bank files) and names the others.
+    fn tidy_header(&mut self) {
+        let mut i = 0;
+        while i < self.names.len() {
+            if self.names[i].is_empty() {
+                if self.columns[i].iter().all(Option::is_none) {
+                    self.names.remove(i);
+                    self.columns.remove(i);
+                    for b in &mut self.broken {
+                        if i < b.fields.len() {
+                            b.fields.remove(i);
+                        }
+                    }
+                    continue;
+                }
+                self.names[i] = format!("column_{}", i + 1);
+            }
+            i += 1;
+        }
+    }
+}
+
+fn cell(s: &str) -> Option<String> {
+    if s.is_empty() { None } else { Some(s.to_string()) }
+}
+
+/// Reads a delimited text file per the dataset's options.
+pub fn read_delimited(ds: &DatasetSpec) -> Result<TextTable> {
+    let bytes = std::fs::read(&ds.path).map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot read: {e}")))?;
+    let text = decode(ds, &bytes)?;
+    // Old Mac files end lines with CR alone: make them LF so line numbers count.
+    let text = if !text.contains('\n') && text.contains('\r') { text.replace('\r', "\n") } else { text };
+    let mut body = text.as_str();
+    for _ in 0..ds.skip_rows {
+        body = body.find('\n').map_or("", |i| &body[i + 1..]);
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(ds.delimiter)
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(body.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot read the header line: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    if header.iter().all(String::is_empty) {
+        return Err(Error::data(&ds.id, &ds.path, format!("line {}: the header line is empty", ds.skip_rows + 1)));
+    }
+    let width = header.len();
+    let mut table = TextTable::with_header(header);
+    let offset = ds.skip_rows as u64;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line()) + offset;
+                let fields: Vec<Option<String>> = record.iter().map(cell).collect();
+                if fields.len() == 1 && fields[0].is_none() && width > 1 {
+                    continue; // a blank line
+                }
+                if fields.len() != width {
+                    let found = fields.len();
+                    let mut fields = fields;
+                    fields.resize(width, None);
+                    table.broken.push(BrokenRecord {
+                        line,
+                        reason: format!("expected {width} fields, found {found}"),
+                        fields,
+                    });
+                } else {
+                    table.push(line, fields);
+                }
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line()) + offset;
+                table.broken.push(BrokenRecord {
+                    line,
+                    reason: format!("unreadable record: {e}"),
+                    fields: vec![None; width],
+                });
+                if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                    break;
+                }
+            }
+        }
+    }
+    table.tidy_header();
+    Ok(table)
+}
+
+/// Decodes bytes in the dataset's encoding into UTF-8 text; a file that is
+/// not valid in the declared encoding is an error naming the line.
+fn decode(ds: &DatasetSpec, bytes: &[u8]) -> Result<String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if ds.encoding == encoding_rs::UTF_8 {
+        return match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.to_string()),
+            Err(e) => {
+                let upto = &bytes[..e.valid_up_to()];
+                let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
+                Err(Error::data(
+                    &ds.id,
+                    &ds.path,
+                    format!(
+                        "line {line}: byte 0x{:02X} is not valid UTF-8 — if the file comes from Excel on Windows, add `encoding = \"windows-1252\"` to the dataset",
+                        bytes[e.valid_up_to()]
+                    ),
+                ))
+            }
+        };
+    }
+    let (text, _, had_errors) = ds.encoding.decode(bytes);
+    if had_errors {
+        return Err(Error::data(
+            &ds.id,
+            &ds.path,
+            format!("the file is not valid {}", ds.encoding.name()),
+        ));
+    }
+    Ok(text.into_owned())
+}
+
+/// Reads the dataset's sheet (the first when none is named) of a workbook.
+pub fn read_xlsx(ds: &DatasetSpec) -> Result<TextTable> {
+    let fail = |m: String| Error::data(&ds.id, &ds.path, m);
+    let mut wb = calamine::open_workbook_auto(&ds.path).map_err(|e| fail(format!("cannot open workbook: {e}")))?;
+    let names = wb.sheet_names().to_vec();
+    let sheet = match &ds.sheet {
+        Some(s) if names.contains(s) => s.clone(),
+        Some(s) => return Err(fail(format!("no sheet `{s}` — sheets are: {}", crate::error::choices(&names)))),
+        None => names.first().cloned().ok_or_else(|| fail("the workbook has no sheet".into()))?,
+    };
+    let range = wb.worksheet_range(&sheet).map_err(|e| fail(format!("cannot read sheet `{sheet}`: {e}")))?;
+    let first_row = range.start().map_or(0, |(r, _)| r as u64);
+    let mut rows = range.rows().enumerate().skip(ds.skip_rows);
+    let header: Vec<String> = rows
+        .next()
+        .map(|(_, r)| r.iter().map(|c| xlsx_text(c).unwrap_or_default().trim().to_string()).collect())
+        .ok_or_else(|| fail(format!("sheet `{sheet}` is empty")))?;
+    let mut table = TextTable::with_header(header);
+    for (i, row) in rows {
+        let fields: Vec<Option<String>> = row.iter().map(xlsx_text).collect();
+        if fields.iter().all(Option::is_none) {
+            continue;
+        }
+        table.push(first_row + i as u64 + 1, fields);
+    }
+    table.tidy_header();
+    Ok(table)
+}
+
+fn xlsx_text(c: &Data) -> Option<String> {
+    match c {
+        Data::Empty => None,
+        Data::String(s) => cell(s),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(format!("{}", *f as i64)),
+        Data::Float(f) => Some(f.to_string()),
+        Data::Int(i) => Some(i.to_string()),
+        Data::Bool(b) => Some(b.to_string()),
+        Data::DateTime(d) => d.as_datetime().map(|dt| {
+            if dt.time() == chrono::NaiveTime::MIN {
+                dt.date().format("%Y-%m-%d").to_string()
+            } else {
+                dt.format("%Y-%m-%d %H:%M:%S").to_string()
+            }
+        }),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => cell(s),
+        Data::Error(_) => None,
+    }
+}
+
+/// Reshapes a wide table to long: one row per index values × other column.
+pub fn unpivot(ds: &DatasetSpec, table: TextTable, u: &Unpivot) -> Result<TextTable> {
+    let idx: Vec<usize> = u
+        .index
+        .iter()
+        .map(|n| {
+            table.names.iter().position(|c| c == n).ok_or_else(|| {
+                Error::data(
+                    &ds.id,
+                    &ds.path,
+                    format!("unpivot index column `{n}` not found — columns are: {}", crate::error::choices(&table.names)),
+                )
+            })
+        })
+        .collect::<Result<_>>()?;
+    let melted: Vec<usize> = (0..table.names.len()).filter(|i| !idx.contains(i)).collect();
+    let mut names: Vec<String> = idx.iter().map(|&i| table.names[i].clone()).collect();
+    names.push(u.variable.clone());
+    names.push(u.value.clone());
+    let mut out = TextTable::with_header(names);
+    for row in 0..table.height() {
+        for &m in &melted {
+            let mut fields: Vec<Option<String>> = idx.iter().map(|&i| table.columns[i][row].clone()).collect();
+            fields.push(Some(table.names[m].clone()));
+            fields.push(table.columns[m][row].clone());
+            out.push(table.lines[row], fields);
+        }
+    }
+    out.broken = table.broken;
+    Ok(out)
+}

@@ -1,0 +1,167 @@
+//! Turns text cells into typed polars columns: the contract's type when the
+//! column is declared, otherwise the narrowest of integer, float and string
+//! that every value fits. A cell that does not parse as its declared type
+//! becomes null and its row gets a reason naming the column and the value.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::contract::{ColumnRule, ColumnType};
+use crate::error::{Error, Result};
+
+/// Reasons per row index, only for rows that have one.
+pub type Problems = BTreeMap<usize, Vec<String>>;
+
+/// Parses one text column into `kind` (or the inferred type when `rule` is
+/// `None`), recording a reason for each cell that does not parse.
+pub fn type_column(
+    name: &str,
+    cells: &[Option<String>],
+    rule: Option<&ColumnRule>,
+    decimal: char,
+    problems: &mut Problems,
+) -> Result<Column> {
+    let kind = rule.map_or_else(|| infer(cells, decimal), |r| r.kind);
+    let mut bad = |row: usize, v: &str, what: &str| {
+        problems.entry(row).or_default().push(format!("column `{name}`: `{v}` is not {what}"));
+    };
+    let col = match kind {
+        ColumnType::Integer => {
+            let v: Vec<Option<i64>> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    c.as_deref().and_then(|s| {
+                        parse_int(s).or_else(|| {
+                            bad(i, s, "an integer");
+                            None
+                        })
+                    })
+                })
+                .collect();
+            Column::new(name.into(), v)
+        }
+        ColumnType::Float => {
+            let v: Vec<Option<f64>> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    c.as_deref().and_then(|s| {
+                        parse_float(s, decimal).or_else(|| {
+                            bad(i, s, "a number");
+                            None
+                        })
+                    })
+                })
+                .collect();
+            Column::new(name.into(), v)
+        }
+        ColumnType::Boolean => {
+            let v: Vec<Option<bool>> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    c.as_deref().and_then(|s| {
+                        parse_bool(s).or_else(|| {
+                            bad(i, s, "a boolean (true/false, 1/0, yes/no)");
+                            None
+                        })
+                    })
+                })
+                .collect();
+            Column::new(name.into(), v)
+        }
+        ColumnType::Date => {
+            let formats = rule.map(|r| r.formats.as_slice()).unwrap_or_default();
+            let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+            let v: Vec<Option<i32>> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    c.as_deref().and_then(|s| {
+                        let d = formats.iter().find_map(|f| NaiveDate::parse_from_str(s.trim(), f).ok());
+                        match d {
+                            Some(d) => Some((d - epoch).num_days() as i32),
+                            None => {
+                                bad(i, s, &format!("a date in format {}", formats.join(" or ")));
+                                None
+                            }
+                        }
+                    })
+                })
+                .collect();
+            Column::new(name.into(), v)
+                .cast(&DataType::Date)
+                .map_err(|e| Error::internal(format!("casting `{name}` to date"), e))?
+        }
+        ColumnType::String => Column::new(name.into(), cells.to_vec()),
+    };
+    Ok(col)
+}
+
+/// The narrowest type all non-empty cells fit: integer, float, else string.
+fn infer(cells: &[Option<String>], decimal: char) -> ColumnType {
+    let values = || cells.iter().flatten();
+    if values().all(|s| parse_int(s).is_some()) {
+        ColumnType::Integer
+    } else if values().all(|s| parse_float(s, decimal).is_some()) {
+        ColumnType::Float
+    } else {
+        ColumnType::String
+    }
+}
+
+fn parse_int(s: &str) -> Option<i64> {
+    s.trim().parse().ok()
+}
+
+fn parse_float(s: &str, decimal: char) -> Option<f64> {
+    let t = s.trim();
+    let v: f64 = if decimal == ',' { t.replace(',', ".").parse().ok()? } else { t.parse().ok()? };
+    v.is_finite().then_some(v)
+}
+
+fn parse_bool(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "t" | "1" | "yes" | "y" => Some(true),
+        "false" | "f" | "0" | "no" | "n" => Some(false),
+        _ => None,
+    }
+}
+
+/// Casts a typed column from a Parquet source to the contract's type; values
+/// that do not survive the cast become null with a reason.
+pub fn cast_column(col: &Column, rule: &ColumnRule, problems: &mut Problems) -> Result<Column> {
+    let target = match rule.kind {
+        ColumnType::Integer => DataType::Int64,
+        ColumnType::Float => DataType::Float64,
+        ColumnType::String => DataType::String,
+        ColumnType::Boolean => DataType::Boolean,
+        ColumnType::Date => DataType::Date,
+    };
+    if col.dtype() == &target {
+        return Ok(col.clone());
+    }
+    let name = col.name().to_string();
+    let cast = col
+        .cast(&target)
+        .map_err(|e| Error::internal(format!("casting `{name}` to {}", rule.kind.name()), e))?;
+    let before = col.is_null();
+    let after = cast.is_null();
+    let text = col.cast(&DataType::String).ok();
+    for (i, (b, a)) in before.iter().zip(after.iter()).enumerate() {
+        if b == Some(false) && a == Some(true) {
+            let v = text
+                .as_ref()
+                .and_then(|t| t.str().ok().and_then(|s| s.get(i).map(str::to_string)))
+                .unwrap_or_default();
+            problems
+                .entry(i)
+                .or_default()
+                .push(format!("column `{name}`: `{v}` is not {}", rule.kind.name()));
+        }
+    }
+    Ok(cast)
+}

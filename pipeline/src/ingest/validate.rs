@@ -1,0 +1,95 @@
+//! Applies a contract's row rules to typed data: required values, numeric
+//! ranges, allowed codes and the unique key. Each broken rule adds a reason
+//! to its row; the caller moves those rows to the rejects.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use super::contract::Contract;
+use super::typing::Problems;
+use crate::error::{Error, Result};
+
+/// Adds a reason for every row of `df` that breaks a rule of `contract`.
+/// `lines` gives each row's source line, for duplicate-key messages.
+pub fn check(contract: &Contract, df: &DataFrame, lines: &[u64], problems: &mut Problems) -> Result<()> {
+    for (name, rule) in &contract.columns {
+        let Ok(col) = df.column(name) else { continue };
+        let mut add = |row: usize, why: String| problems.entry(row).or_default().push(why);
+        if rule.required {
+            for (i, null) in col.is_null().iter().enumerate() {
+                if null == Some(true) {
+                    add(i, format!("column `{name}` is required but empty"));
+                }
+            }
+        }
+        if (rule.min.is_some() || rule.max.is_some()) && col.dtype().is_primitive_numeric() {
+            let f = col
+                .cast(&DataType::Float64)
+                .map_err(|e| Error::internal(format!("range check of `{name}`"), e))?;
+            for (i, v) in f.f64().map_err(|e| Error::internal("range check", e))?.iter().enumerate() {
+                let Some(v) = v else { continue };
+                if rule.min.is_some_and(|lo| v < lo) || rule.max.is_some_and(|hi| v > hi) {
+                    let range = format!(
+                        "{} to {}",
+                        rule.min.map_or("-∞".into(), |x| x.to_string()),
+                        rule.max.map_or("+∞".into(), |x| x.to_string())
+                    );
+                    add(i, format!("column `{name}`: {v} is outside the allowed range {range}"));
+                }
+            }
+        }
+        if let Some(codes) = &rule.codes {
+            let text = col
+                .cast(&DataType::String)
+                .map_err(|e| Error::internal(format!("code check of `{name}`"), e))?;
+            let list = crate::error::choices(codes.keys());
+            for (i, v) in text.str().map_err(|e| Error::internal("code check", e))?.iter().enumerate() {
+                if let Some(v) = v
+                    && !codes.contains_key(v)
+                {
+                    add(i, format!("column `{name}`: code `{v}` is not one of {list}"));
+                }
+            }
+        }
+    }
+    if !contract.key.is_empty() {
+        check_key(contract, df, lines, problems)?;
+    }
+    Ok(())
+}
+
+fn check_key(contract: &Contract, df: &DataFrame, lines: &[u64], problems: &mut Problems) -> Result<()> {
+    let cols: Vec<Column> = contract
+        .key
+        .iter()
+        .map(|k| {
+            df.column(k)
+                .and_then(|c| c.cast(&DataType::String))
+                .map_err(|e| Error::internal(format!("key column `{k}`"), e))
+        })
+        .collect::<Result<_>>()?;
+    let strs: Vec<&StringChunked> = cols
+        .iter()
+        .map(|c| c.str().map_err(|e| Error::internal("key check", e)))
+        .collect::<Result<_>>()?;
+    let mut first: HashMap<Vec<Option<&str>>, usize> = HashMap::with_capacity(df.height());
+    for i in 0..df.height() {
+        let key: Vec<Option<&str>> = strs.iter().map(|s| s.get(i)).collect();
+        if let Some(&j) = first.get(&key) {
+            let shown: Vec<String> = contract
+                .key
+                .iter()
+                .zip(&key)
+                .map(|(k, v)| format!("{k}={}", v.unwrap_or("")))
+                .collect();
+            problems
+                .entry(i)
+                .or_default()
+                .push(format!("duplicate key {} (first at line {})", shown.join(", "), lines[j]));
+        } else {
+            first.insert(key, i);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,334 @@
+//! The report: one self-contained `report.html` (inline CSS and SVG, no
+//! script, nothing fetched) and the same content as `report.md` with the
+//! PNGs. Both are rendered from one [`Context`] built here, so they cannot
+//! disagree. Every text from the spec or the data is escaped by the
+//! template engine (auto-escaping is on for HTML).
+
+pub mod markdown;
+mod phrases;
+
+use serde::Serialize;
+
+use crate::charts::{self, Figure};
+use crate::error::{Error, Result};
+use crate::indicators::{DesignSummary, IndicatorRow, table::domain_label};
+use crate::spec::model::{Language, SectionSpec, Study, Text};
+pub use phrases::phrases;
+
+/// What the report says about one input dataset.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRow {
+    /// Dataset id.
+    pub id: String,
+    /// Human name.
+    pub label: String,
+    /// Path relative to the study.
+    pub path: String,
+    /// Attribution.
+    pub source: String,
+    /// blake3 of the file.
+    pub blake3: String,
+    /// Rows read.
+    pub rows_read: usize,
+    /// Rows kept.
+    pub rows_kept: usize,
+    /// Rows rejected.
+    pub rows_rejected: usize,
+}
+
+/// One table row of estimates.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValueRow {
+    by: String,
+    series: String,
+    label: String,
+    value: String,
+    interval: String,
+    n: u64,
+    flag: String,
+    flag_class: String,
+}
+
+/// A figure in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureCtx {
+    id: String,
+    title: String,
+    svg: String,
+    png: String,
+    alt: String,
+    caption: String,
+    has_series: bool,
+    rows: Vec<ValueRow>,
+}
+
+/// An indicator table in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct TableCtx {
+    id: String,
+    label: String,
+    statistic: String,
+    rows: Vec<ValueRow>,
+}
+
+/// A report section.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionCtx {
+    id: String,
+    title: String,
+    text: String,
+    figures: Vec<FigureCtx>,
+    tables: Vec<TableCtx>,
+}
+
+/// An indicator definition in the methods section.
+#[derive(Debug, Clone, Serialize)]
+pub struct DefinitionCtx {
+    id: String,
+    label: String,
+    statistic: String,
+    expr: String,
+    #[serde(rename = "where")]
+    where_: String,
+    by: String,
+}
+
+/// The methods section.
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodsCtx {
+    datasets: Vec<SourceRow>,
+    designs: Vec<String>,
+    reliability: String,
+    indicators: Vec<DefinitionCtx>,
+}
+
+/// Everything the report shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Context {
+    lang: &'static str,
+    version: &'static str,
+    title: String,
+    intro: String,
+    spec_hash: String,
+    t: std::collections::BTreeMap<&'static str, &'static str>,
+    sections: Vec<SectionCtx>,
+    methods: MethodsCtx,
+}
+
+/// Builds the report's context. `figures` pairs each chart's figure with its SVG.
+pub fn context(
+    study: &Study,
+    rows: &[IndicatorRow],
+    figures: &[(Figure, String)],
+    sources: Vec<SourceRow>,
+    designs: &[DesignSummary],
+) -> Context {
+    let lang = study.language;
+    let t = phrases(lang);
+    let specs: Vec<SectionSpec> = if study.report.sections.is_empty() {
+        default_sections(study)
+    } else {
+        study.report.sections.clone()
+    };
+    let sections = specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| SectionCtx {
+            id: format!("section-{}", i + 1),
+            title: s.title.get_or(lang, "").to_string(),
+            text: s.text.get_or(lang, "").to_string(),
+            figures: s
+                .charts
+                .iter()
+                .filter_map(|c| figures.iter().find(|(f, _)| &f.spec.id == c))
+                .map(|(f, svg)| figure_ctx(f, svg))
+                .collect(),
+            tables: s.indicators.iter().map(|id| table_ctx(study, id, rows)).collect(),
+        })
+        .collect();
+    let designs = designs.iter().map(|d| design_text(lang, d)).collect();
+    let r = &study.reliability;
+    let reliability = match lang {
+        Language::En => format!(
+            "Reliability: estimates from fewer than {} respondents or with a coefficient of variation above {}% are suppressed; a coefficient of variation above {}% is flagged “use with caution”. Registries are complete counts: their values are exact and carry no sampling error.",
+            r.min_n,
+            r.cv_suppress * 100.0,
+            r.cv_caution * 100.0
+        ),
+        Language::Fr => format!(
+            "Fiabilité : les estimations portant sur moins de {} répondants ou dont le coefficient de variation dépasse {} % sont supprimées ; un coefficient de variation supérieur à {} % est signalé « à utiliser avec prudence ». Les registres sont des dénombrements exhaustifs : leurs valeurs sont exactes, sans erreur d’échantillonnage.",
+            r.min_n,
+            charts::format::number(r.cv_suppress * 100.0, 1, lang),
+            charts::format::number(r.cv_caution * 100.0, 1, lang)
+        ),
+    };
+    let indicators = study
+        .indicators
+        .iter()
+        .map(|i| DefinitionCtx {
+            id: i.id.clone(),
+            label: i.label.get_or(lang, &i.id).to_string(),
+            statistic: i.statistic.name().to_string(),
+            expr: i.expr.clone().unwrap_or_default(),
+            where_: i.where_.clone().unwrap_or_default(),
+            by: i.by.iter().map(|b| b.join(IndicatorRow::CROSS)).collect::<Vec<_>>().join(", "),
+        })
+        .collect();
+    Context {
+        lang: lang.code(),
+        version: env!("CARGO_PKG_VERSION"),
+        title: study.report.title.get(lang).or(study.title.get(lang)).unwrap_or(&study.id).to_string(),
+        intro: study.report.introduction.get(lang).or(study.description.get(lang)).unwrap_or("").to_string(),
+        spec_hash: study.spec_hash.clone(),
+        t,
+        sections,
+        methods: MethodsCtx {
+            datasets: sources,
+            designs,
+            reliability,
+            indicators,
+        },
+    }
+}
+
+/// Without `[report]`: one section per dataset, with its charts and indicators.
+fn default_sections(study: &Study) -> Vec<SectionSpec> {
+    study
+        .datasets
+        .iter()
+        .filter_map(|d| {
+            let indicators: Vec<String> = study.indicators.iter().filter(|i| i.dataset == d.id).map(|i| i.id.clone()).collect();
+            if indicators.is_empty() {
+                return None;
+            }
+            let charts = study.charts.iter().filter(|c| indicators.contains(&c.indicator)).map(|c| c.id.clone()).collect();
+            Some(SectionSpec {
+                title: if d.label.0.is_empty() { Text::plain(d.id.clone()) } else { d.label.clone() },
+                text: Text::default(),
+                charts,
+                indicators,
+            })
+        })
+        .collect()
+}
+
+fn value_row(f: &Figure, p: &charts::Point) -> ValueRow {
+    let shown = charts::drawn(p);
+    ValueRow {
+        by: String::new(),
+        series: p.series.clone().unwrap_or_default(),
+        label: p.label.clone(),
+        value: if shown { p.value.map(|v| f.fmt(v)).unwrap_or_default() } else { String::new() },
+        interval: match (shown, p.low, p.high) {
+            (true, Some(lo), Some(hi)) => format!("{} – {}", f.fmt(lo), f.fmt(hi)),
+            _ => String::new(),
+        },
+        n: p.n,
+        flag: flag_text(f.lang, p.flag.as_deref()),
+        flag_class: p.flag.clone().unwrap_or_default(),
+    }
+}
+
+fn flag_text(lang: Language, flag: Option<&str>) -> String {
+    match (lang, flag) {
+        (Language::En, Some("caution")) => "use with caution",
+        (Language::Fr, Some("caution")) => "à utiliser avec prudence",
+        (Language::En, Some("suppressed")) => "suppressed",
+        (Language::Fr, Some("suppressed")) => "supprimée",
+        _ => "",
+    }
+    .to_string()
+}
+
+fn figure_ctx(f: &Figure, svg: &str) -> FigureCtx {
+    let mut caption = vec![f.title.clone()];
+    if !f.subtitle.is_empty() {
+        caption.push(f.subtitle.clone());
+    }
+    caption.extend(f.notes.iter().cloned());
+    FigureCtx {
+        id: f.spec.id.clone(),
+        title: f.title.clone(),
+        svg: svg.trim_start_matches(|c| c != '<').to_string(),
+        png: format!("figures/{}.png", f.spec.id),
+        alt: format!("{}. {}", f.title, f.subtitle).trim_end_matches(['.', ' ']).to_string(),
+        caption: caption.join(" — "),
+        has_series: f.points.iter().any(|p| p.series.is_some()),
+        rows: f.points.iter().map(|p| value_row(f, p)).collect(),
+    }
+}
+
+fn table_ctx(study: &Study, id: &str, rows: &[IndicatorRow]) -> TableCtx {
+    let lang = study.language;
+    let ind = study.indicator(id);
+    let percent = ind.is_some_and(|i| i.statistic == crate::spec::model::Statistic::Proportion);
+    let fmt = |v: f64| {
+        if percent {
+            charts::format::percent(v * 100.0, lang)
+        } else {
+            charts::format::number(v, charts::format::auto_decimals(v), lang)
+        }
+    };
+    let all = phrases(lang)["all"];
+    TableCtx {
+        id: id.to_string(),
+        label: ind.map_or(id, |i| i.label.get_or(lang, id)).to_string(),
+        statistic: ind.map_or("", |i| i.statistic.name()).to_string(),
+        rows: rows
+            .iter()
+            .filter(|r| r.indicator == id)
+            .map(|r| {
+                let suppressed = r.est.flag == Some("suppressed");
+                ValueRow {
+                    by: r.by_text().unwrap_or_else(|| all.to_string()),
+                    series: String::new(),
+                    label: domain_label(study, r).unwrap_or_else(|| all.to_string()),
+                    value: if suppressed { String::new() } else { r.est.estimate.map(fmt).unwrap_or_default() },
+                    interval: match (suppressed, r.est.ci_low, r.est.ci_high) {
+                        (false, Some(lo), Some(hi)) => format!("{} – {}", fmt(lo), fmt(hi)),
+                        _ => String::new(),
+                    },
+                    n: r.est.n,
+                    flag: flag_text(lang, r.est.flag),
+                    flag_class: r.est.flag.unwrap_or("").to_string(),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn design_text(lang: Language, d: &DesignSummary) -> String {
+    let n = |v: f64| charts::format::number(v, 0, lang);
+    match lang {
+        Language::En => format!(
+            "Dataset `{}`: {} respondents in {} strata and {} primary sampling units (design degrees of freedom {}), representing a weighted population of {}. Standard errors by Taylor linearisation, first stage, with-replacement approximation{}; domains are estimated on the full design (out-of-domain rows contribute zero). Intervals: logit (t on the design degrees of freedom) for proportions, Wald (normal) for means, totals and counts, as R's survey package.",
+            d.dataset,
+            n(d.rows as f64),
+            d.strata,
+            n(d.psus as f64),
+            d.df,
+            n(d.weighted_rows),
+            if d.fpc { ", with finite-population correction" } else { "" }
+        ),
+        Language::Fr => format!(
+            "Jeu de données `{}` : {} répondants répartis en {} strates et {} unités primaires (degrés de liberté du plan : {}), représentant une population pondérée de {}. Erreurs types par linéarisation de Taylor au premier degré, approximation avec remise{} ; les domaines sont estimés sur le plan complet (les observations hors domaine comptent pour zéro). Intervalles : logit (loi de Student sur les degrés de liberté du plan) pour les proportions, Wald (loi normale) pour les moyennes, totaux et effectifs, comme le package survey de R.",
+            d.dataset,
+            n(d.rows as f64),
+            d.strata,
+            n(d.psus as f64),
+            d.df,
+            n(d.weighted_rows),
+            if d.fpc { ", avec correction de population finie" } else { "" }
+        ),
+    }
+}
+
+/// Renders `report.html`.
+pub fn html(ctx: &Context) -> Result<String> {
+    let mut env = minijinja::Environment::new();
+    env.add_template("report.html", include_str!("templates/report.html"))
+        .map_err(|e| Error::internal("report template", e))?;
+    env.get_template("report.html")
+        .and_then(|t| t.render(ctx))
+        .map_err(|e| Error::internal("rendering report.html", e))
+}

@@ -1,0 +1,34 @@
+//! Writers for the run's files: Parquet (zstd, with key-value metadata),
+//! CSV, and plain bytes — each returning what the manifest records.
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// Writes `df` as Parquet with file key-value `metadata`.
+pub fn parquet(path: &Path, df: &mut DataFrame, metadata: Vec<(String, String)>) -> Result<()> {
+    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_key_value_metadata(Some(KeyValueMetadata::from_static(metadata)))
+        .finish(df)
+        .map_err(|e| Error::internal(format!("writing {}", path.display()), e))?;
+    Ok(())
+}
+
+/// Writes `df` as CSV (comma, header, empty for missing, shortest
+/// round-trip floats).
+pub fn csv(path: &Path, df: &mut DataFrame) -> Result<()> {
+    let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
+    CsvWriter::new(file)
+        .include_header(true)
+        .finish(df)
+        .map_err(|e| Error::internal(format!("writing {}", path.display()), e))
+}
+
+/// Writes bytes.
+pub fn bytes(path: &Path, data: &[u8]) -> Result<()> {
+    std::fs::write(path, data).map_err(|e| Error::io(path, e))
+}

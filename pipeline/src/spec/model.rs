@@ -1,0 +1,343 @@
+//! The resolved study: every value checked, every path absolute, every
+//! choice an enum. Later stages read only this, never the TOML.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::error::Location;
+use crate::ingest::contract::Contract;
+
+/// Output language: labels and number formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// English: "89.9%", "12,345".
+    En,
+    /// French: "89,9 %", "12 345" (narrow no-break spaces).
+    Fr,
+}
+
+impl Language {
+    /// The code used in the spec and in per-language labels.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Fr => "fr",
+        }
+    }
+}
+
+/// A text given once or per language.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Text(pub BTreeMap<String, String>);
+
+impl Text {
+    /// A text that reads the same in every language.
+    pub fn plain(s: impl Into<String>) -> Self {
+        Text(BTreeMap::from([(String::new(), s.into())]))
+    }
+
+    /// The text in `lang`, else the language-independent text, else English,
+    /// else any.
+    pub fn get(&self, lang: Language) -> Option<&str> {
+        self.0
+            .get(lang.code())
+            .or_else(|| self.0.get(""))
+            .or_else(|| self.0.get("en"))
+            .or_else(|| self.0.values().next())
+            .map(String::as_str)
+    }
+
+    /// The text in `lang`, or `fallback` when none was given.
+    pub fn get_or<'a>(&'a self, lang: Language, fallback: &'a str) -> &'a str {
+        self.get(lang).unwrap_or(fallback)
+    }
+}
+
+/// A resolved study.
+#[derive(Debug, Clone)]
+pub struct Study {
+    /// `[study] id`.
+    pub id: String,
+    /// `[study] title`.
+    pub title: Text,
+    /// `[study] description`.
+    pub description: Text,
+    /// `[study] language`.
+    pub language: Language,
+    /// The `study.toml` file.
+    pub spec_path: PathBuf,
+    /// The folder holding `study.toml`; relative paths start here.
+    pub dir: PathBuf,
+    /// blake3 of the spec file's bytes.
+    pub spec_hash: String,
+    /// Datasets in id order.
+    pub datasets: Vec<DatasetSpec>,
+    /// Indicators in spec order.
+    pub indicators: Vec<IndicatorSpec>,
+    /// Charts in spec order.
+    pub charts: Vec<ChartSpec>,
+    /// Report layout.
+    pub report: ReportSpec,
+    /// Reliability rules for the `flag` column.
+    pub reliability: Reliability,
+}
+
+impl Study {
+    /// The dataset with `id`.
+    pub fn dataset(&self, id: &str) -> Option<&DatasetSpec> {
+        self.datasets.iter().find(|d| d.id == id)
+    }
+
+    /// The indicator with `id`.
+    pub fn indicator(&self, id: &str) -> Option<&IndicatorSpec> {
+        self.indicators.iter().find(|i| i.id == id)
+    }
+}
+
+/// Source file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Delimited text (.csv, .tsv, .txt).
+    Delimited,
+    /// Apache Parquet.
+    Parquet,
+    /// Excel workbook (.xlsx).
+    Xlsx,
+}
+
+/// Wide-to-long reshaping at ingest.
+#[derive(Debug, Clone)]
+pub struct Unpivot {
+    /// Columns kept as identifiers.
+    pub index: Vec<String>,
+    /// Name of the new column holding the former column names.
+    pub variable: String,
+    /// Name of the new column holding the values.
+    pub value: String,
+}
+
+/// One `[datasets.<id>]`.
+#[derive(Debug, Clone)]
+pub struct DatasetSpec {
+    /// The id (the TOML key).
+    pub id: String,
+    /// The source file, absolute.
+    pub path: PathBuf,
+    /// The source format, from the extension.
+    pub format: Format,
+    /// The contract, when given.
+    pub contract: Option<Contract>,
+    /// Field delimiter for delimited text.
+    pub delimiter: u8,
+    /// Text encoding of delimited text.
+    pub encoding: &'static encoding_rs::Encoding,
+    /// Decimal mark for numbers in text: `.` or `,`.
+    pub decimal: char,
+    /// Sheet of a workbook (first when absent).
+    pub sheet: Option<String>,
+    /// Preamble lines before the header.
+    pub skip_rows: usize,
+    /// Wide-to-long reshaping.
+    pub unpivot: Option<Unpivot>,
+    /// Human name.
+    pub label: Text,
+    /// Attribution line for charts and the report.
+    pub source: Text,
+    /// Survey design; `None` for a registry (complete enumeration).
+    pub design: Option<DesignSpec>,
+    /// Where the dataset is declared.
+    pub location: Location,
+}
+
+/// What to do with a stratum holding a single PSU (R's `survey.lonely.psu`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LonelyPsu {
+    /// Stop with an error naming the stratum (R's default).
+    Fail,
+    /// The stratum contributes nothing to the variance.
+    Remove,
+    /// As `Remove`: the PSU was sampled with certainty.
+    Certainty,
+    /// Centre the lonely PSU at the grand mean instead of its stratum mean.
+    Adjust,
+}
+
+/// `[datasets.<id>.design]`.
+#[derive(Debug, Clone)]
+pub struct DesignSpec {
+    /// Sampling-weight column.
+    pub weights: String,
+    /// Stratum column.
+    pub strata: Option<String>,
+    /// Cluster columns, one per stage (first stage first).
+    pub clusters: Vec<String>,
+    /// Finite-population-correction columns, one per stage.
+    pub fpc: Vec<String>,
+    /// Cluster ids are unique only within strata.
+    pub nest: bool,
+    /// Treatment of single-PSU strata.
+    pub lonely_psu: LonelyPsu,
+    /// Where the design is declared.
+    pub location: Location,
+}
+
+impl DesignSpec {
+    /// Every column the design reads.
+    pub fn columns(&self) -> Vec<&str> {
+        let mut v = vec![self.weights.as_str()];
+        v.extend(self.strata.as_deref());
+        v.extend(self.clusters.iter().map(String::as_str));
+        v.extend(self.fpc.iter().map(String::as_str));
+        v
+    }
+}
+
+/// The statistic of an indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statistic {
+    /// Weighted mean of `expr`.
+    Mean,
+    /// Weighted share of rows where the boolean `expr` holds.
+    Proportion,
+    /// Weighted total of `expr`.
+    Total,
+    /// Number of rows where `expr` holds (estimated population count for a survey).
+    Count,
+}
+
+impl Statistic {
+    /// Every statistic with its spec name.
+    pub const ALL: [(Statistic, &'static str); 4] = [
+        (Statistic::Mean, "mean"),
+        (Statistic::Proportion, "proportion"),
+        (Statistic::Total, "total"),
+        (Statistic::Count, "count"),
+    ];
+
+    /// The spec name.
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(s, _)| *s == self).map(|(_, n)| *n).unwrap_or("")
+    }
+}
+
+/// One `[[indicators]]`.
+#[derive(Debug, Clone)]
+pub struct IndicatorSpec {
+    /// The id.
+    pub id: String,
+    /// The dataset id.
+    pub dataset: String,
+    /// The statistic.
+    pub statistic: Statistic,
+    /// SQL expression over the dataset's columns (`None`: every row / 1).
+    pub expr: Option<String>,
+    /// SQL condition defining the subpopulation.
+    pub where_: Option<String>,
+    /// Breakdowns: each a list of variables (one variable = one-way; several = crossed).
+    pub by: Vec<Vec<String>>,
+    /// Human label.
+    pub label: Text,
+    /// Confidence level of intervals.
+    pub level: f64,
+    /// Where the indicator, its `expr`, `where` and `by` are declared.
+    pub location: Location,
+    /// Where `expr` is.
+    pub expr_location: Option<Location>,
+    /// Where `where` is.
+    pub where_location: Option<Location>,
+    /// Where each `by` entry is.
+    pub by_locations: Vec<Location>,
+}
+
+/// Kinds of chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Horizontal bars with CI error bars, one per domain of `by`.
+    Bar,
+    /// A series over `x` (waves, years), one line per value of `series`.
+    Line,
+}
+
+impl ChartKind {
+    /// Every kind with its spec name.
+    pub const ALL: [(ChartKind, &'static str); 2] = [(ChartKind::Bar, "bar"), (ChartKind::Line, "line")];
+}
+
+/// Bar order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BarOrder {
+    /// Largest estimate first.
+    Value,
+    /// In code order.
+    Code,
+}
+
+/// One `[[charts]]`.
+#[derive(Debug, Clone)]
+pub struct ChartSpec {
+    /// The id (file stem of the figure).
+    pub id: String,
+    /// The indicator drawn.
+    pub indicator: String,
+    /// The kind.
+    pub kind: ChartKind,
+    /// Bar: the breakdown variable. Line: the x variable.
+    pub by: String,
+    /// Line: the variable distinguishing series (a crossed breakdown with `by`).
+    pub series: Option<String>,
+    /// Bar order.
+    pub order: BarOrder,
+    /// Title (defaults to the indicator label).
+    pub title: Text,
+    /// Subtitle.
+    pub subtitle: Text,
+    /// Source line (defaults to the dataset's source).
+    pub source: Text,
+    /// Notes.
+    pub note: Text,
+}
+
+/// One report section.
+#[derive(Debug, Clone)]
+pub struct SectionSpec {
+    /// Heading.
+    pub title: Text,
+    /// Paragraph under the heading.
+    pub text: Text,
+    /// Chart ids.
+    pub charts: Vec<String>,
+    /// Indicator ids whose tables are shown.
+    pub indicators: Vec<String>,
+}
+
+/// `[report]`.
+#[derive(Debug, Clone)]
+pub struct ReportSpec {
+    /// Title (defaults to the study title).
+    pub title: Text,
+    /// Introduction paragraph.
+    pub introduction: Text,
+    /// Sections, in order.
+    pub sections: Vec<SectionSpec>,
+}
+
+/// Rules for the `flag` column (Statistics Canada's by default).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reliability {
+    /// Below this unweighted n: suppressed.
+    pub min_n: u64,
+    /// CV above this (a fraction): use with caution.
+    pub cv_caution: f64,
+    /// CV above this (a fraction): suppressed.
+    pub cv_suppress: f64,
+}
+
+impl Default for Reliability {
+    fn default() -> Self {
+        Reliability {
+            min_n: 30,
+            cv_caution: 0.165,
+            cv_suppress: 0.333,
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! The study spec as written: serde structures that mirror `study.toml`
+//! key for key and keep the byte span of every value a later check may
+//! complain about. Nothing here is validated beyond TOML types; that is
+//! [`super::resolve`]'s job. Unknown keys are refused here, with the list of
+//! valid keys, by serde's `deny_unknown_fields`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The whole `study.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpec {
+    pub study: RawStudy,
+    #[serde(default)]
+    pub datasets: BTreeMap<String, Spanned<RawDataset>>,
+    #[serde(default)]
+    pub indicators: Vec<Spanned<RawIndicator>>,
+    #[serde(default)]
+    pub charts: Vec<Spanned<RawChart>>,
+    pub report: Option<RawReport>,
+}
+
+/// `[study]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStudy {
+    pub id: Spanned<String>,
+    pub title: RawText,
+    pub language: Option<Spanned<String>>,
+    pub description: Option<RawText>,
+    pub reliability: Option<RawReliability>,
+}
+
+/// `[study.reliability]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReliability {
+    pub min_n: Option<u64>,
+    pub cv_caution: Option<f64>,
+    pub cv_suppress: Option<f64>,
+}
+
+/// A text given once or per language: `"…"` or `{ en = "…", fr = "…" }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawText {
+    One(String),
+    PerLanguage(BTreeMap<String, String>),
+}
+
+/// `[datasets.<id>]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDataset {
+    pub path: Spanned<String>,
+    pub contract: Option<Spanned<String>>,
+    pub delimiter: Option<Spanned<String>>,
+    pub encoding: Option<Spanned<String>>,
+    pub decimal: Option<Spanned<String>>,
+    pub sheet: Option<String>,
+    pub skip_rows: Option<usize>,
+    pub unpivot: Option<Spanned<RawUnpivot>>,
+    pub label: Option<RawText>,
+    pub source: Option<RawText>,
+    pub design: Option<Spanned<RawDesign>>,
+}
+
+/// `unpivot = { index = [...], variable = "year", value = "value" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUnpivot {
+    pub index: Vec<String>,
+    pub variable: String,
+    pub value: String,
+}
+
+/// One column name or a list of them (one per sampling stage).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    /// The names as a list.
+    pub fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// `[datasets.<id>.design]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDesign {
+    pub weights: Option<Spanned<String>>,
+    pub strata: Option<Spanned<String>>,
+    pub clusters: Option<Spanned<OneOrMany>>,
+    pub fpc: Option<Spanned<OneOrMany>>,
+    pub nest: Option<bool>,
+    pub lonely_psu: Option<Spanned<String>>,
+}
+
+/// `[[indicators]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndicator {
+    pub id: Spanned<String>,
+    pub dataset: Spanned<String>,
+    pub statistic: Spanned<String>,
+    pub expr: Option<Spanned<String>>,
+    #[serde(rename = "where")]
+    pub where_: Option<Spanned<String>>,
+    pub by: Option<Vec<Spanned<OneOrMany>>>,
+    pub label: Option<RawText>,
+    pub level: Option<Spanned<f64>>,
+}
+
+/// `[[charts]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChart {
+    pub id: Spanned<String>,
+    pub indicator: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub by: Option<Spanned<String>>,
+    pub x: Option<Spanned<String>>,
+    pub series: Option<Spanned<String>>,
+    pub sort: Option<Spanned<String>>,
+    pub title: Option<RawText>,
+    pub subtitle: Option<RawText>,
+    pub source: Option<RawText>,
+    pub note: Option<RawText>,
+}
+
+/// `[report]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReport {
+    pub title: Option<RawText>,
+    pub introduction: Option<RawText>,
+    #[serde(default)]
+    pub sections: Vec<RawSection>,
+}
+
+/// One `sections = [{ … }]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSection {
+    pub title: RawText,
+    pub text: Option<RawText>,
+    #[serde(default)]
+    pub charts: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub indicators: Vec<Spanned<String>>,
+}

@@ -1,0 +1,446 @@
+//! From [`RawSpec`] to [`Study`]: checks every name, choice and reference
+//! that can be checked without reading the data, and points each error at
+//! the key in `study.toml` with the valid choices. Column names and
+//! expressions are checked later, against the ingested schemas
+//! (`indicators::check`), because only the data knows its columns.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+
+use super::model::*;
+use super::raw::*;
+use crate::error::{Error, Location, Result, choices};
+use crate::ingest::contract;
+
+/// Resolves a parsed spec read from `spec_path` (whose text is `text`).
+pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Study> {
+    let r = Resolver { path: spec_path, text };
+    let dir = spec_path.parent().map(Path::to_path_buf).unwrap_or_default();
+
+    let id = raw.study.id.get_ref().clone();
+    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(r.err(&raw.study.id, format!("study id `{id}` must be non-empty ASCII letters, digits, `-` or `_`")));
+    }
+    let language = match &raw.study.language {
+        None => Language::En,
+        Some(l) => match l.get_ref().as_str() {
+            "en" => Language::En,
+            "fr" => Language::Fr,
+            other => return Err(r.err(l, format!("unknown language `{other}` — expected one of en, fr"))),
+        },
+    };
+
+    let mut datasets = Vec::new();
+    for (ds_id, ds) in raw.datasets {
+        datasets.push(r.dataset(&dir, ds_id, ds)?);
+    }
+    let ds_ids: Vec<&str> = datasets.iter().map(|d| d.id.as_str()).collect();
+
+    let mut indicators: Vec<IndicatorSpec> = Vec::new();
+    let mut seen = HashSet::new();
+    for ind in raw.indicators {
+        let loc = r.loc(&ind);
+        let ind = ind.into_inner();
+        if !seen.insert(ind.id.get_ref().clone()) {
+            return Err(r.err(&ind.id, format!("indicator id `{}` is used twice", ind.id.get_ref())));
+        }
+        indicators.push(r.indicator(ind, loc, &ds_ids)?);
+    }
+
+    let ind_ids: Vec<&str> = indicators.iter().map(|i| i.id.as_str()).collect();
+    let mut charts: Vec<ChartSpec> = Vec::new();
+    let mut seen = HashSet::new();
+    for ch in raw.charts {
+        let ch = ch.into_inner();
+        if !seen.insert(ch.id.get_ref().clone()) {
+            return Err(r.err(&ch.id, format!("chart id `{}` is used twice", ch.id.get_ref())));
+        }
+        charts.push(r.chart(ch, &indicators, &ind_ids)?);
+    }
+
+    let report = r.report(raw.report, &charts, &ind_ids)?;
+    let reliability = raw.study.reliability.map_or_else(Reliability::default, |rr| {
+        let d = Reliability::default();
+        Reliability {
+            min_n: rr.min_n.unwrap_or(d.min_n),
+            cv_caution: rr.cv_caution.unwrap_or(d.cv_caution),
+            cv_suppress: rr.cv_suppress.unwrap_or(d.cv_suppress),
+        }
+    });
+
+    Ok(Study {
+        id,
+        title: text_of(Some(raw.study.title)),
+        description: text_of(raw.study.description),
+        language,
+        spec_path: spec_path.to_path_buf(),
+        dir,
+        spec_hash: blake3::hash(text.as_bytes()).to_hex().to_string(),
+        datasets,
+        indicators,
+        charts,
+        report,
+        reliability,
+    })
+}
+
+/// Turns a raw text into a [`Text`].
+pub(crate) fn text_of(raw: Option<RawText>) -> Text {
+    match raw {
+        None => Text::default(),
+        Some(RawText::One(s)) => Text::plain(s),
+        Some(RawText::PerLanguage(m)) => Text(m),
+    }
+}
+
+/// Resolves `value` against a table of named choices, or explains the choices.
+fn pick<T: Copy>(r: &Resolver, value: &Spanned<String>, what: &str, table: &[(T, &str)]) -> Result<T> {
+    table.iter().find(|(_, n)| *n == value.get_ref()).map(|(t, _)| *t).ok_or_else(|| {
+        r.err(
+            value,
+            format!(
+                "unknown {what} `{}` — expected one of {}",
+                value.get_ref(),
+                choices(table.iter().map(|(_, n)| *n))
+            ),
+        )
+    })
+}
+
+struct Resolver<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Resolver<'_> {
+    fn loc<T>(&self, s: &Spanned<T>) -> Location {
+        Location::from_offset(self.path, self.text, s.span().start)
+    }
+
+    fn err<T>(&self, s: &Spanned<T>, message: String) -> Error {
+        Error::spec_at(self.loc(s), message)
+    }
+
+    fn dataset(&self, dir: &Path, id: String, ds: Spanned<RawDataset>) -> Result<DatasetSpec> {
+        let location = self.loc(&ds);
+        let ds = ds.into_inner();
+        let path = normalize(&dir.join(ds.path.get_ref()));
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let format = match ext.as_str() {
+            "csv" | "txt" => Format::Delimited,
+            "tsv" => Format::Delimited,
+            "parquet" => Format::Parquet,
+            "xlsx" | "xlsm" => Format::Xlsx,
+            _ => {
+                return Err(self.err(
+                    &ds.path,
+                    format!(
+                        "dataset `{id}`: cannot tell the format of `{}` from its extension — expected one of .csv, .tsv, .txt, .parquet, .xlsx",
+                        ds.path.get_ref()
+                    ),
+                ));
+            }
+        };
+        let delimiter = match &ds.delimiter {
+            None if ext == "tsv" => b'\t',
+            None => b',',
+            Some(d) => match d.get_ref().as_str() {
+                "\\t" | "\t" | "tab" => b'\t',
+                s if s.len() == 1 && s.is_ascii() => s.as_bytes()[0],
+                s => {
+                    return Err(self.err(d, format!("delimiter `{s}` must be one ASCII character (or \"tab\")")));
+                }
+            },
+        };
+        let encoding = match &ds.encoding {
+            None => encoding_rs::UTF_8,
+            Some(e) => encoding_rs::Encoding::for_label(e.get_ref().as_bytes()).ok_or_else(|| {
+                self.err(
+                    e,
+                    format!(
+                        "unknown encoding `{}` — expected a WHATWG label such as utf-8, windows-1252, iso-8859-1, iso-8859-15",
+                        e.get_ref()
+                    ),
+                )
+            })?,
+        };
+        let decimal = match &ds.decimal {
+            None => '.',
+            Some(d) => match d.get_ref().as_str() {
+                "." => '.',
+                "," => ',',
+                s => return Err(self.err(d, format!("decimal mark `{s}` — expected one of `.`, `,`"))),
+            },
+        };
+        let contract = match &ds.contract {
+            None => None,
+            Some(c) => Some(contract::load(&normalize(&dir.join(c.get_ref()))).map_err(|e| match e {
+                Error::Io { path, source } => self.err(
+                    c,
+                    format!("dataset `{id}`: cannot read contract {}: {source}", path.display()),
+                ),
+                other => other,
+            })?),
+        };
+        let unpivot = ds.unpivot.map(|u| {
+            let u = u.into_inner();
+            Unpivot {
+                index: u.index,
+                variable: u.variable,
+                value: u.value,
+            }
+        });
+        let design = match ds.design {
+            None => None,
+            Some(d) => Some(self.design(&id, d)?),
+        };
+        Ok(DatasetSpec {
+            id,
+            path,
+            format,
+            contract,
+            delimiter,
+            encoding,
+            decimal,
+            sheet: ds.sheet,
+            skip_rows: ds.skip_rows.unwrap_or(0),
+            unpivot,
+            label: text_of(ds.label),
+            source: text_of(ds.source),
+            design,
+            location,
+        })
+    }
+
+    fn design(&self, ds_id: &str, d: Spanned<RawDesign>) -> Result<DesignSpec> {
+        let location = self.loc(&d);
+        let span_holder = Spanned::new(d.span(), ());
+        let d = d.into_inner();
+        let weights = d.weights.map(Spanned::into_inner).ok_or_else(|| {
+            self.err(
+                &span_holder,
+                format!("dataset `{ds_id}`: the design needs `weights` (the sampling-weight column)"),
+            )
+        })?;
+        let clusters = d.clusters.map(|c| c.into_inner().into_vec()).unwrap_or_default();
+        let fpc = d.fpc.map(|c| c.into_inner().into_vec()).unwrap_or_default();
+        if clusters.len() > 1 {
+            return Err(self.err(
+                &span_holder,
+                format!("dataset `{ds_id}`: multistage designs (several `clusters`) are not supported yet; give the first-stage cluster only (with-replacement approximation)"),
+            ));
+        }
+        if fpc.len() > 1 {
+            return Err(self.err(&span_holder, format!("dataset `{ds_id}`: give one `fpc` column (first stage)")));
+        }
+        let lonely_psu = match &d.lonely_psu {
+            None => LonelyPsu::Fail,
+            Some(l) => pick(
+                self,
+                l,
+                "lonely_psu",
+                &[
+                    (LonelyPsu::Fail, "fail"),
+                    (LonelyPsu::Remove, "remove"),
+                    (LonelyPsu::Certainty, "certainty"),
+                    (LonelyPsu::Adjust, "adjust"),
+                ],
+            )?,
+        };
+        Ok(DesignSpec {
+            weights,
+            strata: d.strata.map(Spanned::into_inner),
+            clusters,
+            fpc,
+            nest: d.nest.unwrap_or(false),
+            lonely_psu,
+            location,
+        })
+    }
+
+    fn indicator(&self, ind: RawIndicator, location: Location, ds_ids: &[&str]) -> Result<IndicatorSpec> {
+        let id = ind.id.get_ref().clone();
+        if !ds_ids.contains(&ind.dataset.get_ref().as_str()) {
+            return Err(self.err(
+                &ind.dataset,
+                format!(
+                    "indicator `{id}`: unknown dataset `{}` — datasets are: {}",
+                    ind.dataset.get_ref(),
+                    choices(ds_ids)
+                ),
+            ));
+        }
+        let statistic = pick(self, &ind.statistic, "statistic", &Statistic::ALL)?;
+        if ind.expr.is_none() && matches!(statistic, Statistic::Mean | Statistic::Proportion | Statistic::Total) {
+            return Err(self.err(
+                &ind.statistic,
+                format!("indicator `{id}`: statistic `{}` needs `expr`", statistic.name()),
+            ));
+        }
+        let level = match &ind.level {
+            None => 0.95,
+            Some(l) if *l.get_ref() > 0.0 && *l.get_ref() < 1.0 => *l.get_ref(),
+            Some(l) => return Err(self.err(l, format!("indicator `{id}`: level must be between 0 and 1, e.g. 0.95"))),
+        };
+        let mut by = Vec::new();
+        let mut by_locations = Vec::new();
+        for b in ind.by.unwrap_or_default() {
+            by_locations.push(self.loc(&b));
+            let vars = b.get_ref().clone().into_vec();
+            if vars.is_empty() || vars.iter().collect::<HashSet<_>>().len() != vars.len() {
+                return Err(self.err(&b, format!("indicator `{id}`: a breakdown needs distinct, non-empty variables")));
+            }
+            by.push(vars);
+        }
+        Ok(IndicatorSpec {
+            id,
+            dataset: ind.dataset.into_inner(),
+            statistic,
+            expr_location: ind.expr.as_ref().map(|e| self.loc(e)),
+            where_location: ind.where_.as_ref().map(|e| self.loc(e)),
+            expr: ind.expr.map(Spanned::into_inner),
+            where_: ind.where_.map(Spanned::into_inner),
+            by,
+            label: text_of(ind.label),
+            level,
+            location,
+            by_locations,
+        })
+    }
+
+    fn chart(&self, ch: RawChart, indicators: &[IndicatorSpec], ind_ids: &[&str]) -> Result<ChartSpec> {
+        let id = ch.id.get_ref().clone();
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(self.err(&ch.id, format!("chart id `{id}` must be ASCII letters, digits, `-` or `_` (it names files)")));
+        }
+        let ind = indicators.iter().find(|i| &i.id == ch.indicator.get_ref()).ok_or_else(|| {
+            self.err(
+                &ch.indicator,
+                format!(
+                    "chart `{id}`: unknown indicator `{}` — indicators are: {}",
+                    ch.indicator.get_ref(),
+                    choices(ind_ids)
+                ),
+            )
+        })?;
+        let kind = pick(self, &ch.kind, "chart kind", &ChartKind::ALL)?;
+        let one_way: Vec<String> = ind.by.iter().filter(|b| b.len() == 1).map(|b| b[0].clone()).collect();
+        let (by, series) = match kind {
+            ChartKind::Bar => {
+                let by = ch.by.as_ref().ok_or_else(|| {
+                    self.err(&ch.kind, format!("chart `{id}`: a bar chart needs `by`, one of the indicator's breakdowns: {}", choices(&one_way)))
+                })?;
+                if !one_way.contains(by.get_ref()) {
+                    return Err(self.err(
+                        by,
+                        format!(
+                            "chart `{id}`: `{}` is not a one-way breakdown of indicator `{}` — expected one of: {}",
+                            by.get_ref(),
+                            ind.id,
+                            choices(&one_way)
+                        ),
+                    ));
+                }
+                (by.get_ref().clone(), None)
+            }
+            ChartKind::Line => {
+                let x = ch.x.as_ref().or(ch.by.as_ref()).ok_or_else(|| {
+                    self.err(&ch.kind, format!("chart `{id}`: a line chart needs `x`, the variable along the horizontal axis"))
+                })?;
+                let wanted: Vec<String> = match &ch.series {
+                    None => vec![x.get_ref().clone()],
+                    Some(s) => vec![s.get_ref().clone(), x.get_ref().clone()],
+                };
+                let found = ind.by.iter().any(|b| {
+                    b.len() == wanted.len() && wanted.iter().all(|w| b.contains(w))
+                });
+                if !found {
+                    let have: Vec<String> = ind.by.iter().map(|b| b.join(" × ")).collect();
+                    return Err(self.err(
+                        x,
+                        format!(
+                            "chart `{id}`: indicator `{}` has no breakdown by {} — its breakdowns are: {}",
+                            ind.id,
+                            wanted.join(" × "),
+                            choices(&have)
+                        ),
+                    ));
+                }
+                (x.get_ref().clone(), ch.series.map(Spanned::into_inner))
+            }
+        };
+        let order = match &ch.sort {
+            None => BarOrder::Value,
+            Some(s) => pick(self, s, "sort", &[(BarOrder::Value, "value"), (BarOrder::Code, "code")])?,
+        };
+        Ok(ChartSpec {
+            id,
+            indicator: ind.id.clone(),
+            kind,
+            by,
+            series,
+            order,
+            title: ch.title.map_or_else(|| ind.label.clone(), |t| text_of(Some(t))),
+            subtitle: text_of(ch.subtitle),
+            source: text_of(ch.source),
+            note: text_of(ch.note),
+        })
+    }
+
+    fn report(&self, raw: Option<RawReport>, charts: &[ChartSpec], ind_ids: &[&str]) -> Result<ReportSpec> {
+        let Some(raw) = raw else {
+            return Ok(ReportSpec {
+                title: Text::default(),
+                introduction: Text::default(),
+                sections: Vec::new(),
+            });
+        };
+        let chart_ids: Vec<&str> = charts.iter().map(|c| c.id.as_str()).collect();
+        let mut sections = Vec::new();
+        for s in raw.sections {
+            for c in &s.charts {
+                if !chart_ids.contains(&c.get_ref().as_str()) {
+                    return Err(self.err(c, format!("report section: unknown chart `{}` — charts are: {}", c.get_ref(), choices(&chart_ids))));
+                }
+            }
+            for i in &s.indicators {
+                if !ind_ids.contains(&i.get_ref().as_str()) {
+                    return Err(self.err(i, format!("report section: unknown indicator `{}` — indicators are: {}", i.get_ref(), choices(ind_ids))));
+                }
+            }
+            sections.push(SectionSpec {
+                title: text_of(Some(s.title)),
+                text: text_of(s.text),
+                charts: s.charts.into_iter().map(Spanned::into_inner).collect(),
+                indicators: s.indicators.into_iter().map(Spanned::into_inner).collect(),
+            });
+        }
+        Ok(ReportSpec {
+            title: text_of(raw.title),
+            introduction: text_of(raw.introduction),
+            sections,
+        })
+    }
+}
+
+/// The spec file for a STUDY argument: the file itself or `study.toml` in the folder.
+pub fn spec_file(study: &Path) -> PathBuf {
+    if study.is_dir() { study.join("study.toml") } else { study.to_path_buf() }
+}
+
+/// Removes `.` and `..` components lexically (the study folder is absolute).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,236 @@
+//! A survey design prepared for estimation: per row its weight and PSU, per
+//! PSU its stratum, per stratum its PSU count and finite-population
+//! correction. Built once per dataset from the columns the spec names, with
+//! the checks R's `svydesign` makes (and clearer errors): missing or
+//! non-positive weights, PSUs not nested in strata, fpc varying within a
+//! stratum or smaller than the sample, single-PSU strata under "fail".
+//!
+//! A registry (no design) is prepared as a census: unit weights, a single
+//! PSU, one stratum, sampling fraction 1 — so estimates are exact and
+//! every variance is zero.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::spec::model::{DesignSpec, LonelyPsu};
+
+/// One stratum.
+#[derive(Debug, Clone)]
+pub struct Stratum {
+    /// The stratum's value in the data ("" when the design is unstratified).
+    pub label: String,
+    /// Number of PSUs sampled in the stratum.
+    pub n_psu: u32,
+    /// `(N - n) / N`: one minus the first-stage sampling fraction (1 without fpc).
+    pub fpc_factor: f64,
+}
+
+/// A design ready for the linearisation pass.
+#[derive(Debug, Clone)]
+pub struct PreparedDesign {
+    /// Sampling weight of each row.
+    pub weights: Vec<f64>,
+    /// PSU index (0..n_psu) of each row.
+    pub psu: Vec<u32>,
+    /// Stratum index of each PSU.
+    pub psu_stratum: Vec<u32>,
+    /// Strata, in sorted order of their values.
+    pub strata: Vec<Stratum>,
+    /// Lonely-PSU rule.
+    pub lonely_psu: LonelyPsu,
+    /// True for a registry: values are exact, there is no sampling variance.
+    pub census: bool,
+}
+
+impl PreparedDesign {
+    /// Number of PSUs.
+    pub fn n_psu(&self) -> usize {
+        self.psu_stratum.len()
+    }
+
+    /// Design degrees of freedom, R's `degf`: PSUs minus strata.
+    pub fn degf(&self) -> f64 {
+        self.n_psu() as f64 - self.strata.len() as f64
+    }
+
+    /// A census of `n` rows: unit weights, one PSU, no sampling variance.
+    pub fn census(n: usize) -> Self {
+        PreparedDesign {
+            weights: vec![1.0; n],
+            psu: vec![0; n],
+            psu_stratum: vec![0],
+            strata: vec![Stratum {
+                label: String::new(),
+                n_psu: 1,
+                fpc_factor: 0.0,
+            }],
+            lonely_psu: LonelyPsu::Certainty,
+            census: true,
+        }
+    }
+
+    /// Prepares `spec` over the ingested rows of dataset `dataset`.
+    pub fn prepare(spec: &DesignSpec, df: &DataFrame, dataset: &str) -> Result<Self> {
+        let err = |m: String| Error::Estimation {
+            indicator: format!("(design of dataset `{dataset}`)"),
+            message: m,
+        };
+        let n = df.height();
+        let weights = numeric(df, &spec.weights, dataset)?;
+        if let Some((i, w)) = weights.iter().enumerate().find(|(_, w)| !w.is_finite() || **w < 0.0) {
+            return Err(err(format!(
+                "weight column `{}` has a missing or negative value ({w}) in row {}; weights must be finite and non-negative",
+                spec.weights,
+                i + 1
+            )));
+        }
+        let strata_keys = match &spec.strata {
+            Some(s) => keys(df, s, dataset)?,
+            None => vec![String::new(); n],
+        };
+        let (stratum_of_row, stratum_labels) = index_sorted(&strata_keys);
+        let psu_keys: Vec<String> = match spec.clusters.first() {
+            Some(c) => {
+                let k = keys(df, c, dataset)?;
+                if spec.nest {
+                    k.iter().zip(&strata_keys).map(|(p, s)| format!("{s}\u{1f}{p}")).collect()
+                } else {
+                    k
+                }
+            }
+            None => (0..n).map(|i| i.to_string()).collect(),
+        };
+        let (psu, psu_labels) = index_sorted(&psu_keys);
+        let mut psu_stratum = vec![u32::MAX; psu_labels.len()];
+        for (row, &p) in psu.iter().enumerate() {
+            let s = stratum_of_row[row];
+            let slot = &mut psu_stratum[p as usize];
+            if *slot == u32::MAX {
+                *slot = s;
+            } else if *slot != s {
+                return Err(err(format!(
+                    "cluster `{}` appears in strata `{}` and `{}`: clusters are not nested in strata — set `nest = true` if cluster ids repeat across strata",
+                    psu_labels[p as usize], stratum_labels[*slot as usize], stratum_labels[s as usize]
+                )));
+            }
+        }
+        let mut strata: Vec<Stratum> = stratum_labels
+            .iter()
+            .map(|l| Stratum {
+                label: l.clone(),
+                n_psu: 0,
+                fpc_factor: 1.0,
+            })
+            .collect();
+        for &s in &psu_stratum {
+            strata[s as usize].n_psu += 1;
+        }
+        if let Some(fpc_col) = spec.fpc.first() {
+            let fpc = numeric(df, fpc_col, dataset)?;
+            let mut seen: Vec<Option<f64>> = vec![None; strata.len()];
+            for (row, &v) in fpc.iter().enumerate() {
+                let s = stratum_of_row[row] as usize;
+                match seen[s] {
+                    None => seen[s] = Some(v),
+                    Some(prev) if prev != v => {
+                        return Err(err(format!(
+                            "fpc column `{fpc_col}` is not constant within stratum `{}` ({prev} and {v})",
+                            strata[s].label
+                        )));
+                    }
+                    _ => {}
+                }
+            }
+            for (s, v) in strata.iter_mut().zip(seen) {
+                let v = v.unwrap_or(f64::INFINITY);
+                let n_h = f64::from(s.n_psu);
+                let pop = if v <= 1.0 { n_h / v } else { v };
+                if !pop.is_finite() || pop <= 0.0 {
+                    return Err(err(format!("fpc column `{fpc_col}` has an invalid value {v} in stratum `{}`", s.label)));
+                }
+                if pop < n_h - 1e-9 {
+                    return Err(err(format!(
+                        "fpc column `{fpc_col}` gives a population of {pop} PSUs in stratum `{}`, smaller than the {n_h} sampled",
+                        s.label
+                    )));
+                }
+                s.fpc_factor = ((pop - n_h) / pop).max(0.0);
+            }
+        }
+        if spec.lonely_psu == LonelyPsu::Fail
+            && let Some(s) = strata.iter().find(|s| s.n_psu == 1 && s.fpc_factor > 1e-7)
+        {
+            return Err(err(format!(
+                "stratum `{}` has only one PSU; set `lonely_psu` in the design to one of remove, certainty, adjust",
+                s.label
+            )));
+        }
+        Ok(PreparedDesign {
+            weights,
+            psu,
+            psu_stratum,
+            strata,
+            lonely_psu: spec.lonely_psu,
+            census: false,
+        })
+    }
+}
+
+/// A column as f64 (nulls become NaN), or an error naming it.
+fn numeric(df: &DataFrame, name: &str, dataset: &str) -> Result<Vec<f64>> {
+    let col = df.column(name).map_err(|_| missing(df, name, dataset))?;
+    let f = col
+        .cast(&DataType::Float64)
+        .map_err(|e| Error::spec(format!("design column `{name}` of dataset `{dataset}` is not numeric: {e}")))?;
+    Ok(f.f64()
+        .map_err(|e| Error::internal("design column", e))?
+        .iter()
+        .map(|v| v.unwrap_or(f64::NAN))
+        .collect())
+}
+
+/// A column as text keys (stratum or cluster ids); nulls are an error.
+fn keys(df: &DataFrame, name: &str, dataset: &str) -> Result<Vec<String>> {
+    let col = df.column(name).map_err(|_| missing(df, name, dataset))?;
+    let s = col.cast(&DataType::String).map_err(|e| Error::internal("design column", e))?;
+    s.str()
+        .map_err(|e| Error::internal("design column", e))?
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            v.map(str::to_string).ok_or_else(|| Error::Estimation {
+                indicator: format!("(design of dataset `{dataset}`)"),
+                message: format!("design column `{name}` is empty in row {}", i + 1),
+            })
+        })
+        .collect()
+}
+
+fn missing(df: &DataFrame, name: &str, dataset: &str) -> Error {
+    Error::spec(format!(
+        "design column `{name}` not found in dataset `{dataset}` — columns are: {}",
+        crate::error::choices(df.get_column_names())
+    ))
+}
+
+/// Indexes values in sorted order (numbers numerically, then text), so the
+/// layout, and every floating-point sum over it, is the same on every run.
+pub fn index_sorted(values: &[String]) -> (Vec<u32>, Vec<String>) {
+    let mut distinct: Vec<&String> = values.iter().collect::<std::collections::HashSet<_>>().into_iter().collect();
+    distinct.sort_by(|a, b| natural_cmp(a, b));
+    let pos: HashMap<&String, u32> = distinct.iter().enumerate().map(|(i, v)| (*v, i as u32)).collect();
+    let idx = values.iter().map(|v| pos[v]).collect();
+    (idx, distinct.into_iter().cloned().collect())
+}
+
+/// Numbers before text, numbers by value, text by bytes.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
+        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
+        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
+        _ => a.cmp(b),
+    }
+}

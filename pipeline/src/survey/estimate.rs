@@ -1,0 +1,179 @@
+//! Point estimates, standard errors, design effects and intervals of one
+//! domain from its per-PSU sums, with R's `survey` definitions:
+//!
+//! - mean (and proportion, the mean of a 0/1 value): ȳ = Σwy / Σw, influence
+//!   values w(y − ȳ)/Σw (`svymean`);
+//! - total (and count, the total of a 0/1 value): Σwy, influence values wy
+//!   (`svytotal`);
+//! - design effect as `deff = TRUE` (without-replacement SRS variance of the
+//!   same sample size), CV = SE / |estimate|;
+//! - degrees of freedom as R's `degf` on the domain's subset design: PSUs
+//!   minus strata that hold a row of the domain;
+//! - intervals: Wald with a normal quantile (as `confint`) for means and
+//!   totals, logit with a t quantile on those degrees of freedom (as
+//!   `svyciprop`'s default) for proportions.
+
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+
+use super::accumulate::Cell;
+use super::design::PreparedDesign;
+use super::linearize::variance;
+use crate::spec::model::Reliability;
+
+/// The algebraic form of an estimator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// A ratio of weighted sums, Σwy / Σw.
+    Mean,
+    /// A weighted sum, Σwy.
+    Total,
+}
+
+/// How the interval is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interval {
+    /// estimate ± z·SE.
+    Wald,
+    /// expit(logit(p) ± t_df · SE / (p(1 − p))).
+    Logit,
+}
+
+/// One estimate with its uncertainty.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Estimate {
+    /// The estimate (`None` when the domain has no row with a value).
+    pub estimate: Option<f64>,
+    /// Standard error (`None` for a census).
+    pub se: Option<f64>,
+    /// Lower interval bound.
+    pub ci_low: Option<f64>,
+    /// Upper interval bound.
+    pub ci_high: Option<f64>,
+    /// Unweighted rows with a value.
+    pub n: u64,
+    /// Σ w over those rows.
+    pub weighted_n: f64,
+    /// Design degrees of freedom of the domain.
+    pub df: Option<f64>,
+    /// Design effect.
+    pub deff: Option<f64>,
+    /// Coefficient of variation.
+    pub cv: Option<f64>,
+    /// Reliability flag: "caution", "suppressed" or none.
+    pub flag: Option<&'static str>,
+}
+
+/// Estimates one domain from its PSU cells.
+pub fn estimate(design: &PreparedDesign, cells: &[Cell], form: Form, interval: Interval, level: f64, rules: &Reliability) -> Estimate {
+    let (mut w, mut y, mut q, mut n) = (0.0, 0.0, 0.0, 0u64);
+    for c in cells {
+        w += c.sw;
+        y += c.swy;
+        q += c.swyy;
+        n += c.n;
+    }
+    let mut out = Estimate {
+        n,
+        weighted_n: w,
+        ..Default::default()
+    };
+    let est = match form {
+        Form::Mean if n == 0 || w == 0.0 => return out,
+        Form::Mean => y / w,
+        Form::Total => y,
+    };
+    out.estimate = Some(est);
+    if design.census {
+        return out;
+    }
+    let totals: Vec<f64> = match form {
+        Form::Mean => cells.iter().map(|c| (c.swy - est * c.sw) / w).collect(),
+        Form::Total => cells.iter().map(|c| c.swy).collect(),
+    };
+    let v = variance(design, &totals);
+    let se = v.sqrt();
+    out.se = Some(se);
+    out.df = Some(domain_degf(design, cells));
+    out.deff = design_effect(form, v, w, y, q, n);
+    out.cv = (est != 0.0).then(|| se / est.abs());
+    (out.ci_low, out.ci_high) = match interval {
+        Interval::Wald => {
+            let z = normal_quantile(level);
+            (Some(est - z * se), Some(est + z * se))
+        }
+        Interval::Logit => logit_interval(est, se, out.df.unwrap_or(f64::INFINITY), level),
+    };
+    out.flag = flag(rules, n, out.cv);
+    out
+}
+
+/// R's `degf` on the domain's subset: PSUs holding a row of the domain minus
+/// the strata holding one.
+fn domain_degf(design: &PreparedDesign, cells: &[Cell]) -> f64 {
+    let mut strata_seen = vec![false; design.strata.len()];
+    let mut psus = 0usize;
+    for (j, c) in cells.iter().enumerate() {
+        if c.n_any > 0 {
+            psus += 1;
+            strata_seen[design.psu_stratum[j] as usize] = true;
+        }
+    }
+    psus as f64 - strata_seen.iter().filter(|s| **s).count() as f64
+}
+
+/// `deff = TRUE`: the design variance over the variance of a simple random
+/// sample without replacement of the same size, as `svymean`/`svytotal`.
+fn design_effect(form: Form, v: f64, w: f64, y: f64, q: f64, n: u64) -> Option<f64> {
+    if n < 2 || w < n as f64 {
+        return None;
+    }
+    let nf = n as f64;
+    let mean = y / w;
+    let s2 = (q / w - mean * mean) * nf / (nf - 1.0);
+    let srs_mean = s2 * (w - nf) / (w * nf);
+    let vsrs = match form {
+        Form::Mean => srs_mean,
+        Form::Total => srs_mean * w * w,
+    };
+    (vsrs > 0.0).then(|| v / vsrs)
+}
+
+fn normal_quantile(level: f64) -> f64 {
+    Normal::standard().inverse_cdf(1.0 - (1.0 - level) / 2.0)
+}
+
+/// The upper quantile of Student's t for a two-sided interval at `level`
+/// (normal when `df` is infinite).
+pub fn t_quantile(level: f64, df: f64) -> f64 {
+    if !df.is_finite() {
+        return normal_quantile(level);
+    }
+    StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |t| t.inverse_cdf(1.0 - (1.0 - level) / 2.0))
+}
+
+/// `svyciprop(method = "logit")`: the interval on the logit scale, back
+/// transformed. Undefined at 0 and 1 and with no degrees of freedom.
+fn logit_interval(p: f64, se: f64, df: f64, level: f64) -> (Option<f64>, Option<f64>) {
+    if p <= 0.0 || p >= 1.0 || df <= 0.0 {
+        return (None, None);
+    }
+    let t = t_quantile(level, df);
+    let centre = (p / (1.0 - p)).ln();
+    let half = t * se / (p * (1.0 - p));
+    let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
+    (Some(expit(centre - half)), Some(expit(centre + half)))
+}
+
+/// The reliability flag (Statistics Canada's rule by default): too few
+/// rows or a CV above the suppression threshold suppress the estimate; a CV
+/// above the caution threshold asks for caution.
+fn flag(rules: &Reliability, n: u64, cv: Option<f64>) -> Option<&'static str> {
+    let cv = cv.unwrap_or(f64::INFINITY);
+    if n < rules.min_n || cv > rules.cv_suppress {
+        Some("suppressed")
+    } else if cv > rules.cv_caution {
+        Some("caution")
+    } else {
+        None
+    }
+}
