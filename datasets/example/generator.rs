@@ -126,7 +126,7 @@ pub fn individuals(rng: &mut Rng) -> String {
                     };
                     let age_effect = [0.0, -0.4, 2.0, 1.6, 0.8, -0.4, -1.8][age_group];
                     let edu_effect = [-1.1, 0.0, 1.0, 2.0][education];
-                    let p_net = logistic(0.9 + 1.0 * urb + age_effect + edu_effect + if sex == 1 { 0.35 } else { 0.0 } + effect);
+                    let p_net = logistic(1.7 + 1.0 * urb + age_effect + edu_effect + if sex == 1 { 0.35 } else { 0.0 } + effect);
                     let net = rng.chance(p_net);
                     let smartphone = if net { rng.chance(0.96) } else { rng.chance(0.25) && age >= 12 };
                     let computer = net && rng.chance(logistic(-1.6 + 0.6 * urb + 0.8 * education as f64 - 0.2 * (age_group as f64 - 3.0).abs()));

@@ -41,7 +41,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
         let axis_y = bottom - AXIS;
         for t in &ticks {
             frame::line(area, (x(*t), top), (x(*t), axis_y), theme::GRID, 1)?;
-            frame::text(area, &fig.fmt(*t), x(*t), axis_y + 14, theme::LABEL_SIZE, theme::MUTED, Align::Centre, false)?;
+            frame::text(area, &fig.fmt_tick(*t, &ticks), x(*t), axis_y + 14, theme::LABEL_SIZE, theme::MUTED, Align::Centre, false)?;
         }
         for (i, p) in points.iter().enumerate() {
             let y0 = top + GAP + i as i32 * (BAR + GAP);

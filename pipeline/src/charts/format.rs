@@ -28,10 +28,20 @@ pub fn number(value: f64, decimals: usize, lang: Language) -> String {
 
 /// A percentage (`value` already in percent) with one decimal.
 pub fn percent(value: f64, lang: Language) -> String {
+    percent_with(value, 1, lang)
+}
+
+/// A percentage (`value` already in percent) with `decimals` decimals.
+pub fn percent_with(value: f64, decimals: usize, lang: Language) -> String {
     match lang {
-        Language::En => format!("{}%", number(value, 1, lang)),
-        Language::Fr => format!("{}{NNBSP}%", number(value, 1, lang)),
+        Language::En => format!("{}%", number(value, decimals, lang)),
+        Language::Fr => format!("{}{NNBSP}%", number(value, decimals, lang)),
     }
+}
+
+/// Decimals an axis needs to tell ticks `step` apart.
+pub fn tick_decimals(step: f64) -> usize {
+    if step >= 1.0 { 0 } else { (-step.log10().floor()) as usize }
 }
 
 /// Decimals that show `value` sensibly: none above 1,000, one above 10, two below.

@@ -13,6 +13,7 @@ use crate::error::Result;
 
 const PLOT_H: i32 = 320;
 const AXIS: i32 = 30;
+const LABEL_GAP: i32 = 16;
 
 /// Draws the line chart of `fig` as SVG.
 pub fn draw(fig: &Figure) -> Result<String> {
@@ -37,7 +38,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
     let (x_min, x_max) = if shown.is_empty() { (0.0, 1.0) } else { (x_min, x_max.max(x_min + 1.0)) };
     let x_ticks: Vec<f64> = theme::ticks(x_min, x_max, 8).into_iter().filter(|t| *t >= x_min && *t <= x_max && t.fract() == 0.0).collect();
     let name_w = series.keys().map(|s| theme::text_width(s, theme::LABEL_SIZE)).max().unwrap_or(0);
-    let y_label_w = y_ticks.iter().map(|t| theme::text_width(&fig.fmt(*t), theme::LABEL_SIZE)).max().unwrap_or(0);
+    let y_label_w = y_ticks.iter().map(|t| theme::text_width(&fig.fmt_tick(*t, &y_ticks), theme::LABEL_SIZE)).max().unwrap_or(0);
     let left = theme::MARGIN + y_label_w + 8;
     let right = theme::WIDTH as i32 - theme::MARGIN - name_w - 10;
     frame::render(fig, PLOT_H + AXIS, |area, top, bottom| {
@@ -46,13 +47,14 @@ pub fn draw(fig: &Figure) -> Result<String> {
         let y = |v: f64| axis_y - (((v - y0) / (y1 - y0)) * f64::from(axis_y - top - 10)).round() as i32;
         for t in &y_ticks {
             frame::line(area, (left, y(*t)), (right, y(*t)), theme::GRID, 1)?;
-            frame::text(area, &fig.fmt(*t), left - 6, y(*t), theme::LABEL_SIZE, theme::MUTED, Align::Right, false)?;
+            frame::text(area, &fig.fmt_tick(*t, &y_ticks), left - 6, y(*t), theme::LABEL_SIZE, theme::MUTED, Align::Right, false)?;
         }
         for t in &x_ticks {
             let label = if numeric { format!("{t}") } else { keys.get(*t as usize).map_or(String::new(), |k| k.to_string()) };
             frame::text(area, &label, x(*t), axis_y + 14, theme::LABEL_SIZE, theme::MUTED, Align::Centre, false)?;
         }
         frame::line(area, (left, axis_y), (right, axis_y), theme::INK, 1)?;
+        let mut ends = Vec::new();
         for (i, (name, pts)) in series.iter().enumerate() {
             let colour = theme::series(i);
             for run in runs(pts) {
@@ -72,8 +74,16 @@ pub fn draw(fig: &Figure) -> Result<String> {
             }
             if let Some((xv, p)) = pts.iter().rev().find(|(_, p)| drawn(p)) {
                 let label = if name.is_empty() { fig.fmt(p.value.unwrap_or(0.0)) } else { name.clone() };
-                frame::text(area, &label, x(*xv) + 6, y(p.value.unwrap_or(0.0)), theme::LABEL_SIZE, colour, Align::Left, false)?;
+                ends.push((y(p.value.unwrap_or(0.0)), x(*xv) + 6, label, colour));
             }
+        }
+        // Series names at their last point, pushed apart so none overlap.
+        ends.sort_by_key(|e| e.0);
+        for i in 1..ends.len() {
+            ends[i].0 = ends[i].0.max(ends[i - 1].0 + LABEL_GAP);
+        }
+        for (yy, xx, label, colour) in &ends {
+            frame::text(area, label, *xx, *yy, theme::LABEL_SIZE, *colour, Align::Left, false)?;
         }
         Ok(())
     })

@@ -70,6 +70,15 @@ impl Figure {
     }
 }
 
+impl Figure {
+    /// An axis tick label, with as many decimals as the tick step needs.
+    pub fn fmt_tick(&self, v: f64, ticks: &[f64]) -> String {
+        let step = if ticks.len() > 1 { ticks[1] - ticks[0] } else { 1.0 };
+        let d = format::tick_decimals(step);
+        if self.percent { format::percent_with(v, d, self.lang) } else { format::number(v, d, self.lang) }
+    }
+}
+
 /// Texts in the study's language for notes the program writes itself.
 pub fn phrase(lang: Language, key: &str) -> &'static str {
     match (lang, key) {

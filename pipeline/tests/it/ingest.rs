@@ -1,0 +1,151 @@
+//! Ingest: contracts send bad rows to the rejects with their line and
+//! reason (rows read = kept + rejected), encodings and delimiters of real
+//! files, and wide World Bank tables reshaped to long.
+
+use polars::prelude::*;
+
+use crate::common::{mizan, repo, temp_study};
+
+const CONTRACT: &str = r#"
+[dataset]
+key = ["id"]
+max_reject_share = 0.8
+
+[columns.id]
+type = "integer"
+required = true
+
+[columns.region]
+type = "integer"
+required = true
+codes = { 1 = "North", 2 = "South" }
+
+[columns.age]
+type = "integer"
+min = 0
+max = 110
+
+[columns.income]
+type = "float"
+"#;
+
+// Line 1 is the header; 8 data rows. Bad: 3 (age 150), 4 (region 9), 5 (id
+// empty), 6 (income "abc"), 7 (duplicate id 1), 8 (ragged: 3 fields).
+const DATA: &str = "id,region,age,income\n1,1,30,100.5\n2,1,150,20\n3,9,40,\n,2,50,10\n5,2,20,abc\n1,2,33,1\n7,1,44\n8,2,61,12\n";
+
+fn study(contract: &str, data: &str, extra: &str) -> tempfile::TempDir {
+    let toml = format!(
+        "[study]\nid = \"t\"\ntitle = \"T\"\n\n[datasets.people]\npath = \"people.csv\"\ncontract = \"people.contract.toml\"\n{extra}\n[[indicators]]\nid = \"n\"\ndataset = \"people\"\nstatistic = \"count\"\n"
+    );
+    temp_study(&[("study.toml", &toml), ("people.csv", data), ("people.contract.toml", contract)])
+}
+
+fn read_parquet(path: &std::path::Path) -> DataFrame {
+    ParquetReader::new(std::fs::File::open(path).expect("open")).finish().expect("parquet")
+}
+
+#[test]
+fn contract_rejects_are_counted_and_explained() {
+    let dir = study(CONTRACT, DATA, "");
+    let (code, out, err) = mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("people                            8          2          6"), "{out}");
+    let kept = read_parquet(&dir.path().join("out/data/people.parquet"));
+    let rejects = read_parquet(&dir.path().join("out/rejects/people.parquet"));
+    assert_eq!(kept.height(), 2);
+    assert_eq!(rejects.height(), 6);
+    assert_eq!(kept.height() + rejects.height(), 8, "rows read = kept + rejected");
+    let lines: Vec<u64> = rejects.column("line").unwrap().u64().unwrap().iter().flatten().collect();
+    assert_eq!(lines, vec![3, 4, 5, 6, 7, 8]);
+    let reasons: Vec<String> = rejects.column("reason").unwrap().str().unwrap().iter().flatten().map(String::from).collect();
+    assert_eq!(reasons[0], "column `age`: 150 is outside the allowed range 0 to 110");
+    assert_eq!(reasons[1], "column `region`: code `9` is not one of 1, 2");
+    assert_eq!(reasons[2], "column `id` is required but empty");
+    assert_eq!(reasons[3], "column `income`: `abc` is not a number");
+    assert_eq!(reasons[4], "duplicate key id=1 (first at line 2)");
+    assert_eq!(reasons[5], "expected 4 fields, found 3");
+    // The rejected row keeps its original text.
+    let ages: Vec<Option<&str>> = rejects.column("age").unwrap().str().unwrap().iter().collect();
+    assert_eq!(ages[0], Some("150"));
+    // Typed columns in the kept data.
+    assert_eq!(kept.column("income").unwrap().dtype(), &DataType::Float64);
+    assert_eq!(kept.column("id").unwrap().dtype(), &DataType::Int64);
+}
+
+#[test]
+fn too_many_rejects_fail_with_exit_3_and_keep_the_last_good_outputs() {
+    let dir = study(CONTRACT, "id,region,age,income\n1,1,30,1\n2,1,40,2\n", "");
+    let (code, _, err) = mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let report = std::fs::read(dir.path().join("out/report.html")).unwrap();
+    std::fs::write(dir.path().join("people.csv"), DATA).unwrap();
+    std::fs::write(dir.path().join("people.contract.toml"), CONTRACT.replace("0.8", "0.1")).unwrap();
+    let (code, _, err) = mizan(&["run", "."], dir.path());
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("6 of 8 rows rejected (75.00%), above the contract's max_reject_share of 10.00%"), "{err}");
+    assert!(err.contains("line 3: column `age`: 150 is outside the allowed range 0 to 110"), "{err}");
+    assert_eq!(std::fs::read(dir.path().join("out/report.html")).unwrap(), report, "previous outputs untouched");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains("staging")).collect();
+    assert!(leftovers.is_empty(), "no staging folder left behind");
+}
+
+#[test]
+fn windows_1252_with_semicolons_and_decimal_commas() {
+    // "Région;Taux" with é as the single byte 0xE9, and French decimal commas.
+    let mut bytes = b"id;r\xe9gion;taux\n1;F\xe8s-Mekn\xe8s;12,5\n2;B\xe9ni Mellal;7,25\n".to_vec();
+    bytes.extend_from_slice(b"3;Souss;1\n");
+    let contract = "[columns.taux]\ntype = \"float\"\n";
+    let toml = "[study]\nid = \"t\"\ntitle = \"T\"\n\n[datasets.d]\npath = \"d.csv\"\ncontract = \"d.contract.toml\"\ndelimiter = \";\"\nencoding = \"windows-1252\"\ndecimal = \",\"\n\n[[indicators]]\nid = \"m\"\ndataset = \"d\"\nstatistic = \"mean\"\nexpr = \"taux\"\nby = [\"région\"]\n";
+    let dir = temp_study(&[("study.toml", toml), ("d.contract.toml", contract)]);
+    std::fs::write(dir.path().join("d.csv"), &bytes).unwrap();
+    let (code, _, err) = mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let df = read_parquet(&dir.path().join("out/data/d.parquet"));
+    let names: Vec<&str> = df.column("région").unwrap().str().unwrap().iter().flatten().collect();
+    assert_eq!(names, vec!["Fès-Meknès", "Béni Mellal", "Souss"]);
+    let taux: Vec<f64> = df.column("taux").unwrap().f64().unwrap().iter().flatten().collect();
+    assert_eq!(taux, vec![12.5, 7.25, 1.0]);
+    let ind = std::fs::read_to_string(dir.path().join("out/indicators.csv")).unwrap();
+    // (12.5 + 7.25 + 1) / 3, exact for a registry.
+    assert!(ind.contains("m,d,,,mean,6.916666666666667,"), "{ind}");
+
+    // Without the encoding, the error names the line and suggests the fix.
+    std::fs::write(dir.path().join("study.toml"), toml.replace("encoding = \"windows-1252\"\n", "")).unwrap();
+    let (code, _, err) = mizan(&["validate", "."], dir.path());
+    assert_eq!(code, 3);
+    assert!(err.contains("line 1: byte 0xE9 is not valid UTF-8") && err.contains("encoding = \"windows-1252\""), "{err}");
+}
+
+#[test]
+fn old_mac_line_endings_are_read_with_their_line_numbers() {
+    let data = "id,region,age,income\r1,1,30,1\r2,1,999,2\r3,2,40,3\r";
+    let dir = study(CONTRACT, data, "");
+    let (code, _, err) = mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let rejects = read_parquet(&dir.path().join("out/rejects/people.parquet"));
+    let lines: Vec<u64> = rejects.column("line").unwrap().u64().unwrap().iter().flatten().collect();
+    assert_eq!(lines, vec![3]);
+}
+
+#[test]
+fn world_bank_wide_file_is_unpivoted_and_morocco_2022_is_the_published_89_9() {
+    // The World Bank publishes 89.9% of Morocco's population using the
+    // Internet in 2022 (WDI IT.NET.USER.ZS).
+    let wdi = repo().join("datasets/wdi");
+    let toml = format!(
+        "[study]\nid = \"t\"\ntitle = \"T\"\n\n[datasets.mobile]\npath = \"{}\"\nskip_rows = 4\nunpivot = {{ index = [\"Country Name\", \"Country Code\", \"Indicator Name\", \"Indicator Code\"], variable = \"year\", value = \"value\" }}\n\n[datasets.net]\npath = \"{}\"\nunpivot = {{ index = [\"Country Name\", \"Country Code\", \"Indicator Name\", \"Indicator Code\"], variable = \"year\", value = \"value\" }}\n\n[[indicators]]\nid = \"net\"\ndataset = \"net\"\nstatistic = \"mean\"\nexpr = \"value\"\nwhere = \"\\\"Country Code\\\" = 'MAR'\"\nby = [\"year\"]\n",
+        wdi.join("mobile_subscriptions.csv").display(),
+        wdi.join("internet_users.csv").display()
+    );
+    let dir = temp_study(&[("study.toml", &toml)]);
+    let study = mizan::spec::load(dir.path()).unwrap();
+    let ingested = mizan::run::validate(&study).unwrap();
+    // 6 countries x 64 years (1960-2023) and 6 x 62 years (1960-2021).
+    assert_eq!(ingested["net"].rows_read, 6 * 64);
+    assert_eq!(ingested["mobile"].rows_read, 6 * 62);
+    let data = ingested.into_iter().map(|(k, v)| (k, v.data)).collect();
+    let (rows, _) = mizan::indicators::compute(&study, &data).unwrap();
+    let r2022 = rows.iter().find(|r| r.domain == ["2022"]).unwrap();
+    assert_eq!(r2022.est.estimate, Some(89.9));
+    assert_eq!(r2022.est.se, None, "a registry value has no standard error");
+}

@@ -1,0 +1,9 @@
+//! Mizan's integration tests: one binary, a module per topic.
+
+mod charts;
+mod cli;
+mod common;
+mod example;
+mod ingest;
+mod parity;
+mod spec_errors;
