@@ -93,7 +93,12 @@ pub fn individuals(rng: &mut Rng) -> String {
     for (r, &(pop, urban_share, effect)) in REGIONS.iter().enumerate() {
         for urban in [1u8, 2u8] {
             let stratum = r as u32 * 2 + u32::from(urban);
-            let pop_h = pop * if urban == 1 { urban_share } else { 1.0 - urban_share } * 1000.0;
+            let pop_h =
+                pop * if urban == 1 {
+                    urban_share
+                } else {
+                    1.0 - urban_share
+                } * 1000.0;
             let n_psu = ((360.0 * pop_h / (total_pop * 1000.0)).round() as u32).max(3);
             let pop_psu = (pop_h / 550.0).round().max(f64::from(n_psu) * 4.0);
             let mut stratum_rows = Vec::new();
@@ -117,33 +122,82 @@ pub fn individuals(rng: &mut Rng) -> String {
                     };
                     let sex = if rng.chance(0.49) { 1 } else { 2 };
                     let urb = if urban == 1 { 1.0 } else { 0.0 };
-                    let schooling = -0.6 + 1.1 * urb - 0.025 * (age as f64 - 30.0).max(0.0) + if sex == 1 { 0.3 } else { 0.0 };
+                    let schooling = -0.6 + 1.1 * urb - 0.025 * (age as f64 - 30.0).max(0.0)
+                        + if sex == 1 { 0.3 } else { 0.0 };
                     let education = if age < 12 {
                         if age < 7 { 0 } else { 1 }
                     } else {
                         let u = logistic(schooling + 0.8 * (rng.uniform() - 0.5) * 4.0);
-                        if u < 0.25 { 0 } else if u < 0.55 { 1 } else if u < 0.85 { 2 } else { 3 }
+                        if u < 0.25 {
+                            0
+                        } else if u < 0.55 {
+                            1
+                        } else if u < 0.85 {
+                            2
+                        } else {
+                            3
+                        }
                     };
                     let age_effect = [0.0, -0.4, 2.0, 1.6, 0.8, -0.4, -1.8][age_group];
-                    let edu_effect = [-1.1, 0.0, 1.0, 2.0][education];
-                    let p_net = logistic(1.7 + 1.0 * urb + age_effect + edu_effect + if sex == 1 { 0.35 } else { 0.0 } + effect);
+                    let edu_effect = [-1.1, 0.0, 0.8, 1.2][education];
+                    let p_net = logistic(
+                        1.7 + 1.0 * urb
+                            + age_effect
+                            + edu_effect
+                            + if sex == 1 { 0.35 } else { 0.0 }
+                            + effect,
+                    )
+                    .min(0.975);
                     let net = rng.chance(p_net);
-                    let smartphone = if net { rng.chance(0.96) } else { rng.chance(0.25) && age >= 12 };
-                    let computer = net && rng.chance(logistic(-1.6 + 0.6 * urb + 0.8 * education as f64 - 0.2 * (age_group as f64 - 3.0).abs()));
-                    let banking = net && age >= 18 && rng.chance(logistic(-2.4 + 0.7 * education as f64 + 0.4 * urb));
-                    let ecommerce = net && age >= 15 && rng.chance(logistic(-1.3 + 0.5 * education as f64 + 0.5 * urb));
+                    let smartphone = if net {
+                        rng.chance(0.96)
+                    } else {
+                        rng.chance(0.25) && age >= 12
+                    };
+                    let computer = net
+                        && rng.chance(logistic(
+                            -1.6 + 0.6 * urb + 0.8 * education as f64
+                                - 0.2 * (age_group as f64 - 3.0).abs(),
+                        ));
+                    let banking = net
+                        && age >= 18
+                        && rng.chance(logistic(-2.4 + 0.7 * education as f64 + 0.4 * urb));
+                    let ecommerce = net
+                        && age >= 15
+                        && rng.chance(logistic(-1.3 + 0.5 * education as f64 + 0.5 * urb));
                     let hours = if net {
-                        let h = 4.0 + 26.0 * rng.uniform().powf(1.6) + if age_group <= 3 { 6.0 } else { 0.0 };
+                        let h = 4.0
+                            + 26.0 * rng.uniform().powf(1.6)
+                            + if age_group <= 3 { 6.0 } else { 0.0 };
                         format!("{h:.1}")
                     } else {
                         String::new()
                     };
-                    stratum_rows.push((person, household, psu, age, age_group, sex, urban, education, net, smartphone, computer, banking, ecommerce, hours, response));
+                    stratum_rows.push((
+                        person, household, psu, age, age_group, sex, urban, education, net,
+                        smartphone, computer, banking, ecommerce, hours, response,
+                    ));
                 }
             }
             let weight_base = pop_h / stratum_rows.len() as f64;
             for row in stratum_rows {
-                let (person, household, psu, age, age_group, sex, urban, education, net, smartphone, computer, banking, ecommerce, hours, response) = row;
+                let (
+                    person,
+                    household,
+                    psu,
+                    age,
+                    age_group,
+                    sex,
+                    urban,
+                    education,
+                    net,
+                    smartphone,
+                    computer,
+                    banking,
+                    ecommerce,
+                    hours,
+                    response,
+                ) = row;
                 let psu_id = stratum * 100 + psu;
                 rows.push(format!(
                     "{person},{household},{stratum},{psu_id},{pop_psu},{:.2},{},{urban},{sex},{age},{age_group},{education},{},{},{},{},{},{hours}",
@@ -201,11 +255,15 @@ const SECTORS: [(&str, f64); 10] = [
 pub fn startups(rng: &mut Rng) -> String {
     let region_weights = [8.0, 3.0, 6.0, 20.0, 1.5, 45.0, 7.0, 1.0, 5.0, 0.8, 1.2, 1.5];
     let sector_weights: Vec<f64> = SECTORS.iter().map(|s| s.1).collect();
-    let mut out = String::from("startup_id,name,region,sector,founded_year,founder_gender,status\n");
+    let mut out =
+        String::from("startup_id,name,region,sector,founded_year,founder_gender,status\n");
     for id in 1..=1200 {
         let region = rng.pick(&region_weights) + 1;
         let sector = SECTORS[rng.pick(&sector_weights)].0;
-        let year = 2012 + rng.pick(&[2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 9.0, 10.0, 11.0, 13.0, 14.0, 15.0, 16.0, 12.0]) as i64;
+        let year = 2012
+            + rng.pick(&[
+                2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 9.0, 10.0, 11.0, 13.0, 14.0, 15.0, 16.0, 12.0,
+            ]) as i64;
         let gender = if rng.chance(0.21) { "F" } else { "M" };
         let age = 2025 - year;
         let status = if rng.chance(0.04 * age as f64) {
@@ -215,14 +273,23 @@ pub fn startups(rng: &mut Rng) -> String {
         } else {
             "active"
         };
-        let _ = writeln!(out, "{id},Startup {id:04},{region},{sector},{year},{gender},{status}");
+        let _ = writeln!(
+            out,
+            "{id},Startup {id:04},{region},{sector},{year},{gender},{status}"
+        );
     }
     out
 }
 
 /// Funding rounds of those startups.
 pub fn funding_rounds(rng: &mut Rng) -> String {
-    let types = [("pre-seed", 250_000.0), ("seed", 1_500_000.0), ("series-a", 9_000_000.0), ("series-b", 35_000_000.0), ("grant", 400_000.0)];
+    let types = [
+        ("pre-seed", 250_000.0),
+        ("seed", 1_500_000.0),
+        ("series-a", 9_000_000.0),
+        ("series-b", 35_000_000.0),
+        ("grant", 400_000.0),
+    ];
     let mut out = String::from("round_id,startup_id,date,round_type,amount_mad\n");
     for id in 1..=800 {
         let startup = rng.between(1, 1200);
@@ -232,7 +299,10 @@ pub fn funding_rounds(rng: &mut Rng) -> String {
         let month = rng.between(1, 12);
         let day = rng.between(1, 28);
         let amount = (scale * (0.4 + 1.2 * rng.uniform()) / 1000.0).round() * 1000.0;
-        let _ = writeln!(out, "{id},{startup},{year}-{month:02}-{day:02},{name},{amount:.0}");
+        let _ = writeln!(
+            out,
+            "{id},{startup},{year}-{month:02}-{day:02},{name},{amount:.0}"
+        );
     }
     out
 }
@@ -247,10 +317,14 @@ pub fn calls(rng: &mut Rng) -> String {
             for _ in 0..calls {
                 id += 1;
                 let applications = rng.between(25, 180) + (year - 2022) * 12;
-                let shortlisted = (applications as f64 * (0.25 + 0.2 * rng.uniform())).round() as i64;
+                let shortlisted =
+                    (applications as f64 * (0.25 + 0.2 * rng.uniform())).round() as i64;
                 let selected = (shortlisted as f64 * (0.3 + 0.3 * rng.uniform())).round() as i64;
                 let funded = selected * rng.between(80, 400) * 1000;
-                let _ = writeln!(out, "{id},{axis},{year},{applications},{shortlisted},{selected},{funded}");
+                let _ = writeln!(
+                    out,
+                    "{id},{axis},{year},{applications},{shortlisted},{selected},{funded}"
+                );
             }
         }
     }
@@ -260,7 +334,9 @@ pub fn calls(rng: &mut Rng) -> String {
 /// Ecosystem events with attendance.
 pub fn events(rng: &mut Rng) -> String {
     let kinds = ["hackathon", "meetup", "conference", "training", "demo-day"];
-    let region_weights = [8.0, 4.0, 7.0, 18.0, 3.0, 35.0, 10.0, 2.0, 7.0, 1.5, 2.0, 2.5];
+    let region_weights = [
+        8.0, 4.0, 7.0, 18.0, 3.0, 35.0, 10.0, 2.0, 7.0, 1.5, 2.0, 2.5,
+    ];
     let mut out = String::from("event_id,region,date,type,attendance\n");
     for id in 1..=300 {
         let region = rng.pick(&region_weights) + 1;
@@ -275,7 +351,10 @@ pub fn events(rng: &mut Rng) -> String {
             _ => 45.0,
         };
         let attendance = (base * (0.5 + rng.uniform())).round();
-        let _ = writeln!(out, "{id},{region},{year}-{month:02}-{day:02},{kind},{attendance:.0}");
+        let _ = writeln!(
+            out,
+            "{id},{region},{year}-{month:02}-{day:02},{kind},{attendance:.0}"
+        );
     }
     out
 }

@@ -22,8 +22,16 @@ pub fn number(value: f64, decimals: usize, lang: Language) -> String {
         }
         grouped.push(c);
     }
-    let sign = if value < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') { "-" } else { "" };
-    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}{dec}{frac}") }
+    let sign = if value < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}{dec}{frac}")
+    }
 }
 
 /// A percentage (`value` already in percent) with one decimal.
@@ -41,7 +49,11 @@ pub fn percent_with(value: f64, decimals: usize, lang: Language) -> String {
 
 /// Decimals an axis needs to tell ticks `step` apart.
 pub fn tick_decimals(step: f64) -> usize {
-    if step >= 1.0 { 0 } else { (-step.log10().floor()) as usize }
+    if step >= 1.0 {
+        0
+    } else {
+        (-step.log10().floor()) as usize
+    }
 }
 
 /// Decimals that show `value` sensibly: none above 1,000, one above 10, two below.
@@ -65,7 +77,10 @@ mod tests {
         assert_eq!(percent(89.94, Language::En), "89.9%");
         assert_eq!(percent(89.94, Language::Fr), "89,9\u{202F}%");
         assert_eq!(number(1234567.0, 0, Language::En), "1,234,567");
-        assert_eq!(number(1234567.0, 0, Language::Fr), "1\u{202F}234\u{202F}567");
+        assert_eq!(
+            number(1234567.0, 0, Language::Fr),
+            "1\u{202F}234\u{202F}567"
+        );
         assert_eq!(number(-0.04, 1, Language::En), "0.0");
         assert_eq!(number(-12.5, 1, Language::Fr), "-12,5");
     }

@@ -25,16 +25,33 @@ pub enum Align {
 
 /// Draws `s` with its vertical centre at `y`.
 #[allow(clippy::too_many_arguments)]
-pub fn text(area: &Area, s: &str, x: i32, y: i32, size: f64, color: RGBColor, align: Align, bold: bool) -> Result<()> {
+pub fn text(
+    area: &Area,
+    s: &str,
+    x: i32,
+    y: i32,
+    size: f64,
+    color: RGBColor,
+    align: Align,
+    bold: bool,
+) -> Result<()> {
     let h = match align {
         Align::Left => HPos::Left,
         Align::Right => HPos::Right,
         Align::Centre => HPos::Center,
     };
     // plotters writes font-size as size / 1.24.
-    let style = if bold { FontStyle::Bold } else { FontStyle::Normal };
-    let font = (theme::FONT, size * 1.24, style).into_font().color(&color).pos(Pos::new(h, VPos::Center));
-    area.draw(&Text::new(s.to_string(), (x, y), font)).map_err(draw_err)
+    let style = if bold {
+        FontStyle::Bold
+    } else {
+        FontStyle::Normal
+    };
+    let font = (theme::FONT, size * 1.24, style)
+        .into_font()
+        .color(&color)
+        .pos(Pos::new(h, VPos::Center));
+    area.draw(&Text::new(s.to_string(), (x, y), font))
+        .map_err(draw_err)
 }
 
 /// Converts a plotters error.
@@ -45,9 +62,13 @@ pub fn draw_err<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) 
 /// Lines of the footer: source, then each note, wrapped to the canvas.
 fn footer_lines(fig: &Figure) -> Vec<String> {
     let mut lines = Vec::new();
-    let max_chars = ((theme::WIDTH as f64 - 2.0 * theme::MARGIN as f64) / (theme::NOTE_SIZE * 0.6)) as usize;
+    let max_chars =
+        ((theme::WIDTH as f64 - 2.0 * theme::MARGIN as f64) / (theme::NOTE_SIZE * 0.6)) as usize;
     if !fig.source.is_empty() {
-        lines.extend(wrap(&format!("{}{}{}", phrase(fig.lang, "source"), sep(fig), fig.source), max_chars));
+        lines.extend(wrap(
+            &format!("{}{}{}", phrase(fig.lang, "source"), sep(fig), fig.source),
+            max_chars,
+        ));
     }
     for n in &fig.notes {
         lines.extend(wrap(n, max_chars));
@@ -91,21 +112,53 @@ pub fn footer_height(fig: &Figure) -> i32 {
 
 /// Creates the canvas of `height` px, draws the header and footer, and
 /// calls `plot` with the area between them (top and bottom y).
-pub fn render(fig: &Figure, plot_height: i32, plot: impl FnOnce(&Area, i32, i32) -> Result<()>) -> Result<String> {
+pub fn render(
+    fig: &Figure,
+    plot_height: i32,
+    plot: impl FnOnce(&Area, i32, i32) -> Result<()>,
+) -> Result<String> {
     let height = header_height(fig) + plot_height + footer_height(fig);
     let mut out = String::new();
     {
-        let area = SVGBackend::with_string(&mut out, (theme::WIDTH, height as u32)).into_drawing_area();
+        let area =
+            SVGBackend::with_string(&mut out, (theme::WIDTH, height as u32)).into_drawing_area();
         area.fill(&WHITE).map_err(draw_err)?;
-        text(&area, &fig.title, theme::MARGIN, 24, theme::TITLE_SIZE, theme::INK, Align::Left, true)?;
+        text(
+            &area,
+            &fig.title,
+            theme::MARGIN,
+            24,
+            theme::TITLE_SIZE,
+            theme::INK,
+            Align::Left,
+            true,
+        )?;
         if !fig.subtitle.is_empty() {
-            text(&area, &fig.subtitle, theme::MARGIN, 50, theme::SUBTITLE_SIZE, theme::MUTED, Align::Left, false)?;
+            text(
+                &area,
+                &fig.subtitle,
+                theme::MARGIN,
+                50,
+                theme::SUBTITLE_SIZE,
+                theme::MUTED,
+                Align::Left,
+                false,
+            )?;
         }
         let top = header_height(fig);
         plot(&area, top, top + plot_height)?;
         let mut y = top + plot_height + 16;
         for line in footer_lines(fig) {
-            text(&area, &line, theme::MARGIN, y, theme::NOTE_SIZE, theme::MUTED, Align::Left, false)?;
+            text(
+                &area,
+                &line,
+                theme::MARGIN,
+                y,
+                theme::NOTE_SIZE,
+                theme::MUTED,
+                Align::Left,
+                false,
+            )?;
             y += 16;
         }
         area.present().map_err(draw_err)?;
@@ -114,7 +167,13 @@ pub fn render(fig: &Figure, plot_height: i32, plot: impl FnOnce(&Area, i32, i32)
 }
 
 /// A thin line between two points.
-pub fn line(area: &Area, from: (i32, i32), to: (i32, i32), color: RGBColor, width: u32) -> Result<()> {
+pub fn line(
+    area: &Area,
+    from: (i32, i32),
+    to: (i32, i32),
+    color: RGBColor,
+    width: u32,
+) -> Result<()> {
     area.draw(&PathElement::new(vec![from, to], color.stroke_width(width)))
         .map_err(draw_err)
 }

@@ -25,33 +25,103 @@ pub fn draw(fig: &Figure) -> Result<String> {
         k
     };
     for p in &fig.points {
-        let xv = if numeric { p.key.parse().unwrap_or(0.0) } else { keys.iter().position(|k| *k == p.key).unwrap_or(0) as f64 };
-        series.entry(p.series.clone().unwrap_or_default()).or_default().push((xv, p));
+        let xv = if numeric {
+            p.key.parse().unwrap_or(0.0)
+        } else {
+            keys.iter().position(|k| *k == p.key).unwrap_or(0) as f64
+        };
+        series
+            .entry(p.series.clone().unwrap_or_default())
+            .or_default()
+            .push((xv, p));
     }
-    let shown: Vec<&(f64, &Point)> = series.values().flatten().filter(|(_, p)| drawn(p)).collect();
+    let shown: Vec<&(f64, &Point)> = series
+        .values()
+        .flatten()
+        .filter(|(_, p)| drawn(p))
+        .collect();
     let x_min = shown.iter().map(|(x, _)| *x).fold(f64::INFINITY, f64::min);
-    let x_max = shown.iter().map(|(x, _)| *x).fold(f64::NEG_INFINITY, f64::max);
-    let y_hi = shown.iter().map(|(_, p)| p.high.or(p.value).unwrap_or(0.0)).fold(0.0f64, f64::max);
-    let y_lo = shown.iter().map(|(_, p)| p.low.or(p.value).unwrap_or(0.0)).fold(0.0f64, f64::min);
-    let y_ticks = theme::ticks(y_lo, if fig.percent && y_hi > 50.0 { 100.0 } else { y_hi.max(f64::EPSILON) }, 5);
+    let x_max = shown
+        .iter()
+        .map(|(x, _)| *x)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let y_hi = shown
+        .iter()
+        .map(|(_, p)| p.high.or(p.value).unwrap_or(0.0))
+        .fold(0.0f64, f64::max);
+    let y_lo = shown
+        .iter()
+        .map(|(_, p)| p.low.or(p.value).unwrap_or(0.0))
+        .fold(0.0f64, f64::min);
+    let y_ticks = theme::ticks(
+        y_lo,
+        if fig.percent && y_hi > 50.0 {
+            100.0
+        } else {
+            y_hi.max(f64::EPSILON)
+        },
+        5,
+    );
     let (y0, y1) = (y_ticks[0], *y_ticks.last().unwrap_or(&1.0));
-    let (x_min, x_max) = if shown.is_empty() { (0.0, 1.0) } else { (x_min, x_max.max(x_min + 1.0)) };
-    let x_ticks: Vec<f64> = theme::ticks(x_min, x_max, 8).into_iter().filter(|t| *t >= x_min && *t <= x_max && t.fract() == 0.0).collect();
-    let name_w = series.keys().map(|s| theme::text_width(s, theme::LABEL_SIZE)).max().unwrap_or(0);
-    let y_label_w = y_ticks.iter().map(|t| theme::text_width(&fig.fmt_tick(*t, &y_ticks), theme::LABEL_SIZE)).max().unwrap_or(0);
+    let (x_min, x_max) = if shown.is_empty() {
+        (0.0, 1.0)
+    } else {
+        (x_min, x_max.max(x_min + 1.0))
+    };
+    let x_ticks: Vec<f64> = theme::ticks(x_min, x_max, 8)
+        .into_iter()
+        .filter(|t| *t >= x_min && *t <= x_max && t.fract() == 0.0)
+        .collect();
+    let name_w = series
+        .keys()
+        .map(|s| theme::text_width(s, theme::LABEL_SIZE))
+        .max()
+        .unwrap_or(0);
+    let y_label_w = y_ticks
+        .iter()
+        .map(|t| theme::text_width(&fig.fmt_tick(*t, &y_ticks), theme::LABEL_SIZE))
+        .max()
+        .unwrap_or(0);
     let left = theme::MARGIN + y_label_w + 8;
     let right = theme::WIDTH as i32 - theme::MARGIN - name_w - 10;
     frame::render(fig, PLOT_H + AXIS, |area, top, bottom| {
         let axis_y = bottom - AXIS;
-        let x = |v: f64| left + (((v - x_min) / (x_max - x_min)) * f64::from(right - left)).round() as i32;
-        let y = |v: f64| axis_y - (((v - y0) / (y1 - y0)) * f64::from(axis_y - top - 10)).round() as i32;
+        let x = |v: f64| {
+            left + (((v - x_min) / (x_max - x_min)) * f64::from(right - left)).round() as i32
+        };
+        let y = |v: f64| {
+            axis_y - (((v - y0) / (y1 - y0)) * f64::from(axis_y - top - 10)).round() as i32
+        };
         for t in &y_ticks {
             frame::line(area, (left, y(*t)), (right, y(*t)), theme::GRID, 1)?;
-            frame::text(area, &fig.fmt_tick(*t, &y_ticks), left - 6, y(*t), theme::LABEL_SIZE, theme::MUTED, Align::Right, false)?;
+            frame::text(
+                area,
+                &fig.fmt_tick(*t, &y_ticks),
+                left - 6,
+                y(*t),
+                theme::LABEL_SIZE,
+                theme::MUTED,
+                Align::Right,
+                false,
+            )?;
         }
         for t in &x_ticks {
-            let label = if numeric { format!("{t}") } else { keys.get(*t as usize).map_or(String::new(), |k| k.to_string()) };
-            frame::text(area, &label, x(*t), axis_y + 14, theme::LABEL_SIZE, theme::MUTED, Align::Centre, false)?;
+            let label = if numeric {
+                format!("{t}")
+            } else {
+                keys.get(*t as usize)
+                    .map_or(String::new(), |k| k.to_string())
+            };
+            frame::text(
+                area,
+                &label,
+                x(*t),
+                axis_y + 14,
+                theme::LABEL_SIZE,
+                theme::MUTED,
+                Align::Centre,
+                false,
+            )?;
         }
         frame::line(area, (left, axis_y), (right, axis_y), theme::INK, 1)?;
         let mut ends = Vec::new();
@@ -61,19 +131,33 @@ pub fn draw(fig: &Figure) -> Result<String> {
                 let band: Vec<(i32, i32)> = run
                     .iter()
                     .filter_map(|(xv, p)| p.high.map(|h| (x(*xv), y(h))))
-                    .chain(run.iter().rev().filter_map(|(xv, p)| p.low.map(|l| (x(*xv), y(l)))))
+                    .chain(
+                        run.iter()
+                            .rev()
+                            .filter_map(|(xv, p)| p.low.map(|l| (x(*xv), y(l)))),
+                    )
                     .collect();
                 if band.len() == 2 * run.len() && run.len() > 1 {
-                    area.draw(&Polygon::new(band, colour.mix(0.2).filled())).map_err(frame::draw_err)?;
+                    area.draw(&Polygon::new(band, colour.mix(0.2).filled()))
+                        .map_err(frame::draw_err)?;
                 }
-                let path: Vec<(i32, i32)> = run.iter().map(|(xv, p)| (x(*xv), y(p.value.unwrap_or(0.0)))).collect();
-                area.draw(&PathElement::new(path.clone(), colour.stroke_width(2))).map_err(frame::draw_err)?;
+                let path: Vec<(i32, i32)> = run
+                    .iter()
+                    .map(|(xv, p)| (x(*xv), y(p.value.unwrap_or(0.0))))
+                    .collect();
+                area.draw(&PathElement::new(path.clone(), colour.stroke_width(2)))
+                    .map_err(frame::draw_err)?;
                 if run.len() == 1 {
-                    area.draw(&Circle::new(path[0], 3, colour.filled())).map_err(frame::draw_err)?;
+                    area.draw(&Circle::new(path[0], 3, colour.filled()))
+                        .map_err(frame::draw_err)?;
                 }
             }
             if let Some((xv, p)) = pts.iter().rev().find(|(_, p)| drawn(p)) {
-                let label = if name.is_empty() { fig.fmt(p.value.unwrap_or(0.0)) } else { name.clone() };
+                let label = if name.is_empty() {
+                    fig.fmt(p.value.unwrap_or(0.0))
+                } else {
+                    name.clone()
+                };
                 ends.push((y(p.value.unwrap_or(0.0)), x(*xv) + 6, label, colour));
             }
         }
@@ -83,7 +167,16 @@ pub fn draw(fig: &Figure) -> Result<String> {
             ends[i].0 = ends[i].0.max(ends[i - 1].0 + LABEL_GAP);
         }
         for (yy, xx, label, colour) in &ends {
-            frame::text(area, label, *xx, *yy, theme::LABEL_SIZE, *colour, Align::Left, false)?;
+            frame::text(
+                area,
+                label,
+                *xx,
+                *yy,
+                theme::LABEL_SIZE,
+                *colour,
+                Align::Left,
+                false,
+            )?;
         }
         Ok(())
     })

@@ -4,8 +4,8 @@
 //! chart kind draws; this module picks the data and writes the files.
 
 pub mod bar;
-pub mod frame;
 pub mod format;
+pub mod frame;
 pub mod line;
 pub mod raster;
 pub mod theme;
@@ -73,19 +73,35 @@ impl Figure {
 impl Figure {
     /// An axis tick label, with as many decimals as the tick step needs.
     pub fn fmt_tick(&self, v: f64, ticks: &[f64]) -> String {
-        let step = if ticks.len() > 1 { ticks[1] - ticks[0] } else { 1.0 };
+        let step = if ticks.len() > 1 {
+            ticks[1] - ticks[0]
+        } else {
+            1.0
+        };
         let d = format::tick_decimals(step);
-        if self.percent { format::percent_with(v, d, self.lang) } else { format::number(v, d, self.lang) }
+        if self.percent {
+            format::percent_with(v, d, self.lang)
+        } else {
+            format::number(v, d, self.lang)
+        }
     }
 }
 
 /// Texts in the study's language for notes the program writes itself.
 pub fn phrase(lang: Language, key: &str) -> &'static str {
     match (lang, key) {
-        (Language::En, "caution") => "Lighter bars: use with caution (coefficient of variation between 16.5% and 33.3%).",
-        (Language::Fr, "caution") => "Barres claires : à utiliser avec prudence (coefficient de variation entre 16,5 % et 33,3 %).",
-        (Language::En, "suppressed") => "Not shown: estimates too unreliable to publish (fewer than 30 respondents or coefficient of variation above 33.3%).",
-        (Language::Fr, "suppressed") => "Non représentées : estimations trop peu fiables pour être publiées (moins de 30 répondants ou coefficient de variation supérieur à 33,3 %).",
+        (Language::En, "caution") => {
+            "Lighter bars: use with caution (coefficient of variation between 16.5% and 33.3%)."
+        }
+        (Language::Fr, "caution") => {
+            "Barres claires : à utiliser avec prudence (coefficient de variation entre 16,5 % et 33,3 %)."
+        }
+        (Language::En, "suppressed") => {
+            "Not shown: estimates too unreliable to publish (fewer than 30 respondents or coefficient of variation above 33.3%)."
+        }
+        (Language::Fr, "suppressed") => {
+            "Non représentées : estimations trop peu fiables pour être publiées (moins de 30 répondants ou coefficient de variation supérieur à 33,3 %)."
+        }
         (Language::En, "interval") => "Whiskers: 95% confidence intervals.",
         (Language::Fr, "interval") => "Traits : intervalles de confiance à 95 %.",
         (Language::En, "source") => "Source",
@@ -99,9 +115,9 @@ pub fn phrase(lang: Language, key: &str) -> &'static str {
 /// Builds the figure of `chart` from the indicators table.
 pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result<Figure> {
     let lang = study.language;
-    let ind = study
-        .indicator(&chart.indicator)
-        .ok_or_else(|| Error::internal("chart", format!("indicator `{}` vanished", chart.indicator)))?;
+    let ind = study.indicator(&chart.indicator).ok_or_else(|| {
+        Error::internal("chart", format!("indicator `{}` vanished", chart.indicator))
+    })?;
     let ds = study.dataset(&ind.dataset);
     let percent = ind.statistic == Statistic::Proportion;
     let scale = if percent { 100.0 } else { 1.0 };
@@ -110,11 +126,20 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
         None => vec![chart.by.as_str()],
     };
     let mut points = Vec::new();
-    for r in rows.iter().filter(|r| r.indicator == ind.id && r.by.len() == wanted.len()) {
+    // Empty domains (n = 0, e.g. ages outside the subpopulation) are in the
+    // table but have nothing to draw.
+    for r in rows
+        .iter()
+        .filter(|r| r.indicator == ind.id && r.by.len() == wanted.len() && r.est.n > 0)
+    {
         if !wanted.iter().all(|w| r.by.iter().any(|b| b == w)) {
             continue;
         }
-        let pick = |var: &str| r.by.iter().position(|b| b == var).map(|i| r.domain[i].clone());
+        let pick = |var: &str| {
+            r.by.iter()
+                .position(|b| b == var)
+                .map(|i| r.domain[i].clone())
+        };
         let key = pick(&chart.by).unwrap_or_default();
         let series = chart.series.as_deref().and_then(pick);
         let single = IndicatorRow {
@@ -142,14 +167,22 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
             flag: r.est.flag.map(str::to_string),
         });
     }
-    let mut notes: Vec<String> = chart.note.get(lang).map(str::to_string).into_iter().collect();
+    let mut notes: Vec<String> = chart
+        .note
+        .get(lang)
+        .map(str::to_string)
+        .into_iter()
+        .collect();
     if points.iter().any(|p| p.low.is_some()) {
         notes.push(phrase(lang, "interval").to_string());
     }
     if points.iter().any(|p| p.flag.as_deref() == Some("caution")) {
         notes.push(phrase(lang, "caution").to_string());
     }
-    if points.iter().any(|p| p.flag.as_deref() == Some("suppressed")) {
+    if points
+        .iter()
+        .any(|p| p.flag.as_deref() == Some("suppressed"))
+    {
         notes.push(phrase(lang, "suppressed").to_string());
     }
     let source = chart
@@ -183,8 +216,21 @@ pub fn csv(fig: &Figure) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let unit = if fig.percent { "percent" } else { "value" };
     let fail = |e: csv::Error| Error::internal(format!("chart `{}` data", fig.spec.id), e);
-    w.write_record(["chart", "indicator", "series", "key", "label", "unit", "value", "ci_low", "ci_high", "n", "flag", "drawn"])
-        .map_err(fail)?;
+    w.write_record([
+        "chart",
+        "indicator",
+        "series",
+        "key",
+        "label",
+        "unit",
+        "value",
+        "ci_low",
+        "ci_high",
+        "n",
+        "flag",
+        "drawn",
+    ])
+    .map_err(fail)?;
     let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     for p in &fig.points {
         let drawn = p.value.is_some() && p.flag.as_deref() != Some("suppressed");
@@ -204,7 +250,8 @@ pub fn csv(fig: &Figure) -> Result<Vec<u8>> {
         ])
         .map_err(fail)?;
     }
-    w.into_inner().map_err(|e| Error::internal("chart data", e.to_string()))
+    w.into_inner()
+        .map_err(|e| Error::internal("chart data", e.to_string()))
 }
 
 /// Whether a point is drawn: it has a value and is not suppressed.

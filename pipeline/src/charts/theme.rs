@@ -54,7 +54,11 @@ pub fn ticks(min: f64, max: f64, target: usize) -> Vec<f64> {
     let span = (max - min).max(f64::EPSILON);
     let raw = span / target.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|s| span / s <= target as f64).unwrap_or(10.0 * mag);
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| span / s <= target as f64)
+        .unwrap_or(10.0 * mag);
     let start = (min / step).floor() * step;
     let mut out = Vec::new();
     let mut v = start;

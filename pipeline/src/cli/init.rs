@@ -106,8 +106,16 @@ fn people_csv() -> String {
 
 /// Creates the study in `dir`.
 pub fn init(dir: &Path) -> Result<()> {
-    if dir.exists() && std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.next().is_some() {
-        return Err(Error::Usage(format!("{} exists and is not empty; choose a new folder", dir.display())));
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .next()
+            .is_some()
+    {
+        return Err(Error::Usage(format!(
+            "{} exists and is not empty; choose a new folder",
+            dir.display()
+        )));
     }
     let data = dir.join("data");
     std::fs::create_dir_all(&data).map_err(|e| Error::io(&data, e))?;

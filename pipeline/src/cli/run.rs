@@ -26,9 +26,15 @@ pub fn run(args: RunArgs) -> Result<()> {
     };
     let s = run_study(&study, &opts)?;
     println!("mizan: study `{}` done", study.id);
-    println!("  {:<24} {:>10} {:>10} {:>10}", "dataset", "read", "kept", "rejected");
+    println!(
+        "  {:<24} {:>10} {:>10} {:>10}",
+        "dataset", "read", "kept", "rejected"
+    );
     for d in &s.datasets {
-        println!("  {:<24} {:>10} {:>10} {:>10}", d.id, d.read, d.kept, d.rejected);
+        println!(
+            "  {:<24} {:>10} {:>10} {:>10}",
+            d.id, d.read, d.kept, d.rejected
+        );
     }
     println!("  indicators: {} ({} rows)", s.indicators, s.indicator_rows);
     println!("  figures:    {}", s.figures);

@@ -19,6 +19,10 @@ pub fn validate(study: Option<PathBuf>) -> Result<()> {
             ing.rows_rejected()
         );
     }
-    println!("  {} indicators, {} charts checked", study.indicators.len(), study.charts.len());
+    println!(
+        "  {} indicators, {} charts checked",
+        study.indicators.len(),
+        study.charts.len()
+    );
     Ok(())
 }

@@ -31,8 +31,15 @@ pub fn variable(df: &DataFrame, name: &str) -> Result<Variable> {
     let s = col.str().map_err(|e| Error::internal("breakdown", e))?;
     let present: Vec<String> = s.iter().flatten().map(str::to_string).collect();
     let (_, values) = index_sorted(&present);
-    let pos: HashMap<&str, u32> = values.iter().enumerate().map(|(i, v)| (v.as_str(), i as u32)).collect();
-    let codes = s.iter().map(|v| v.map_or(Breakdown::NONE, |v| pos[v])).collect();
+    let pos: HashMap<&str, u32> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.as_str(), i as u32))
+        .collect();
+    let codes = s
+        .iter()
+        .map(|v| v.map_or(Breakdown::NONE, |v| pos[v]))
+        .collect();
     Ok(Variable { codes, values })
 }
 

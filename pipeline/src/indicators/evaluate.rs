@@ -10,7 +10,13 @@ use crate::error::{Error, Location, Result, choices};
 use crate::spec::model::{IndicatorSpec, Statistic};
 
 /// Parses `sql` and checks that every column it names is in `df`.
-pub fn parse(ind: &IndicatorSpec, key: &str, sql: &str, loc: Option<&Location>, df: &DataFrame) -> Result<Expr> {
+pub fn parse(
+    ind: &IndicatorSpec,
+    key: &str,
+    sql: &str,
+    loc: Option<&Location>,
+    df: &DataFrame,
+) -> Result<Expr> {
     let err = |m: String| Error::Spec {
         location: loc.cloned(),
         message: format!("indicator `{}`: {key} `{sql}`: {m}", ind.id),
@@ -74,11 +80,13 @@ pub fn evaluate(ind: &IndicatorSpec, df: &DataFrame) -> Result<Evaluated> {
     let out = if exprs.is_empty() {
         DataFrame::empty()
     } else {
-        df.clone()
-            .lazy()
-            .select(exprs)
-            .collect()
-            .map_err(|e| fail("expr/where", ind.expr_location.as_ref().or(ind.where_location.as_ref()), format!("cannot evaluate: {e}")))?
+        df.clone().lazy().select(exprs).collect().map_err(|e| {
+            fail(
+                "expr/where",
+                ind.expr_location.as_ref().or(ind.where_location.as_ref()),
+                format!("cannot evaluate: {e}"),
+            )
+        })?
     };
     let y = match out.column("__y") {
         Err(_) => vec![1.0; df.height()],
@@ -91,7 +99,10 @@ pub fn evaluate(ind: &IndicatorSpec, df: &DataFrame) -> Result<Evaluated> {
                 fail(
                     "where",
                     ind.where_location.as_ref(),
-                    format!("must be a condition (true/false), found values of type {}", col.dtype()),
+                    format!(
+                        "must be a condition (true/false), found values of type {}",
+                        col.dtype()
+                    ),
                 )
             })?;
             Some(b.iter().map(|v| v == Some(true)).collect())

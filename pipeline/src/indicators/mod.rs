@@ -77,11 +77,18 @@ pub struct DesignSummary {
 /// kept rows). Rows come out in spec order; within an indicator the overall
 /// row first, then each breakdown in spec order, domains in natural order.
 /// Also returns a summary of each survey design used.
-pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<(Vec<IndicatorRow>, Vec<DesignSummary>)> {
+pub fn compute(
+    study: &Study,
+    data: &BTreeMap<String, DataFrame>,
+) -> Result<(Vec<IndicatorRow>, Vec<DesignSummary>)> {
     let mut by_indicator: HashMap<String, Vec<IndicatorRow>> = HashMap::new();
     let mut designs = Vec::new();
     for ds in &study.datasets {
-        let inds: Vec<_> = study.indicators.iter().filter(|i| i.dataset == ds.id).collect();
+        let inds: Vec<_> = study
+            .indicators
+            .iter()
+            .filter(|i| i.dataset == ds.id)
+            .collect();
         if inds.is_empty() {
             continue;
         }
@@ -101,7 +108,10 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<(Vec
                 fpc: !spec.fpc.is_empty(),
             });
         }
-        let evaluated: Vec<evaluate::Evaluated> = inds.iter().map(|i| evaluate::evaluate(i, df)).collect::<Result<_>>()?;
+        let evaluated: Vec<evaluate::Evaluated> = inds
+            .iter()
+            .map(|i| evaluate::evaluate(i, df))
+            .collect::<Result<_>>()?;
 
         // Index every breakdown variable once; build each distinct breakdown once.
         let mut vars: HashMap<String, domains::Variable> = HashMap::new();
@@ -145,7 +155,14 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<(Vec
                 let n_domains = breakdowns[b].n_domains();
                 for d in 0..n_domains {
                     let cells = sums.domain(t, k, d);
-                    let est = estimate::estimate(&design, cells, form, interval, ind.level, &study.reliability);
+                    let est = estimate::estimate(
+                        &design,
+                        cells,
+                        form,
+                        interval,
+                        ind.level,
+                        &study.reliability,
+                    );
                     let (by, domain) = match &built[b] {
                         None => (Vec::new(), Vec::new()),
                         Some(dm) => (dm.vars.clone(), dm.values[d].clone()),

@@ -17,7 +17,9 @@ pub fn domain_label(study: &Study, row: &IndicatorRow) -> Option<String> {
     if row.domain.is_empty() {
         return None;
     }
-    let contract = study.dataset(&row.dataset).and_then(|d| d.contract.as_ref());
+    let contract = study
+        .dataset(&row.dataset)
+        .and_then(|d| d.contract.as_ref());
     let parts: Vec<&str> = row
         .by
         .iter()
@@ -33,20 +35,34 @@ pub fn domain_label(study: &Study, row: &IndicatorRow) -> Option<String> {
 
 /// Builds the table.
 pub fn to_frame(study: &Study, rows: &[IndicatorRow]) -> Result<DataFrame> {
-    let s = |f: &dyn Fn(&IndicatorRow) -> Option<String>| rows.iter().map(f).collect::<Vec<Option<String>>>();
-    let f = |f: &dyn Fn(&IndicatorRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<Option<f64>>>();
-    let label = |r: &IndicatorRow| study.indicator(&r.indicator).and_then(|i| i.label.get(study.language)).map(str::to_string);
+    let s = |f: &dyn Fn(&IndicatorRow) -> Option<String>| {
+        rows.iter().map(f).collect::<Vec<Option<String>>>()
+    };
+    let f =
+        |f: &dyn Fn(&IndicatorRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<Option<f64>>>();
+    let label = |r: &IndicatorRow| {
+        study
+            .indicator(&r.indicator)
+            .and_then(|i| i.label.get(study.language))
+            .map(str::to_string)
+    };
     let columns = vec![
         Column::new("indicator".into(), s(&|r| Some(r.indicator.clone()))),
         Column::new("dataset".into(), s(&|r| Some(r.dataset.clone()))),
         Column::new("by".into(), s(&|r| r.by_text())),
         Column::new("domain".into(), s(&|r| r.domain_text())),
-        Column::new("statistic".into(), s(&|r| Some(r.statistic.name().to_string()))),
+        Column::new(
+            "statistic".into(),
+            s(&|r| Some(r.statistic.name().to_string())),
+        ),
         Column::new("estimate".into(), f(&|r| r.est.estimate)),
         Column::new("se".into(), f(&|r| r.est.se)),
         Column::new("ci_low".into(), f(&|r| r.est.ci_low)),
         Column::new("ci_high".into(), f(&|r| r.est.ci_high)),
-        Column::new("n".into(), rows.iter().map(|r| r.est.n).collect::<Vec<u64>>()),
+        Column::new(
+            "n".into(),
+            rows.iter().map(|r| r.est.n).collect::<Vec<u64>>(),
+        ),
         Column::new("weighted_n".into(), f(&|r| Some(r.est.weighted_n))),
         Column::new("df".into(), f(&|r| r.est.df)),
         Column::new("deff".into(), f(&|r| r.est.deff)),

@@ -42,7 +42,11 @@ impl ColumnType {
 
     /// The contract name.
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(t, _)| *t == self).map(|(_, n)| *n).unwrap_or("")
+        Self::ALL
+            .iter()
+            .find(|(t, _)| *t == self)
+            .map(|(_, n)| *n)
+            .unwrap_or("")
     }
 }
 
@@ -82,8 +86,18 @@ pub struct Contract {
 
 impl Contract {
     /// The label of code `value` of column `column` in `lang`, if declared.
-    pub fn code_label(&self, column: &str, value: &str, lang: crate::spec::Language) -> Option<&str> {
-        self.columns.get(column)?.codes.as_ref()?.get(value)?.get(lang)
+    pub fn code_label(
+        &self,
+        column: &str,
+        value: &str,
+        lang: crate::spec::Language,
+    ) -> Option<&str> {
+        self.columns
+            .get(column)?
+            .codes
+            .as_ref()?
+            .get(value)?
+            .get(lang)
     }
 }
 
@@ -132,7 +146,10 @@ pub fn load(path: &Path) -> Result<Contract> {
         None => 0.0,
         Some(s) if (0.0..=1.0).contains(s.get_ref()) => *s.get_ref(),
         Some(s) => {
-            return Err(Error::spec_at(at(s.span().start), "max_reject_share must be between 0 and 1"));
+            return Err(Error::spec_at(
+                at(s.span().start),
+                "max_reject_share must be between 0 and 1",
+            ));
         }
     };
     let mut columns = BTreeMap::new();
@@ -156,7 +173,10 @@ pub fn load(path: &Path) -> Result<Contract> {
         if let (Some(lo), Some(hi)) = (col.min, col.max)
             && lo > hi
         {
-            return Err(Error::spec_at(at(start), format!("column `{name}`: min {lo} is above max {hi}")));
+            return Err(Error::spec_at(
+                at(start),
+                format!("column `{name}`: min {lo} is above max {hi}"),
+            ));
         }
         let codes = col.codes.map(|m| {
             m.into_iter()
@@ -185,7 +205,10 @@ pub fn load(path: &Path) -> Result<Contract> {
         if !columns.contains_key(k) {
             return Err(Error::spec_at(
                 at(0),
-                format!("key column `{k}` is not declared under [columns] — declared columns are: {}", choices(columns.keys())),
+                format!(
+                    "key column `{k}` is not declared under [columns] — declared columns are: {}",
+                    choices(columns.keys())
+                ),
             ));
         }
     }
@@ -203,7 +226,10 @@ pub fn load(path: &Path) -> Result<Contract> {
 /// and `1` match for an integer column.
 fn canonical_code(k: &str, kind: ColumnType) -> String {
     match kind {
-        ColumnType::Integer => k.trim().parse::<i64>().map_or_else(|_| k.to_string(), |v| v.to_string()),
+        ColumnType::Integer => k
+            .trim()
+            .parse::<i64>()
+            .map_or_else(|_| k.to_string(), |v| v.to_string()),
         _ => k.to_string(),
     }
 }

@@ -53,7 +53,8 @@ impl Ingested {
 /// source cannot be read, a declared column is missing, or the share of
 /// rejected rows exceeds the contract's `max_reject_share`.
 pub fn ingest(ds: &DatasetSpec) -> Result<Ingested> {
-    let bytes = std::fs::read(&ds.path).map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(&ds.path)
+        .map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot read: {e}")))?;
     let source = SourceInfo {
         bytes: bytes.len() as u64,
         blake3: blake3::hash(&bytes).to_hex().to_string(),
@@ -73,7 +74,11 @@ pub fn ingest(ds: &DatasetSpec) -> Result<Ingested> {
         }
         Format::Parquet => {
             if ds.unpivot.is_some() {
-                return Err(Error::data(&ds.id, &ds.path, "`unpivot` applies to text and workbook sources; reshape Parquet upstream"));
+                return Err(Error::data(
+                    &ds.id,
+                    &ds.path,
+                    "`unpivot` applies to text and workbook sources; reshape Parquet upstream",
+                ));
             }
             from_parquet(ds)?
         }
@@ -118,7 +123,8 @@ fn from_text(ds: &DatasetSpec, table: TextTable) -> Result<(DataFrame, DataFrame
             typing::type_column(name, cells, rule, ds.decimal, &mut problems)
         })
         .collect::<Result<_>>()?;
-    let df = DataFrame::new_infer_height(columns).map_err(|e| Error::internal(format!("dataset `{}`", ds.id), e))?;
+    let df = DataFrame::new_infer_height(columns)
+        .map_err(|e| Error::internal(format!("dataset `{}`", ds.id), e))?;
     if let Some(c) = &ds.contract {
         validate::check(c, &df, &table.lines, &mut problems)?;
     }
@@ -133,7 +139,12 @@ fn from_text(ds: &DatasetSpec, table: TextTable) -> Result<(DataFrame, DataFrame
             (table.lines[row], why.join("; "), fields)
         })
         .collect();
-    rejected.extend(table.broken.into_iter().map(|b| (b.line, b.reason, b.fields)));
+    rejected.extend(
+        table
+            .broken
+            .into_iter()
+            .map(|b| (b.line, b.reason, b.fields)),
+    );
     rejected.sort_by_key(|r| r.0);
     for (line, why, fields) in rejected {
         rej_lines.push(line);
@@ -146,18 +157,30 @@ fn from_text(ds: &DatasetSpec, table: TextTable) -> Result<(DataFrame, DataFrame
         Column::new("line".into(), rej_lines),
         Column::new("reason".into(), rej_reasons),
     ];
-    rej_cols.extend(table.names.iter().zip(rej_cells).map(|(n, c)| Column::new(n.into(), c)));
-    let rejects = DataFrame::new_infer_height(rej_cols).map_err(|e| Error::internal("rejects", e))?;
+    rej_cols.extend(
+        table
+            .names
+            .iter()
+            .zip(rej_cells)
+            .map(|(n, c)| Column::new(n.into(), c)),
+    );
+    let rejects =
+        DataFrame::new_infer_height(rej_cols).map_err(|e| Error::internal("rejects", e))?;
     let kept = keep(df, &problems)?;
     Ok((kept, rejects, rows_read))
 }
 
 fn from_parquet(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize)> {
-    let file = std::fs::File::open(&ds.path).map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot open: {e}")))?;
+    let file = std::fs::File::open(&ds.path)
+        .map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot open: {e}")))?;
     let df = ParquetReader::new(file)
         .finish()
         .map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot read Parquet: {e}")))?;
-    let names: Vec<String> = df.get_column_names().iter().map(|s| s.to_string()).collect();
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     missing_columns(ds, &names)?;
     let mut problems = Problems::new();
     let df = match &ds.contract {
@@ -182,13 +205,26 @@ fn from_parquet(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize)> {
     let idx = IdxCa::from_vec("idx".into(), rows.clone());
     let taken = df.take(&idx).map_err(|e| Error::internal("rejects", e))?;
     let mut rej_cols = vec![
-        Column::new("line".into(), rows.iter().map(|&r| r as u64 + 1).collect::<Vec<u64>>()),
-        Column::new("reason".into(), problems.values().map(|w| w.join("; ")).collect::<Vec<String>>()),
+        Column::new(
+            "line".into(),
+            rows.iter().map(|&r| r as u64 + 1).collect::<Vec<u64>>(),
+        ),
+        Column::new(
+            "reason".into(),
+            problems
+                .values()
+                .map(|w| w.join("; "))
+                .collect::<Vec<String>>(),
+        ),
     ];
     for col in taken.columns() {
-        rej_cols.push(col.cast(&DataType::String).map_err(|e| Error::internal("rejects", e))?);
+        rej_cols.push(
+            col.cast(&DataType::String)
+                .map_err(|e| Error::internal("rejects", e))?,
+        );
     }
-    let rejects = DataFrame::new_infer_height(rej_cols).map_err(|e| Error::internal("rejects", e))?;
+    let rejects =
+        DataFrame::new_infer_height(rej_cols).map_err(|e| Error::internal("rejects", e))?;
     let rows_read = df.height();
     Ok((keep(df, &problems)?, rejects, rows_read))
 }
@@ -198,8 +234,11 @@ fn keep(df: DataFrame, problems: &Problems) -> Result<DataFrame> {
     if problems.is_empty() {
         return Ok(df);
     }
-    let mask: BooleanChunked = (0..df.height()).map(|i| !problems.contains_key(&i)).collect();
-    df.filter(&mask).map_err(|e| Error::internal("filtering rejects", e))
+    let mask: BooleanChunked = (0..df.height())
+        .map(|i| !problems.contains_key(&i))
+        .collect();
+    df.filter(&mask)
+        .map_err(|e| Error::internal("filtering rejects", e))
 }
 
 fn check_share(ds: &DatasetSpec, ing: &Ingested) -> Result<()> {
@@ -217,7 +256,11 @@ fn check_share(ds: &DatasetSpec, ing: &Ingested) -> Result<()> {
         && let (Ok(l), Ok(r)) = (l.u64(), r.str())
     {
         for (line, why) in l.iter().zip(r.iter()).take(5) {
-            examples.push(format!("  line {}: {}", line.unwrap_or(0), why.unwrap_or("")));
+            examples.push(format!(
+                "  line {}: {}",
+                line.unwrap_or(0),
+                why.unwrap_or("")
+            ));
         }
     }
     Err(Error::data(

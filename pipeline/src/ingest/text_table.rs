@@ -79,15 +79,24 @@ impl TextTable {
 }
 
 fn cell(s: &str) -> Option<String> {
-    if s.is_empty() { None } else { Some(s.to_string()) }
+    if s.is_empty() {
+        None
+    } else {
+        Some(s.to_string())
+    }
 }
 
 /// Reads a delimited text file per the dataset's options.
 pub fn read_delimited(ds: &DatasetSpec) -> Result<TextTable> {
-    let bytes = std::fs::read(&ds.path).map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(&ds.path)
+        .map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot read: {e}")))?;
     let text = decode(ds, &bytes)?;
     // Old Mac files end lines with CR alone: make them LF so line numbers count.
-    let text = if !text.contains('\n') && text.contains('\r') { text.replace('\r', "\n") } else { text };
+    let text = if !text.contains('\n') && text.contains('\r') {
+        text.replace('\r', "\n")
+    } else {
+        text
+    };
     let mut body = text.as_str();
     for _ in 0..ds.skip_rows {
         body = body.find('\n').map_or("", |i| &body[i + 1..]);
@@ -99,12 +108,22 @@ pub fn read_delimited(ds: &DatasetSpec) -> Result<TextTable> {
         .from_reader(body.as_bytes());
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot read the header line: {e}")))?
+        .map_err(|e| {
+            Error::data(
+                &ds.id,
+                &ds.path,
+                format!("cannot read the header line: {e}"),
+            )
+        })?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
     if header.iter().all(String::is_empty) {
-        return Err(Error::data(&ds.id, &ds.path, format!("line {}: the header line is empty", ds.skip_rows + 1)));
+        return Err(Error::data(
+            &ds.id,
+            &ds.path,
+            format!("line {}: the header line is empty", ds.skip_rows + 1),
+        ));
     }
     let width = header.len();
     let mut table = TextTable::with_header(header);
@@ -184,19 +203,34 @@ fn decode(ds: &DatasetSpec, bytes: &[u8]) -> Result<String> {
 /// Reads the dataset's sheet (the first when none is named) of a workbook.
 pub fn read_xlsx(ds: &DatasetSpec) -> Result<TextTable> {
     let fail = |m: String| Error::data(&ds.id, &ds.path, m);
-    let mut wb = calamine::open_workbook_auto(&ds.path).map_err(|e| fail(format!("cannot open workbook: {e}")))?;
+    let mut wb = calamine::open_workbook_auto(&ds.path)
+        .map_err(|e| fail(format!("cannot open workbook: {e}")))?;
     let names = wb.sheet_names().to_vec();
     let sheet = match &ds.sheet {
         Some(s) if names.contains(s) => s.clone(),
-        Some(s) => return Err(fail(format!("no sheet `{s}` — sheets are: {}", crate::error::choices(&names)))),
-        None => names.first().cloned().ok_or_else(|| fail("the workbook has no sheet".into()))?,
+        Some(s) => {
+            return Err(fail(format!(
+                "no sheet `{s}` — sheets are: {}",
+                crate::error::choices(&names)
+            )));
+        }
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| fail("the workbook has no sheet".into()))?,
     };
-    let range = wb.worksheet_range(&sheet).map_err(|e| fail(format!("cannot read sheet `{sheet}`: {e}")))?;
+    let range = wb
+        .worksheet_range(&sheet)
+        .map_err(|e| fail(format!("cannot read sheet `{sheet}`: {e}")))?;
     let first_row = range.start().map_or(0, |(r, _)| r as u64);
     let mut rows = range.rows().enumerate().skip(ds.skip_rows);
     let header: Vec<String> = rows
         .next()
-        .map(|(_, r)| r.iter().map(|c| xlsx_text(c).unwrap_or_default().trim().to_string()).collect())
+        .map(|(_, r)| {
+            r.iter()
+                .map(|c| xlsx_text(c).unwrap_or_default().trim().to_string())
+                .collect()
+        })
         .ok_or_else(|| fail(format!("sheet `{sheet}` is empty")))?;
     let mut table = TextTable::with_header(header);
     for (i, row) in rows {
@@ -240,19 +274,25 @@ pub fn unpivot(ds: &DatasetSpec, table: TextTable, u: &Unpivot) -> Result<TextTa
                 Error::data(
                     &ds.id,
                     &ds.path,
-                    format!("unpivot index column `{n}` not found — columns are: {}", crate::error::choices(&table.names)),
+                    format!(
+                        "unpivot index column `{n}` not found — columns are: {}",
+                        crate::error::choices(&table.names)
+                    ),
                 )
             })
         })
         .collect::<Result<_>>()?;
-    let melted: Vec<usize> = (0..table.names.len()).filter(|i| !idx.contains(i)).collect();
+    let melted: Vec<usize> = (0..table.names.len())
+        .filter(|i| !idx.contains(i))
+        .collect();
     let mut names: Vec<String> = idx.iter().map(|&i| table.names[i].clone()).collect();
     names.push(u.variable.clone());
     names.push(u.value.clone());
     let mut out = TextTable::with_header(names);
     for row in 0..table.height() {
         for &m in &melted {
-            let mut fields: Vec<Option<String>> = idx.iter().map(|&i| table.columns[i][row].clone()).collect();
+            let mut fields: Vec<Option<String>> =
+                idx.iter().map(|&i| table.columns[i][row].clone()).collect();
             fields.push(Some(table.names[m].clone()));
             fields.push(table.columns[m][row].clone());
             out.push(table.lines[row], fields);

@@ -25,7 +25,10 @@ pub fn type_column(
 ) -> Result<Column> {
     let kind = rule.map_or_else(|| infer(cells, decimal), |r| r.kind);
     let mut bad = |row: usize, v: &str, what: &str| {
-        problems.entry(row).or_default().push(format!("column `{name}`: `{v}` is not {what}"));
+        problems
+            .entry(row)
+            .or_default()
+            .push(format!("column `{name}`: `{v}` is not {what}"));
     };
     let col = match kind {
         ColumnType::Integer => {
@@ -81,7 +84,9 @@ pub fn type_column(
                 .enumerate()
                 .map(|(i, c)| {
                     c.as_deref().and_then(|s| {
-                        let d = formats.iter().find_map(|f| NaiveDate::parse_from_str(s.trim(), f).ok());
+                        let d = formats
+                            .iter()
+                            .find_map(|f| NaiveDate::parse_from_str(s.trim(), f).ok());
                         match d {
                             Some(d) => Some((d - epoch).num_days() as i32),
                             None => {
@@ -119,7 +124,11 @@ fn parse_int(s: &str) -> Option<i64> {
 
 fn parse_float(s: &str, decimal: char) -> Option<f64> {
     let t = s.trim();
-    let v: f64 = if decimal == ',' { t.replace(',', ".").parse().ok()? } else { t.parse().ok()? };
+    let v: f64 = if decimal == ',' {
+        t.replace(',', ".").parse().ok()?
+    } else {
+        t.parse().ok()?
+    };
     v.is_finite().then_some(v)
 }
 
@@ -157,10 +166,10 @@ pub fn cast_column(col: &Column, rule: &ColumnRule, problems: &mut Problems) -> 
                 .as_ref()
                 .and_then(|t| t.str().ok().and_then(|s| s.get(i).map(str::to_string)))
                 .unwrap_or_default();
-            problems
-                .entry(i)
-                .or_default()
-                .push(format!("column `{name}`: `{v}` is not {}", rule.kind.name()));
+            problems.entry(i).or_default().push(format!(
+                "column `{name}`: `{v}` is not {}",
+                rule.kind.name()
+            ));
         }
     }
     Ok(cast)

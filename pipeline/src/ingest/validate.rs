@@ -12,7 +12,12 @@ use crate::error::{Error, Result};
 
 /// Adds a reason for every row of `df` that breaks a rule of `contract`.
 /// `lines` gives each row's source line, for duplicate-key messages.
-pub fn check(contract: &Contract, df: &DataFrame, lines: &[u64], problems: &mut Problems) -> Result<()> {
+pub fn check(
+    contract: &Contract,
+    df: &DataFrame,
+    lines: &[u64],
+    problems: &mut Problems,
+) -> Result<()> {
     for (name, rule) in &contract.columns {
         let Ok(col) = df.column(name) else { continue };
         let mut add = |row: usize, why: String| problems.entry(row).or_default().push(why);
@@ -27,7 +32,12 @@ pub fn check(contract: &Contract, df: &DataFrame, lines: &[u64], problems: &mut 
             let f = col
                 .cast(&DataType::Float64)
                 .map_err(|e| Error::internal(format!("range check of `{name}`"), e))?;
-            for (i, v) in f.f64().map_err(|e| Error::internal("range check", e))?.iter().enumerate() {
+            for (i, v) in f
+                .f64()
+                .map_err(|e| Error::internal("range check", e))?
+                .iter()
+                .enumerate()
+            {
                 let Some(v) = v else { continue };
                 if rule.min.is_some_and(|lo| v < lo) || rule.max.is_some_and(|hi| v > hi) {
                     let range = format!(
@@ -35,7 +45,10 @@ pub fn check(contract: &Contract, df: &DataFrame, lines: &[u64], problems: &mut 
                         rule.min.map_or("-∞".into(), |x| x.to_string()),
                         rule.max.map_or("+∞".into(), |x| x.to_string())
                     );
-                    add(i, format!("column `{name}`: {v} is outside the allowed range {range}"));
+                    add(
+                        i,
+                        format!("column `{name}`: {v} is outside the allowed range {range}"),
+                    );
                 }
             }
         }
@@ -44,11 +57,19 @@ pub fn check(contract: &Contract, df: &DataFrame, lines: &[u64], problems: &mut 
                 .cast(&DataType::String)
                 .map_err(|e| Error::internal(format!("code check of `{name}`"), e))?;
             let list = crate::error::choices(codes.keys());
-            for (i, v) in text.str().map_err(|e| Error::internal("code check", e))?.iter().enumerate() {
+            for (i, v) in text
+                .str()
+                .map_err(|e| Error::internal("code check", e))?
+                .iter()
+                .enumerate()
+            {
                 if let Some(v) = v
                     && !codes.contains_key(v)
                 {
-                    add(i, format!("column `{name}`: code `{v}` is not one of {list}"));
+                    add(
+                        i,
+                        format!("column `{name}`: code `{v}` is not one of {list}"),
+                    );
                 }
             }
         }
@@ -59,7 +80,12 @@ pub fn check(contract: &Contract, df: &DataFrame, lines: &[u64], problems: &mut 
     Ok(())
 }
 
-fn check_key(contract: &Contract, df: &DataFrame, lines: &[u64], problems: &mut Problems) -> Result<()> {
+fn check_key(
+    contract: &Contract,
+    df: &DataFrame,
+    lines: &[u64],
+    problems: &mut Problems,
+) -> Result<()> {
     let cols: Vec<Column> = contract
         .key
         .iter()
@@ -83,10 +109,11 @@ fn check_key(contract: &Contract, df: &DataFrame, lines: &[u64], problems: &mut 
                 .zip(&key)
                 .map(|(k, v)| format!("{k}={}", v.unwrap_or("")))
                 .collect();
-            problems
-                .entry(i)
-                .or_default()
-                .push(format!("duplicate key {} (first at line {})", shown.join(", "), lines[j]));
+            problems.entry(i).or_default().push(format!(
+                "duplicate key {} (first at line {})",
+                shown.join(", "),
+                lines[j]
+            ));
         } else {
             first.insert(key, i);
         }

@@ -23,21 +23,56 @@ pub fn render(ctx: &Context) -> Result<String> {
             out += &format!("{}\n\n", s(&sec["text"]));
         }
         for f in sec["figures"].as_array().into_iter().flatten() {
-            out += &format!("![{}]({})\n\n*{}*\n\n", s(&f["alt"]), s(&f["png"]), s(&f["caption"]));
+            out += &format!(
+                "![{}]({})\n\n*{}*\n\n",
+                s(&f["alt"]),
+                s(&f["png"]),
+                s(&f["caption"])
+            );
             out += &table(
-                &[t("domain"), t("estimate"), t("interval"), "n".into(), t("flag")],
+                &[
+                    t("domain"),
+                    t("estimate"),
+                    t("interval"),
+                    "n".into(),
+                    t("flag"),
+                ],
                 f["rows"].as_array().into_iter().flatten().map(|r| {
-                    let label = if s(&r["series"]).is_empty() { s(&r["label"]) } else { format!("{} — {}", s(&r["series"]), s(&r["label"])) };
-                    vec![label, s(&r["value"]), s(&r["interval"]), r["n"].to_string(), s(&r["flag"])]
+                    let label = if s(&r["series"]).is_empty() {
+                        s(&r["label"])
+                    } else {
+                        format!("{} — {}", s(&r["series"]), s(&r["label"]))
+                    };
+                    vec![
+                        label,
+                        s(&r["value"]),
+                        s(&r["interval"]),
+                        r["n"].to_string(),
+                        s(&r["flag"]),
+                    ]
                 }),
             );
         }
         for tb in sec["tables"].as_array().into_iter().flatten() {
             out += &format!("### {}\n\n", s(&tb["label"]));
             out += &table(
-                &[t("breakdown"), t("domain"), t("estimate"), t("interval"), "n".into(), t("flag")],
+                &[
+                    t("breakdown"),
+                    t("domain"),
+                    t("estimate"),
+                    t("interval"),
+                    "n".into(),
+                    t("flag"),
+                ],
                 tb["rows"].as_array().into_iter().flatten().map(|r| {
-                    vec![s(&r["by"]), s(&r["label"]), s(&r["value"]), s(&r["interval"]), r["n"].to_string(), s(&r["flag"])]
+                    vec![
+                        s(&r["by"]),
+                        s(&r["label"]),
+                        s(&r["value"]),
+                        s(&r["interval"]),
+                        r["n"].to_string(),
+                        s(&r["flag"]),
+                    ]
                 }),
             );
         }
@@ -45,7 +80,14 @@ pub fn render(ctx: &Context) -> Result<String> {
     let m = &v["methods"];
     out += &format!("## {}\n\n### {}\n\n", t("methods"), t("sources"));
     out += &table(
-        &[t("dataset"), t("file"), t("rows_read"), t("rows_kept"), t("rows_rejected"), "blake3".into()],
+        &[
+            t("dataset"),
+            t("file"),
+            t("rows_read"),
+            t("rows_kept"),
+            t("rows_rejected"),
+            "blake3".into(),
+        ],
         m["datasets"].as_array().into_iter().flatten().map(|d| {
             vec![
                 s(&d["label"]),
@@ -59,7 +101,13 @@ pub fn render(ctx: &Context) -> Result<String> {
     );
     for d in m["datasets"].as_array().into_iter().flatten() {
         if !s(&d["source"]).is_empty() {
-            out += &format!("{} — {}{}{}\n\n", s(&d["label"]), t("source"), t("colon"), s(&d["source"]));
+            out += &format!(
+                "{} — {}{}{}\n\n",
+                s(&d["label"]),
+                t("source"),
+                t("colon"),
+                s(&d["source"])
+            );
         }
     }
     out += &format!("### {}\n\n", t("design"));
@@ -68,21 +116,50 @@ pub fn render(ctx: &Context) -> Result<String> {
     }
     out += &format!("{}\n\n### {}\n\n", s(&m["reliability"]), t("definitions"));
     out += &table(
-        &[t("indicator"), t("statistic"), t("expression"), t("subpopulation"), t("breakdowns")],
+        &[
+            t("indicator"),
+            t("statistic"),
+            t("expression"),
+            t("subpopulation"),
+            t("breakdowns"),
+        ],
         m["indicators"].as_array().into_iter().flatten().map(|i| {
             let code = |x: String| if x.is_empty() { x } else { format!("`{x}`") };
-            vec![format!("{} (`{}`)", s(&i["label"]), s(&i["id"])), s(&i["statistic"]), code(s(&i["expr"])), code(s(&i["where"])), s(&i["by"])]
+            vec![
+                format!("{} (`{}`)", s(&i["label"]), s(&i["id"])),
+                s(&i["statistic"]),
+                code(s(&i["expr"])),
+                code(s(&i["where"])),
+                s(&i["by"]),
+            ]
         }),
     );
-    out += &format!("{} mizan {}. {} `{}`\n", t("software"), s(&v["version"]), t("spec"), s(&v["spec_hash"]));
+    out += &format!(
+        "{} mizan {}. {} `{}`\n",
+        t("software"),
+        s(&v["version"]),
+        t("spec"),
+        s(&v["spec_hash"])
+    );
     Ok(out)
 }
 
 fn table(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> String {
     let cell = |c: &str| c.replace('|', "\\|").replace('\n', " ");
-    let mut out = format!("| {} |\n|{}\n", header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | "), " --- |".repeat(header.len()));
+    let mut out = format!(
+        "| {} |\n|{}\n",
+        header
+            .iter()
+            .map(|h| cell(h))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        " --- |".repeat(header.len())
+    );
     for r in rows {
-        out += &format!("| {} |\n", r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | "));
+        out += &format!(
+            "| {} |\n",
+            r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")
+        );
     }
     out + "\n"
 }

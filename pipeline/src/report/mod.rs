@@ -143,7 +143,11 @@ pub fn context(
                 .filter_map(|c| figures.iter().find(|(f, _)| &f.spec.id == c))
                 .map(|(f, svg)| figure_ctx(f, svg))
                 .collect(),
-            tables: s.indicators.iter().map(|id| table_ctx(study, id, rows)).collect(),
+            tables: s
+                .indicators
+                .iter()
+                .map(|id| table_ctx(study, id, rows))
+                .collect(),
         })
         .collect();
     let designs = designs.iter().map(|d| design_text(lang, d)).collect();
@@ -171,14 +175,31 @@ pub fn context(
             statistic: i.statistic.name().to_string(),
             expr: i.expr.clone().unwrap_or_default(),
             where_: i.where_.clone().unwrap_or_default(),
-            by: i.by.iter().map(|b| b.join(IndicatorRow::CROSS)).collect::<Vec<_>>().join(", "),
+            by: i
+                .by
+                .iter()
+                .map(|b| b.join(IndicatorRow::CROSS))
+                .collect::<Vec<_>>()
+                .join(", "),
         })
         .collect();
     Context {
         lang: lang.code(),
         version: env!("CARGO_PKG_VERSION"),
-        title: study.report.title.get(lang).or(study.title.get(lang)).unwrap_or(&study.id).to_string(),
-        intro: study.report.introduction.get(lang).or(study.description.get(lang)).unwrap_or("").to_string(),
+        title: study
+            .report
+            .title
+            .get(lang)
+            .or(study.title.get(lang))
+            .unwrap_or(&study.id)
+            .to_string(),
+        intro: study
+            .report
+            .introduction
+            .get(lang)
+            .or(study.description.get(lang))
+            .unwrap_or("")
+            .to_string(),
         spec_hash: study.spec_hash.clone(),
         t,
         sections,
@@ -197,13 +218,27 @@ fn default_sections(study: &Study) -> Vec<SectionSpec> {
         .datasets
         .iter()
         .filter_map(|d| {
-            let indicators: Vec<String> = study.indicators.iter().filter(|i| i.dataset == d.id).map(|i| i.id.clone()).collect();
+            let indicators: Vec<String> = study
+                .indicators
+                .iter()
+                .filter(|i| i.dataset == d.id)
+                .map(|i| i.id.clone())
+                .collect();
             if indicators.is_empty() {
                 return None;
             }
-            let charts = study.charts.iter().filter(|c| indicators.contains(&c.indicator)).map(|c| c.id.clone()).collect();
+            let charts = study
+                .charts
+                .iter()
+                .filter(|c| indicators.contains(&c.indicator))
+                .map(|c| c.id.clone())
+                .collect();
             Some(SectionSpec {
-                title: if d.label.0.is_empty() { Text::plain(d.id.clone()) } else { d.label.clone() },
+                title: if d.label.0.is_empty() {
+                    Text::plain(d.id.clone())
+                } else {
+                    d.label.clone()
+                },
                 text: Text::default(),
                 charts,
                 indicators,
@@ -218,7 +253,11 @@ fn value_row(f: &Figure, p: &charts::Point) -> ValueRow {
         by: String::new(),
         series: p.series.clone().unwrap_or_default(),
         label: p.label.clone(),
-        value: if shown { p.value.map(|v| f.fmt(v)).unwrap_or_default() } else { String::new() },
+        value: if shown {
+            p.value.map(|v| f.fmt(v)).unwrap_or_default()
+        } else {
+            String::new()
+        },
         interval: match (shown, p.low, p.high) {
             (true, Some(lo), Some(hi)) => format!("{} – {}", f.fmt(lo), f.fmt(hi)),
             _ => String::new(),
@@ -251,7 +290,9 @@ fn figure_ctx(f: &Figure, svg: &str) -> FigureCtx {
         title: f.title.clone(),
         svg: svg.trim_start_matches(|c| c != '<').to_string(),
         png: format!("figures/{}.png", f.spec.id),
-        alt: format!("{}. {}", f.title, f.subtitle).trim_end_matches(['.', ' ']).to_string(),
+        alt: format!("{}. {}", f.title, f.subtitle)
+            .trim_end_matches(['.', ' '])
+            .to_string(),
         caption: caption.join(" — "),
         has_series: f.points.iter().any(|p| p.series.is_some()),
         rows: f.points.iter().map(|p| value_row(f, p)).collect(),
@@ -283,7 +324,11 @@ fn table_ctx(study: &Study, id: &str, rows: &[IndicatorRow]) -> TableCtx {
                     by: r.by_text().unwrap_or_else(|| all.to_string()),
                     series: String::new(),
                     label: domain_label(study, r).unwrap_or_else(|| all.to_string()),
-                    value: if suppressed { String::new() } else { r.est.estimate.map(fmt).unwrap_or_default() },
+                    value: if suppressed {
+                        String::new()
+                    } else {
+                        r.est.estimate.map(fmt).unwrap_or_default()
+                    },
                     interval: match (suppressed, r.est.ci_low, r.est.ci_high) {
                         (false, Some(lo), Some(hi)) => format!("{} – {}", fmt(lo), fmt(hi)),
                         _ => String::new(),
@@ -308,7 +353,11 @@ fn design_text(lang: Language, d: &DesignSummary) -> String {
             n(d.psus as f64),
             d.df,
             n(d.weighted_rows),
-            if d.fpc { ", with finite-population correction" } else { "" }
+            if d.fpc {
+                ", with finite-population correction"
+            } else {
+                ""
+            }
         ),
         Language::Fr => format!(
             "Jeu de données `{}` : {} répondants répartis en {} strates et {} unités primaires (degrés de liberté du plan : {}), représentant une population pondérée de {}. Erreurs types par linéarisation de Taylor au premier degré, approximation avec remise{} ; les domaines sont estimés sur le plan complet (les observations hors domaine comptent pour zéro). Intervalles : logit (loi de Student sur les degrés de liberté du plan) pour les proportions, Wald (loi normale) pour les moyennes, totaux et effectifs, comme le package survey de R.",
@@ -318,7 +367,11 @@ fn design_text(lang: Language, d: &DesignSummary) -> String {
             n(d.psus as f64),
             d.df,
             n(d.weighted_rows),
-            if d.fpc { ", avec correction de population finie" } else { "" }
+            if d.fpc {
+                ", avec correction de population finie"
+            } else {
+                ""
+            }
         ),
     }
 }

@@ -101,7 +101,10 @@ pub fn outputs(root: &Path) -> Result<Vec<FileRecord>> {
 /// `path` relative to `base` with `/` separators (the path itself if not under `base`).
 pub fn relative(path: &Path, base: &Path) -> String {
     let p = path.strip_prefix(base).unwrap_or(path);
-    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// A path from `base` to `path`, with `..` where needed (for inputs outside the study folder).
@@ -110,6 +113,10 @@ pub fn relative_up(path: &Path, base: &Path) -> String {
     let b: Vec<_> = base.components().collect();
     let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
     let mut parts: Vec<String> = std::iter::repeat_n("..".to_string(), b.len() - common).collect();
-    parts.extend(p[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.extend(
+        p[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
     parts.join("/")
 }

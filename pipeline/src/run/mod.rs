@@ -78,12 +78,19 @@ impl Stages {
     fn new(total: usize, show: bool) -> Self {
         let bar = ProgressBar::with_draw_target(
             Some(total as u64),
-            if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() },
+            if show {
+                ProgressDrawTarget::stderr()
+            } else {
+                ProgressDrawTarget::hidden()
+            },
         );
         if let Ok(style) = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}") {
             bar.set_style(style.progress_chars("=> "));
         }
-        Stages { bar, records: Vec::new() }
+        Stages {
+            bar,
+            records: Vec::new(),
+        }
     }
 
     fn time<T>(&mut self, name: String, f: impl FnOnce() -> Result<T>) -> Result<T> {
@@ -113,7 +120,12 @@ pub fn validate(study: &Study) -> Result<BTreeMap<String, Ingested>> {
 fn ingest_all(study: &Study) -> Result<BTreeMap<String, Ingested>> {
     use rayon::prelude::*;
     let results: Vec<Result<Ingested>> = study.datasets.par_iter().map(ingest::ingest).collect();
-    study.datasets.iter().zip(results).map(|(d, r)| Ok((d.id.clone(), r?))).collect()
+    study
+        .datasets
+        .iter()
+        .zip(results)
+        .map(|(d, r)| Ok((d.id.clone(), r?)))
+        .collect()
 }
 
 /// Runs `study` end to end and publishes its outputs.
@@ -149,10 +161,22 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
         let ing = &ingested[&ds.id];
         st.time(format!("write:{}", ds.id), || {
             let meta = vec![
-                ("mizan.source".to_string(), manifest::relative_up(&ds.path, &study.dir)),
+                (
+                    "mizan.source".to_string(),
+                    manifest::relative_up(&ds.path, &study.dir),
+                ),
                 ("mizan.source_blake3".to_string(), ing.source.blake3.clone()),
-                ("mizan.contract_blake3".to_string(), ds.contract.as_ref().map(|c| c.hash.clone()).unwrap_or_default()),
-                ("mizan.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+                (
+                    "mizan.contract_blake3".to_string(),
+                    ds.contract
+                        .as_ref()
+                        .map(|c| c.hash.clone())
+                        .unwrap_or_default(),
+                ),
+                (
+                    "mizan.version".to_string(),
+                    env!("CARGO_PKG_VERSION").to_string(),
+                ),
             ];
             write::parquet(&store.data(&ds.id), &mut ing.data.clone(), meta.clone())?;
             write::parquet(&store.rejects(&ds.id), &mut ing.rejects.clone(), meta)
@@ -166,7 +190,10 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
             rows_kept: ing.rows_kept(),
             rows_rejected: ing.rows_rejected(),
             contract: match &ds.contract {
-                Some(c) => Some(manifest::file_record(&c.path, manifest::relative_up(&c.path, &study.dir))?),
+                Some(c) => Some(manifest::file_record(
+                    &c.path,
+                    manifest::relative_up(&c.path, &study.dir),
+                )?),
                 None => None,
             },
         });
@@ -185,7 +212,10 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
         let mut table = indicators::table::to_frame(study, &rows)?;
         let meta = vec![
             ("mizan.spec_blake3".to_string(), study.spec_hash.clone()),
-            ("mizan.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+            (
+                "mizan.version".to_string(),
+                env!("CARGO_PKG_VERSION").to_string(),
+            ),
         ];
         write::parquet(&store.indicators_parquet(), &mut table, meta)?;
         write::csv(&store.indicators_csv(), &mut table)?;
@@ -199,9 +229,15 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
             let fig = charts::figure(study, chart, &rows)?;
             let svg = charts::svg(&fig)?;
             write::bytes(&store.figure(&chart.id, "svg"), svg.as_bytes())?;
-            write::bytes(&store.figure(&chart.id, "png"), &charts::raster::png(&svg, dpi)?)?;
+            write::bytes(
+                &store.figure(&chart.id, "png"),
+                &charts::raster::png(&svg, dpi)?,
+            )?;
             write::bytes(&store.figure(&chart.id, "csv"), &charts::csv(&fig)?)?;
-            write::bytes(&store.figure(&chart.id, "json"), &charts::metadata(study, &fig)?)?;
+            write::bytes(
+                &store.figure(&chart.id, "json"),
+                &charts::metadata(study, &fig)?,
+            )?;
             Ok((fig, svg))
         })?;
         figures.push(fig);
@@ -225,19 +261,26 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
             .collect();
         let ctx = report::context(study, &rows, &figures, sources, &designs);
         write::bytes(&store.report_html(), report::html(&ctx)?.as_bytes())?;
-        write::bytes(&store.report_md(), report::markdown::render(&ctx)?.as_bytes())
+        write::bytes(
+            &store.report_md(),
+            report::markdown::render(&ctx)?.as_bytes(),
+        )
     })?;
 
     st.time("manifest".into(), || Ok(()))?;
     let manifest = Manifest {
         mizan_version: env!("CARGO_PKG_VERSION").to_string(),
         study: study.id.clone(),
-        spec: manifest::file_record(&study.spec_path, manifest::relative_up(&study.spec_path, &study.dir))?,
+        spec: manifest::file_record(
+            &study.spec_path,
+            manifest::relative_up(&study.spec_path, &study.dir),
+        )?,
         inputs,
         outputs: manifest::outputs(store.root())?,
         stages: st.records.clone(),
     };
-    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| crate::Error::internal("manifest", e))?;
+    let json =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| crate::Error::internal("manifest", e))?;
     write::bytes(&store.manifest(), &json)?;
     st.bar.finish_and_clear();
 

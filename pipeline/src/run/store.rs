@@ -38,7 +38,12 @@ impl Store {
 
     /// Creates the store's folders.
     pub fn create(&self) -> Result<()> {
-        for d in [self.root.clone(), self.root.join("data"), self.root.join("rejects"), self.root.join("figures")] {
+        for d in [
+            self.root.clone(),
+            self.root.join("data"),
+            self.root.join("rejects"),
+            self.root.join("figures"),
+        ] {
             std::fs::create_dir_all(&d).map_err(|e| Error::io(&d, e))?;
         }
         Ok(())
@@ -87,7 +92,9 @@ impl Store {
     /// The staging folder for publishing into `out`: a hidden sibling, on
     /// the same file system so the final renames are atomic.
     pub fn staging_for(out: &Path) -> PathBuf {
-        let name = out.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        let name = out
+            .file_name()
+            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
         out.with_file_name(format!(".{name}.staging-{}", std::process::id()))
     }
 
@@ -96,7 +103,8 @@ impl Store {
     pub fn publish(self, out: &Path) -> Result<()> {
         let old = out.with_file_name(format!(
             ".{}.previous-{}",
-            out.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned()),
+            out.file_name()
+                .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned()),
             std::process::id()
         ));
         let had_old = out.exists();

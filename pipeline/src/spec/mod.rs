@@ -16,11 +16,16 @@ use crate::error::{Error, Location, Result};
 pub fn load(study: &Path) -> Result<Study> {
     let spec_path = resolve::spec_file(study);
     let text = std::fs::read_to_string(&spec_path).map_err(|e| {
-        Error::spec(format!("cannot read study spec {}: {e}", spec_path.display()))
+        Error::spec(format!(
+            "cannot read study spec {}: {e}",
+            spec_path.display()
+        ))
     })?;
     let spec_path = std::path::absolute(&spec_path).map_err(|e| Error::io(&spec_path, e))?;
     let raw: raw::RawSpec = toml::from_str(&text).map_err(|e| {
-        let location = e.span().map(|s| Location::from_offset(&spec_path, &text, s.start));
+        let location = e
+            .span()
+            .map(|s| Location::from_offset(&spec_path, &text, s.start));
         Error::Spec {
             location,
             message: e.message().trim_end().to_string(),

@@ -216,7 +216,11 @@ impl Statistic {
 
     /// The spec name.
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(s, _)| *s == self).map(|(_, n)| *n).unwrap_or("")
+        Self::ALL
+            .iter()
+            .find(|(s, _)| *s == self)
+            .map(|(_, n)| *n)
+            .unwrap_or("")
     }
 }
 
@@ -260,7 +264,8 @@ pub enum ChartKind {
 
 impl ChartKind {
     /// Every kind with its spec name.
-    pub const ALL: [(ChartKind, &'static str); 2] = [(ChartKind::Bar, "bar"), (ChartKind::Line, "line")];
+    pub const ALL: [(ChartKind, &'static str); 2] =
+        [(ChartKind::Bar, "bar"), (ChartKind::Line, "line")];
 }
 
 /// Bar order.

@@ -16,19 +16,37 @@ use crate::ingest::contract;
 
 /// Resolves a parsed spec read from `spec_path` (whose text is `text`).
 pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Study> {
-    let r = Resolver { path: spec_path, text };
-    let dir = spec_path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let r = Resolver {
+        path: spec_path,
+        text,
+    };
+    let dir = spec_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
 
     let id = raw.study.id.get_ref().clone();
-    if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err(r.err(&raw.study.id, format!("study id `{id}` must be non-empty ASCII letters, digits, `-` or `_`")));
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(r.err(
+            &raw.study.id,
+            format!("study id `{id}` must be non-empty ASCII letters, digits, `-` or `_`"),
+        ));
     }
     let language = match &raw.study.language {
         None => Language::En,
         Some(l) => match l.get_ref().as_str() {
             "en" => Language::En,
             "fr" => Language::Fr,
-            other => return Err(r.err(l, format!("unknown language `{other}` — expected one of en, fr"))),
+            other => {
+                return Err(r.err(
+                    l,
+                    format!("unknown language `{other}` — expected one of en, fr"),
+                ));
+            }
         },
     };
 
@@ -44,7 +62,10 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         let loc = r.loc(&ind);
         let ind = ind.into_inner();
         if !seen.insert(ind.id.get_ref().clone()) {
-            return Err(r.err(&ind.id, format!("indicator id `{}` is used twice", ind.id.get_ref())));
+            return Err(r.err(
+                &ind.id,
+                format!("indicator id `{}` is used twice", ind.id.get_ref()),
+            ));
         }
         indicators.push(r.indicator(ind, loc, &ds_ids)?);
     }
@@ -55,20 +76,26 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
     for ch in raw.charts {
         let ch = ch.into_inner();
         if !seen.insert(ch.id.get_ref().clone()) {
-            return Err(r.err(&ch.id, format!("chart id `{}` is used twice", ch.id.get_ref())));
+            return Err(r.err(
+                &ch.id,
+                format!("chart id `{}` is used twice", ch.id.get_ref()),
+            ));
         }
         charts.push(r.chart(ch, &indicators, &ind_ids)?);
     }
 
     let report = r.report(raw.report, &charts, &ind_ids)?;
-    let reliability = raw.study.reliability.map_or_else(Reliability::default, |rr| {
-        let d = Reliability::default();
-        Reliability {
-            min_n: rr.min_n.unwrap_or(d.min_n),
-            cv_caution: rr.cv_caution.unwrap_or(d.cv_caution),
-            cv_suppress: rr.cv_suppress.unwrap_or(d.cv_suppress),
-        }
-    });
+    let reliability = raw
+        .study
+        .reliability
+        .map_or_else(Reliability::default, |rr| {
+            let d = Reliability::default();
+            Reliability {
+                min_n: rr.min_n.unwrap_or(d.min_n),
+                cv_caution: rr.cv_caution.unwrap_or(d.cv_caution),
+                cv_suppress: rr.cv_suppress.unwrap_or(d.cv_suppress),
+            }
+        });
 
     Ok(Study {
         id,
@@ -96,17 +123,26 @@ pub(crate) fn text_of(raw: Option<RawText>) -> Text {
 }
 
 /// Resolves `value` against a table of named choices, or explains the choices.
-fn pick<T: Copy>(r: &Resolver, value: &Spanned<String>, what: &str, table: &[(T, &str)]) -> Result<T> {
-    table.iter().find(|(_, n)| *n == value.get_ref()).map(|(t, _)| *t).ok_or_else(|| {
-        r.err(
-            value,
-            format!(
-                "unknown {what} `{}` — expected one of {}",
-                value.get_ref(),
-                choices(table.iter().map(|(_, n)| *n))
-            ),
-        )
-    })
+fn pick<T: Copy>(
+    r: &Resolver,
+    value: &Spanned<String>,
+    what: &str,
+    table: &[(T, &str)],
+) -> Result<T> {
+    table
+        .iter()
+        .find(|(_, n)| *n == value.get_ref())
+        .map(|(t, _)| *t)
+        .ok_or_else(|| {
+            r.err(
+                value,
+                format!(
+                    "unknown {what} `{}` — expected one of {}",
+                    value.get_ref(),
+                    choices(table.iter().map(|(_, n)| *n))
+                ),
+            )
+        })
 }
 
 struct Resolver<'a> {
@@ -127,7 +163,11 @@ impl Resolver<'_> {
         let location = self.loc(&ds);
         let ds = ds.into_inner();
         let path = normalize(&dir.join(ds.path.get_ref()));
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let format = match ext.as_str() {
             "csv" | "txt" => Format::Delimited,
             "tsv" => Format::Delimited,
@@ -150,7 +190,10 @@ impl Resolver<'_> {
                 "\\t" | "\t" | "tab" => b'\t',
                 s if s.len() == 1 && s.is_ascii() => s.as_bytes()[0],
                 s => {
-                    return Err(self.err(d, format!("delimiter `{s}` must be one ASCII character (or \"tab\")")));
+                    return Err(self.err(
+                        d,
+                        format!("delimiter `{s}` must be one ASCII character (or \"tab\")"),
+                    ));
                 }
             },
         };
@@ -171,18 +214,27 @@ impl Resolver<'_> {
             Some(d) => match d.get_ref().as_str() {
                 "." => '.',
                 "," => ',',
-                s => return Err(self.err(d, format!("decimal mark `{s}` — expected one of `.`, `,`"))),
+                s => {
+                    return Err(
+                        self.err(d, format!("decimal mark `{s}` — expected one of `.`, `,`"))
+                    );
+                }
             },
         };
         let contract = match &ds.contract {
             None => None,
-            Some(c) => Some(contract::load(&normalize(&dir.join(c.get_ref()))).map_err(|e| match e {
-                Error::Io { path, source } => self.err(
-                    c,
-                    format!("dataset `{id}`: cannot read contract {}: {source}", path.display()),
-                ),
-                other => other,
-            })?),
+            Some(c) => Some(contract::load(&normalize(&dir.join(c.get_ref()))).map_err(
+                |e| match e {
+                    Error::Io { path, source } => self.err(
+                        c,
+                        format!(
+                            "dataset `{id}`: cannot read contract {}: {source}",
+                            path.display()
+                        ),
+                    ),
+                    other => other,
+                },
+            )?),
         };
         let unpivot = ds.unpivot.map(|u| {
             let u = u.into_inner();
@@ -221,10 +273,15 @@ impl Resolver<'_> {
         let weights = d.weights.map(Spanned::into_inner).ok_or_else(|| {
             self.err(
                 &span_holder,
-                format!("dataset `{ds_id}`: the design needs `weights` (the sampling-weight column)"),
+                format!(
+                    "dataset `{ds_id}`: the design needs `weights` (the sampling-weight column)"
+                ),
             )
         })?;
-        let clusters = d.clusters.map(|c| c.into_inner().into_vec()).unwrap_or_default();
+        let clusters = d
+            .clusters
+            .map(|c| c.into_inner().into_vec())
+            .unwrap_or_default();
         let fpc = d.fpc.map(|c| c.into_inner().into_vec()).unwrap_or_default();
         if clusters.len() > 1 {
             return Err(self.err(
@@ -233,7 +290,10 @@ impl Resolver<'_> {
             ));
         }
         if fpc.len() > 1 {
-            return Err(self.err(&span_holder, format!("dataset `{ds_id}`: give one `fpc` column (first stage)")));
+            return Err(self.err(
+                &span_holder,
+                format!("dataset `{ds_id}`: give one `fpc` column (first stage)"),
+            ));
         }
         let lonely_psu = match &d.lonely_psu {
             None => LonelyPsu::Fail,
@@ -260,7 +320,12 @@ impl Resolver<'_> {
         })
     }
 
-    fn indicator(&self, ind: RawIndicator, location: Location, ds_ids: &[&str]) -> Result<IndicatorSpec> {
+    fn indicator(
+        &self,
+        ind: RawIndicator,
+        location: Location,
+        ds_ids: &[&str],
+    ) -> Result<IndicatorSpec> {
         let id = ind.id.get_ref().clone();
         if !ds_ids.contains(&ind.dataset.get_ref().as_str()) {
             return Err(self.err(
@@ -273,16 +338,29 @@ impl Resolver<'_> {
             ));
         }
         let statistic = pick(self, &ind.statistic, "statistic", &Statistic::ALL)?;
-        if ind.expr.is_none() && matches!(statistic, Statistic::Mean | Statistic::Proportion | Statistic::Total) {
+        if ind.expr.is_none()
+            && matches!(
+                statistic,
+                Statistic::Mean | Statistic::Proportion | Statistic::Total
+            )
+        {
             return Err(self.err(
                 &ind.statistic,
-                format!("indicator `{id}`: statistic `{}` needs `expr`", statistic.name()),
+                format!(
+                    "indicator `{id}`: statistic `{}` needs `expr`",
+                    statistic.name()
+                ),
             ));
         }
         let level = match &ind.level {
             None => 0.95,
             Some(l) if *l.get_ref() > 0.0 && *l.get_ref() < 1.0 => *l.get_ref(),
-            Some(l) => return Err(self.err(l, format!("indicator `{id}`: level must be between 0 and 1, e.g. 0.95"))),
+            Some(l) => {
+                return Err(self.err(
+                    l,
+                    format!("indicator `{id}`: level must be between 0 and 1, e.g. 0.95"),
+                ));
+            }
         };
         let mut by = Vec::new();
         let mut by_locations = Vec::new();
@@ -290,7 +368,10 @@ impl Resolver<'_> {
             by_locations.push(self.loc(&b));
             let vars = b.get_ref().clone().into_vec();
             if vars.is_empty() || vars.iter().collect::<HashSet<_>>().len() != vars.len() {
-                return Err(self.err(&b, format!("indicator `{id}`: a breakdown needs distinct, non-empty variables")));
+                return Err(self.err(
+                    &b,
+                    format!("indicator `{id}`: a breakdown needs distinct, non-empty variables"),
+                ));
             }
             by.push(vars);
         }
@@ -310,23 +391,45 @@ impl Resolver<'_> {
         })
     }
 
-    fn chart(&self, ch: RawChart, indicators: &[IndicatorSpec], ind_ids: &[&str]) -> Result<ChartSpec> {
+    fn chart(
+        &self,
+        ch: RawChart,
+        indicators: &[IndicatorSpec],
+        ind_ids: &[&str],
+    ) -> Result<ChartSpec> {
         let id = ch.id.get_ref().clone();
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return Err(self.err(&ch.id, format!("chart id `{id}` must be ASCII letters, digits, `-` or `_` (it names files)")));
-        }
-        let ind = indicators.iter().find(|i| &i.id == ch.indicator.get_ref()).ok_or_else(|| {
-            self.err(
-                &ch.indicator,
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(self.err(
+                &ch.id,
                 format!(
-                    "chart `{id}`: unknown indicator `{}` — indicators are: {}",
-                    ch.indicator.get_ref(),
-                    choices(ind_ids)
+                    "chart id `{id}` must be ASCII letters, digits, `-` or `_` (it names files)"
                 ),
-            )
-        })?;
+            ));
+        }
+        let ind = indicators
+            .iter()
+            .find(|i| &i.id == ch.indicator.get_ref())
+            .ok_or_else(|| {
+                self.err(
+                    &ch.indicator,
+                    format!(
+                        "chart `{id}`: unknown indicator `{}` — indicators are: {}",
+                        ch.indicator.get_ref(),
+                        choices(ind_ids)
+                    ),
+                )
+            })?;
         let kind = pick(self, &ch.kind, "chart kind", &ChartKind::ALL)?;
-        let one_way: Vec<String> = ind.by.iter().filter(|b| b.len() == 1).map(|b| b[0].clone()).collect();
+        let one_way: Vec<String> = ind
+            .by
+            .iter()
+            .filter(|b| b.len() == 1)
+            .map(|b| b[0].clone())
+            .collect();
         let (by, series) = match kind {
             ChartKind::Bar => {
                 let by = ch.by.as_ref().ok_or_else(|| {
@@ -353,9 +456,10 @@ impl Resolver<'_> {
                     None => vec![x.get_ref().clone()],
                     Some(s) => vec![s.get_ref().clone(), x.get_ref().clone()],
                 };
-                let found = ind.by.iter().any(|b| {
-                    b.len() == wanted.len() && wanted.iter().all(|w| b.contains(w))
-                });
+                let found = ind
+                    .by
+                    .iter()
+                    .any(|b| b.len() == wanted.len() && wanted.iter().all(|w| b.contains(w)));
                 if !found {
                     let have: Vec<String> = ind.by.iter().map(|b| b.join(" × ")).collect();
                     return Err(self.err(
@@ -373,7 +477,12 @@ impl Resolver<'_> {
         };
         let order = match &ch.sort {
             None => BarOrder::Value,
-            Some(s) => pick(self, s, "sort", &[(BarOrder::Value, "value"), (BarOrder::Code, "code")])?,
+            Some(s) => pick(
+                self,
+                s,
+                "sort",
+                &[(BarOrder::Value, "value"), (BarOrder::Code, "code")],
+            )?,
         };
         Ok(ChartSpec {
             id,
@@ -382,14 +491,21 @@ impl Resolver<'_> {
             by,
             series,
             order,
-            title: ch.title.map_or_else(|| ind.label.clone(), |t| text_of(Some(t))),
+            title: ch
+                .title
+                .map_or_else(|| ind.label.clone(), |t| text_of(Some(t))),
             subtitle: text_of(ch.subtitle),
             source: text_of(ch.source),
             note: text_of(ch.note),
         })
     }
 
-    fn report(&self, raw: Option<RawReport>, charts: &[ChartSpec], ind_ids: &[&str]) -> Result<ReportSpec> {
+    fn report(
+        &self,
+        raw: Option<RawReport>,
+        charts: &[ChartSpec],
+        ind_ids: &[&str],
+    ) -> Result<ReportSpec> {
         let Some(raw) = raw else {
             return Ok(ReportSpec {
                 title: Text::default(),
@@ -402,12 +518,26 @@ impl Resolver<'_> {
         for s in raw.sections {
             for c in &s.charts {
                 if !chart_ids.contains(&c.get_ref().as_str()) {
-                    return Err(self.err(c, format!("report section: unknown chart `{}` — charts are: {}", c.get_ref(), choices(&chart_ids))));
+                    return Err(self.err(
+                        c,
+                        format!(
+                            "report section: unknown chart `{}` — charts are: {}",
+                            c.get_ref(),
+                            choices(&chart_ids)
+                        ),
+                    ));
                 }
             }
             for i in &s.indicators {
                 if !ind_ids.contains(&i.get_ref().as_str()) {
-                    return Err(self.err(i, format!("report section: unknown indicator `{}` — indicators are: {}", i.get_ref(), choices(ind_ids))));
+                    return Err(self.err(
+                        i,
+                        format!(
+                            "report section: unknown indicator `{}` — indicators are: {}",
+                            i.get_ref(),
+                            choices(ind_ids)
+                        ),
+                    ));
                 }
             }
             sections.push(SectionSpec {
@@ -427,7 +557,11 @@ impl Resolver<'_> {
 
 /// The spec file for a STUDY argument: the file itself or `study.toml` in the folder.
 pub fn spec_file(study: &Path) -> PathBuf {
-    if study.is_dir() { study.join("study.toml") } else { study.to_path_buf() }
+    if study.is_dir() {
+        study.join("study.toml")
+    } else {
+        study.to_path_buf()
+    }
 }
 
 /// Removes `.` and `..` components lexically (the study folder is absolute).

@@ -136,7 +136,10 @@ impl Sums {
 pub fn accumulate(design: &PreparedDesign, breakdowns: &[Breakdown], targets: &[Target]) -> Sums {
     let n = design.weights.len();
     let n_psu = design.n_psu();
-    let chunks: Vec<(usize, usize)> = (0..n).step_by(CHUNK_ROWS).map(|s| (s, (s + CHUNK_ROWS).min(n))).collect();
+    let chunks: Vec<(usize, usize)> = (0..n)
+        .step_by(CHUNK_ROWS)
+        .map(|s| (s, (s + CHUNK_ROWS).min(n)))
+        .collect();
     let mut total = Sums::zeros(n_psu, targets, breakdowns);
     for batch in chunks.chunks(CHUNKS_PER_BATCH) {
         let parts: Vec<Sums> = batch
@@ -154,7 +157,14 @@ pub fn accumulate(design: &PreparedDesign, breakdowns: &[Breakdown], targets: &[
     total
 }
 
-fn sum_rows(design: &PreparedDesign, breakdowns: &[Breakdown], targets: &[Target], start: usize, end: usize, s: &mut Sums) {
+fn sum_rows(
+    design: &PreparedDesign,
+    breakdowns: &[Breakdown],
+    targets: &[Target],
+    start: usize,
+    end: usize,
+    s: &mut Sums,
+) {
     let n_psu = s.n_psu;
     for (t, target) in targets.iter().enumerate() {
         let cells = &mut s.cells[t];

@@ -79,7 +79,11 @@ impl PreparedDesign {
         };
         let n = df.height();
         let weights = numeric(df, &spec.weights, dataset)?;
-        if let Some((i, w)) = weights.iter().enumerate().find(|(_, w)| !w.is_finite() || **w < 0.0) {
+        if let Some((i, w)) = weights
+            .iter()
+            .enumerate()
+            .find(|(_, w)| !w.is_finite() || **w < 0.0)
+        {
             return Err(err(format!(
                 "weight column `{}` has a missing or negative value ({w}) in row {}; weights must be finite and non-negative",
                 spec.weights,
@@ -95,7 +99,10 @@ impl PreparedDesign {
             Some(c) => {
                 let k = keys(df, c, dataset)?;
                 if spec.nest {
-                    k.iter().zip(&strata_keys).map(|(p, s)| format!("{s}\u{1f}{p}")).collect()
+                    k.iter()
+                        .zip(&strata_keys)
+                        .map(|(p, s)| format!("{s}\u{1f}{p}"))
+                        .collect()
                 } else {
                     k
                 }
@@ -112,7 +119,9 @@ impl PreparedDesign {
             } else if *slot != s {
                 return Err(err(format!(
                     "cluster `{}` appears in strata `{}` and `{}`: clusters are not nested in strata — set `nest = true` if cluster ids repeat across strata",
-                    psu_labels[p as usize], stratum_labels[*slot as usize], stratum_labels[s as usize]
+                    psu_labels[p as usize],
+                    stratum_labels[*slot as usize],
+                    stratum_labels[s as usize]
                 )));
             }
         }
@@ -148,7 +157,10 @@ impl PreparedDesign {
                 let n_h = f64::from(s.n_psu);
                 let pop = if v <= 1.0 { n_h / v } else { v };
                 if !pop.is_finite() || pop <= 0.0 {
-                    return Err(err(format!("fpc column `{fpc_col}` has an invalid value {v} in stratum `{}`", s.label)));
+                    return Err(err(format!(
+                        "fpc column `{fpc_col}` has an invalid value {v} in stratum `{}`",
+                        s.label
+                    )));
                 }
                 if pop < n_h - 1e-9 {
                     return Err(err(format!(
@@ -181,9 +193,11 @@ impl PreparedDesign {
 /// A column as f64 (nulls become NaN), or an error naming it.
 fn numeric(df: &DataFrame, name: &str, dataset: &str) -> Result<Vec<f64>> {
     let col = df.column(name).map_err(|_| missing(df, name, dataset))?;
-    let f = col
-        .cast(&DataType::Float64)
-        .map_err(|e| Error::spec(format!("design column `{name}` of dataset `{dataset}` is not numeric: {e}")))?;
+    let f = col.cast(&DataType::Float64).map_err(|e| {
+        Error::spec(format!(
+            "design column `{name}` of dataset `{dataset}` is not numeric: {e}"
+        ))
+    })?;
     Ok(f.f64()
         .map_err(|e| Error::internal("design column", e))?
         .iter()
@@ -194,7 +208,9 @@ fn numeric(df: &DataFrame, name: &str, dataset: &str) -> Result<Vec<f64>> {
 /// A column as text keys (stratum or cluster ids); nulls are an error.
 fn keys(df: &DataFrame, name: &str, dataset: &str) -> Result<Vec<String>> {
     let col = df.column(name).map_err(|_| missing(df, name, dataset))?;
-    let s = col.cast(&DataType::String).map_err(|e| Error::internal("design column", e))?;
+    let s = col
+        .cast(&DataType::String)
+        .map_err(|e| Error::internal("design column", e))?;
     s.str()
         .map_err(|e| Error::internal("design column", e))?
         .iter()
@@ -218,9 +234,17 @@ fn missing(df: &DataFrame, name: &str, dataset: &str) -> Error {
 /// Indexes values in sorted order (numbers numerically, then text), so the
 /// layout, and every floating-point sum over it, is the same on every run.
 pub fn index_sorted(values: &[String]) -> (Vec<u32>, Vec<String>) {
-    let mut distinct: Vec<&String> = values.iter().collect::<std::collections::HashSet<_>>().into_iter().collect();
+    let mut distinct: Vec<&String> = values
+        .iter()
+        .collect::<std::collections::HashSet<_>>()
+        .into_iter()
+        .collect();
     distinct.sort_by(|a, b| natural_cmp(a, b));
-    let pos: HashMap<&String, u32> = distinct.iter().enumerate().map(|(i, v)| (*v, i as u32)).collect();
+    let pos: HashMap<&String, u32> = distinct
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (*v, i as u32))
+        .collect();
     let idx = values.iter().map(|v| pos[v]).collect();
     (idx, distinct.into_iter().cloned().collect())
 }

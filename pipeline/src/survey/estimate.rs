@@ -64,7 +64,14 @@ pub struct Estimate {
 }
 
 /// Estimates one domain from its PSU cells.
-pub fn estimate(design: &PreparedDesign, cells: &[Cell], form: Form, interval: Interval, level: f64, rules: &Reliability) -> Estimate {
+pub fn estimate(
+    design: &PreparedDesign,
+    cells: &[Cell],
+    form: Form,
+    interval: Interval,
+    level: f64,
+    rules: &Reliability,
+) -> Estimate {
     let (mut w, mut y, mut q, mut n) = (0.0, 0.0, 0.0, 0u64);
     for c in cells {
         w += c.sw;

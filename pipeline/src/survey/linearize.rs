@@ -34,7 +34,11 @@ pub fn variance(design: &PreparedDesign, psu_totals: &[f64]) -> f64 {
         let h = design.psu_stratum[j] as usize;
         let st = &design.strata[h];
         // R's "adjust": a lonely PSU is not centred (its deviation is from zero).
-        let centre = if st.n_psu == 1 && design.lonely_psu == LonelyPsu::Adjust { 0.0 } else { mean[h] };
+        let centre = if st.n_psu == 1 && design.lonely_psu == LonelyPsu::Adjust {
+            0.0
+        } else {
+            mean[h]
+        };
         let d = t - centre;
         ss[h] += d * d;
     }

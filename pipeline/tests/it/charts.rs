@@ -7,7 +7,10 @@ use std::path::Path;
 use crate::common::{mizan, repo};
 
 fn run_example(out: &Path) {
-    let (code, _, err) = mizan(&["run", "reports/example", "--out", out.to_str().unwrap()], &repo());
+    let (code, _, err) = mizan(
+        &["run", "reports/example", "--out", out.to_str().unwrap()],
+        &repo(),
+    );
     assert_eq!(code, 0, "{err}");
 }
 
@@ -17,24 +20,72 @@ fn svg_png_and_csv_of_each_chart() {
     let out = tmp.path().join("out");
     run_example(&out);
     let svg = std::fs::read_to_string(out.join("figures/internet_by_region.svg")).unwrap();
-    assert!(svg.contains("Individuals aged 15+ who used the Internet in the last 3 months"), "title");
-    assert!(svg.contains("Casablanca-Settat") && svg.contains("Drâa-Tafilalet"), "category labels");
-    assert!(svg.contains(">\n0%\n<") || svg.contains(">0%<") || svg.contains("0%\n"), "axis labels");
-    assert!(svg.contains("font-family=\"DejaVu Sans\""), "the font the PNG renderer carries");
-    assert!(svg.contains("Source: Example household ICT survey 2025"), "source line");
+    assert!(
+        svg.contains("Individuals aged 15+ who used the Internet in the last 3 months"),
+        "title"
+    );
+    assert!(
+        svg.contains("Casablanca-Settat") && svg.contains("Drâa-Tafilalet"),
+        "category labels"
+    );
+    assert!(
+        svg.contains(">\n0%\n<") || svg.contains(">0%<") || svg.contains("0%\n"),
+        "axis labels"
+    );
+    assert!(
+        svg.contains("font-family=\"DejaVu Sans\""),
+        "the font the PNG renderer carries"
+    );
+    assert!(
+        svg.contains("Source: Example household ICT survey 2025"),
+        "source line"
+    );
 
     let line = std::fs::read_to_string(out.join("figures/wdi_internet_trend.svg")).unwrap();
-    assert!(line.contains("Morocco") && line.contains("2010") && line.contains("World"), "series and x labels");
+    assert!(
+        line.contains("Morocco") && line.contains("2010") && line.contains("World"),
+        "series and x labels"
+    );
 
-    for chart in ["internet_by_region", "wdi_internet_trend", "startups_by_sector"] {
+    for chart in [
+        "internet_by_region",
+        "wdi_internet_trend",
+        "startups_by_sector",
+    ] {
         let svg = std::fs::read_to_string(out.join(format!("figures/{chart}.svg"))).unwrap();
-        let width: f64 = svg.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
-        let height: f64 = svg.split("height=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
-        let decoder = png::Decoder::new(std::fs::File::open(out.join(format!("figures/{chart}.png"))).unwrap());
+        let width: f64 = svg
+            .split("width=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let height: f64 = svg
+            .split("height=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let decoder = png::Decoder::new(
+            std::fs::File::open(out.join(format!("figures/{chart}.png"))).unwrap(),
+        );
         let reader = decoder.read_info().unwrap();
         let info = reader.info();
-        assert_eq!(info.width, (width * 300.0 / 96.0).ceil() as u32, "{chart} width at 300 dpi");
-        assert_eq!(info.height, (height * 300.0 / 96.0).ceil() as u32, "{chart} height at 300 dpi");
+        assert_eq!(
+            info.width,
+            (width * 300.0 / 96.0).ceil() as u32,
+            "{chart} width at 300 dpi"
+        );
+        assert_eq!(
+            info.height,
+            (height * 300.0 / 96.0).ceil() as u32,
+            "{chart} height at 300 dpi"
+        );
         let dims = info.pixel_dims.expect("pHYs chunk");
         assert_eq!(dims.unit, png::Unit::Meter);
         assert_eq!(dims.xppu, 11811, "300 dpi = 11811 pixels per metre");
@@ -51,7 +102,11 @@ fn svg_png_and_csv_of_each_chart() {
         if &r[0] == "internet_users" && &r[2] == "region" {
             let est: f64 = r[5].parse().unwrap();
             let expected = format!(",{},", est * 100.0);
-            assert!(drawn.contains(&expected), "region {} estimate {expected} drawn", &r[3]);
+            assert!(
+                drawn.contains(&expected),
+                "region {} estimate {expected} drawn",
+                &r[3]
+            );
             regions += 1;
         }
     }
@@ -62,11 +117,44 @@ fn svg_png_and_csv_of_each_chart() {
 fn outputs_are_byte_identical_across_runs_and_thread_counts() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    let (code, _, err) = mizan(&["run", "reports/example", "--out", a.to_str().unwrap(), "--jobs", "1"], &repo());
+    let (code, _, err) = mizan(
+        &[
+            "run",
+            "reports/example",
+            "--out",
+            a.to_str().unwrap(),
+            "--jobs",
+            "1",
+        ],
+        &repo(),
+    );
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = mizan(&["run", "reports/example", "--out", b.to_str().unwrap(), "--jobs", "2"], &repo());
+    let (code, _, err) = mizan(
+        &[
+            "run",
+            "reports/example",
+            "--out",
+            b.to_str().unwrap(),
+            "--jobs",
+            "2",
+        ],
+        &repo(),
+    );
     assert_eq!(code, 0, "{err}");
-    for f in ["indicators.parquet", "indicators.csv", "report.html", "report.md", "figures/internet_by_region.svg", "figures/internet_by_region.png", "data/individuals.parquet", "rejects/individuals.parquet"] {
-        assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f} differs");
+    for f in [
+        "indicators.parquet",
+        "indicators.csv",
+        "report.html",
+        "report.md",
+        "figures/internet_by_region.svg",
+        "figures/internet_by_region.png",
+        "data/individuals.parquet",
+        "rejects/individuals.parquet",
+    ] {
+        assert_eq!(
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+            "{f} differs"
+        );
     }
 }

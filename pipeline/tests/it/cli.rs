@@ -8,7 +8,15 @@ use crate::common::{mizan, repo};
 fn help_documents_exit_codes() {
     let (code, out, _) = mizan(&["--help"], &repo());
     assert_eq!(code, 0);
-    for needle in ["Exit codes:", "0  success", "2  invalid arguments", "3  input-data error", "run", "validate", "init"] {
+    for needle in [
+        "Exit codes:",
+        "0  success",
+        "2  invalid arguments",
+        "3  input-data error",
+        "run",
+        "validate",
+        "init",
+    ] {
         assert!(out.contains(needle), "--help lacks `{needle}`:\n{out}");
     }
 }
@@ -24,7 +32,12 @@ fn init_scaffolds_a_study_that_runs() {
     let (code, out, err) = mizan(&["run", dir.to_str().unwrap()], tmp.path());
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("people") && out.contains("72"), "{out}");
-    for f in ["out/report.html", "out/indicators.parquet", "out/figures/internet_by_sex.svg", "out/manifest.json"] {
+    for f in [
+        "out/report.html",
+        "out/indicators.parquet",
+        "out/figures/internet_by_sex.svg",
+        "out/manifest.json",
+    ] {
         assert!(dir.join(f).is_file(), "{f} written");
     }
     // Running init again on a non-empty folder refuses.

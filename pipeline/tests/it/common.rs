@@ -40,5 +40,9 @@ pub fn mizan(args: &[&str], cwd: &Path) -> (i32, String, String) {
 /// Asserts `a` and `b` agree to `rel` relative tolerance (absolute near zero).
 pub fn close(a: f64, b: f64, rel: f64, what: &str) {
     let scale = a.abs().max(b.abs()).max(1e-12);
-    assert!((a - b).abs() <= rel * scale, "{what}: {a} vs {b} (relative difference {:e})", (a - b).abs() / scale);
+    assert!(
+        (a - b).abs() <= rel * scale,
+        "{what}: {a} vs {b} (relative difference {:e})",
+        (a - b).abs() / scale
+    );
 }

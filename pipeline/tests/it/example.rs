@@ -11,8 +11,12 @@ use crate::common::{mizan, repo};
 #[test]
 fn committed_data_is_what_the_generator_makes() {
     for (name, text) in generator::all() {
-        let committed = std::fs::read_to_string(repo().join("datasets/example").join(name)).unwrap();
-        assert!(committed == text, "datasets/example/{name} differs from the generator's output: rerun `cargo run --example generate-example`");
+        let committed =
+            std::fs::read_to_string(repo().join("datasets/example").join(name)).unwrap();
+        assert!(
+            committed == text,
+            "datasets/example/{name} differs from the generator's output: rerun `cargo run --example generate-example`"
+        );
     }
 }
 
@@ -20,14 +24,27 @@ fn committed_data_is_what_the_generator_makes() {
 fn example_study_runs_end_to_end() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let (code, stdout, err) = mizan(&["run", "reports/example", "--out", out.to_str().unwrap()], &repo());
+    let (code, stdout, err) = mizan(
+        &["run", "reports/example", "--out", out.to_str().unwrap()],
+        &repo(),
+    );
     assert_eq!(code, 0, "{err}");
-    assert!(stdout.contains("individuals") && stdout.contains("report:"), "{stdout}");
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(
+        stdout.contains("individuals") && stdout.contains("report:"),
+        "{stdout}"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     let inputs = manifest["inputs"].as_array().unwrap();
-    let ind = inputs.iter().find(|i| i["dataset"] == "individuals").unwrap();
+    let ind = inputs
+        .iter()
+        .find(|i| i["dataset"] == "individuals")
+        .unwrap();
     assert_eq!(ind["rows_rejected"], 6);
-    assert_eq!(ind["rows"].as_u64().unwrap(), ind["rows_kept"].as_u64().unwrap() + 6);
+    assert_eq!(
+        ind["rows"].as_u64().unwrap(),
+        ind["rows_kept"].as_u64().unwrap() + 6
+    );
     let bytes = std::fs::read(repo().join("datasets/example/individuals.csv")).unwrap();
     assert_eq!(ind["blake3"], blake3::hash(&bytes).to_hex().to_string());
     // Every output on disk is in the manifest with its hash.
@@ -36,5 +53,7 @@ fn example_study_runs_end_to_end() {
         assert_eq!(o["blake3"], blake3::hash(&data).to_hex().to_string());
     }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(html.contains("<svg") && html.contains("Methods and sources") && !html.contains("<script"));
+    assert!(
+        html.contains("<svg") && html.contains("Methods and sources") && !html.contains("<script")
+    );
 }

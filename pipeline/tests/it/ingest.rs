@@ -37,11 +37,17 @@ fn study(contract: &str, data: &str, extra: &str) -> tempfile::TempDir {
     let toml = format!(
         "[study]\nid = \"t\"\ntitle = \"T\"\n\n[datasets.people]\npath = \"people.csv\"\ncontract = \"people.contract.toml\"\n{extra}\n[[indicators]]\nid = \"n\"\ndataset = \"people\"\nstatistic = \"count\"\n"
     );
-    temp_study(&[("study.toml", &toml), ("people.csv", data), ("people.contract.toml", contract)])
+    temp_study(&[
+        ("study.toml", &toml),
+        ("people.csv", data),
+        ("people.contract.toml", contract),
+    ])
 }
 
 fn read_parquet(path: &std::path::Path) -> DataFrame {
-    ParquetReader::new(std::fs::File::open(path).expect("open")).finish().expect("parquet")
+    ParquetReader::new(std::fs::File::open(path).expect("open"))
+        .finish()
+        .expect("parquet")
 }
 
 #[test]
@@ -49,23 +55,54 @@ fn contract_rejects_are_counted_and_explained() {
     let dir = study(CONTRACT, DATA, "");
     let (code, out, err) = mizan(&["run", "."], dir.path());
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("people                            8          2          6"), "{out}");
+    assert!(
+        out.contains("people                            8          2          6"),
+        "{out}"
+    );
     let kept = read_parquet(&dir.path().join("out/data/people.parquet"));
     let rejects = read_parquet(&dir.path().join("out/rejects/people.parquet"));
     assert_eq!(kept.height(), 2);
     assert_eq!(rejects.height(), 6);
-    assert_eq!(kept.height() + rejects.height(), 8, "rows read = kept + rejected");
-    let lines: Vec<u64> = rejects.column("line").unwrap().u64().unwrap().iter().flatten().collect();
+    assert_eq!(
+        kept.height() + rejects.height(),
+        8,
+        "rows read = kept + rejected"
+    );
+    let lines: Vec<u64> = rejects
+        .column("line")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
     assert_eq!(lines, vec![3, 4, 5, 6, 7, 8]);
-    let reasons: Vec<String> = rejects.column("reason").unwrap().str().unwrap().iter().flatten().map(String::from).collect();
-    assert_eq!(reasons[0], "column `age`: 150 is outside the allowed range 0 to 110");
+    let reasons: Vec<String> = rejects
+        .column("reason")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .map(String::from)
+        .collect();
+    assert_eq!(
+        reasons[0],
+        "column `age`: 150 is outside the allowed range 0 to 110"
+    );
     assert_eq!(reasons[1], "column `region`: code `9` is not one of 1, 2");
     assert_eq!(reasons[2], "column `id` is required but empty");
     assert_eq!(reasons[3], "column `income`: `abc` is not a number");
     assert_eq!(reasons[4], "duplicate key id=1 (first at line 2)");
     assert_eq!(reasons[5], "expected 4 fields, found 3");
     // The rejected row keeps its original text.
-    let ages: Vec<Option<&str>> = rejects.column("age").unwrap().str().unwrap().iter().collect();
+    let ages: Vec<Option<&str>> = rejects
+        .column("age")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .collect();
     assert_eq!(ages[0], Some("150"));
     // Typed columns in the kept data.
     assert_eq!(kept.column("income").unwrap().dtype(), &DataType::Float64);
@@ -79,13 +116,33 @@ fn too_many_rejects_fail_with_exit_3_and_keep_the_last_good_outputs() {
     assert_eq!(code, 0, "{err}");
     let report = std::fs::read(dir.path().join("out/report.html")).unwrap();
     std::fs::write(dir.path().join("people.csv"), DATA).unwrap();
-    std::fs::write(dir.path().join("people.contract.toml"), CONTRACT.replace("0.8", "0.1")).unwrap();
+    std::fs::write(
+        dir.path().join("people.contract.toml"),
+        CONTRACT.replace("0.8", "0.1"),
+    )
+    .unwrap();
     let (code, _, err) = mizan(&["run", "."], dir.path());
     assert_eq!(code, 3, "{err}");
-    assert!(err.contains("6 of 8 rows rejected (75.00%), above the contract's max_reject_share of 10.00%"), "{err}");
-    assert!(err.contains("line 3: column `age`: 150 is outside the allowed range 0 to 110"), "{err}");
-    assert_eq!(std::fs::read(dir.path().join("out/report.html")).unwrap(), report, "previous outputs untouched");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains("staging")).collect();
+    assert!(
+        err.contains(
+            "6 of 8 rows rejected (75.00%), above the contract's max_reject_share of 10.00%"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 3: column `age`: 150 is outside the allowed range 0 to 110"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("out/report.html")).unwrap(),
+        report,
+        "previous outputs untouched"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("staging"))
+        .collect();
     assert!(leftovers.is_empty(), "no staging folder left behind");
 }
 
@@ -101,19 +158,41 @@ fn windows_1252_with_semicolons_and_decimal_commas() {
     let (code, _, err) = mizan(&["run", "."], dir.path());
     assert_eq!(code, 0, "{err}");
     let df = read_parquet(&dir.path().join("out/data/d.parquet"));
-    let names: Vec<&str> = df.column("région").unwrap().str().unwrap().iter().flatten().collect();
+    let names: Vec<&str> = df
+        .column("région")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
     assert_eq!(names, vec!["Fès-Meknès", "Béni Mellal", "Souss"]);
-    let taux: Vec<f64> = df.column("taux").unwrap().f64().unwrap().iter().flatten().collect();
+    let taux: Vec<f64> = df
+        .column("taux")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
     assert_eq!(taux, vec![12.5, 7.25, 1.0]);
     let ind = std::fs::read_to_string(dir.path().join("out/indicators.csv")).unwrap();
     // (12.5 + 7.25 + 1) / 3, exact for a registry.
     assert!(ind.contains("m,d,,,mean,6.916666666666667,"), "{ind}");
 
     // Without the encoding, the error names the line and suggests the fix.
-    std::fs::write(dir.path().join("study.toml"), toml.replace("encoding = \"windows-1252\"\n", "")).unwrap();
+    std::fs::write(
+        dir.path().join("study.toml"),
+        toml.replace("encoding = \"windows-1252\"\n", ""),
+    )
+    .unwrap();
     let (code, _, err) = mizan(&["validate", "."], dir.path());
     assert_eq!(code, 3);
-    assert!(err.contains("line 1: byte 0xE9 is not valid UTF-8") && err.contains("encoding = \"windows-1252\""), "{err}");
+    assert!(
+        err.contains("line 1: byte 0xE9 is not valid UTF-8")
+            && err.contains("encoding = \"windows-1252\""),
+        "{err}"
+    );
 }
 
 #[test]
@@ -123,7 +202,14 @@ fn old_mac_line_endings_are_read_with_their_line_numbers() {
     let (code, _, err) = mizan(&["run", "."], dir.path());
     assert_eq!(code, 0, "{err}");
     let rejects = read_parquet(&dir.path().join("out/rejects/people.parquet"));
-    let lines: Vec<u64> = rejects.column("line").unwrap().u64().unwrap().iter().flatten().collect();
+    let lines: Vec<u64> = rejects
+        .column("line")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
     assert_eq!(lines, vec![3]);
 }
 

@@ -13,15 +13,25 @@ use crate::common::{close, fixtures, temp_study};
 /// The design lines of each golden design, as R's `svydesign` calls them.
 fn design(name: &str) -> (&'static str, &'static str) {
     match name {
-        "strat" => ("apistrat.csv", "weights = \"pw\"\nstrata = \"stype\"\nfpc = \"fpc\""),
-        "clus1" => ("apiclus1.csv", "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\""),
+        "strat" => (
+            "apistrat.csv",
+            "weights = \"pw\"\nstrata = \"stype\"\nfpc = \"fpc\"",
+        ),
+        "clus1" => (
+            "apiclus1.csv",
+            "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"",
+        ),
         "srs" => ("apisrs.csv", "weights = \"pw\"\nfpc = \"fpc\""),
         other => panic!("unknown design {other}"),
     }
 }
 
 fn indicator_id(statistic: &str, variable: &str, sub: bool) -> String {
-    let v = if variable.starts_with("sch.wide") { "schwide" } else { variable };
+    let v = if variable.starts_with("sch.wide") {
+        "schwide"
+    } else {
+        variable
+    };
     format!("{statistic}_{v}{}", if sub { "_sub" } else { "" })
 }
 
@@ -44,7 +54,11 @@ fn spec(name: &str) -> String {
             s += &format!(
                 "\n[[indicators]]\nid = \"{}\"\ndataset = \"api\"\nstatistic = \"{stat}\"\nexpr = \"{expr}\"\nby = [\"stype\"]\n{}",
                 indicator_id(stat, var, sub),
-                if sub { "where = \"enroll > 500\"\n" } else { "" }
+                if sub {
+                    "where = \"enroll > 500\"\n"
+                } else {
+                    ""
+                }
             );
         }
     }
@@ -73,16 +87,43 @@ fn estimates_match_r_survey_for_stratified_cluster_and_srs_designs() {
         let id = indicator_id(stat, var, sub);
         let row = rows
             .iter()
-            .find(|x| x.indicator == id && if dom.is_empty() { x.by.is_empty() } else { x.domain == [dom.to_string()] })
+            .find(|x| {
+                x.indicator == id
+                    && if dom.is_empty() {
+                        x.by.is_empty()
+                    } else {
+                        x.domain == [dom.to_string()]
+                    }
+            })
             .unwrap_or_else(|| panic!("no row for {id} domain {dom}"));
         let what = format!("{dn} {id} [{dom}]");
         let e = &row.est;
-        close(e.estimate.expect("estimate"), num(5), 1e-9, &format!("{what} estimate"));
+        close(
+            e.estimate.expect("estimate"),
+            num(5),
+            1e-9,
+            &format!("{what} estimate"),
+        );
         close(e.se.expect("se"), num(6), 1e-7, &format!("{what} se"));
-        close(e.ci_low.expect("ci_low"), num(7), 1e-7, &format!("{what} ci_low"));
-        close(e.ci_high.expect("ci_high"), num(8), 1e-7, &format!("{what} ci_high"));
+        close(
+            e.ci_low.expect("ci_low"),
+            num(7),
+            1e-7,
+            &format!("{what} ci_low"),
+        );
+        close(
+            e.ci_high.expect("ci_high"),
+            num(8),
+            1e-7,
+            &format!("{what} ci_high"),
+        );
         assert_eq!(e.df, Some(num(9)), "{what} df");
-        close(e.deff.expect("deff"), num(10), 1e-7, &format!("{what} deff"));
+        close(
+            e.deff.expect("deff"),
+            num(10),
+            1e-7,
+            &format!("{what} deff"),
+        );
         checked += 1;
     }
     assert_eq!(checked, 144, "every golden row was checked");
@@ -93,7 +134,8 @@ fn r_reference_file_agrees_for_overall_means() {
     // The data folder's own reference.csv (made by R's maintainers' script
     // reference.R) for the overall svymean of api00: a second, independent
     // source for the same numbers.
-    let text = std::fs::read_to_string(fixtures().join("survey-api/reference.csv")).expect("reference");
+    let text =
+        std::fs::read_to_string(fixtures().join("survey-api/reference.csv")).expect("reference");
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     for rec in reader.records() {
         let r = rec.expect("record");
@@ -101,8 +143,21 @@ fn r_reference_file_agrees_for_overall_means() {
             continue;
         }
         let rows = compute(&r[0]);
-        let row = rows.iter().find(|x| x.indicator == "mean_api00" && x.by.is_empty()).expect("overall row");
-        close(row.est.estimate.expect("estimate"), r[4].parse().expect("num"), 1e-9, "estimate");
-        close(row.est.se.expect("se"), r[5].parse().expect("num"), 1e-7, "se");
+        let row = rows
+            .iter()
+            .find(|x| x.indicator == "mean_api00" && x.by.is_empty())
+            .expect("overall row");
+        close(
+            row.est.estimate.expect("estimate"),
+            r[4].parse().expect("num"),
+            1e-9,
+            "estimate",
+        );
+        close(
+            row.est.se.expect("se"),
+            r[5].parse().expect("num"),
+            1e-7,
+            "se",
+        );
     }
 }

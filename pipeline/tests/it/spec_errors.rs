@@ -28,18 +28,34 @@ fn the_good_spec_validates() {
 
 #[test]
 fn unknown_statistic_names_position_and_choices() {
-    let (code, err) = validate(&spec(&GOOD_INDICATOR.replace("\"proportion\"", "\"propotion\""), ""));
+    let (code, err) = validate(&spec(
+        &GOOD_INDICATOR.replace("\"proportion\"", "\"propotion\""),
+        "",
+    ));
     assert_eq!(code, 2);
     assert!(err.contains("study.toml:11:13"), "{err}");
-    assert!(err.contains("unknown statistic `propotion` — expected one of mean, proportion, total, count"), "{err}");
+    assert!(
+        err.contains(
+            "unknown statistic `propotion` — expected one of mean, proportion, total, count"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn unknown_column_in_by_lists_the_columns() {
-    let (code, err) = validate(&spec(&GOOD_INDICATOR.replace("[\"region\"]", "[\"regoin\"]"), ""));
+    let (code, err) = validate(&spec(
+        &GOOD_INDICATOR.replace("[\"region\"]", "[\"regoin\"]"),
+        "",
+    ));
     assert_eq!(code, 2);
     assert!(err.contains("study.toml:13:7"), "{err}");
-    assert!(err.contains("column `regoin` not found in dataset `people` — columns are: id, region, sex, used"), "{err}");
+    assert!(
+        err.contains(
+            "column `regoin` not found in dataset `people` — columns are: id, region, sex, used"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -47,12 +63,18 @@ fn unknown_column_in_expression_points_at_expr() {
     let (code, err) = validate(&spec(&GOOD_INDICATOR.replace("used = 1", "usd = 1"), ""));
     assert_eq!(code, 2);
     assert!(err.contains("study.toml:12:8"), "{err}");
-    assert!(err.contains("column `usd` not found in dataset `people`"), "{err}");
+    assert!(
+        err.contains("column `usd` not found in dataset `people`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn misspelled_key_is_refused_with_the_valid_keys() {
-    let (code, err) = validate(&spec(&GOOD_INDICATOR.replace("statistic =", "statistc ="), ""));
+    let (code, err) = validate(&spec(
+        &GOOD_INDICATOR.replace("statistic =", "statistc ="),
+        "",
+    ));
     assert_eq!(code, 2);
     assert!(err.contains("study.toml:11:1"), "{err}");
     assert!(err.contains("unknown field `statistc`"), "{err}");
@@ -61,9 +83,15 @@ fn misspelled_key_is_refused_with_the_valid_keys() {
 
 #[test]
 fn unknown_dataset_lists_the_datasets() {
-    let (code, err) = validate(&spec(&GOOD_INDICATOR.replace("dataset = \"people\"", "dataset = \"persons\""), ""));
+    let (code, err) = validate(&spec(
+        &GOOD_INDICATOR.replace("dataset = \"people\"", "dataset = \"persons\""),
+        "",
+    ));
     assert_eq!(code, 2);
-    assert!(err.contains("unknown dataset `persons` — datasets are: people"), "{err}");
+    assert!(
+        err.contains("unknown dataset `persons` — datasets are: people"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -71,7 +99,12 @@ fn chart_by_must_be_a_breakdown_of_its_indicator() {
     let chart = "[[charts]]\nid = \"c\"\nindicator = \"net\"\nkind = \"bar\"\nby = \"sex\"\n";
     let (code, err) = validate(&spec(GOOD_INDICATOR, chart));
     assert_eq!(code, 2);
-    assert!(err.contains("`sex` is not a one-way breakdown of indicator `net` — expected one of: region"), "{err}");
+    assert!(
+        err.contains(
+            "`sex` is not a one-way breakdown of indicator `net` — expected one of: region"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -79,10 +112,18 @@ fn unknown_chart_kind_and_language_list_the_choices() {
     let chart = "[[charts]]\nid = \"c\"\nindicator = \"net\"\nkind = \"pie\"\nby = \"region\"\n";
     let (code, err) = validate(&spec(GOOD_INDICATOR, chart));
     assert_eq!(code, 2);
-    assert!(err.contains("unknown chart kind `pie` — expected one of bar, line"), "{err}");
-    let (code, err) = validate(&spec(GOOD_INDICATOR, "").replace("title = \"T\"", "title = \"T\"\nlanguage = \"de\""));
+    assert!(
+        err.contains("unknown chart kind `pie` — expected one of bar, line"),
+        "{err}"
+    );
+    let (code, err) = validate(
+        &spec(GOOD_INDICATOR, "").replace("title = \"T\"", "title = \"T\"\nlanguage = \"de\""),
+    );
     assert_eq!(code, 2);
-    assert!(err.contains("unknown language `de` — expected one of en, fr"), "{err}");
+    assert!(
+        err.contains("unknown language `de` — expected one of en, fr"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -97,5 +138,8 @@ fn a_missing_source_file_is_a_data_error() {
     let dir = temp_study(&[("study.toml", &spec(GOOD_INDICATOR, ""))]);
     let (code, _, err) = mizan(&["validate", "."], dir.path());
     assert_eq!(code, 3, "{err}");
-    assert!(err.contains("people.csv") && err.contains("cannot read"), "{err}");
+    assert!(
+        err.contains("people.csv") && err.contains("cannot read"),
+        "{err}"
+    );
 }
