@@ -158,6 +158,7 @@ pub fn compute(
                     let est = estimate::estimate(
                         &design,
                         cells,
+                        sums.domain_reps(t, k, d),
                         form,
                         interval,
                         ind.level,

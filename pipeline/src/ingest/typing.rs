@@ -24,86 +24,70 @@ pub fn type_column(
     problems: &mut Problems,
 ) -> Result<Column> {
     let kind = rule.map_or_else(|| infer(cells, decimal), |r| r.kind);
-    let mut bad = |row: usize, v: &str, what: &str| {
-        problems
-            .entry(row)
-            .or_default()
-            .push(format!("column `{name}`: `{v}` is not {what}"));
-    };
     let col = match kind {
-        ColumnType::Integer => {
-            let v: Vec<Option<i64>> = cells
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    c.as_deref().and_then(|s| {
-                        parse_int(s).or_else(|| {
-                            bad(i, s, "an integer");
-                            None
-                        })
-                    })
-                })
-                .collect();
-            Column::new(name.into(), v)
-        }
-        ColumnType::Float => {
-            let v: Vec<Option<f64>> = cells
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    c.as_deref().and_then(|s| {
-                        parse_float(s, decimal).or_else(|| {
-                            bad(i, s, "a number");
-                            None
-                        })
-                    })
-                })
-                .collect();
-            Column::new(name.into(), v)
-        }
-        ColumnType::Boolean => {
-            let v: Vec<Option<bool>> = cells
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    c.as_deref().and_then(|s| {
-                        parse_bool(s).or_else(|| {
-                            bad(i, s, "a boolean (true/false, 1/0, yes/no)");
-                            None
-                        })
-                    })
-                })
-                .collect();
-            Column::new(name.into(), v)
-        }
+        ColumnType::Integer => Column::new(
+            name.into(),
+            parse_cells(name, cells, problems, "an integer", parse_int),
+        ),
+        ColumnType::Float => Column::new(
+            name.into(),
+            parse_cells(name, cells, problems, "a number", |s| {
+                parse_float(s, decimal)
+            }),
+        ),
+        ColumnType::Boolean => Column::new(
+            name.into(),
+            parse_cells(
+                name,
+                cells,
+                problems,
+                "a boolean (true/false, 1/0, yes/no)",
+                parse_bool,
+            ),
+        ),
         ColumnType::Date => {
             let formats = rule.map(|r| r.formats.as_slice()).unwrap_or_default();
             let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
-            let v: Vec<Option<i32>> = cells
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    c.as_deref().and_then(|s| {
-                        let d = formats
-                            .iter()
-                            .find_map(|f| NaiveDate::parse_from_str(s.trim(), f).ok());
-                        match d {
-                            Some(d) => Some((d - epoch).num_days() as i32),
-                            None => {
-                                bad(i, s, &format!("a date in format {}", formats.join(" or ")));
-                                None
-                            }
-                        }
-                    })
-                })
-                .collect();
-            Column::new(name.into(), v)
+            let what = format!("a date in format {}", formats.join(" or "));
+            let days = parse_cells(name, cells, problems, &what, |s| {
+                let d = formats
+                    .iter()
+                    .find_map(|f| NaiveDate::parse_from_str(s.trim(), f).ok())?;
+                Some((d - epoch).num_days() as i32)
+            });
+            Column::new(name.into(), days)
                 .cast(&DataType::Date)
                 .map_err(|e| Error::internal(format!("casting `{name}` to date"), e))?
         }
         ColumnType::String => Column::new(name.into(), cells.to_vec()),
     };
     Ok(col)
+}
+
+/// Parses every non-empty cell with `parse`; a cell that fails becomes null
+/// and its row gets the reason "column `name`: `value` is not {what}".
+fn parse_cells<T>(
+    name: &str,
+    cells: &[Option<String>],
+    problems: &mut Problems,
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Vec<Option<T>> {
+    cells
+        .iter()
+        .enumerate()
+        .map(|(row, c)| {
+            let s = c.as_deref()?;
+            let v = parse(s);
+            if v.is_none() {
+                problems
+                    .entry(row)
+                    .or_default()
+                    .push(format!("column `{name}`: `{s}` is not {what}"));
+            }
+            v
+        })
+        .collect()
 }
 
 /// The narrowest type all non-empty cells fit: integer, float, else string.

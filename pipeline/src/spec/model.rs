@@ -177,8 +177,62 @@ pub struct DesignSpec {
     pub nest: bool,
     /// Treatment of single-PSU strata.
     pub lonely_psu: LonelyPsu,
+    /// Replicate weights; when present they, not the strata and clusters,
+    /// give the variances.
+    pub replicates: Option<ReplicateSpec>,
     /// Where the design is declared.
     pub location: Location,
+}
+
+/// Replicate-weight methods, with R's `svrepdesign` meanings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplicateMethod {
+    /// Delete-one-cluster jackknife; scale (R−1)/R unless given.
+    Jk1,
+    /// Stratified jackknife; `rscales` required.
+    Jkn,
+    /// Balanced repeated replication; scale 1/R.
+    Brr,
+    /// Fay's BRR with `rho`; scale 1/(R(1−ρ)²).
+    Fay,
+    /// Bootstrap; scale 1/(R−1) unless given.
+    Bootstrap,
+    /// Successive-difference replication; scale 4/R, mse true by default.
+    Sdr,
+    /// The U.S. Census ACS: successive differences, 80 replicates, scale 4/80, mse true.
+    Acs,
+}
+
+impl ReplicateMethod {
+    /// Every method with its spec name.
+    pub const ALL: [(ReplicateMethod, &'static str); 7] = [
+        (ReplicateMethod::Jk1, "jk1"),
+        (ReplicateMethod::Jkn, "jkn"),
+        (ReplicateMethod::Brr, "brr"),
+        (ReplicateMethod::Fay, "fay"),
+        (ReplicateMethod::Bootstrap, "bootstrap"),
+        (ReplicateMethod::Sdr, "sdr"),
+        (ReplicateMethod::Acs, "acs"),
+    ];
+}
+
+/// `[datasets.<id>.design.replicates]`.
+#[derive(Debug, Clone)]
+pub struct ReplicateSpec {
+    /// The method.
+    pub method: ReplicateMethod,
+    /// Column names, or glob patterns (`*`, `?`) matched against the dataset's columns.
+    pub columns: Vec<String>,
+    /// Overall variance multiplier (method default when absent).
+    pub scale: Option<f64>,
+    /// Per-replicate multipliers (one value for all, or one per replicate).
+    pub rscales: Option<Vec<f64>>,
+    /// Fay's ρ.
+    pub rho: Option<f64>,
+    /// Centre the variance on the full-sample estimate (true) or on the mean of the replicates (false).
+    pub mse: bool,
+    /// The columns are full replicate weights (true) or factors to multiply by `weights` (false).
+    pub combined_weights: bool,
 }
 
 impl DesignSpec {

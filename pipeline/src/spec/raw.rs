@@ -105,6 +105,28 @@ pub struct RawDesign {
     pub fpc: Option<Spanned<OneOrMany>>,
     pub nest: Option<bool>,
     pub lonely_psu: Option<Spanned<String>>,
+    pub replicates: Option<Spanned<RawReplicates>>,
+}
+
+/// `[datasets.<id>.design.replicates]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReplicates {
+    pub method: Spanned<String>,
+    pub columns: Spanned<OneOrMany>,
+    pub scale: Option<f64>,
+    pub rscales: Option<Spanned<OneOrManyF64>>,
+    pub rho: Option<Spanned<f64>>,
+    pub mse: Option<bool>,
+    pub combined_weights: Option<bool>,
+}
+
+/// One number or a list (one per replicate).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrManyF64 {
+    One(f64),
+    Many(Vec<f64>),
 }
 
 /// `[[indicators]]`.

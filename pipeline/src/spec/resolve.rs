@@ -309,7 +309,12 @@ impl Resolver<'_> {
                 ],
             )?,
         };
+        let replicates = match d.replicates {
+            None => None,
+            Some(r) => Some(self.replicates(ds_id, r)?),
+        };
         Ok(DesignSpec {
+            replicates,
             weights,
             strata: d.strata.map(Spanned::into_inner),
             clusters,
@@ -317,6 +322,42 @@ impl Resolver<'_> {
             nest: d.nest.unwrap_or(false),
             lonely_psu,
             location,
+        })
+    }
+
+    fn replicates(&self, ds_id: &str, r: Spanned<RawReplicates>) -> Result<ReplicateSpec> {
+        let r = r.into_inner();
+        let method = pick(self, &r.method, "replicate method", &ReplicateMethod::ALL)?;
+        let rho = match (&r.rho, method) {
+            (None, ReplicateMethod::Fay) => {
+                return Err(self.err(
+                    &r.method,
+                    format!("dataset `{ds_id}`: method \"fay\" needs `rho`, e.g. rho = 0.5"),
+                ));
+            }
+            (Some(p), _) if !(0.0..1.0).contains(p.get_ref()) => {
+                return Err(self.err(p, "rho must be in [0, 1)".to_string()));
+            }
+            (p, _) => p.as_ref().map(|p| *p.get_ref()),
+        };
+        let rscales = r.rscales.map(|s| match s.into_inner() {
+            OneOrManyF64::One(v) => vec![v],
+            OneOrManyF64::Many(v) => v,
+        });
+        if method == ReplicateMethod::Jkn && rscales.is_none() {
+            return Err(self.err(&r.method, format!("dataset `{ds_id}`: method \"jkn\" needs `rscales`, (n_h − 1)/n_h for each replicate")));
+        }
+        Ok(ReplicateSpec {
+            method,
+            columns: r.columns.into_inner().into_vec(),
+            scale: r.scale,
+            rscales,
+            rho,
+            mse: r.mse.unwrap_or(matches!(
+                method,
+                ReplicateMethod::Sdr | ReplicateMethod::Acs
+            )),
+            combined_weights: r.combined_weights.unwrap_or(true),
         })
     }
 

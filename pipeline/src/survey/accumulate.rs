@@ -91,19 +91,34 @@ impl Cell {
 }
 
 /// The sums: `cells[target][k][domain * n_psu + psu]`, `k` indexing the
-/// target's own breakdown list.
+/// target's own breakdown list. For a replicate design, also
+/// `reps[target][k][(domain * R + r) * 2]` = Σ w_r and `… + 1` = Σ w_r·y.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sums {
     /// Number of PSUs (row length of each domain block).
     pub n_psu: usize,
+    /// Number of replicates (0 without replicate weights).
+    pub n_reps: usize,
     /// Cells per target, per breakdown.
     pub cells: Vec<Vec<Vec<Cell>>>,
+    /// Replicate sums per target, per breakdown.
+    pub reps: Vec<Vec<Vec<f64>>>,
 }
 
 impl Sums {
-    fn zeros(n_psu: usize, targets: &[Target], breakdowns: &[Breakdown]) -> Self {
+    fn zeros(n_psu: usize, n_reps: usize, targets: &[Target], breakdowns: &[Breakdown]) -> Self {
         Sums {
             n_psu,
+            n_reps,
+            reps: targets
+                .iter()
+                .map(|t| {
+                    t.breakdowns
+                        .iter()
+                        .map(|&b| vec![0.0; breakdowns[b].n_domains() * n_reps * 2])
+                        .collect()
+                })
+                .collect(),
             cells: targets
                 .iter()
                 .map(|t| {
@@ -117,6 +132,13 @@ impl Sums {
     }
 
     fn add(&mut self, o: &Sums) {
+        for (a, b) in self.reps.iter_mut().zip(&o.reps) {
+            for (a, b) in a.iter_mut().zip(b) {
+                for (a, b) in a.iter_mut().zip(b) {
+                    *a += b;
+                }
+            }
+        }
         for (a, b) in self.cells.iter_mut().zip(&o.cells) {
             for (a, b) in a.iter_mut().zip(b) {
                 for (a, b) in a.iter_mut().zip(b) {
@@ -124,6 +146,12 @@ impl Sums {
                 }
             }
         }
+    }
+
+    /// The replicate sums of one domain: Σ w_r and Σ w_r·y, interleaved.
+    pub fn domain_reps(&self, target: usize, k: usize, domain: usize) -> &[f64] {
+        let w = 2 * self.n_reps;
+        &self.reps[target][k][domain * w..(domain + 1) * w]
     }
 
     /// The PSU cells of one domain of one target's breakdown.
@@ -140,12 +168,13 @@ pub fn accumulate(design: &PreparedDesign, breakdowns: &[Breakdown], targets: &[
         .step_by(CHUNK_ROWS)
         .map(|s| (s, (s + CHUNK_ROWS).min(n)))
         .collect();
-    let mut total = Sums::zeros(n_psu, targets, breakdowns);
+    let n_reps = design.replicates.as_ref().map_or(0, |r| r.len());
+    let mut total = Sums::zeros(n_psu, n_reps, targets, breakdowns);
     for batch in chunks.chunks(CHUNKS_PER_BATCH) {
         let parts: Vec<Sums> = batch
             .par_iter()
             .map(|&(start, end)| {
-                let mut s = Sums::zeros(n_psu, targets, breakdowns);
+                let mut s = Sums::zeros(n_psu, n_reps, targets, breakdowns);
                 sum_rows(design, breakdowns, targets, start, end, &mut s);
                 s
             })
@@ -166,8 +195,11 @@ fn sum_rows(
     s: &mut Sums,
 ) {
     let n_psu = s.n_psu;
+    let n_reps = s.n_reps;
+    let rep_weights = design.replicates.as_ref().map(|r| &r.weights);
     for (t, target) in targets.iter().enumerate() {
         let cells = &mut s.cells[t];
+        let reps = &mut s.reps[t];
         for row in start..end {
             if target.mask.is_some_and(|m| !m[row]) {
                 continue;
@@ -188,6 +220,14 @@ fn sum_rows(
                     c.swy += w * y;
                     c.swyy += w * y * y;
                     c.n += 1;
+                    if let Some(rw) = rep_weights {
+                        let base = d as usize * n_reps * 2;
+                        let slots = &mut reps[k][base..base + 2 * n_reps];
+                        for (r, col) in rw.iter().enumerate() {
+                            slots[2 * r] += col[row];
+                            slots[2 * r + 1] += col[row] * y;
+                        }
+                    }
                 }
             }
         }

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
+use super::replicate::Replicates;
 use crate::error::{Error, Result};
 use crate::spec::model::{DesignSpec, LonelyPsu};
 
@@ -42,6 +43,8 @@ pub struct PreparedDesign {
     pub lonely_psu: LonelyPsu,
     /// True for a registry: values are exact, there is no sampling variance.
     pub census: bool,
+    /// Replicate weights, for a replicate-weight design.
+    pub replicates: Option<Replicates>,
 }
 
 impl PreparedDesign {
@@ -50,9 +53,13 @@ impl PreparedDesign {
         self.psu_stratum.len()
     }
 
-    /// Design degrees of freedom, R's `degf`: PSUs minus strata.
+    /// Design degrees of freedom, R's `degf`: PSUs minus strata, or the
+    /// rank of the replicate weights minus one.
     pub fn degf(&self) -> f64 {
-        self.n_psu() as f64 - self.strata.len() as f64
+        match &self.replicates {
+            Some(r) => r.df,
+            None => self.n_psu() as f64 - self.strata.len() as f64,
+        }
     }
 
     /// A census of `n` rows: unit weights, one PSU, no sampling variance.
@@ -68,6 +75,7 @@ impl PreparedDesign {
             }],
             lonely_psu: LonelyPsu::Certainty,
             census: true,
+            replicates: None,
         }
     }
 
@@ -89,6 +97,15 @@ impl PreparedDesign {
                 spec.weights,
                 i + 1
             )));
+        }
+        if let Some(rep) = &spec.replicates {
+            let replicates = Replicates::prepare(rep, df, &weights, dataset)?;
+            return Ok(PreparedDesign {
+                replicates: Some(replicates),
+                census: false,
+                ..PreparedDesign::census(n)
+            }
+            .with_weights(weights));
         }
         let strata_keys = match &spec.strata {
             Some(s) => keys(df, s, dataset)?,
@@ -186,7 +203,13 @@ impl PreparedDesign {
             strata,
             lonely_psu: spec.lonely_psu,
             census: false,
+            replicates: None,
         })
+    }
+
+    fn with_weights(mut self, weights: Vec<f64>) -> Self {
+        self.weights = weights;
+        self
     }
 }
 

@@ -63,10 +63,12 @@ pub struct Estimate {
     pub flag: Option<&'static str>,
 }
 
-/// Estimates one domain from its PSU cells.
+/// Estimates one domain from its PSU cells (and, for a replicate design,
+/// its replicate sums: Σ w_r and Σ w_r·y interleaved).
 pub fn estimate(
     design: &PreparedDesign,
     cells: &[Cell],
+    rep_sums: &[f64],
     form: Form,
     interval: Interval,
     level: f64,
@@ -93,22 +95,45 @@ pub fn estimate(
     if design.census {
         return out;
     }
-    let totals: Vec<f64> = match form {
-        Form::Mean => cells.iter().map(|c| (c.swy - est * c.sw) / w).collect(),
-        Form::Total => cells.iter().map(|c| c.swy).collect(),
+    let (v, logit_se) = match &design.replicates {
+        None => {
+            let totals: Vec<f64> = match form {
+                Form::Mean => cells.iter().map(|c| (c.swy - est * c.sw) / w).collect(),
+                Form::Total => cells.iter().map(|c| c.swy).collect(),
+            };
+            out.df = Some(domain_degf(design, cells));
+            let v = variance(design, &totals);
+            out.deff = design_effect(form, v, w, y, q, n);
+            // Delta method: SE(logit p) = SE(p) / (p(1 − p)).
+            (v, v.sqrt() / (est * (1.0 - est)))
+        }
+        Some(reps) => {
+            let thetas: Vec<f64> = rep_sums
+                .chunks_exact(2)
+                .map(|c| match form {
+                    Form::Mean => c[1] / c[0],
+                    Form::Total => c[1],
+                })
+                .collect();
+            out.df = Some(reps.df);
+            // As `svyglm` on a replicate design: the replicate variance of logit(θ_r).
+            let logit = |p: f64| (p / (1.0 - p)).ln();
+            let logits: Vec<f64> = thetas.iter().map(|t| logit(*t)).collect();
+            (
+                reps.variance(&thetas, est),
+                reps.variance(&logits, logit(est)).sqrt(),
+            )
+        }
     };
-    let v = variance(design, &totals);
     let se = v.sqrt();
     out.se = Some(se);
-    out.df = Some(domain_degf(design, cells));
-    out.deff = design_effect(form, v, w, y, q, n);
     out.cv = (est != 0.0).then(|| se / est.abs());
     (out.ci_low, out.ci_high) = match interval {
         Interval::Wald => {
             let z = normal_quantile(level);
             (Some(est - z * se), Some(est + z * se))
         }
-        Interval::Logit => logit_interval(est, se, out.df.unwrap_or(f64::INFINITY), level),
+        Interval::Logit => logit_interval(est, logit_se, out.df.unwrap_or(f64::INFINITY), level),
     };
     out.flag = flag(rules, n, out.cv);
     out
@@ -159,14 +184,15 @@ pub fn t_quantile(level: f64, df: f64) -> f64 {
 }
 
 /// `svyciprop(method = "logit")`: the interval on the logit scale, back
-/// transformed. Undefined at 0 and 1 and with no degrees of freedom.
-fn logit_interval(p: f64, se: f64, df: f64, level: f64) -> (Option<f64>, Option<f64>) {
-    if p <= 0.0 || p >= 1.0 || df <= 0.0 {
+/// transformed, from the standard error of logit(p). Undefined at 0 and 1
+/// and with no degrees of freedom.
+fn logit_interval(p: f64, logit_se: f64, df: f64, level: f64) -> (Option<f64>, Option<f64>) {
+    if p <= 0.0 || p >= 1.0 || df <= 0.0 || !logit_se.is_finite() {
         return (None, None);
     }
     let t = t_quantile(level, df);
     let centre = (p / (1.0 - p)).ln();
-    let half = t * se / (p * (1.0 - p));
+    let half = t * logit_se;
     let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
     (Some(expit(centre - half)), Some(expit(centre + half)))
 }

@@ -1,9 +1,10 @@
 //! Design-based estimation: a prepared design ([`design`]), one pass that
 //! sums per PSU and domain ([`accumulate`]), linearised variances
-//! ([`linearize`]) and the estimators with their intervals ([`estimate`]).
+//! ([`linearize`]) or replicate variances ([`replicate`]) and the estimators with their intervals ([`estimate`]).
 //! Definitions follow R's `survey` package; the tests compare with it.
 
 pub mod accumulate;
 pub mod design;
 pub mod estimate;
 pub mod linearize;
+pub mod replicate;

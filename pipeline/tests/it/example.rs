@@ -55,10 +55,19 @@ fn example_study_runs_end_to_end() {
         assert_eq!(o["blake3"], blake3::hash(&data).to_hex().to_string());
     }
     // The six rows the generator spoils on purpose (datasets/example/README.md).
-    let rejects = polars::prelude::ParquetReader::new(std::fs::File::open(out.join("rejects/individuals.parquet")).unwrap())
-        .finish()
-        .unwrap();
-    let lines: Vec<u64> = rejects.column("line").unwrap().u64().unwrap().iter().flatten().collect();
+    let rejects = polars::prelude::ParquetReader::new(
+        std::fs::File::open(out.join("rejects/individuals.parquet")).unwrap(),
+    )
+    .finish()
+    .unwrap();
+    let lines: Vec<u64> = rejects
+        .column("line")
+        .unwrap()
+        .u64()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
     assert_eq!(lines, vec![103, 2205, 4412, 6622, 8832, 11042]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(

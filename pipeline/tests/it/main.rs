@@ -6,4 +6,5 @@ mod common;
 mod example;
 mod ingest;
 mod parity;
+mod replicates;
 mod spec_errors;

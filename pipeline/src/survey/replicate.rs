@@ -1,0 +1,254 @@
+//! Replicate-weight designs, as R's `svrepdesign`: the variance of an
+//! estimator is `scale · Σ_r rscales_r (θ_r − c)²`, where θ_r is the estimate
+//! recomputed with replicate weight r and c is the full-sample estimate
+//! (`mse = true`) or the mean of the replicates (`mse = false`, R's default).
+//! This module resolves the replicate columns (names or glob patterns),
+//! the method's default `scale` and `rscales`, and the design degrees of
+//! freedom (rank of the replicate weights minus one, as R's `degf`).
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result, choices};
+use crate::spec::model::{ReplicateMethod, ReplicateSpec};
+
+/// Replicate weights ready for the estimation pass.
+#[derive(Debug, Clone)]
+pub struct Replicates {
+    /// Analysis weights, one vector per replicate.
+    pub weights: Vec<Vec<f64>>,
+    /// Overall multiplier.
+    pub scale: f64,
+    /// Per-replicate multipliers.
+    pub rscales: Vec<f64>,
+    /// Centre on the full-sample estimate.
+    pub mse: bool,
+    /// Degrees of freedom: rank of the replicate weights minus one.
+    pub df: f64,
+    /// The matched column names, in order.
+    pub columns: Vec<String>,
+}
+
+impl Replicates {
+    /// Number of replicates.
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// Whether there is no replicate (never for a prepared design).
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+
+    /// The replicate variance of estimates `thetas` around `full`, discarding
+    /// replicates whose estimate is undefined (as R's `na.action`).
+    pub fn variance(&self, thetas: &[f64], full: f64) -> f64 {
+        let ok: Vec<(f64, f64)> = thetas
+            .iter()
+            .zip(&self.rscales)
+            .filter(|(t, _)| t.is_finite())
+            .map(|(t, r)| (*t, *r))
+            .collect();
+        let centre = if self.mse {
+            full
+        } else {
+            let used: Vec<f64> = ok
+                .iter()
+                .filter(|(_, r)| *r > 0.0)
+                .map(|(t, _)| *t)
+                .collect();
+            used.iter().sum::<f64>() / used.len() as f64
+        };
+        self.scale
+            * ok.iter()
+                .map(|(t, r)| r * (t - centre) * (t - centre))
+                .sum::<f64>()
+    }
+
+    /// Prepares `spec` over `df`, whose full-sample weights are `weights`.
+    pub fn prepare(
+        spec: &ReplicateSpec,
+        df: &DataFrame,
+        weights: &[f64],
+        dataset: &str,
+    ) -> Result<Self> {
+        let err = |m: String| Error::Estimation {
+            indicator: format!("(replicate design of dataset `{dataset}`)"),
+            message: m,
+        };
+        let names: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let mut columns = Vec::new();
+        for pattern in &spec.columns {
+            let mut matched: Vec<&String> = names.iter().filter(|n| glob(pattern, n)).collect();
+            if matched.is_empty() {
+                return Err(Error::spec(format!(
+                    "dataset `{dataset}`: replicate columns `{pattern}` match no column — columns are: {}",
+                    choices(&names)
+                )));
+            }
+            matched.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)));
+            columns.extend(matched.into_iter().cloned());
+        }
+        let r = columns.len();
+        if r < 2 {
+            return Err(err(format!(
+                "{r} replicate column(s); a replicate design needs at least 2"
+            )));
+        }
+        let mut reps = Vec::with_capacity(r);
+        for c in &columns {
+            let col = df
+                .column(c)
+                .and_then(|c| c.cast(&DataType::Float64))
+                .map_err(|e| err(format!("replicate column `{c}` is not numeric: {e}")))?;
+            let v: Vec<f64> = col
+                .f64()
+                .map_err(|e| Error::internal("replicate column", e))?
+                .iter()
+                .map(|x| x.unwrap_or(f64::NAN))
+                .collect();
+            if let Some(i) = v.iter().position(|x| !x.is_finite() || *x < 0.0) {
+                return Err(err(format!(
+                    "replicate column `{c}` is missing or negative in row {}",
+                    i + 1
+                )));
+            }
+            let v = if spec.combined_weights {
+                v
+            } else {
+                v.iter().zip(weights).map(|(f, w)| f * w).collect()
+            };
+            reps.push(v);
+        }
+        let rf = r as f64;
+        let scale = match spec.method {
+            ReplicateMethod::Brr => 1.0 / rf,
+            ReplicateMethod::Fay => 1.0 / (rf * (1.0 - spec.rho.unwrap_or(0.0)).powi(2)),
+            ReplicateMethod::Sdr | ReplicateMethod::Acs => 4.0 / rf,
+            ReplicateMethod::Jk1 => spec.scale.unwrap_or((rf - 1.0) / rf),
+            ReplicateMethod::Bootstrap => spec.scale.unwrap_or(1.0 / (rf - 1.0)),
+            ReplicateMethod::Jkn => spec.scale.unwrap_or(1.0),
+        };
+        let rscales = match &spec.rscales {
+            None => vec![1.0; r],
+            Some(v) if v.len() == 1 => vec![v[0]; r],
+            Some(v) if v.len() == r => v.clone(),
+            Some(v) => {
+                return Err(err(format!(
+                    "rscales has {} values for {r} replicate columns",
+                    v.len()
+                )));
+            }
+        };
+        let df = rank(&reps, weights) as f64 - 1.0;
+        Ok(Replicates {
+            weights: reps,
+            scale,
+            rscales,
+            mse: spec.mse,
+            df,
+            columns,
+        })
+    }
+}
+
+/// `*` matches any run of characters, `?` any one; otherwise exact.
+fn glob(pattern: &str, name: &str) -> bool {
+    fn go(p: &[char], n: &[char]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    go(&p, &n)
+}
+
+/// Sorts `rw2` before `rw10`.
+fn natural_key(s: &str) -> (String, u64) {
+    let digits: String = s
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    (
+        s[..s.len() - digits.len()].to_string(),
+        digits.parse().unwrap_or(0),
+    )
+}
+
+/// Numerical rank of the n × R replicate-weight matrix (R's `qr(…, tol = 1e-5)$rank`).
+/// Rows are divided by their full-sample weight (which leaves the rank
+/// alone) and deduplicated first: rows of one cluster share their factors,
+/// so the work depends on the number of clusters, not of rows.
+fn rank(reps: &[Vec<f64>], weights: &[f64]) -> usize {
+    let r = reps.len();
+    let mut seen = std::collections::HashSet::new();
+    let mut rows: Vec<Vec<f64>> = Vec::new();
+    for (i, w) in weights.iter().enumerate() {
+        let scale = if *w > 0.0 { *w } else { 1.0 };
+        let row: Vec<f64> = reps.iter().map(|c| c[i] / scale).collect();
+        let key: Vec<u64> = row.iter().map(|x| x.to_bits()).collect();
+        if seen.insert(key) {
+            rows.push(row);
+        }
+    }
+    // Modified Gram–Schmidt on the columns of the deduplicated matrix.
+    let mut cols: Vec<Vec<f64>> = (0..r)
+        .map(|j| rows.iter().map(|row| row[j]).collect())
+        .collect();
+    let norms: Vec<f64> = cols
+        .iter()
+        .map(|c| c.iter().map(|x| x * x).sum::<f64>().sqrt())
+        .collect();
+    let mut basis: Vec<Vec<f64>> = Vec::new();
+    for (j, col) in cols.iter_mut().enumerate() {
+        for b in &basis {
+            let dot: f64 = col.iter().zip(b).map(|(x, y)| x * y).sum();
+            for (x, y) in col.iter_mut().zip(b) {
+                *x -= dot * y;
+            }
+        }
+        let norm = col.iter().map(|x| x * x).sum::<f64>().sqrt();
+        if norm > 1e-5 * norms[j].max(f64::MIN_POSITIVE) {
+            basis.push(col.iter().map(|x| x / norm).collect());
+        }
+    }
+    basis.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_and_natural_order() {
+        assert!(glob("rw*", "rw12") && glob("brr_?", "brr_3") && !glob("rw*", "pw"));
+        let mut v = vec!["rw10", "rw2", "rw1"];
+        v.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)));
+        assert_eq!(v, ["rw1", "rw2", "rw10"]);
+    }
+
+    #[test]
+    fn rank_of_a_jackknife() {
+        // Three clusters of two rows, delete-one jackknife: rank 3.
+        let w = [1.0; 6];
+        let reps = vec![
+            vec![0.0, 0.0, 1.5, 1.5, 1.5, 1.5],
+            vec![1.5, 1.5, 0.0, 0.0, 1.5, 1.5],
+            vec![1.5, 1.5, 1.5, 1.5, 0.0, 0.0],
+            vec![3.0, 3.0, 0.0, 0.0, 3.0, 3.0],
+        ];
+        assert_eq!(rank(&reps, &w), 3);
+    }
+}

@@ -1,0 +1,143 @@
+//! Replicate-weight designs against R's own results (`reference.csv`, made
+//! by `reference.R` with R 4.2 + survey 4.1): the JK1 and bootstrap
+//! replicate weights R built for `apiclus1` (`repweights_*.csv`), used as
+//! given columns, must give R's estimates, SEs, logit intervals and df.
+
+use std::collections::HashMap;
+
+use mizan::indicators::{self, IndicatorRow};
+
+use crate::common::{close, fixtures, temp_study};
+
+/// apiclus1 with the replicate columns of `repweights_<kind>.csv` appended
+/// (rows match by `cds`, checked).
+fn combined(kind: &str) -> String {
+    let dir = fixtures().join("survey-api");
+    let data = std::fs::read_to_string(dir.join("apiclus1.csv")).unwrap();
+    let reps = std::fs::read_to_string(dir.join(format!("repweights_{kind}.csv"))).unwrap();
+    let mut out = String::new();
+    for (i, (d, r)) in data.lines().zip(reps.lines()).enumerate() {
+        let rf: Vec<&str> = r.split(',').collect();
+        if i > 0 {
+            assert!(d.starts_with(rf[0]), "row {i}: cds differs");
+        }
+        out += &format!("{d},{}\n", rf[3..].join(","));
+    }
+    out
+}
+
+fn compute(kind: &str, method: &str, scale: &str) -> Vec<IndicatorRow> {
+    let toml = format!(
+        r#"[study]
+id = "rep"
+title = "Replicates"
+
+[datasets.api]
+path = "api.csv"
+
+[datasets.api.design]
+weights = "pw"
+
+[datasets.api.design.replicates]
+method = "{method}"
+columns = "repw*"
+scale = {scale}
+mse = false
+
+[[indicators]]
+id = "mean_api00"
+dataset = "api"
+statistic = "mean"
+expr = "api00"
+by = ["stype"]
+
+[[indicators]]
+id = "total_api00"
+dataset = "api"
+statistic = "total"
+expr = "api00"
+
+[[indicators]]
+id = "mean_enroll"
+dataset = "api"
+statistic = "mean"
+expr = "enroll"
+
+[[indicators]]
+id = "total_enroll"
+dataset = "api"
+statistic = "total"
+expr = "enroll"
+
+[[indicators]]
+id = "prop_schwide"
+dataset = "api"
+statistic = "proportion"
+expr = "\"sch.wide\" = 'Yes'"
+"#
+    );
+    let dir = temp_study(&[("study.toml", &toml), ("api.csv", &combined(kind))]);
+    let study = mizan::spec::load(dir.path()).unwrap();
+    let data = mizan::run::validate(&study).unwrap().into_iter().map(|(k, v)| (k, v.data)).collect();
+    indicators::compute(&study, &data).unwrap().0
+}
+
+fn reference() -> Vec<HashMap<String, String>> {
+    let text = std::fs::read_to_string(fixtures().join("survey-api/reference.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    reader
+        .records()
+        .map(|r| header.iter().cloned().zip(r.unwrap().iter().map(String::from)).collect())
+        .collect()
+}
+
+fn check(design: &str, rows: &[IndicatorRow]) {
+    let find = |id: &str, dom: Option<&str>| {
+        rows.iter()
+            .find(|r| r.indicator == id && dom.map_or(r.by.is_empty(), |d| r.domain == [d.to_string()]))
+            .unwrap_or_else(|| panic!("{id} {dom:?}"))
+    };
+    let mut checked = 0;
+    for r in reference().iter().filter(|r| r["design"] == design) {
+        let num = |k: &str| r[k].parse::<f64>().unwrap();
+        let (row, ci) = match (r["statistic"].as_str(), r["variable"].as_str(), r["method"].as_str()) {
+            ("svymean", "api00", _) => (find("mean_api00", None), true),
+            ("svymean", "enroll", _) => (find("mean_enroll", None), true),
+            ("svytotal", "api00", _) => (find("total_api00", None), true),
+            ("svytotal", "enroll", _) => (find("total_enroll", None), true),
+            ("svyby_svymean", "api00", _) => (find("mean_api00", Some(&r["group"][6..])), true),
+            ("svymean", _, _) => (find("prop_schwide", None), false),
+            ("svyciprop", _, "logit") => {
+                let row = find("prop_schwide", None);
+                close(row.est.ci_low.unwrap(), num("ci_low"), 1e-7, &format!("{design} logit ci_low"));
+                close(row.est.ci_high.unwrap(), num("ci_high"), 1e-7, &format!("{design} logit ci_high"));
+                assert_eq!(row.est.df, Some(num("df")), "{design} df");
+                checked += 1;
+                continue;
+            }
+            _ => continue,
+        };
+        let what = format!("{design} {} {} {}", r["statistic"], r["variable"], r["group"]);
+        close(row.est.estimate.unwrap(), num("estimate"), 1e-9, &format!("{what} estimate"));
+        close(row.est.se.unwrap(), num("se"), 1e-7, &format!("{what} se"));
+        if ci {
+            close(row.est.ci_low.unwrap(), num("ci_low"), 1e-7, &format!("{what} ci_low"));
+            close(row.est.ci_high.unwrap(), num("ci_high"), 1e-7, &format!("{what} ci_high"));
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 9, "{design}: every reference row was checked");
+}
+
+#[test]
+fn jk1_replicates_match_r() {
+    // Scale from repweights_jk1_info.txt: (n−1)/n · (1 − n/N).
+    check("clus1_jk1", &compute("jk1", "jk1", "0.91483927785116681"));
+}
+
+#[test]
+fn bootstrap_replicates_match_r() {
+    // Scale from repweights_boot_info.txt.
+    check("clus1_boot", &compute("boot", "bootstrap", "0.021865889212827987"));
+}
