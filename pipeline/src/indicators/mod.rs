@@ -147,7 +147,7 @@ pub fn compute(
         for (t, (ind, target)) in inds.iter().zip(&targets).enumerate() {
             let (form, interval) = match ind.statistic {
                 Statistic::Mean => (Form::Mean, Interval::Wald),
-                Statistic::Proportion => (Form::Mean, Interval::Logit),
+                Statistic::Proportion => (Form::Mean, Interval::Proportion(ind.ci)),
                 Statistic::Total | Statistic::Count => (Form::Total, Interval::Wald),
             };
             let mut rows = Vec::new();

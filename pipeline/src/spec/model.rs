@@ -278,6 +278,32 @@ impl Statistic {
     }
 }
 
+/// How a proportion's interval is built (R's `svyciprop` methods).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CiMethod {
+    /// On the logit scale with the SE of logit(p) (default; `svyciprop`'s "logit").
+    Logit,
+    /// p ± t·SE (`svyciprop`'s "mean").
+    Wald,
+    /// Korn–Graubard, from the beta distribution with the effective sample size.
+    Beta,
+    /// On the logit scale with the delta-method SE(p) / (p(1 − p)).
+    XLogit,
+    /// On the arcsine-square-root scale.
+    Asin,
+}
+
+impl CiMethod {
+    /// Every method with its spec name.
+    pub const ALL: [(CiMethod, &'static str); 5] = [
+        (CiMethod::Logit, "logit"),
+        (CiMethod::Wald, "wald"),
+        (CiMethod::Beta, "beta"),
+        (CiMethod::XLogit, "xlogit"),
+        (CiMethod::Asin, "asin"),
+    ];
+}
+
 /// One `[[indicators]]`.
 #[derive(Debug, Clone)]
 pub struct IndicatorSpec {
@@ -297,6 +323,8 @@ pub struct IndicatorSpec {
     pub label: Text,
     /// Confidence level of intervals.
     pub level: f64,
+    /// Interval method of a proportion.
+    pub ci: CiMethod,
     /// Where the indicator, its `expr`, `where` and `by` are declared.
     pub location: Location,
     /// Where `expr` is.

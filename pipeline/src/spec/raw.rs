@@ -142,6 +142,7 @@ pub struct RawIndicator {
     pub by: Option<Vec<Spanned<OneOrMany>>>,
     pub label: Option<RawText>,
     pub level: Option<Spanned<f64>>,
+    pub ci: Option<Spanned<String>>,
 }
 
 /// `[[charts]]`.

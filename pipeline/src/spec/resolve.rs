@@ -403,6 +403,16 @@ impl Resolver<'_> {
                 ));
             }
         };
+        let ci = match &ind.ci {
+            None => CiMethod::Logit,
+            Some(c) if statistic == Statistic::Proportion => pick(self, c, "interval method `ci`", &CiMethod::ALL)?,
+            Some(c) => {
+                return Err(self.err(
+                    c,
+                    format!("indicator `{id}`: `ci` chooses a proportion's interval; {} intervals are Wald (normal)", statistic.name()),
+                ));
+            }
+        };
         let mut by = Vec::new();
         let mut by_locations = Vec::new();
         for b in ind.by.unwrap_or_default() {
@@ -427,6 +437,7 @@ impl Resolver<'_> {
             by,
             label: text_of(ind.label),
             level,
+            ci,
             location,
             by_locations,
         })

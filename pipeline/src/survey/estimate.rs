@@ -13,12 +13,12 @@
 //!   totals, logit with a t quantile on those degrees of freedom (as
 //!   `svyciprop`'s default) for proportions.
 
-use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+use statrs::distribution::{Beta, ContinuousCDF, Normal, StudentsT};
 
 use super::accumulate::Cell;
 use super::design::PreparedDesign;
 use super::linearize::variance;
-use crate::spec::model::Reliability;
+use crate::spec::model::{CiMethod, Reliability};
 
 /// The algebraic form of an estimator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,10 +32,11 @@ pub enum Form {
 /// How the interval is built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Interval {
-    /// estimate ± z·SE.
+    /// estimate ± z·SE (R's `confint` on means and totals).
     Wald,
-    /// expit(logit(p) ± t_df · SE / (p(1 − p))).
-    Logit,
+    /// A proportion's interval by one of `svyciprop`'s methods, with t
+    /// quantiles on the design degrees of freedom.
+    Proportion(CiMethod),
 }
 
 /// One estimate with its uncertainty.
@@ -133,7 +134,11 @@ pub fn estimate(
             let z = normal_quantile(level);
             (Some(est - z * se), Some(est + z * se))
         }
-        Interval::Logit => logit_interval(est, logit_se, out.df.unwrap_or(f64::INFINITY), level),
+        Interval::Proportion(method) => {
+            let df = out.df.unwrap_or(f64::INFINITY);
+            let rows: u64 = cells.iter().map(|c| c.n_any).sum();
+            proportion_interval(method, est, se, logit_se, df, rows, level)
+        }
     };
     out.flag = flag(rules, n, out.cv);
     out
@@ -183,18 +188,68 @@ pub fn t_quantile(level: f64, df: f64) -> f64 {
     StudentsT::new(0.0, 1.0, df).map_or(f64::NAN, |t| t.inverse_cdf(1.0 - (1.0 - level) / 2.0))
 }
 
-/// `svyciprop(method = "logit")`: the interval on the logit scale, back
-/// transformed, from the standard error of logit(p). Undefined at 0 and 1
-/// and with no degrees of freedom.
-fn logit_interval(p: f64, logit_se: f64, df: f64, level: f64) -> (Option<f64>, Option<f64>) {
-    if p <= 0.0 || p >= 1.0 || df <= 0.0 || !logit_se.is_finite() {
+/// A proportion's interval as `svyciprop(method = …)` computes it. `rows` is
+/// the number of rows in the (sub)design, for Korn–Graubard's correction.
+/// Undefined (None) at p = 0 or 1 on the logit scales and without degrees
+/// of freedom.
+fn proportion_interval(
+    method: CiMethod,
+    p: f64,
+    se: f64,
+    logit_se: f64,
+    df: f64,
+    rows: u64,
+    level: f64,
+) -> (Option<f64>, Option<f64>) {
+    if df <= 0.0 || !se.is_finite() {
         return (None, None);
     }
     let t = t_quantile(level, df);
-    let centre = (p / (1.0 - p)).ln();
-    let half = t * logit_se;
     let expit = |x: f64| 1.0 / (1.0 + (-x).exp());
-    (Some(expit(centre - half)), Some(expit(centre + half)))
+    let logit = |p: f64| (p / (1.0 - p)).ln();
+    let inside = p > 0.0 && p < 1.0;
+    match method {
+        CiMethod::Wald => (Some(p - t * se), Some(p + t * se)),
+        CiMethod::Logit if inside && logit_se.is_finite() => {
+            (Some(expit(logit(p) - t * logit_se)), Some(expit(logit(p) + t * logit_se)))
+        }
+        CiMethod::XLogit if inside => {
+            let half = t * se / (p * (1.0 - p));
+            (Some(expit(logit(p) - half)), Some(expit(logit(p) + half)))
+        }
+        CiMethod::Asin if inside => {
+            // svycontrast of asin(sqrt(p)): derivative 1 / (2 sqrt(p(1 − p))).
+            let half = t * se / (2.0 * (p * (1.0 - p)).sqrt());
+            let c = p.sqrt().asin();
+            (Some((c - half).sin().powi(2)), Some((c + half).sin().powi(2)))
+        }
+        CiMethod::Beta => korn_graubard(p, se, df, rows, level),
+        _ => (None, None),
+    }
+}
+
+/// Korn and Graubard's interval: beta quantiles at the effective sample size
+/// p(1 − p)/Var(p), rescaled by (t_{rows−1} / t_df)², as `svyciprop(method = "beta")`.
+fn korn_graubard(p: f64, se: f64, df: f64, rows: u64, level: f64) -> (Option<f64>, Option<f64>) {
+    let alpha = 1.0 - level;
+    let ratio = t_quantile(level, rows as f64 - 1.0) / t_quantile(level, df);
+    let n_eff = p * (1.0 - p) / (se * se) * ratio * ratio;
+    let q = |a: f64, b: f64, x: f64| {
+        if a <= 0.0 {
+            Some(0.0)
+        } else if b <= 0.0 {
+            Some(1.0)
+        } else {
+            Beta::new(a, b).ok().map(|d| d.inverse_cdf(x))
+        }
+    };
+    if !n_eff.is_finite() {
+        return (None, None);
+    }
+    (
+        q(n_eff * p, n_eff * (1.0 - p) + 1.0, alpha / 2.0),
+        q(n_eff * p + 1.0, n_eff * (1.0 - p), 1.0 - alpha / 2.0),
+    )
 }
 
 /// The reliability flag (Statistics Canada's rule by default): too few

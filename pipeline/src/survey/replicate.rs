@@ -89,7 +89,7 @@ impl Replicates {
                     choices(&names)
                 )));
             }
-            matched.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)));
+            matched.sort_by_key(|a| natural_key(a));
             columns.extend(matched.into_iter().cloned());
         }
         let r = columns.len();
@@ -235,7 +235,7 @@ mod tests {
     fn globs_and_natural_order() {
         assert!(glob("rw*", "rw12") && glob("brr_?", "brr_3") && !glob("rw*", "pw"));
         let mut v = vec!["rw10", "rw2", "rw1"];
-        v.sort_by(|a, b| natural_key(a).cmp(&natural_key(b)));
+        v.sort_by_key(|a| natural_key(a));
         assert_eq!(v, ["rw1", "rw2", "rw10"]);
     }
 

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod example;
 mod ingest;
+mod intervals;
 mod parity;
 mod replicates;
 mod spec_errors;

@@ -11,7 +11,7 @@ use crate::common::{close, fixtures, temp_study};
 
 /// apiclus1 with the replicate columns of `repweights_<kind>.csv` appended
 /// (rows match by `cds`, checked).
-fn combined(kind: &str) -> String {
+pub fn combined(kind: &str) -> String {
     let dir = fixtures().join("survey-api");
     let data = std::fs::read_to_string(dir.join("apiclus1.csv")).unwrap();
     let reps = std::fs::read_to_string(dir.join(format!("repweights_{kind}.csv"))).unwrap();
