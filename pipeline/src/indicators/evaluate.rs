@@ -2,7 +2,8 @@
 //! dataset's columns, parsed by polars' SQL front end. This module checks
 //! them against the dataset's schema (every column exists, the type fits the
 //! statistic), pointing errors at the key in `study.toml`, and evaluates
-//! them into the plain vectors the estimation pass reads.
+//! them into the plain vectors the estimation pass reads. A ratio has a
+//! `numerator` and a `denominator` instead of `expr`.
 
 use polars::prelude::*;
 
@@ -59,6 +60,8 @@ pub fn check_by(ind: &IndicatorSpec, df: &DataFrame) -> Result<()> {
 pub struct Evaluated {
     /// Value per row, NaN for missing.
     pub y: Vec<f64>,
+    /// Denominator per row, for a ratio.
+    pub x: Option<Vec<f64>>,
     /// Subpopulation membership, when `where` is given.
     pub mask: Option<Vec<bool>>,
 }
@@ -72,6 +75,10 @@ pub fn evaluate(ind: &IndicatorSpec, df: &DataFrame) -> Result<Evaluated> {
     }
     if let Some(w) = &ind.where_ {
         exprs.push(parse(ind, "where", w, ind.where_location.as_ref(), df)?.alias("__where"));
+    }
+    if let Some([(num, num_loc), (den, den_loc)]) = &ind.ratio {
+        exprs.push(parse(ind, "numerator", num, Some(num_loc), df)?.alias("__y"));
+        exprs.push(parse(ind, "denominator", den, Some(den_loc), df)?.alias("__x"));
     }
     let fail = |key: &str, loc: Option<&Location>, m: String| Error::Spec {
         location: loc.cloned(),
@@ -88,9 +95,17 @@ pub fn evaluate(ind: &IndicatorSpec, df: &DataFrame) -> Result<Evaluated> {
             )
         })?
     };
+    let ratio_loc = |i: usize| ind.ratio.as_ref().map(|r| &r[i].1);
     let y = match out.column("__y") {
         Err(_) => vec![1.0; df.height()],
+        Ok(col) if ind.ratio.is_some() => {
+            numbers(ind, col).map_err(|m| fail("numerator", ratio_loc(0), m))?
+        }
         Ok(col) => values(ind, col).map_err(|m| fail("expr", ind.expr_location.as_ref(), m))?,
+    };
+    let x = match out.column("__x") {
+        Err(_) => None,
+        Ok(col) => Some(numbers(ind, col).map_err(|m| fail("denominator", ratio_loc(1), m))?),
     };
     let mask = match out.column("__where") {
         Err(_) => None,
@@ -108,7 +123,7 @@ pub fn evaluate(ind: &IndicatorSpec, df: &DataFrame) -> Result<Evaluated> {
             Some(b.iter().map(|v| v == Some(true)).collect())
         }
     };
-    Ok(Evaluated { y, mask })
+    Ok(Evaluated { y, x, mask })
 }
 
 /// The per-row values of `expr` for the indicator's statistic.
@@ -134,20 +149,23 @@ fn values(ind: &IndicatorSpec, col: &Column) -> std::result::Result<Vec<f64>, St
                 })
                 .collect())
         }
-        Statistic::Mean | Statistic::Total => {
-            if !(col.dtype().is_primitive_numeric() || col.dtype().is_bool()) {
-                return Err(format!(
-                    "statistic `{}` needs a number; found values of type {}",
-                    ind.statistic.name(),
-                    col.dtype()
-                ));
-            }
-            let f = col.cast(&DataType::Float64).map_err(|e| e.to_string())?;
-            Ok(f.f64()
-                .map_err(|e| e.to_string())?
-                .iter()
-                .map(|v| v.unwrap_or(f64::NAN))
-                .collect())
-        }
+        Statistic::Mean | Statistic::Total | Statistic::Ratio => numbers(ind, col),
     }
+}
+
+/// The per-row values of a numeric expression, NaN for missing.
+fn numbers(ind: &IndicatorSpec, col: &Column) -> std::result::Result<Vec<f64>, String> {
+    if !(col.dtype().is_primitive_numeric() || col.dtype().is_bool()) {
+        return Err(format!(
+            "statistic `{}` needs a number; found values of type {}",
+            ind.statistic.name(),
+            col.dtype()
+        ));
+    }
+    let f = col.cast(&DataType::Float64).map_err(|e| e.to_string())?;
+    Ok(f.f64()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|v| v.unwrap_or(f64::NAN))
+        .collect())
 }

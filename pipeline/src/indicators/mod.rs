@@ -138,6 +138,7 @@ pub fn compute(
             }
             targets.push(Target {
                 y: &ev.y,
+                x: ev.x.as_deref(),
                 mask: ev.mask.as_deref(),
                 breakdowns: idx,
             });
@@ -147,6 +148,7 @@ pub fn compute(
         for (t, (ind, target)) in inds.iter().zip(&targets).enumerate() {
             let (form, interval) = match ind.statistic {
                 Statistic::Mean => (Form::Mean, Interval::Wald),
+                Statistic::Ratio => (Form::Ratio, Interval::Wald),
                 Statistic::Proportion => (Form::Mean, Interval::Proportion(ind.ci)),
                 Statistic::Total | Statistic::Count => (Form::Total, Interval::Wald),
             };

@@ -257,15 +257,18 @@ pub enum Statistic {
     Total,
     /// Number of rows where `expr` holds (estimated population count for a survey).
     Count,
+    /// Ratio of the totals of `numerator` and `denominator`.
+    Ratio,
 }
 
 impl Statistic {
     /// Every statistic with its spec name.
-    pub const ALL: [(Statistic, &'static str); 4] = [
+    pub const ALL: [(Statistic, &'static str); 5] = [
         (Statistic::Mean, "mean"),
         (Statistic::Proportion, "proportion"),
         (Statistic::Total, "total"),
         (Statistic::Count, "count"),
+        (Statistic::Ratio, "ratio"),
     ];
 
     /// The spec name.
@@ -317,6 +320,8 @@ pub struct IndicatorSpec {
     pub expr: Option<String>,
     /// SQL condition defining the subpopulation.
     pub where_: Option<String>,
+    /// Ratio: SQL expressions of the numerator and denominator, with where they are.
+    pub ratio: Option<[(String, Location); 2]>,
     /// Breakdowns: each a list of variables (one variable = one-way; several = crossed).
     pub by: Vec<Vec<String>>,
     /// Human label.

@@ -137,6 +137,8 @@ pub struct RawIndicator {
     pub dataset: Spanned<String>,
     pub statistic: Spanned<String>,
     pub expr: Option<Spanned<String>>,
+    pub numerator: Option<Spanned<String>>,
+    pub denominator: Option<Spanned<String>>,
     #[serde(rename = "where")]
     pub where_: Option<Spanned<String>>,
     pub by: Option<Vec<Spanned<OneOrMany>>>,

@@ -379,6 +379,34 @@ impl Resolver<'_> {
             ));
         }
         let statistic = pick(self, &ind.statistic, "statistic", &Statistic::ALL)?;
+        let ratio = match (&ind.numerator, &ind.denominator, statistic) {
+            (Some(n), Some(d), Statistic::Ratio) => Some([
+                (n.get_ref().clone(), self.loc(n)),
+                (d.get_ref().clone(), self.loc(d)),
+            ]),
+            (_, _, Statistic::Ratio) => {
+                return Err(self.err(
+                    &ind.statistic,
+                    format!(
+                        "indicator `{id}`: statistic `ratio` needs `numerator` and `denominator`"
+                    ),
+                ));
+            }
+            (Some(k), _, _) | (_, Some(k), _) => {
+                return Err(self.err(k, format!("indicator `{id}`: `numerator` and `denominator` belong to statistic `ratio`")));
+            }
+            _ => None,
+        };
+        if ratio.is_some()
+            && let Some(e) = &ind.expr
+        {
+            return Err(self.err(
+                e,
+                format!(
+                    "indicator `{id}`: a ratio takes `numerator` and `denominator`, not `expr`"
+                ),
+            ));
+        }
         if ind.expr.is_none()
             && matches!(
                 statistic,
@@ -405,7 +433,9 @@ impl Resolver<'_> {
         };
         let ci = match &ind.ci {
             None => CiMethod::Logit,
-            Some(c) if statistic == Statistic::Proportion => pick(self, c, "interval method `ci`", &CiMethod::ALL)?,
+            Some(c) if statistic == Statistic::Proportion => {
+                pick(self, c, "interval method `ci`", &CiMethod::ALL)?
+            }
             Some(c) => {
                 return Err(self.err(
                     c,
@@ -434,6 +464,7 @@ impl Resolver<'_> {
             where_location: ind.where_.as_ref().map(|e| self.loc(e)),
             expr: ind.expr.map(Spanned::into_inner),
             where_: ind.where_.map(Spanned::into_inner),
+            ratio,
             by,
             label: text_of(ind.label),
             level,

@@ -59,6 +59,8 @@ pub struct Target<'a> {
     /// Value per row; NaN for a missing value (out of every domain, as
     /// R's `na.rm = TRUE`, while the design keeps the row).
     pub y: &'a [f64],
+    /// Denominator per row for a ratio (NaN for missing); `None`: 1.
+    pub x: Option<&'a [f64]>,
     /// Subpopulation (`where`); `None` for every row.
     pub mask: Option<&'a [bool]>,
     /// Indices of the breakdowns (in the slice given to [`accumulate`]).
@@ -69,6 +71,8 @@ pub struct Target<'a> {
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Cell {
     /// Σ w over rows with a value.
+    pub w: f64,
+    /// Σ w·x, the denominator (x = 1, so Σ w, except for a ratio).
     pub sw: f64,
     /// Σ w·y.
     pub swy: f64,
@@ -82,6 +86,7 @@ pub struct Cell {
 
 impl Cell {
     fn add(&mut self, o: &Cell) {
+        self.w += o.w;
         self.sw += o.sw;
         self.swy += o.swy;
         self.swyy += o.swyy;
@@ -92,7 +97,7 @@ impl Cell {
 
 /// The sums: `cells[target][k][domain * n_psu + psu]`, `k` indexing the
 /// target's own breakdown list. For a replicate design, also
-/// `reps[target][k][(domain * R + r) * 2]` = Σ w_r and `… + 1` = Σ w_r·y.
+/// `reps[target][k][(domain * R + r) * 2]` = Σ w_r·x and `… + 1` = Σ w_r·y.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sums {
     /// Number of PSUs (row length of each domain block).
@@ -207,7 +212,8 @@ fn sum_rows(
             let w = design.weights[row];
             let psu = design.psu[row] as usize;
             let y = target.y[row];
-            let has = !y.is_nan();
+            let x = target.x.map_or(1.0, |x| x[row]);
+            let has = !y.is_nan() && !x.is_nan();
             for (k, &b) in target.breakdowns.iter().enumerate() {
                 let d = breakdowns[b].code(row);
                 if d == Breakdown::NONE {
@@ -216,7 +222,8 @@ fn sum_rows(
                 let c = &mut cells[k][d as usize * n_psu + psu];
                 c.n_any += 1;
                 if has {
-                    c.sw += w;
+                    c.w += w;
+                    c.sw += w * x;
                     c.swy += w * y;
                     c.swyy += w * y * y;
                     c.n += 1;
@@ -224,7 +231,7 @@ fn sum_rows(
                         let base = d as usize * n_reps * 2;
                         let slots = &mut reps[k][base..base + 2 * n_reps];
                         for (r, col) in rw.iter().enumerate() {
-                            slots[2 * r] += col[row];
+                            slots[2 * r] += col[row] * x;
                             slots[2 * r + 1] += col[row] * y;
                         }
                     }

@@ -23,8 +23,10 @@ use crate::spec::model::{CiMethod, Reliability};
 /// The algebraic form of an estimator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Form {
-    /// A ratio of weighted sums, Σwy / Σw.
+    /// The weighted mean Σwy / Σw.
     Mean,
+    /// A ratio of weighted totals Σwy / Σwx (`svyratio`); no design effect.
+    Ratio,
     /// A weighted sum, Σwy.
     Total,
 }
@@ -75,8 +77,9 @@ pub fn estimate(
     level: f64,
     rules: &Reliability,
 ) -> Estimate {
-    let (mut w, mut y, mut q, mut n) = (0.0, 0.0, 0.0, 0u64);
+    let (mut w, mut y, mut q, mut n, mut weighted_n) = (0.0, 0.0, 0.0, 0u64, 0.0);
     for c in cells {
+        weighted_n += c.w;
         w += c.sw;
         y += c.swy;
         q += c.swyy;
@@ -84,12 +87,12 @@ pub fn estimate(
     }
     let mut out = Estimate {
         n,
-        weighted_n: w,
+        weighted_n,
         ..Default::default()
     };
     let est = match form {
-        Form::Mean if n == 0 || w == 0.0 => return out,
-        Form::Mean => y / w,
+        Form::Mean | Form::Ratio if n == 0 || w == 0.0 => return out,
+        Form::Mean | Form::Ratio => y / w,
         Form::Total => y,
     };
     out.estimate = Some(est);
@@ -99,7 +102,9 @@ pub fn estimate(
     let (v, logit_se) = match &design.replicates {
         None => {
             let totals: Vec<f64> = match form {
-                Form::Mean => cells.iter().map(|c| (c.swy - est * c.sw) / w).collect(),
+                Form::Mean | Form::Ratio => {
+                    cells.iter().map(|c| (c.swy - est * c.sw) / w).collect()
+                }
                 Form::Total => cells.iter().map(|c| c.swy).collect(),
             };
             out.df = Some(domain_degf(design, cells));
@@ -112,7 +117,7 @@ pub fn estimate(
             let thetas: Vec<f64> = rep_sums
                 .chunks_exact(2)
                 .map(|c| match form {
-                    Form::Mean => c[1] / c[0],
+                    Form::Mean | Form::Ratio => c[1] / c[0],
                     Form::Total => c[1],
                 })
                 .collect();
@@ -171,6 +176,7 @@ fn design_effect(form: Form, v: f64, w: f64, y: f64, q: f64, n: u64) -> Option<f
     let vsrs = match form {
         Form::Mean => srs_mean,
         Form::Total => srs_mean * w * w,
+        Form::Ratio => return None,
     };
     (vsrs > 0.0).then(|| v / vsrs)
 }
@@ -210,9 +216,10 @@ fn proportion_interval(
     let inside = p > 0.0 && p < 1.0;
     match method {
         CiMethod::Wald => (Some(p - t * se), Some(p + t * se)),
-        CiMethod::Logit if inside && logit_se.is_finite() => {
-            (Some(expit(logit(p) - t * logit_se)), Some(expit(logit(p) + t * logit_se)))
-        }
+        CiMethod::Logit if inside && logit_se.is_finite() => (
+            Some(expit(logit(p) - t * logit_se)),
+            Some(expit(logit(p) + t * logit_se)),
+        ),
         CiMethod::XLogit if inside => {
             let half = t * se / (p * (1.0 - p));
             (Some(expit(logit(p) - half)), Some(expit(logit(p) + half)))
@@ -221,7 +228,10 @@ fn proportion_interval(
             // svycontrast of asin(sqrt(p)): derivative 1 / (2 sqrt(p(1 − p))).
             let half = t * se / (2.0 * (p * (1.0 - p)).sqrt());
             let c = p.sqrt().asin();
-            (Some((c - half).sin().powi(2)), Some((c + half).sin().powi(2)))
+            (
+                Some((c - half).sin().powi(2)),
+                Some((c + half).sin().powi(2)),
+            )
         }
         CiMethod::Beta => korn_graubard(p, se, df, rows, level),
         _ => (None, None),

@@ -4,7 +4,13 @@
 
 use crate::common::{close, fixtures, temp_study};
 
-const METHODS: [(&str, &str); 5] = [("logit", "logit"), ("wald", "mean"), ("beta", "beta"), ("xlogit", "xlogit"), ("asin", "asin")];
+const METHODS: [(&str, &str); 5] = [
+    ("logit", "logit"),
+    ("wald", "mean"),
+    ("beta", "beta"),
+    ("xlogit", "xlogit"),
+    ("asin", "asin"),
+];
 
 fn rows(design: &str) -> Vec<mizan::indicators::IndicatorRow> {
     let dir = fixtures().join("survey-api");
@@ -17,17 +23,29 @@ fn rows(design: &str) -> Vec<mizan::indicators::IndicatorRow> {
         _ => unreachable!(),
     };
     let data = if file.is_empty() {
-        crate::replicates::combined(if design.ends_with("jk1") { "jk1" } else { "boot" })
+        crate::replicates::combined(if design.ends_with("jk1") {
+            "jk1"
+        } else {
+            "boot"
+        })
     } else {
         std::fs::read_to_string(dir.join(file)).unwrap()
     };
-    let mut toml = format!("[study]\nid = \"ci\"\ntitle = \"CI\"\n\n[datasets.api]\npath = \"api.csv\"\n\n[datasets.api.design]\n{lines}\n");
+    let mut toml = format!(
+        "[study]\nid = \"ci\"\ntitle = \"CI\"\n\n[datasets.api]\npath = \"api.csv\"\n\n[datasets.api.design]\n{lines}\n"
+    );
     for (m, _) in METHODS {
-        toml += &format!("\n[[indicators]]\nid = \"{m}\"\ndataset = \"api\"\nstatistic = \"proportion\"\nexpr = \"\\\"sch.wide\\\" = 'Yes'\"\nci = \"{m}\"\n");
+        toml += &format!(
+            "\n[[indicators]]\nid = \"{m}\"\ndataset = \"api\"\nstatistic = \"proportion\"\nexpr = \"\\\"sch.wide\\\" = 'Yes'\"\nci = \"{m}\"\n"
+        );
     }
     let dir = temp_study(&[("study.toml", &toml), ("api.csv", &data)]);
     let study = mizan::spec::load(dir.path()).unwrap();
-    let data = mizan::run::validate(&study).unwrap().into_iter().map(|(k, v)| (k, v.data)).collect();
+    let data = mizan::run::validate(&study)
+        .unwrap()
+        .into_iter()
+        .map(|(k, v)| (k, v.data))
+        .collect();
     mizan::indicators::compute(&study, &data).unwrap().0
 }
 
@@ -43,14 +61,31 @@ fn every_proportion_interval_matches_svyciprop() {
             if &r[0] != design || &r[1] != "svyciprop" {
                 continue;
             }
-            let Some((ours, _)) = METHODS.iter().find(|(_, theirs)| *theirs == &r[9]) else { continue };
+            let Some((ours, _)) = METHODS.iter().find(|(_, theirs)| *theirs == &r[9]) else {
+                continue;
+            };
             let row = rows.iter().find(|x| x.indicator == *ours).unwrap();
             let what = format!("{design} ci = {ours}");
             // R's logit estimate comes from a fitted glm (converged to ~1e-10);
             // the exact weighted mean is within 1e-9 of it.
-            close(row.est.estimate.unwrap(), r[4].parse().unwrap(), 1e-9, &format!("{what} estimate"));
-            close(row.est.ci_low.unwrap(), r[6].parse().unwrap(), 1e-7, &format!("{what} ci_low"));
-            close(row.est.ci_high.unwrap(), r[7].parse().unwrap(), 1e-7, &format!("{what} ci_high"));
+            close(
+                row.est.estimate.unwrap(),
+                r[4].parse().unwrap(),
+                1e-9,
+                &format!("{what} estimate"),
+            );
+            close(
+                row.est.ci_low.unwrap(),
+                r[6].parse().unwrap(),
+                1e-7,
+                &format!("{what} ci_low"),
+            );
+            close(
+                row.est.ci_high.unwrap(),
+                r[7].parse().unwrap(),
+                1e-7,
+                &format!("{what} ci_high"),
+            );
             assert_eq!(row.est.df, Some(r[8].parse().unwrap()), "{what} df");
             checked += 1;
         }
@@ -63,8 +98,25 @@ fn ci_is_refused_for_other_statistics() {
     let toml = "[study]\nid = \"x\"\ntitle = \"X\"\n[datasets.d]\npath = \"d.csv\"\n[[indicators]]\nid = \"m\"\ndataset = \"d\"\nstatistic = \"mean\"\nexpr = \"v\"\nci = \"beta\"\n";
     let dir = temp_study(&[("study.toml", toml), ("d.csv", "v\n1\n")]);
     let err = mizan::spec::load(dir.path()).unwrap_err().to_string();
-    assert!(err.contains("`ci` chooses a proportion's interval"), "{err}");
-    let dir = temp_study(&[("study.toml", &toml.replace("mean", "proportion").replace("\"v\"", "\"v = 1\"").replace("beta", "exact")), ("d.csv", "v\n1\n")]);
+    assert!(
+        err.contains("`ci` chooses a proportion's interval"),
+        "{err}"
+    );
+    let dir = temp_study(&[
+        (
+            "study.toml",
+            &toml
+                .replace("mean", "proportion")
+                .replace("\"v\"", "\"v = 1\"")
+                .replace("beta", "exact"),
+        ),
+        ("d.csv", "v\n1\n"),
+    ]);
     let err = mizan::spec::load(dir.path()).unwrap_err().to_string();
-    assert!(err.contains("unknown interval method `ci` `exact` — expected one of logit, wald, beta, xlogit, asin"), "{err}");
+    assert!(
+        err.contains(
+            "unknown interval method `ci` `exact` — expected one of logit, wald, beta, xlogit, asin"
+        ),
+        "{err}"
+    );
 }

@@ -29,6 +29,8 @@ fn design(name: &str) -> (&'static str, &'static str) {
 fn indicator_id(statistic: &str, variable: &str, sub: bool) -> String {
     let v = if variable.starts_with("sch.wide") {
         "schwide"
+    } else if statistic == "ratio" {
+        "stu_enroll"
     } else {
         variable
     };
@@ -61,6 +63,15 @@ fn spec(name: &str) -> String {
                 }
             );
         }
+        s += &format!(
+            "\n[[indicators]]\nid = \"{}\"\ndataset = \"api\"\nstatistic = \"ratio\"\nnumerator = \"\\\"api.stu\\\"\"\ndenominator = \"enroll\"\nby = [\"stype\"]\n{}",
+            indicator_id("ratio", "", sub),
+            if sub {
+                "where = \"enroll > 500\"\n"
+            } else {
+                ""
+            }
+        );
     }
     s
 }
@@ -126,7 +137,7 @@ fn estimates_match_r_survey_for_stratified_cluster_and_srs_designs() {
         );
         checked += 1;
     }
-    assert_eq!(checked, 144, "every golden row was checked");
+    assert_eq!(checked, 168, "every golden row was checked");
 }
 
 #[test]

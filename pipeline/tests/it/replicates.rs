@@ -70,6 +70,13 @@ statistic = "total"
 expr = "enroll"
 
 [[indicators]]
+id = "ratio"
+dataset = "api"
+statistic = "ratio"
+numerator = "\"api.stu\""
+denominator = "enroll"
+
+[[indicators]]
 id = "prop_schwide"
 dataset = "api"
 statistic = "proportion"
@@ -78,7 +85,11 @@ expr = "\"sch.wide\" = 'Yes'"
     );
     let dir = temp_study(&[("study.toml", &toml), ("api.csv", &combined(kind))]);
     let study = mizan::spec::load(dir.path()).unwrap();
-    let data = mizan::run::validate(&study).unwrap().into_iter().map(|(k, v)| (k, v.data)).collect();
+    let data = mizan::run::validate(&study)
+        .unwrap()
+        .into_iter()
+        .map(|(k, v)| (k, v.data))
+        .collect();
     indicators::compute(&study, &data).unwrap().0
 }
 
@@ -88,46 +99,87 @@ fn reference() -> Vec<HashMap<String, String>> {
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     reader
         .records()
-        .map(|r| header.iter().cloned().zip(r.unwrap().iter().map(String::from)).collect())
+        .map(|r| {
+            header
+                .iter()
+                .cloned()
+                .zip(r.unwrap().iter().map(String::from))
+                .collect()
+        })
         .collect()
 }
 
 fn check(design: &str, rows: &[IndicatorRow]) {
     let find = |id: &str, dom: Option<&str>| {
         rows.iter()
-            .find(|r| r.indicator == id && dom.map_or(r.by.is_empty(), |d| r.domain == [d.to_string()]))
+            .find(|r| {
+                r.indicator == id && dom.map_or(r.by.is_empty(), |d| r.domain == [d.to_string()])
+            })
             .unwrap_or_else(|| panic!("{id} {dom:?}"))
     };
     let mut checked = 0;
     for r in reference().iter().filter(|r| r["design"] == design) {
         let num = |k: &str| r[k].parse::<f64>().unwrap();
-        let (row, ci) = match (r["statistic"].as_str(), r["variable"].as_str(), r["method"].as_str()) {
+        let (row, ci) = match (
+            r["statistic"].as_str(),
+            r["variable"].as_str(),
+            r["method"].as_str(),
+        ) {
             ("svymean", "api00", _) => (find("mean_api00", None), true),
             ("svymean", "enroll", _) => (find("mean_enroll", None), true),
             ("svytotal", "api00", _) => (find("total_api00", None), true),
             ("svytotal", "enroll", _) => (find("total_enroll", None), true),
             ("svyby_svymean", "api00", _) => (find("mean_api00", Some(&r["group"][6..])), true),
             ("svymean", _, _) => (find("prop_schwide", None), false),
+            ("svyratio", _, _) => (find("ratio", None), true),
             ("svyciprop", _, "logit") => {
                 let row = find("prop_schwide", None);
-                close(row.est.ci_low.unwrap(), num("ci_low"), 1e-7, &format!("{design} logit ci_low"));
-                close(row.est.ci_high.unwrap(), num("ci_high"), 1e-7, &format!("{design} logit ci_high"));
+                close(
+                    row.est.ci_low.unwrap(),
+                    num("ci_low"),
+                    1e-7,
+                    &format!("{design} logit ci_low"),
+                );
+                close(
+                    row.est.ci_high.unwrap(),
+                    num("ci_high"),
+                    1e-7,
+                    &format!("{design} logit ci_high"),
+                );
                 assert_eq!(row.est.df, Some(num("df")), "{design} df");
                 checked += 1;
                 continue;
             }
             _ => continue,
         };
-        let what = format!("{design} {} {} {}", r["statistic"], r["variable"], r["group"]);
-        close(row.est.estimate.unwrap(), num("estimate"), 1e-9, &format!("{what} estimate"));
+        let what = format!(
+            "{design} {} {} {}",
+            r["statistic"], r["variable"], r["group"]
+        );
+        close(
+            row.est.estimate.unwrap(),
+            num("estimate"),
+            1e-9,
+            &format!("{what} estimate"),
+        );
         close(row.est.se.unwrap(), num("se"), 1e-7, &format!("{what} se"));
         if ci {
-            close(row.est.ci_low.unwrap(), num("ci_low"), 1e-7, &format!("{what} ci_low"));
-            close(row.est.ci_high.unwrap(), num("ci_high"), 1e-7, &format!("{what} ci_high"));
+            close(
+                row.est.ci_low.unwrap(),
+                num("ci_low"),
+                1e-7,
+                &format!("{what} ci_low"),
+            );
+            close(
+                row.est.ci_high.unwrap(),
+                num("ci_high"),
+                1e-7,
+                &format!("{what} ci_high"),
+            );
         }
         checked += 1;
     }
-    assert_eq!(checked, 9, "{design}: every reference row was checked");
+    assert_eq!(checked, 10, "{design}: every reference row was checked");
 }
 
 #[test]
@@ -139,5 +191,8 @@ fn jk1_replicates_match_r() {
 #[test]
 fn bootstrap_replicates_match_r() {
     // Scale from repweights_boot_info.txt.
-    check("clus1_boot", &compute("boot", "bootstrap", "0.021865889212827987"));
+    check(
+        "clus1_boot",
+        &compute("boot", "bootstrap", "0.021865889212827987"),
+    );
 }
