@@ -11,7 +11,7 @@ use polars::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::survey::accumulate::Breakdown;
-use crate::survey::design::index_sorted;
+use crate::survey::design::index_column;
 
 /// The values of one variable: a code per row and the sorted distinct values.
 #[derive(Debug, Clone)]
@@ -26,20 +26,8 @@ pub struct Variable {
 pub fn variable(df: &DataFrame, name: &str) -> Result<Variable> {
     let col = df
         .column(name)
-        .and_then(|c| c.cast(&DataType::String))
         .map_err(|e| Error::internal(format!("breakdown variable `{name}`"), e))?;
-    let s = col.str().map_err(|e| Error::internal("breakdown", e))?;
-    let present: Vec<String> = s.iter().flatten().map(str::to_string).collect();
-    let (_, values) = index_sorted(&present);
-    let pos: HashMap<&str, u32> = values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (v.as_str(), i as u32))
-        .collect();
-    let codes = s
-        .iter()
-        .map(|v| v.map_or(Breakdown::NONE, |v| pos[v]))
-        .collect();
+    let (codes, values) = index_column(col)?;
     Ok(Variable { codes, values })
 }
 

@@ -107,26 +107,49 @@ impl PreparedDesign {
             }
             .with_weights(weights));
         }
-        let strata_keys = match &spec.strata {
+        let (stratum_of_row, stratum_labels) = match &spec.strata {
             Some(s) => keys(df, s, dataset)?,
-            None => vec![String::new(); n],
+            None => (vec![0; n], vec![String::new()]),
         };
-        let (stratum_of_row, stratum_labels) = index_sorted(&strata_keys);
-        let psu_keys: Vec<String> = match spec.clusters.first() {
+        let (psu, psu_labels): (Vec<u32>, Vec<String>) = match spec.clusters.first() {
             Some(c) => {
-                let k = keys(df, c, dataset)?;
+                let (codes, labels) = keys(df, c, dataset)?;
                 if spec.nest {
-                    k.iter()
-                        .zip(&strata_keys)
-                        .map(|(p, s)| format!("{s}\u{1f}{p}"))
-                        .collect()
+                    // A PSU is a (stratum, cluster) pair, numbered in that order.
+                    let width = labels.len() as u64;
+                    let pairs: Vec<u64> = codes
+                        .iter()
+                        .zip(&stratum_of_row)
+                        .map(|(c, s)| u64::from(*s) * width + u64::from(*c))
+                        .collect();
+                    let mut distinct = pairs.clone();
+                    distinct.sort_unstable();
+                    distinct.dedup();
+                    let pos: HashMap<u64, u32> = distinct
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| (*p, i as u32))
+                        .collect();
+                    let names = distinct
+                        .iter()
+                        .map(|p| {
+                            format!(
+                                "{}/{}",
+                                stratum_labels[(p / width) as usize],
+                                labels[(p % width) as usize]
+                            )
+                        })
+                        .collect();
+                    (pairs.iter().map(|p| pos[p]).collect(), names)
                 } else {
-                    k
+                    (codes, labels)
                 }
             }
-            None => (0..n).map(|i| i.to_string()).collect(),
+            None => (
+                (0..n as u32).collect(),
+                (1..=n).map(|i| format!("row {i}")).collect(),
+            ),
         };
-        let (psu, psu_labels) = index_sorted(&psu_keys);
         let mut psu_stratum = vec![u32::MAX; psu_labels.len()];
         for (row, &p) in psu.iter().enumerate() {
             let s = stratum_of_row[row];
@@ -228,23 +251,67 @@ fn numeric(df: &DataFrame, name: &str, dataset: &str) -> Result<Vec<f64>> {
         .collect())
 }
 
-/// A column as text keys (stratum or cluster ids); nulls are an error.
-fn keys(df: &DataFrame, name: &str, dataset: &str) -> Result<Vec<String>> {
+/// A design column indexed in natural order (stratum or cluster ids);
+/// missing values are an error.
+fn keys(df: &DataFrame, name: &str, dataset: &str) -> Result<(Vec<u32>, Vec<String>)> {
     let col = df.column(name).map_err(|_| missing(df, name, dataset))?;
-    let s = col
+    let (codes, labels) = index_column(col)?;
+    if let Some(i) = codes.iter().position(|c| *c == u32::MAX) {
+        return Err(Error::Estimation {
+            indicator: format!("(design of dataset `{dataset}`)"),
+            message: format!("design column `{name}` is empty in row {}", i + 1),
+        });
+    }
+    Ok((codes, labels))
+}
+
+/// Indexes a column's values in natural order (integers by value, text by
+/// [`natural_cmp`]): a code per row (`u32::MAX` for missing) and the
+/// distinct values as text. Integer columns never go through text, so
+/// millions of rows index quickly.
+pub fn index_column(col: &Column) -> Result<(Vec<u32>, Vec<String>)> {
+    if col.dtype().is_integer() {
+        let ints = col
+            .cast(&DataType::Int64)
+            .map_err(|e| Error::internal("indexing a column", e))?;
+        let ca = ints
+            .i64()
+            .map_err(|e| Error::internal("indexing a column", e))?;
+        let mut seen: HashMap<i64, u32> = HashMap::new();
+        for v in ca.iter().flatten() {
+            seen.entry(v).or_insert(0);
+        }
+        let mut distinct: Vec<i64> = seen.keys().copied().collect();
+        distinct.sort_unstable();
+        for (i, v) in distinct.iter().enumerate() {
+            seen.insert(*v, i as u32);
+        }
+        let codes = ca
+            .iter()
+            .map(|v| v.map_or(u32::MAX, |v| seen[&v]))
+            .collect();
+        return Ok((codes, distinct.iter().map(i64::to_string).collect()));
+    }
+    let text = col
         .cast(&DataType::String)
-        .map_err(|e| Error::internal("design column", e))?;
-    s.str()
-        .map_err(|e| Error::internal("design column", e))?
+        .map_err(|e| Error::internal("indexing a column", e))?;
+    let ca = text
+        .str()
+        .map_err(|e| Error::internal("indexing a column", e))?;
+    let mut distinct: Vec<&str> = ca
+        .iter()
+        .flatten()
+        .collect::<std::collections::HashSet<_>>()
+        .into_iter()
+        .collect();
+    distinct.sort_by(|a, b| natural_cmp(a, b));
+    let pos: HashMap<&str, u32> = distinct
         .iter()
         .enumerate()
-        .map(|(i, v)| {
-            v.map(str::to_string).ok_or_else(|| Error::Estimation {
-                indicator: format!("(design of dataset `{dataset}`)"),
-                message: format!("design column `{name}` is empty in row {}", i + 1),
-            })
-        })
-        .collect()
+        .map(|(i, v)| (*v, i as u32))
+        .collect();
+    let codes = ca.iter().map(|v| v.map_or(u32::MAX, |v| pos[v])).collect();
+    Ok((codes, distinct.into_iter().map(str::to_string).collect()))
 }
 
 fn missing(df: &DataFrame, name: &str, dataset: &str) -> Error {
@@ -252,24 +319,6 @@ fn missing(df: &DataFrame, name: &str, dataset: &str) -> Error {
         "design column `{name}` not found in dataset `{dataset}` — columns are: {}",
         crate::error::choices(df.get_column_names())
     ))
-}
-
-/// Indexes values in sorted order (numbers numerically, then text), so the
-/// layout, and every floating-point sum over it, is the same on every run.
-pub fn index_sorted(values: &[String]) -> (Vec<u32>, Vec<String>) {
-    let mut distinct: Vec<&String> = values
-        .iter()
-        .collect::<std::collections::HashSet<_>>()
-        .into_iter()
-        .collect();
-    distinct.sort_by(|a, b| natural_cmp(a, b));
-    let pos: HashMap<&String, u32> = distinct
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (*v, i as u32))
-        .collect();
-    let idx = values.iter().map(|v| pos[v]).collect();
-    (idx, distinct.into_iter().cloned().collect())
 }
 
 /// Numbers before text, numbers by value, text by bytes.
