@@ -9,6 +9,8 @@ use polars::prelude::*;
 
 use crate::error::{Error, Location, Result, choices};
 use crate::spec::model::{IndicatorSpec, Statistic};
+use crate::survey::accumulate::Values;
+use crate::survey::columns::{f64_values, flags};
 
 /// Parses `sql` and checks that every column it names is in `df`.
 pub fn parse(
@@ -55,117 +57,187 @@ pub fn check_by(ind: &IndicatorSpec, df: &DataFrame) -> Result<()> {
     Ok(())
 }
 
+/// An indicator's values: numbers (NaN for missing) or 0/1 flags.
+#[derive(Debug, Clone)]
+pub enum OwnedValues {
+    /// Numbers.
+    Numbers(Vec<f64>),
+    /// Flags of a condition ([`crate::survey::columns::MISSING`] for missing).
+    Flags(Vec<u8>),
+}
+
+impl OwnedValues {
+    /// Borrowed for the estimation pass.
+    pub fn view(&self) -> Values<'_> {
+        match self {
+            OwnedValues::Numbers(v) => Values::Numbers(v),
+            OwnedValues::Flags(v) => Values::Flags(v),
+        }
+    }
+}
+
 /// The values and subpopulation of one indicator, ready for estimation.
 #[derive(Debug, Clone)]
 pub struct Evaluated {
-    /// Value per row, NaN for missing.
-    pub y: Vec<f64>,
+    /// Values per row.
+    pub y: OwnedValues,
     /// Denominator per row, for a ratio.
     pub x: Option<Vec<f64>>,
     /// Subpopulation membership, when `where` is given.
     pub mask: Option<Vec<bool>>,
+    /// The values are 0/1 (a proportion or count), so y² = y.
+    pub binary: bool,
 }
 
-/// Evaluates `expr` and `where` of `ind` over `df`.
-pub fn evaluate(ind: &IndicatorSpec, df: &DataFrame) -> Result<Evaluated> {
+/// One expression of an indicator: its key in the spec, where it is, and
+/// the role its result plays.
+struct Part {
+    key: &'static str,
+    location: Option<Location>,
+    alias: &'static str,
+    expr: Expr,
+}
+
+/// The checked expressions of `ind`, converted to what estimation reads and
+/// named `<role>_<slot>` so that many indicators evaluate in one pass.
+fn prepare(ind: &IndicatorSpec, df: &DataFrame, slot: usize) -> Result<Vec<Expr>> {
     check_by(ind, df)?;
-    let mut exprs = Vec::new();
+    let mut parts = Vec::new();
+    let mut add = |key: &'static str,
+                   sql: &str,
+                   location: Option<&Location>,
+                   alias: &'static str|
+     -> Result<()> {
+        let expr = parse(ind, key, sql, location, df)?;
+        parts.push(Part {
+            key,
+            location: location.cloned(),
+            alias,
+            expr,
+        });
+        Ok(())
+    };
     if let Some(e) = &ind.expr {
-        exprs.push(parse(ind, "expr", e, ind.expr_location.as_ref(), df)?.alias("__y"));
-    }
-    if let Some(w) = &ind.where_ {
-        exprs.push(parse(ind, "where", w, ind.where_location.as_ref(), df)?.alias("__where"));
+        add("expr", e, ind.expr_location.as_ref(), "__y")?;
     }
     if let Some([(num, num_loc), (den, den_loc)]) = &ind.ratio {
-        exprs.push(parse(ind, "numerator", num, Some(num_loc), df)?.alias("__y"));
-        exprs.push(parse(ind, "denominator", den, Some(den_loc), df)?.alias("__x"));
+        add("numerator", num, Some(num_loc), "__y")?;
+        add("denominator", den, Some(den_loc), "__x")?;
     }
-    let fail = |key: &str, loc: Option<&Location>, m: String| Error::Spec {
-        location: loc.cloned(),
-        message: format!("indicator `{}`: {key}: {m}", ind.id),
-    };
+    if let Some(w) = &ind.where_ {
+        add("where", w, ind.where_location.as_ref(), "__where")?;
+    }
+    let lf = df.clone().lazy();
+    parts
+        .iter()
+        .map(|p| {
+            let fail = |m: String| Error::Spec {
+                location: p.location.clone(),
+                message: format!("indicator `{}`: {}: {m}", ind.id, p.key),
+            };
+            let dtype = lf
+                .clone()
+                .select([p.expr.clone()])
+                .collect_schema()
+                .map_err(|e| fail(format!("cannot evaluate: {e}")))?
+                .get_at_index(0)
+                .map(|(_, d)| d.clone())
+                .unwrap_or(DataType::Null);
+            converted(ind, p, &dtype)
+                .map(|e| e.alias(format!("{}_{slot}", p.alias)))
+                .map_err(fail)
+        })
+        .collect()
+}
+
+/// Evaluates one indicator over `df` (checks included).
+pub fn evaluate(ind: &IndicatorSpec, df: &DataFrame) -> Result<Evaluated> {
+    Ok(evaluate_all(&[ind], df)?.remove(0))
+}
+
+/// Evaluates the `expr`, `numerator`, `denominator` and `where` of every
+/// indicator in `inds` over `df` in one polars pass: types are checked on
+/// the schema first (errors point at the key), values come out as f64 with
+/// missing values as NaN, copied chunk by chunk.
+pub fn evaluate_all(inds: &[&IndicatorSpec], df: &DataFrame) -> Result<Vec<Evaluated>> {
+    let mut exprs = Vec::new();
+    for (slot, ind) in inds.iter().enumerate() {
+        exprs.extend(prepare(ind, df, slot)?);
+    }
     let out = if exprs.is_empty() {
         DataFrame::empty()
     } else {
-        df.clone().lazy().select(exprs).collect().map_err(|e| {
-            fail(
-                "expr/where",
-                ind.expr_location.as_ref().or(ind.where_location.as_ref()),
-                format!("cannot evaluate: {e}"),
-            )
-        })?
+        df.clone()
+            .lazy()
+            .select(exprs)
+            .collect()
+            .map_err(|e| Error::internal("evaluating indicators", e))?
     };
-    let ratio_loc = |i: usize| ind.ratio.as_ref().map(|r| &r[i].1);
-    let y = match out.column("__y") {
-        Err(_) => vec![1.0; df.height()],
-        Ok(col) if ind.ratio.is_some() => {
-            numbers(ind, col).map_err(|m| fail("numerator", ratio_loc(0), m))?
-        }
-        Ok(col) => values(ind, col).map_err(|m| fail("expr", ind.expr_location.as_ref(), m))?,
-    };
-    let x = match out.column("__x") {
-        Err(_) => None,
-        Ok(col) => Some(numbers(ind, col).map_err(|m| fail("denominator", ratio_loc(1), m))?),
-    };
-    let mask = match out.column("__where") {
-        Err(_) => None,
-        Ok(col) => {
-            let b = col.bool().map_err(|_| {
-                fail(
-                    "where",
-                    ind.where_location.as_ref(),
-                    format!(
-                        "must be a condition (true/false), found values of type {}",
-                        col.dtype()
-                    ),
-                )
-            })?;
-            Some(b.iter().map(|v| v == Some(true)).collect())
-        }
-    };
-    Ok(Evaluated { y, x, mask })
+    inds.iter()
+        .enumerate()
+        .map(|(slot, ind)| {
+            let floats = |role: &str| {
+                out.column(&format!("{role}_{slot}"))
+                    .ok()
+                    .map(f64_values)
+                    .transpose()
+            };
+            let mask = match out.column(&format!("__where_{slot}")) {
+                Ok(c) => Some(
+                    c.bool()
+                        .map_err(|e| Error::internal("where", e))?
+                        .iter()
+                        .map(|v| v == Some(true))
+                        .collect(),
+                ),
+                Err(_) => None,
+            };
+            let y = match out.column(&format!("__y_{slot}")) {
+                Err(_) => OwnedValues::Flags(vec![1; df.height()]),
+                Ok(c) if c.dtype().is_bool() => OwnedValues::Flags(flags(c)?),
+                Ok(c) => OwnedValues::Numbers(f64_values(c)?),
+            };
+            Ok(Evaluated {
+                y,
+                x: floats("__x")?,
+                mask,
+                binary: matches!(ind.statistic, Statistic::Proportion | Statistic::Count),
+            })
+        })
+        .collect()
 }
 
-/// The per-row values of `expr` for the indicator's statistic.
-fn values(ind: &IndicatorSpec, col: &Column) -> std::result::Result<Vec<f64>, String> {
-    match ind.statistic {
-        Statistic::Proportion | Statistic::Count => {
-            let b = col.bool().map_err(|_| {
-                format!(
-                    "statistic `{}` needs a condition (true/false), such as `used_internet = 1`; found values of type {}",
-                    ind.statistic.name(),
-                    col.dtype()
-                )
-            })?;
-            let count = ind.statistic == Statistic::Count;
-            Ok(b.iter()
-                .map(|v| match v {
-                    Some(true) => 1.0,
-                    Some(false) => 0.0,
-                    // A count counts rows where the condition holds; a
-                    // proportion treats an unknown answer as missing.
-                    None if count => 0.0,
-                    None => f64::NAN,
-                })
-                .collect())
+/// The expression that turns part `p` (of type `dtype`) into what the
+/// estimation reads: f64 with NaN for missing (0 for a count's unknown
+/// condition), or a boolean subpopulation with unknown as outside.
+fn converted(ind: &IndicatorSpec, p: &Part, dtype: &DataType) -> std::result::Result<Expr, String> {
+    let e = p.expr.clone();
+    let numeric = dtype.is_primitive_numeric() || dtype.is_bool();
+    let out = match (p.alias, ind.statistic) {
+        ("__where", _) if dtype.is_bool() => e.fill_null(lit(false)),
+        ("__where", _) => {
+            return Err(format!(
+                "must be a condition (true/false), found values of type {dtype}"
+            ));
         }
-        Statistic::Mean | Statistic::Total | Statistic::Ratio => numbers(ind, col),
-    }
-}
-
-/// The per-row values of a numeric expression, NaN for missing.
-fn numbers(ind: &IndicatorSpec, col: &Column) -> std::result::Result<Vec<f64>, String> {
-    if !(col.dtype().is_primitive_numeric() || col.dtype().is_bool()) {
-        return Err(format!(
-            "statistic `{}` needs a number; found values of type {}",
-            ind.statistic.name(),
-            col.dtype()
-        ));
-    }
-    let f = col.cast(&DataType::Float64).map_err(|e| e.to_string())?;
-    Ok(f.f64()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .map(|v| v.unwrap_or(f64::NAN))
-        .collect())
+        ("__y", Statistic::Proportion | Statistic::Count) if !dtype.is_bool() => {
+            return Err(format!(
+                "statistic `{}` needs a condition (true/false), such as `used_internet = 1`; found values of type {dtype}",
+                ind.statistic.name()
+            ));
+        }
+        // A count counts rows where the condition holds; a proportion
+        // treats an unknown answer as missing.
+        ("__y", Statistic::Count) => e.fill_null(lit(false)),
+        // Conditions stay boolean: read as one-byte flags.
+        ("__y", Statistic::Proportion) => e,
+        _ if !numeric => {
+            return Err(format!(
+                "statistic `{}` needs a number; found values of type {dtype}",
+                ind.statistic.name()
+            ));
+        }
+        _ => e.cast(DataType::Float64).fill_null(lit(f64::NAN)),
+    };
+    Ok(out)
 }

@@ -14,6 +14,7 @@ pub mod table;
 use std::collections::{BTreeMap, HashMap};
 
 use polars::prelude::DataFrame;
+use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::spec::model::{Statistic, Study};
@@ -108,18 +109,15 @@ pub fn compute(
                 fpc: !spec.fpc.is_empty(),
             });
         }
-        let evaluated: Vec<evaluate::Evaluated> = inds
-            .iter()
-            .map(|i| evaluate::evaluate(i, df))
-            .collect::<Result<_>>()?;
-
+        let evaluated = evaluate::evaluate_all(&inds, df)?;
         // Index every breakdown variable once; build each distinct breakdown once.
-        let mut vars: HashMap<String, domains::Variable> = HashMap::new();
-        for v in inds.iter().flat_map(|i| i.by.iter().flatten()) {
-            if !vars.contains_key(v) {
-                vars.insert(v.clone(), domains::variable(df, v)?);
-            }
-        }
+        let mut names: Vec<&String> = inds.iter().flat_map(|i| i.by.iter().flatten()).collect();
+        names.sort();
+        names.dedup();
+        let vars: HashMap<String, domains::Variable> = names
+            .par_iter()
+            .map(|v| Ok(((*v).clone(), domains::variable(df, v)?)))
+            .collect::<Result<_>>()?;
         let mut keys: Vec<Vec<String>> = vec![Vec::new()];
         let mut built: Vec<Option<domains::Domains>> = vec![None];
         let mut breakdowns = vec![Breakdown::Overall];
@@ -137,8 +135,9 @@ pub fn compute(
                 idx.push(pos);
             }
             targets.push(Target {
-                y: &ev.y,
+                y: ev.y.view(),
                 x: ev.x.as_deref(),
+                binary: ev.binary,
                 mask: ev.mask.as_deref(),
                 breakdowns: idx,
             });

@@ -156,31 +156,8 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
     let ingested = st.time("ingest".into(), || ingest_all(study))?;
     let mut inputs = Vec::new();
     let mut counts = Vec::new();
-    let mut data: BTreeMap<String, DataFrame> = BTreeMap::new();
     for ds in &study.datasets {
         let ing = &ingested[&ds.id];
-        st.time(format!("write:{}", ds.id), || {
-            let meta = vec![
-                (
-                    "mizan.source".to_string(),
-                    manifest::relative_up(&ds.path, &study.dir),
-                ),
-                ("mizan.source_blake3".to_string(), ing.source.blake3.clone()),
-                (
-                    "mizan.contract_blake3".to_string(),
-                    ds.contract
-                        .as_ref()
-                        .map(|c| c.hash.clone())
-                        .unwrap_or_default(),
-                ),
-                (
-                    "mizan.version".to_string(),
-                    env!("CARGO_PKG_VERSION").to_string(),
-                ),
-            ];
-            write::parquet(&store.data(&ds.id), &mut ing.data.clone(), meta.clone())?;
-            write::parquet(&store.rejects(&ds.id), &mut ing.rejects.clone(), meta)
-        })?;
         inputs.push(InputRecord {
             dataset: ds.id.clone(),
             path: manifest::relative_up(&ds.path, &study.dir),
@@ -203,25 +180,25 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
             kept: ing.rows_kept(),
             rejected: ing.rows_rejected(),
         });
-        data.insert(ds.id.clone(), ing.data.clone());
     }
+    let data: BTreeMap<String, DataFrame> = ingested
+        .iter()
+        .map(|(k, v)| (k.clone(), v.data.clone()))
+        .collect();
+
+    // Writing the typed data and estimating both only read the ingested
+    // rows: do them at the same time.
+    let (written, estimated) = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| write_datasets(study, store, &ingested));
+        let estimated = st.time("estimate".into(), || estimate(study, store, &data));
+        (writer.join(), estimated)
+    });
+    st.records.extend(
+        written
+            .map_err(|_| crate::Error::internal("writing data", "the writer thread panicked"))??,
+    );
+    let (rows, designs) = estimated?;
     drop(ingested);
-
-    let (rows, designs) = st.time("estimate".into(), || {
-        let (rows, designs) = indicators::compute(study, &data)?;
-        let mut table = indicators::table::to_frame(study, &rows)?;
-        let meta = vec![
-            ("mizan.spec_blake3".to_string(), study.spec_hash.clone()),
-            (
-                "mizan.version".to_string(),
-                env!("CARGO_PKG_VERSION").to_string(),
-            ),
-        ];
-        write::parquet(&store.indicators_parquet(), &mut table, meta)?;
-        write::csv(&store.indicators_csv(), &mut table)?;
-        Ok((rows, designs))
-    })?;
-
     let dpi = opts.dpi.unwrap_or(300);
     let mut figures = Vec::new();
     for chart in &study.charts {
@@ -292,6 +269,68 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
         out: PathBuf::new(),
         report: PathBuf::new(),
     })
+}
+
+/// Writes `data/<dataset>.parquet` and `rejects/<dataset>.parquet` of every
+/// dataset, with the provenance metadata; returns each write's timing.
+fn write_datasets(
+    study: &Study,
+    store: &Store,
+    ingested: &BTreeMap<String, Ingested>,
+) -> Result<Vec<StageRecord>> {
+    let mut records = Vec::new();
+    for ds in &study.datasets {
+        let start = Instant::now();
+        let ing = &ingested[&ds.id];
+        let meta = vec![
+            (
+                "mizan.source".to_string(),
+                manifest::relative_up(&ds.path, &study.dir),
+            ),
+            ("mizan.source_blake3".to_string(), ing.source.blake3.clone()),
+            (
+                "mizan.contract_blake3".to_string(),
+                ds.contract
+                    .as_ref()
+                    .map(|c| c.hash.clone())
+                    .unwrap_or_default(),
+            ),
+            (
+                "mizan.version".to_string(),
+                env!("CARGO_PKG_VERSION").to_string(),
+            ),
+        ];
+        write::parquet(&store.data(&ds.id), &mut ing.data.clone(), meta.clone())?;
+        write::parquet(&store.rejects(&ds.id), &mut ing.rejects.clone(), meta)?;
+        records.push(StageRecord {
+            stage: format!("write:{}", ds.id),
+            seconds: start.elapsed().as_secs_f64(),
+        });
+    }
+    Ok(records)
+}
+
+/// Estimates every indicator and writes `indicators.parquet` and `.csv`.
+fn estimate(
+    study: &Study,
+    store: &Store,
+    data: &BTreeMap<String, DataFrame>,
+) -> Result<(
+    Vec<indicators::IndicatorRow>,
+    Vec<indicators::DesignSummary>,
+)> {
+    let (rows, designs) = indicators::compute(study, data)?;
+    let mut table = indicators::table::to_frame(study, &rows)?;
+    let meta = vec![
+        ("mizan.spec_blake3".to_string(), study.spec_hash.clone()),
+        (
+            "mizan.version".to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+    ];
+    write::parquet(&store.indicators_parquet(), &mut table, meta)?;
+    write::csv(&store.indicators_csv(), &mut table)?;
+    Ok((rows, designs))
 }
 
 /// Whether `path` looks like a study (a `study.toml` or a folder holding one).

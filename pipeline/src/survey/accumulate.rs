@@ -10,10 +10,14 @@
 
 use rayon::prelude::*;
 
+use super::columns::MISSING;
 use super::design::PreparedDesign;
 
-/// Rows per chunk; fixed so results do not depend on the thread count.
-const CHUNK_ROWS: usize = 1 << 17;
+/// Rows per chunk (the unit of parallel work, with its own sums); fixed so
+/// results do not depend on the thread count.
+const CHUNK_ROWS: usize = 1 << 20;
+/// Rows per block within a chunk (the unit of cache reuse).
+const BLOCK_ROWS: usize = 1 << 14;
 /// Chunks summed at once before being folded into the total (bounds memory).
 const CHUNKS_PER_BATCH: usize = 8;
 
@@ -53,16 +57,48 @@ impl Breakdown {
     }
 }
 
+/// A target's values per row.
+#[derive(Debug, Clone, Copy)]
+pub enum Values<'a> {
+    /// Numbers; NaN for a missing value.
+    Numbers(&'a [f64]),
+    /// 0/1 flags (a condition); [`MISSING`] for a missing value. One byte a
+    /// row instead of eight.
+    Flags(&'a [u8]),
+}
+
+impl Values<'_> {
+    /// The value of `row` as a number (NaN when missing).
+    #[inline]
+    pub fn get(&self, row: usize) -> f64 {
+        match self {
+            Values::Numbers(v) => v[row],
+            Values::Flags(v) if v[row] == MISSING => f64::NAN,
+            Values::Flags(v) => f64::from(v[row]),
+        }
+    }
+
+    fn any_missing(&self) -> bool {
+        match self {
+            Values::Numbers(v) => v.iter().any(|y| y.is_nan()),
+            Values::Flags(v) => v.contains(&MISSING),
+        }
+    }
+}
+
 /// A variable to estimate: its values and the rows of its subpopulation.
 #[derive(Debug, Clone)]
 pub struct Target<'a> {
-    /// Value per row; NaN for a missing value (out of every domain, as
-    /// R's `na.rm = TRUE`, while the design keeps the row).
-    pub y: &'a [f64],
+    /// Value per row; a missing value is out of every domain (as R's
+    /// `na.rm = TRUE`) while the design keeps the row.
+    pub y: Values<'a>,
     /// Denominator per row for a ratio (NaN for missing); `None`: 1.
     pub x: Option<&'a [f64]>,
     /// Subpopulation (`where`); `None` for every row.
     pub mask: Option<&'a [bool]>,
+    /// Values are 0/1 (whatever their representation), so Σ w·y² = Σ w·y
+    /// (not summed separately).
+    pub binary: bool,
     /// Indices of the breakdowns (in the slice given to [`accumulate`]).
     pub breakdowns: Vec<usize>,
 }
@@ -98,6 +134,12 @@ impl Cell {
 /// The sums: `cells[target][k][domain * n_psu + psu]`, `k` indexing the
 /// target's own breakdown list. For a replicate design, also
 /// `reps[target][k][(domain * R + r) * 2]` = Σ w_r·x and `… + 1` = Σ w_r·y.
+///
+/// A *dense* target — no subpopulation, no denominator, no missing value,
+/// no replicate weights — shares Σ w, n and the row counts with every other
+/// dense target (they depend only on the breakdown), so while summing it
+/// keeps only its own Σ w·y (and Σ w·y² unless binary) per cell; its full
+/// cells are assembled once at the end.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sums {
     /// Number of PSUs (row length of each domain block).
@@ -108,55 +150,116 @@ pub struct Sums {
     pub cells: Vec<Vec<Vec<Cell>>>,
     /// Replicate sums per target, per breakdown.
     pub reps: Vec<Vec<Vec<f64>>>,
+    /// Shared cells per breakdown for dense targets (empty when unused).
+    base: Vec<Vec<Cell>>,
+    /// Dense targets' Σ w·y per breakdown and cell.
+    ys: Vec<Vec<Vec<f64>>>,
+    /// Dense, non-binary targets' Σ w·y² per breakdown and cell.
+    yys: Vec<Vec<Vec<f64>>>,
+}
+
+/// Whether a target can use the shared sums.
+fn dense(design: &PreparedDesign, t: &Target) -> bool {
+    t.mask.is_none() && t.x.is_none() && design.replicates.is_none() && !t.y.any_missing()
 }
 
 impl Sums {
-    fn zeros(n_psu: usize, n_reps: usize, targets: &[Target], breakdowns: &[Breakdown]) -> Self {
+    fn zeros(
+        design: &PreparedDesign,
+        targets: &[Target],
+        dense: &[bool],
+        breakdowns: &[Breakdown],
+    ) -> Self {
+        let n_psu = design.n_psu();
+        let n_reps = design.replicates.as_ref().map_or(0, |r| r.len());
+        let size = |b: usize| breakdowns[b].n_domains() * n_psu;
+        let per_target =
+            |keep: &dyn Fn(usize) -> bool, width: &dyn Fn(usize) -> usize| -> Vec<Vec<Vec<f64>>> {
+                targets
+                    .iter()
+                    .enumerate()
+                    .map(|(t, tg)| {
+                        tg.breakdowns
+                            .iter()
+                            .map(|&b| {
+                                if keep(t) {
+                                    vec![0.0; width(b)]
+                                } else {
+                                    Vec::new()
+                                }
+                            })
+                            .collect()
+                    })
+                    .collect()
+            };
+        let mut used = vec![false; breakdowns.len()];
+        for (t, tg) in targets.iter().enumerate() {
+            if dense[t] {
+                tg.breakdowns.iter().for_each(|&b| used[b] = true);
+            }
+        }
         Sums {
             n_psu,
             n_reps,
-            reps: targets
-                .iter()
-                .map(|t| {
-                    t.breakdowns
-                        .iter()
-                        .map(|&b| vec![0.0; breakdowns[b].n_domains() * n_reps * 2])
-                        .collect()
-                })
-                .collect(),
+            reps: per_target(&|t| !dense[t] && n_reps > 0, &|b| {
+                breakdowns[b].n_domains() * n_reps * 2
+            }),
             cells: targets
                 .iter()
-                .map(|t| {
-                    t.breakdowns
+                .enumerate()
+                .map(|(t, tg)| {
+                    tg.breakdowns
                         .iter()
-                        .map(|&b| vec![Cell::default(); breakdowns[b].n_domains() * n_psu])
+                        .map(|&b| {
+                            if dense[t] {
+                                Vec::new()
+                            } else {
+                                vec![Cell::default(); size(b)]
+                            }
+                        })
                         .collect()
                 })
                 .collect(),
+            base: (0..breakdowns.len())
+                .map(|b| {
+                    if used[b] {
+                        vec![Cell::default(); size(b)]
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect(),
+            ys: per_target(&|t| dense[t], &size),
+            yys: per_target(&|t| dense[t] && !targets[t].binary, &size),
         }
     }
 
     fn add(&mut self, o: &Sums) {
-        for (a, b) in self.reps.iter_mut().zip(&o.reps) {
-            for (a, b) in a.iter_mut().zip(b) {
-                for (a, b) in a.iter_mut().zip(b) {
-                    *a += b;
-                }
+        for (a, b) in [
+            (&mut self.reps, &o.reps),
+            (&mut self.ys, &o.ys),
+            (&mut self.yys, &o.yys),
+        ] {
+            for (a, b) in a.iter_mut().flatten().zip(b.iter().flatten()) {
+                a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
             }
         }
-        for (a, b) in self.cells.iter_mut().zip(&o.cells) {
-            for (a, b) in a.iter_mut().zip(b) {
-                for (a, b) in a.iter_mut().zip(b) {
-                    a.add(b);
-                }
-            }
+        let cells = self
+            .cells
+            .iter_mut()
+            .flatten()
+            .zip(o.cells.iter().flatten());
+        for (a, b) in cells.chain(self.base.iter_mut().zip(&o.base)) {
+            a.iter_mut().zip(b).for_each(|(a, b)| a.add(b));
         }
     }
 
     /// The replicate sums of one domain: Σ w_r and Σ w_r·y, interleaved.
     pub fn domain_reps(&self, target: usize, k: usize, domain: usize) -> &[f64] {
         let w = 2 * self.n_reps;
-        &self.reps[target][k][domain * w..(domain + 1) * w]
+        self.reps[target][k]
+            .get(domain * w..(domain + 1) * w)
+            .unwrap_or(&[])
     }
 
     /// The PSU cells of one domain of one target's breakdown.
@@ -168,18 +271,17 @@ impl Sums {
 /// Sums every target over every breakdown in one pass over the rows.
 pub fn accumulate(design: &PreparedDesign, breakdowns: &[Breakdown], targets: &[Target]) -> Sums {
     let n = design.weights.len();
-    let n_psu = design.n_psu();
+    let dense: Vec<bool> = targets.iter().map(|t| dense(design, t)).collect();
     let chunks: Vec<(usize, usize)> = (0..n)
         .step_by(CHUNK_ROWS)
         .map(|s| (s, (s + CHUNK_ROWS).min(n)))
         .collect();
-    let n_reps = design.replicates.as_ref().map_or(0, |r| r.len());
-    let mut total = Sums::zeros(n_psu, n_reps, targets, breakdowns);
+    let mut total = Sums::zeros(design, targets, &dense, breakdowns);
     for batch in chunks.chunks(CHUNKS_PER_BATCH) {
         let parts: Vec<Sums> = batch
             .par_iter()
             .map(|&(start, end)| {
-                let mut s = Sums::zeros(n_psu, n_reps, targets, breakdowns);
+                let mut s = Sums::zeros(design, targets, &dense, breakdowns);
                 sum_rows(design, breakdowns, targets, start, end, &mut s);
                 s
             })
@@ -188,10 +290,51 @@ pub fn accumulate(design: &PreparedDesign, breakdowns: &[Breakdown], targets: &[
             total.add(p);
         }
     }
+    // Assemble the dense targets' cells from the shared sums.
+    for (t, target) in targets.iter().enumerate() {
+        if !dense[t] {
+            continue;
+        }
+        for (k, &b) in target.breakdowns.iter().enumerate() {
+            let mut cells = total.base[b].clone();
+            for (i, c) in cells.iter_mut().enumerate() {
+                c.swy = total.ys[t][k][i];
+                c.swyy = total.yys[t][k].get(i).copied().unwrap_or(0.0);
+            }
+            total.cells[t][k] = cells;
+        }
+    }
+    for (cells, target) in total.cells.iter_mut().zip(targets) {
+        if target.binary {
+            cells.iter_mut().flatten().for_each(|c| c.swyy = c.swy);
+        }
+    }
     total
 }
 
+/// Sums rows `start..end` in blocks small enough that a block's cells,
+/// weights and values stay in cache while every target passes over them.
 fn sum_rows(
+    design: &PreparedDesign,
+    breakdowns: &[Breakdown],
+    targets: &[Target],
+    start: usize,
+    end: usize,
+    s: &mut Sums,
+) {
+    for block in (start..end).step_by(BLOCK_ROWS) {
+        sum_block(
+            design,
+            breakdowns,
+            targets,
+            block,
+            (block + BLOCK_ROWS).min(end),
+            s,
+        );
+    }
+}
+
+fn sum_block(
     design: &PreparedDesign,
     breakdowns: &[Breakdown],
     targets: &[Target],
@@ -202,7 +345,69 @@ fn sum_rows(
     let n_psu = s.n_psu;
     let n_reps = s.n_reps;
     let rep_weights = design.replicates.as_ref().map(|r| &r.weights);
+    // The cell of each row in each breakdown, computed once for all targets.
+    let cell_of: Vec<Vec<u32>> = breakdowns
+        .iter()
+        .map(|b| {
+            (start..end)
+                .map(|row| match b.code(row) {
+                    Breakdown::NONE => Breakdown::NONE,
+                    d => d * n_psu as u32 + design.psu[row],
+                })
+                .collect()
+        })
+        .collect();
+    let weights = &design.weights[start..end];
+    for (b, base) in s
+        .base
+        .iter_mut()
+        .enumerate()
+        .filter(|(_, base)| !base.is_empty())
+    {
+        for (&i, &w) in cell_of[b]
+            .iter()
+            .zip(weights)
+            .filter(|(i, _)| **i != Breakdown::NONE)
+        {
+            let c = &mut base[i as usize];
+            c.w += w;
+            c.sw += w;
+            c.n += 1;
+            c.n_any += 1;
+        }
+    }
     for (t, target) in targets.iter().enumerate() {
+        if !s.ys[t].iter().all(Vec::is_empty) {
+            for (k, &b) in target.breakdowns.iter().enumerate() {
+                let cells = cell_of[b].iter().zip(weights);
+                let ys = &mut s.ys[t][k];
+                match target.y {
+                    Values::Flags(y) => {
+                        for ((&i, &w), &y) in cells.zip(&y[start..end]) {
+                            if i != Breakdown::NONE {
+                                ys[i as usize] += if y == 1 { w } else { 0.0 };
+                            }
+                        }
+                    }
+                    Values::Numbers(y) => {
+                        let y = &y[start..end];
+                        for ((&i, &w), &y) in cells.clone().zip(y) {
+                            if i != Breakdown::NONE {
+                                ys[i as usize] += w * y;
+                            }
+                        }
+                        if let Some(yys) = s.yys[t].get_mut(k).filter(|v| !v.is_empty()) {
+                            for ((&i, &w), &y) in cells.zip(y) {
+                                if i != Breakdown::NONE {
+                                    yys[i as usize] += w * y * y;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            continue;
+        }
         let cells = &mut s.cells[t];
         let reps = &mut s.reps[t];
         for row in start..end {
@@ -210,25 +415,26 @@ fn sum_rows(
                 continue;
             }
             let w = design.weights[row];
-            let psu = design.psu[row] as usize;
-            let y = target.y[row];
+            let y = target.y.get(row);
             let x = target.x.map_or(1.0, |x| x[row]);
             let has = !y.is_nan() && !x.is_nan();
             for (k, &b) in target.breakdowns.iter().enumerate() {
-                let d = breakdowns[b].code(row);
-                if d == Breakdown::NONE {
+                let i = cell_of[b][row - start];
+                if i == Breakdown::NONE {
                     continue;
                 }
-                let c = &mut cells[k][d as usize * n_psu + psu];
+                let c = &mut cells[k][i as usize];
                 c.n_any += 1;
                 if has {
                     c.w += w;
                     c.sw += w * x;
                     c.swy += w * y;
-                    c.swyy += w * y * y;
+                    if !target.binary {
+                        c.swyy += w * y * y;
+                    }
                     c.n += 1;
                     if let Some(rw) = rep_weights {
-                        let base = d as usize * n_reps * 2;
+                        let base = (i as usize / n_psu) * n_reps * 2;
                         let slots = &mut reps[k][base..base + 2 * n_reps];
                         for (r, col) in rw.iter().enumerate() {
                             slots[2 * r] += col[row] * x;

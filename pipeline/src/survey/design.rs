@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
+use super::columns::{f64_values, i64_values};
 use super::replicate::Replicates;
 use crate::error::{Error, Result};
 use crate::spec::model::{DesignSpec, LonelyPsu};
@@ -239,16 +240,13 @@ impl PreparedDesign {
 /// A column as f64 (nulls become NaN), or an error naming it.
 fn numeric(df: &DataFrame, name: &str, dataset: &str) -> Result<Vec<f64>> {
     let col = df.column(name).map_err(|_| missing(df, name, dataset))?;
-    let f = col.cast(&DataType::Float64).map_err(|e| {
-        Error::spec(format!(
-            "design column `{name}` of dataset `{dataset}` is not numeric: {e}"
-        ))
-    })?;
-    Ok(f.f64()
-        .map_err(|e| Error::internal("design column", e))?
-        .iter()
-        .map(|v| v.unwrap_or(f64::NAN))
-        .collect())
+    if !col.dtype().is_primitive_numeric() {
+        return Err(Error::spec(format!(
+            "design column `{name}` of dataset `{dataset}` is not numeric (it holds {})",
+            col.dtype()
+        )));
+    }
+    f64_values(col)
 }
 
 /// A design column indexed in natural order (stratum or cluster ids);
@@ -267,30 +265,12 @@ fn keys(df: &DataFrame, name: &str, dataset: &str) -> Result<(Vec<u32>, Vec<Stri
 
 /// Indexes a column's values in natural order (integers by value, text by
 /// [`natural_cmp`]): a code per row (`u32::MAX` for missing) and the
-/// distinct values as text. Integer columns never go through text, so
-/// millions of rows index quickly.
+/// distinct values as text. Integer columns never go through text, and a
+/// small range of integers is indexed through a table, so millions of rows
+/// index in milliseconds.
 pub fn index_column(col: &Column) -> Result<(Vec<u32>, Vec<String>)> {
     if col.dtype().is_integer() {
-        let ints = col
-            .cast(&DataType::Int64)
-            .map_err(|e| Error::internal("indexing a column", e))?;
-        let ca = ints
-            .i64()
-            .map_err(|e| Error::internal("indexing a column", e))?;
-        let mut seen: HashMap<i64, u32> = HashMap::new();
-        for v in ca.iter().flatten() {
-            seen.entry(v).or_insert(0);
-        }
-        let mut distinct: Vec<i64> = seen.keys().copied().collect();
-        distinct.sort_unstable();
-        for (i, v) in distinct.iter().enumerate() {
-            seen.insert(*v, i as u32);
-        }
-        let codes = ca
-            .iter()
-            .map(|v| v.map_or(u32::MAX, |v| seen[&v]))
-            .collect();
-        return Ok((codes, distinct.iter().map(i64::to_string).collect()));
+        return index_integers(col);
     }
     let text = col
         .cast(&DataType::String)
@@ -312,6 +292,66 @@ pub fn index_column(col: &Column) -> Result<(Vec<u32>, Vec<String>)> {
         .collect();
     let codes = ca.iter().map(|v| v.map_or(u32::MAX, |v| pos[v])).collect();
     Ok((codes, distinct.into_iter().map(str::to_string).collect()))
+}
+
+fn index_integers(col: &Column) -> Result<(Vec<u32>, Vec<String>)> {
+    const TABLE_LIMIT: i64 = 1 << 24;
+    let (values, valid) = i64_values(col)?;
+    let valid = valid.unwrap_or_else(|| vec![true; values.len()]);
+    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    for (&v, &ok) in values.iter().zip(&valid) {
+        if ok {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    }
+    if lo > hi {
+        return Ok((vec![u32::MAX; values.len()], Vec::new()));
+    }
+    let mut codes = vec![u32::MAX; values.len()];
+    let distinct: Vec<i64> = if hi - lo < TABLE_LIMIT {
+        // A small range: a table from value to code.
+        let mut table = vec![u32::MAX; (hi - lo + 1) as usize];
+        for (&v, &ok) in values.iter().zip(&valid) {
+            if ok {
+                table[(v - lo) as usize] = 0;
+            }
+        }
+        let mut distinct = Vec::new();
+        for (i, slot) in table.iter_mut().enumerate() {
+            if *slot == 0 {
+                *slot = distinct.len() as u32;
+                distinct.push(lo + i as i64);
+            }
+        }
+        for ((code, &v), &ok) in codes.iter_mut().zip(&values).zip(&valid) {
+            if ok {
+                *code = table[(v - lo) as usize];
+            }
+        }
+        distinct
+    } else {
+        let mut distinct: Vec<i64> = values
+            .iter()
+            .zip(&valid)
+            .filter(|(_, ok)| **ok)
+            .map(|(v, _)| *v)
+            .collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let pos: HashMap<i64, u32> = distinct
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (*v, i as u32))
+            .collect();
+        for ((code, v), &ok) in codes.iter_mut().zip(&values).zip(&valid) {
+            if ok {
+                *code = pos[v];
+            }
+        }
+        distinct
+    };
+    Ok((codes, distinct.iter().map(i64::to_string).collect()))
 }
 
 fn missing(df: &DataFrame, name: &str, dataset: &str) -> Error {

@@ -1,0 +1,37 @@
+"""Runs commands alternately, N rounds, and reports each one's median wall
+time and peak resident memory (of the child process), so both sides of a
+comparison are measured in the same run on the same machine.
+
+    python measure.py ROUNDS NAME1 'CMD1' NAME2 'CMD2' ...
+"""
+import statistics
+import subprocess
+import sys
+
+
+def main() -> None:
+    rounds = int(sys.argv[1])
+    pairs = list(zip(sys.argv[2::2], sys.argv[3::2]))
+    walls = {n: [] for n, _ in pairs}
+    peaks = {n: 0 for n, _ in pairs}
+    for _ in range(rounds):
+        for name, cmd in pairs:
+            probe = subprocess.run(
+                [sys.executable, "-c",
+                 "import resource,subprocess,sys,time;s=time.perf_counter();"
+                 "subprocess.run(sys.argv[1],shell=True,check=True,stdout=subprocess.DEVNULL);"
+                 "print(time.perf_counter()-s, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)", cmd],
+                check=True, capture_output=True, text=True,
+            )
+            wall, rss_kb = probe.stdout.split()
+            walls[name].append(float(wall))
+            peaks[name] = max(peaks[name], int(rss_kb))
+    base = statistics.median(walls[pairs[0][0]])
+    print(f"{'command':<12} {'median s':>9} {'ratio':>6} {'peak MiB':>9}  runs")
+    for name, _ in pairs:
+        m = statistics.median(walls[name])
+        print(f"{name:<12} {m:9.2f} {m / base:6.2f} {peaks[name] / 1024:9.0f}  {', '.join(f'{w:.2f}' for w in walls[name])}")
+
+
+if __name__ == "__main__":
+    main()
