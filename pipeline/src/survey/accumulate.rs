@@ -160,7 +160,11 @@ pub struct Sums {
 
 /// Whether a target can use the shared sums.
 fn dense(design: &PreparedDesign, t: &Target) -> bool {
-    t.mask.is_none() && t.x.is_none() && design.replicates.is_none() && !t.y.any_missing()
+    let row_replicates = design
+        .replicates
+        .as_ref()
+        .is_some_and(|r| r.weights.is_some());
+    t.mask.is_none() && t.x.is_none() && !row_replicates && !t.y.any_missing()
 }
 
 impl Sums {
@@ -171,7 +175,11 @@ impl Sums {
         breakdowns: &[Breakdown],
     ) -> Self {
         let n_psu = design.n_psu();
-        let n_reps = design.replicates.as_ref().map_or(0, |r| r.len());
+        let n_reps = design
+            .replicates
+            .as_ref()
+            .and_then(|r| r.weights.as_ref())
+            .map_or(0, Vec::len);
         let size = |b: usize| breakdowns[b].n_domains() * n_psu;
         let per_target =
             |keep: &dyn Fn(usize) -> bool, width: &dyn Fn(usize) -> usize| -> Vec<Vec<Vec<f64>>> {
@@ -344,7 +352,7 @@ fn sum_block(
 ) {
     let n_psu = s.n_psu;
     let n_reps = s.n_reps;
-    let rep_weights = design.replicates.as_ref().map(|r| &r.weights);
+    let rep_weights = design.replicates.as_ref().and_then(|r| r.weights.as_ref());
     // The cell of each row in each breakdown, computed once for all targets.
     let cell_of: Vec<Vec<u32>> = breakdowns
         .iter()

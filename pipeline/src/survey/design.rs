@@ -100,13 +100,26 @@ impl PreparedDesign {
             )));
         }
         if let Some(rep) = &spec.replicates {
+            // The variance comes from the replicates; the estimation pass only
+            // needs cells per factor pattern (or a single cell).
             let replicates = Replicates::prepare(rep, df, &weights, dataset)?;
+            let (psu, n_cells) = match &replicates.patterns {
+                Some(p) => (p.of_row.clone(), p.factors.len()),
+                None => (vec![0; n], 1),
+            };
             return Ok(PreparedDesign {
-                replicates: Some(replicates),
+                weights,
+                psu,
+                psu_stratum: vec![0; n_cells],
+                strata: vec![Stratum {
+                    label: String::new(),
+                    n_psu: n_cells as u32,
+                    fpc_factor: 1.0,
+                }],
+                lonely_psu: spec.lonely_psu,
                 census: false,
-                ..PreparedDesign::census(n)
-            }
-            .with_weights(weights));
+                replicates: Some(replicates),
+            });
         }
         let (stratum_of_row, stratum_labels) = match &spec.strata {
             Some(s) => keys(df, s, dataset)?,
@@ -229,11 +242,6 @@ impl PreparedDesign {
             census: false,
             replicates: None,
         })
-    }
-
-    fn with_weights(mut self, weights: Vec<f64>) -> Self {
-        self.weights = weights;
-        self
     }
 }
 

@@ -114,6 +114,23 @@ pub fn estimate(
             (v, v.sqrt() / (est * (1.0 - est)))
         }
         Some(reps) => {
+            // Σ w_r·x and Σ w_r·y per replicate: summed row by row, or formed
+            // from the factor patterns' cells.
+            let from_patterns: Vec<f64>;
+            let rep_sums = match &reps.patterns {
+                None => rep_sums,
+                Some(p) => {
+                    let mut sums = vec![0.0; 2 * reps.len()];
+                    for (c, f) in cells.iter().zip(&p.factors) {
+                        for (r, f) in f.iter().enumerate() {
+                            sums[2 * r] += f * c.sw;
+                            sums[2 * r + 1] += f * c.swy;
+                        }
+                    }
+                    from_patterns = sums;
+                    &from_patterns
+                }
+            };
             let thetas: Vec<f64> = rep_sums
                 .chunks_exact(2)
                 .map(|c| match form {

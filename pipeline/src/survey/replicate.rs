@@ -5,6 +5,13 @@
 //! This module resolves the replicate columns (names or glob patterns),
 //! the method's default `scale` and `rscales`, and the design degrees of
 //! freedom (rank of the replicate weights minus one, as R's `degf`).
+//!
+//! Jackknife, BRR and bootstrap weights are the full-sample weight times a
+//! factor that is constant within a PSU. When the rows fall into few such
+//! factor *patterns*, each pattern is treated as a PSU by the estimation
+//! pass and the replicate sums are formed afterwards from the pattern sums
+//! (Σ_i w_ri y_i = Σ_p f_rp Σ_{i∈p} w_i y_i): the pass then costs the same
+//! as without replicates. Otherwise every replicate is summed row by row.
 
 use polars::prelude::*;
 
@@ -14,8 +21,13 @@ use crate::spec::model::{ReplicateMethod, ReplicateSpec};
 /// Replicate weights ready for the estimation pass.
 #[derive(Debug, Clone)]
 pub struct Replicates {
-    /// Analysis weights, one vector per replicate.
-    pub weights: Vec<Vec<f64>>,
+    /// Number of replicates.
+    pub count: usize,
+    /// Analysis weights, one vector per replicate — only when the rows do
+    /// not fall into few factor patterns.
+    pub weights: Option<Vec<Vec<f64>>>,
+    /// Factor patterns: the pattern of each row, and each pattern's factors.
+    pub patterns: Option<Patterns>,
     /// Overall multiplier.
     pub scale: f64,
     /// Per-replicate multipliers.
@@ -28,15 +40,24 @@ pub struct Replicates {
     pub columns: Vec<String>,
 }
 
+/// Rows grouped by their replicate factors (replicate weight / weight).
+#[derive(Debug, Clone)]
+pub struct Patterns {
+    /// Pattern of each row.
+    pub of_row: Vec<u32>,
+    /// Factors of each pattern, one per replicate.
+    pub factors: Vec<Vec<f64>>,
+}
+
 impl Replicates {
     /// Number of replicates.
     pub fn len(&self) -> usize {
-        self.weights.len()
+        self.count
     }
 
     /// Whether there is no replicate (never for a prepared design).
     pub fn is_empty(&self) -> bool {
-        self.weights.is_empty()
+        self.count == 0
     }
 
     /// The replicate variance of estimates `thetas` around `full`, discarding
@@ -143,9 +164,16 @@ impl Replicates {
                 )));
             }
         };
-        let df = rank(&reps, weights) as f64 - 1.0;
+        let patterns = patterns(&reps, weights);
+        let df = match &patterns {
+            Some(p) => rank(&p.factors, r),
+            None => rank(&distinct_factor_rows(&reps, weights), r),
+        } as f64
+            - 1.0;
         Ok(Replicates {
-            weights: reps,
+            count: r,
+            weights: if patterns.is_some() { None } else { Some(reps) },
+            patterns,
             scale,
             rscales,
             mse: spec.mse,
@@ -187,23 +215,69 @@ fn natural_key(s: &str) -> (String, u64) {
     )
 }
 
-/// Numerical rank of the n × R replicate-weight matrix (R's `qr(…, tol = 1e-5)$rank`).
-/// Rows are divided by their full-sample weight (which leaves the rank
-/// alone) and deduplicated first: rows of one cluster share their factors,
-/// so the work depends on the number of clusters, not of rows.
-fn rank(reps: &[Vec<f64>], weights: &[f64]) -> usize {
-    let r = reps.len();
-    let mut seen = std::collections::HashSet::new();
-    let mut rows: Vec<Vec<f64>> = Vec::new();
-    for (i, w) in weights.iter().enumerate() {
-        let scale = if *w > 0.0 { *w } else { 1.0 };
-        let row: Vec<f64> = reps.iter().map(|c| c[i] / scale).collect();
-        let key: Vec<u64> = row.iter().map(|x| x.to_bits()).collect();
-        if seen.insert(key) {
-            rows.push(row);
-        }
+/// The replicate factors of row `i` (replicate weight / weight), or `None`
+/// when the weight is zero but a replicate weight is not.
+fn factors(reps: &[Vec<f64>], weights: &[f64], i: usize) -> Option<Vec<f64>> {
+    let w = weights[i];
+    if w > 0.0 {
+        Some(reps.iter().map(|c| c[i] / w).collect())
+    } else if reps.iter().all(|c| c[i] == 0.0) {
+        Some(vec![0.0; reps.len()])
+    } else {
+        None
     }
-    // Modified Gram–Schmidt on the columns of the deduplicated matrix.
+}
+
+/// A hashable key for a factor row: each factor with its last 20 mantissa
+/// bits rounded away (about 1e-10 relative), so that rows of one PSU match
+/// despite rounding in their weights. (A pair straddling a rounding boundary
+/// only makes one pattern more.)
+fn key(row: &[f64]) -> Vec<u64> {
+    row.iter()
+        .map(|f| (f.to_bits() + (1 << 19)) >> 20)
+        .collect()
+}
+
+/// Groups the rows by factor pattern, unless there are too many patterns
+/// for it to pay (more than one in eight rows, beyond a thousand).
+fn patterns(reps: &[Vec<f64>], weights: &[f64]) -> Option<Patterns> {
+    let n = weights.len();
+    let limit = (n / 8).max(1000);
+    let mut index: std::collections::HashMap<Vec<u64>, u32> = std::collections::HashMap::new();
+    let mut factors_of: Vec<Vec<f64>> = Vec::new();
+    let mut of_row = Vec::with_capacity(n);
+    for i in 0..n {
+        let f = factors(reps, weights, i)?;
+        let next = factors_of.len() as u32;
+        let p = *index.entry(key(&f)).or_insert_with(|| {
+            factors_of.push(f);
+            next
+        });
+        if factors_of.len() > limit {
+            return None;
+        }
+        of_row.push(p);
+    }
+    Some(Patterns {
+        of_row,
+        factors: factors_of,
+    })
+}
+
+/// The distinct factor rows (for the rank when rows do not form patterns).
+fn distinct_factor_rows(reps: &[Vec<f64>], weights: &[f64]) -> Vec<Vec<f64>> {
+    let mut seen = std::collections::HashSet::new();
+    (0..weights.len())
+        .map(|i| factors(reps, weights, i).unwrap_or_else(|| reps.iter().map(|c| c[i]).collect()))
+        .filter(|row| seen.insert(key(row)))
+        .collect()
+}
+
+/// Numerical rank (R's `qr(…, tol = 1e-5)$rank`) of the matrix whose rows
+/// are `rows` (R columns). Scaling or repeating rows of the replicate-weight
+/// matrix leaves its rank alone, so the distinct factor rows stand for it.
+fn rank(rows: &[Vec<f64>], r: usize) -> usize {
+    // Modified Gram–Schmidt on the columns.
     let mut cols: Vec<Vec<f64>> = (0..r)
         .map(|j| rows.iter().map(|row| row[j]).collect())
         .collect();
@@ -249,6 +323,9 @@ mod tests {
             vec![1.5, 1.5, 1.5, 1.5, 0.0, 0.0],
             vec![3.0, 3.0, 0.0, 0.0, 3.0, 3.0],
         ];
-        assert_eq!(rank(&reps, &w), 3);
+        let p = patterns(&reps, &w).expect("three clusters, three patterns");
+        assert_eq!(p.factors.len(), 3);
+        assert_eq!(p.of_row, [0, 0, 1, 1, 2, 2]);
+        assert_eq!(rank(&p.factors, 4), 3);
     }
 }
