@@ -165,8 +165,9 @@ pub enum LonelyPsu {
 /// `[datasets.<id>.design]`.
 #[derive(Debug, Clone)]
 pub struct DesignSpec {
-    /// Sampling-weight column.
-    pub weights: String,
+    /// Sampling-weight column; `None` to derive the weights from the fpc of
+    /// every stage (as R's `svydesign`).
+    pub weights: Option<String>,
     /// Stratum column.
     pub strata: Option<String>,
     /// Cluster columns, one per stage (first stage first).
@@ -238,7 +239,7 @@ pub struct ReplicateSpec {
 impl DesignSpec {
     /// Every column the design reads.
     pub fn columns(&self) -> Vec<&str> {
-        let mut v = vec![self.weights.as_str()];
+        let mut v: Vec<&str> = self.weights.iter().map(String::as_str).collect();
         v.extend(self.strata.as_deref());
         v.extend(self.clusters.iter().map(String::as_str));
         v.extend(self.fpc.iter().map(String::as_str));

@@ -270,30 +270,35 @@ impl Resolver<'_> {
         let location = self.loc(&d);
         let span_holder = Spanned::new(d.span(), ());
         let d = d.into_inner();
-        let weights = d.weights.map(Spanned::into_inner).ok_or_else(|| {
-            self.err(
-                &span_holder,
-                format!(
-                    "dataset `{ds_id}`: the design needs `weights` (the sampling-weight column)"
-                ),
-            )
-        })?;
+        let weights = d.weights.map(Spanned::into_inner);
         let clusters = d
             .clusters
             .map(|c| c.into_inner().into_vec())
             .unwrap_or_default();
         let fpc = d.fpc.map(|c| c.into_inner().into_vec()).unwrap_or_default();
-        if clusters.len() > 1 {
+        if clusters.len() > 2 {
             return Err(self.err(
                 &span_holder,
-                format!("dataset `{ds_id}`: multistage designs (several `clusters`) are not supported yet; give the first-stage cluster only (with-replacement approximation)"),
+                format!("dataset `{ds_id}`: at most two sampling stages (`clusters = [\"psu\", \"ssu\"]`) are supported"),
             ));
         }
-        if fpc.len() > 1 {
+        if fpc.len() > clusters.len().max(1) {
             return Err(self.err(
                 &span_holder,
-                format!("dataset `{ds_id}`: give one `fpc` column (first stage)"),
+                format!("dataset `{ds_id}`: {} `fpc` columns for {} sampling stage(s): give one per stage", fpc.len(), clusters.len().max(1)),
             ));
+        }
+        if weights.is_none()
+            && (fpc.is_empty() || fpc.len() < clusters.len())
+            && d.replicates.is_none()
+        {
+            return Err(self.err(
+                &span_holder,
+                format!("dataset `{ds_id}`: the design needs `weights` (the sampling-weight column), or an `fpc` for every stage to derive them from, as R's svydesign"),
+            ));
+        }
+        if weights.is_none() && d.replicates.is_some() {
+            return Err(self.err(&span_holder, format!("dataset `{ds_id}`: a replicate design needs `weights`, the full-sample weight column")));
         }
         let lonely_psu = match &d.lonely_psu {
             None => LonelyPsu::Fail,

@@ -174,7 +174,7 @@ impl Sums {
         dense: &[bool],
         breakdowns: &[Breakdown],
     ) -> Self {
-        let n_psu = design.n_psu();
+        let n_psu = design.n_units();
         let n_reps = design
             .replicates
             .as_ref()
@@ -360,7 +360,7 @@ fn sum_block(
             (start..end)
                 .map(|row| match b.code(row) {
                     Breakdown::NONE => Breakdown::NONE,
-                    d => d * n_psu as u32 + design.psu[row],
+                    d => d * n_psu as u32 + design.unit[row],
                 })
                 .collect()
         })

@@ -29,15 +29,31 @@ pub struct Stratum {
     pub fpc_factor: f64,
 }
 
+/// The second sampling stage: units (SSUs) within each PSU.
+#[derive(Debug, Clone)]
+pub struct Stage2 {
+    /// Number of SSUs sampled in each PSU.
+    pub n_ssu: Vec<u32>,
+    /// `(N2 - n2) / N2` of each PSU (1 without a second-stage fpc).
+    pub fpc_factor: Vec<f64>,
+    /// `n1 / N1` of each stratum: the weight R gives the second stage's variance.
+    pub stage1_fraction: Vec<f64>,
+}
+
 /// A design ready for the linearisation pass.
 #[derive(Debug, Clone)]
 pub struct PreparedDesign {
     /// Sampling weight of each row.
     pub weights: Vec<f64>,
-    /// PSU index (0..n_psu) of each row.
-    pub psu: Vec<u32>,
+    /// The finest sampling unit of each row: its PSU, or its SSU in a
+    /// two-stage design. The estimation pass sums per unit.
+    pub unit: Vec<u32>,
+    /// The PSU of each unit (units of one PSU are numbered consecutively).
+    pub unit_psu: Vec<u32>,
     /// Stratum index of each PSU.
     pub psu_stratum: Vec<u32>,
+    /// The second stage, for a two-stage design with a first-stage fpc.
+    pub stage2: Option<Stage2>,
     /// Strata, in sorted order of their values.
     pub strata: Vec<Stratum>,
     /// Lonely-PSU rule.
@@ -54,6 +70,11 @@ impl PreparedDesign {
         self.psu_stratum.len()
     }
 
+    /// Number of units the estimation pass sums over.
+    pub fn n_units(&self) -> usize {
+        self.unit_psu.len()
+    }
+
     /// Design degrees of freedom, R's `degf`: PSUs minus strata, or the
     /// rank of the replicate weights minus one.
     pub fn degf(&self) -> f64 {
@@ -67,8 +88,10 @@ impl PreparedDesign {
     pub fn census(n: usize) -> Self {
         PreparedDesign {
             weights: vec![1.0; n],
-            psu: vec![0; n],
+            unit: vec![0; n],
+            unit_psu: vec![0],
             psu_stratum: vec![0],
+            stage2: None,
             strata: vec![Stratum {
                 label: String::new(),
                 n_psu: 1,
@@ -87,7 +110,11 @@ impl PreparedDesign {
             message: m,
         };
         let n = df.height();
-        let weights = numeric(df, &spec.weights, dataset)?;
+        let weights = match &spec.weights {
+            Some(w) => numeric(df, w, dataset)?,
+            // Derived from the fpc of every stage once the design is known.
+            None => vec![1.0; n],
+        };
         if let Some((i, w)) = weights
             .iter()
             .enumerate()
@@ -95,7 +122,7 @@ impl PreparedDesign {
         {
             return Err(err(format!(
                 "weight column `{}` has a missing or negative value ({w}) in row {}; weights must be finite and non-negative",
-                spec.weights,
+                spec.weights.as_deref().unwrap_or_default(),
                 i + 1
             )));
         }
@@ -109,7 +136,9 @@ impl PreparedDesign {
             };
             return Ok(PreparedDesign {
                 weights,
-                psu,
+                unit: psu,
+                unit_psu: (0..n_cells as u32).collect(),
+                stage2: None,
                 psu_stratum: vec![0; n_cells],
                 strata: vec![Stratum {
                     label: String::new(),
@@ -233,9 +262,13 @@ impl PreparedDesign {
                 s.label
             )));
         }
+        let (unit, unit_psu, stage2, weights) =
+            second_stage(spec, df, dataset, &psu, &psu_stratum, &strata, weights)?;
         Ok(PreparedDesign {
             weights,
-            psu,
+            unit,
+            unit_psu,
+            stage2,
             psu_stratum,
             strata,
             lonely_psu: spec.lonely_psu,
@@ -243,6 +276,116 @@ impl PreparedDesign {
             replicates: None,
         })
     }
+}
+
+/// What the second stage adds: the unit of each row (its SSU, or its PSU in
+/// a one-stage design), the PSU of each unit, the second stage's sizes and
+/// fpc, and the weights when the spec derives them from the fpc
+/// (1/f₁ · 1/f₂, as R's `svydesign` without `weights`).
+#[allow(clippy::type_complexity)]
+fn second_stage(
+    spec: &DesignSpec,
+    df: &DataFrame,
+    dataset: &str,
+    psu: &[u32],
+    psu_stratum: &[u32],
+    strata: &[Stratum],
+    weights: Vec<f64>,
+) -> Result<(Vec<u32>, Vec<u32>, Option<Stage2>, Vec<f64>)> {
+    let err = |m: String| Error::Estimation {
+        indicator: format!("(design of dataset `{dataset}`)"),
+        message: m,
+    };
+    let n_psu = psu_stratum.len();
+    let stage1_fraction: Vec<f64> = strata.iter().map(|s| 1.0 - s.fpc_factor).collect();
+    let derive = spec.weights.is_none();
+    let w1 = |row: usize| 1.0 / stage1_fraction[psu_stratum[psu[row] as usize] as usize];
+    let Some(ssu_col) = spec.clusters.get(1) else {
+        let weights = if derive {
+            (0..psu.len()).map(w1).collect()
+        } else {
+            weights
+        };
+        return Ok((psu.to_vec(), (0..n_psu as u32).collect(), None, weights));
+    };
+    // A unit is a (PSU, SSU) pair; units of one PSU are numbered consecutively.
+    let (ssu, ssu_labels) = keys(df, ssu_col, dataset)?;
+    let width = ssu_labels.len() as u64;
+    let pairs: Vec<u64> = psu
+        .iter()
+        .zip(&ssu)
+        .map(|(p, s)| u64::from(*p) * width + u64::from(*s))
+        .collect();
+    let mut distinct = pairs.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let pos: HashMap<u64, u32> = distinct
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (*p, i as u32))
+        .collect();
+    let unit: Vec<u32> = pairs.iter().map(|p| pos[p]).collect();
+    let unit_psu: Vec<u32> = distinct.iter().map(|p| (p / width) as u32).collect();
+    let mut n_ssu = vec![0u32; n_psu];
+    for &p in &unit_psu {
+        n_ssu[p as usize] += 1;
+    }
+    let mut fpc_factor = vec![1.0; n_psu];
+    let mut pop2 = vec![f64::INFINITY; n_psu];
+    if let Some(col) = spec.fpc.get(1) {
+        let fpc = numeric(df, col, dataset)?;
+        let mut seen: Vec<Option<f64>> = vec![None; n_psu];
+        for (row, &v) in fpc.iter().enumerate() {
+            let p = psu[row] as usize;
+            match seen[p] {
+                None => seen[p] = Some(v),
+                Some(prev) if prev != v => {
+                    return Err(err(format!(
+                        "fpc column `{col}` is not constant within a PSU ({prev} and {v})"
+                    )));
+                }
+                _ => {}
+            }
+        }
+        for p in 0..n_psu {
+            let n2 = f64::from(n_ssu[p]);
+            let v = seen[p].unwrap_or(f64::INFINITY);
+            let pop = if v <= 1.0 { n2 / v } else { v };
+            if !pop.is_finite() || pop < n2 - 1e-9 {
+                return Err(err(format!(
+                    "fpc column `{col}` gives a population of {pop} second-stage units in a PSU, smaller than the {n2} sampled"
+                )));
+            }
+            pop2[p] = pop;
+            fpc_factor[p] = ((pop - n2) / pop).max(0.0);
+        }
+    }
+    if spec.lonely_psu == LonelyPsu::Fail
+        && let Some(p) = (0..n_psu).find(|&p| {
+            n_ssu[p] == 1 && fpc_factor[p] > 1e-7 && stage1_fraction[psu_stratum[p] as usize] > 0.0
+        })
+    {
+        let id = unit
+            .iter()
+            .position(|u| unit_psu[*u as usize] as usize == p)
+            .map_or(0, |r| r + 1);
+        return Err(err(format!(
+            "the PSU of row {id} has only one second-stage unit; set `lonely_psu` in the design to one of remove, certainty, adjust"
+        )));
+    }
+    let weights = if derive {
+        (0..psu.len())
+            .map(|row| w1(row) * pop2[psu[row] as usize] / f64::from(n_ssu[psu[row] as usize]))
+            .collect()
+    } else {
+        weights
+    };
+    let stage2 = Stage2 {
+        n_ssu,
+        fpc_factor,
+        stage1_fraction,
+    };
+    Ok((unit, unit_psu, Some(stage2), weights))
 }
 
 /// A column as f64 (nulls become NaN), or an error naming it.

@@ -171,10 +171,13 @@ pub fn estimate(
 fn domain_degf(design: &PreparedDesign, cells: &[Cell]) -> f64 {
     let mut strata_seen = vec![false; design.strata.len()];
     let mut psus = 0usize;
+    let mut psu_seen = vec![false; design.n_psu()];
     for (j, c) in cells.iter().enumerate() {
-        if c.n_any > 0 {
+        let p = design.unit_psu[j] as usize;
+        if c.n_any > 0 && !psu_seen[p] {
+            psu_seen[p] = true;
             psus += 1;
-            strata_seen[design.psu_stratum[j] as usize] = true;
+            strata_seen[design.psu_stratum[p] as usize] = true;
         }
     }
     psus as f64 - strata_seen.iter().filter(|s| **s).count() as f64

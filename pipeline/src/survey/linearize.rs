@@ -10,15 +10,56 @@
 //! domain, whose total is zero) and f_h the sampling fraction from `fpc`.
 //! Single-PSU strata follow `lonely_psu` exactly as R's `onestrat`.
 
-use super::design::PreparedDesign;
+use super::design::{PreparedDesign, Stage2};
 use crate::spec::model::LonelyPsu;
 
-/// The variance of an estimator whose influence-value total in PSU `j` is
-/// `psu_totals[j]`. Zero for a census.
-pub fn variance(design: &PreparedDesign, psu_totals: &[f64]) -> f64 {
+/// The variance of an estimator whose influence-value total in unit `j`
+/// (PSU, or SSU of a two-stage design) is `unit_totals[j]`. Zero for a census.
+pub fn variance(design: &PreparedDesign, unit_totals: &[f64]) -> f64 {
     if design.census {
         return 0.0;
     }
+    let Some(stage2) = &design.stage2 else {
+        return first_stage(design, unit_totals);
+    };
+    let mut psu_totals = vec![0.0; design.n_psu()];
+    for (t, p) in unit_totals.iter().zip(&design.unit_psu) {
+        psu_totals[*p as usize] += t;
+    }
+    first_stage(design, &psu_totals) + second_stage(design, stage2, unit_totals)
+}
+
+/// R's `multistage` below the first stage: within each PSU, the SSU totals'
+/// spread (centred on the PSU's mean, scaled by f₂ · n₂/(n₂ − 1)), weighted
+/// by the first-stage sampling fraction n₁/N₁ — zero without a first-stage fpc.
+fn second_stage(design: &PreparedDesign, stage2: &Stage2, unit_totals: &[f64]) -> f64 {
+    let mut total = 0.0;
+    let mut start = 0;
+    for (p, &n2) in stage2.n_ssu.iter().enumerate() {
+        let units = &unit_totals[start..start + n2 as usize];
+        start += n2 as usize;
+        let fraction = stage2.stage1_fraction[design.psu_stratum[p] as usize];
+        let f2 = stage2.fpc_factor[p];
+        if fraction <= 0.0 || f2 < 1e-7 {
+            continue;
+        }
+        let v = if n2 > 1 {
+            let mean = units.iter().sum::<f64>() / f64::from(n2);
+            f2 * f64::from(n2) / f64::from(n2 - 1)
+                * units.iter().map(|t| (t - mean) * (t - mean)).sum::<f64>()
+        } else {
+            match design.lonely_psu {
+                LonelyPsu::Adjust => f2 * units[0] * units[0],
+                LonelyPsu::Remove | LonelyPsu::Certainty | LonelyPsu::Fail => 0.0,
+            }
+        };
+        total += fraction * v;
+    }
+    total
+}
+
+/// The first stage: Σ_h (1 − f_h) n_h/(n_h − 1) Σ_j (t_hj − t̄_h)².
+fn first_stage(design: &PreparedDesign, psu_totals: &[f64]) -> f64 {
     let n_strata = design.strata.len();
     let mut sum = vec![0.0; n_strata];
     for (j, &t) in psu_totals.iter().enumerate() {

@@ -6,6 +6,7 @@ mod common;
 mod example;
 mod ingest;
 mod intervals;
+mod multistage;
 mod parity;
 mod replicates;
 mod spec_errors;
