@@ -160,6 +160,8 @@ pub enum LonelyPsu {
     Certainty,
     /// Centre the lonely PSU at the grand mean instead of its stratum mean.
     Adjust,
+    /// Leave lonely strata out and scale the others' variance up to stand for them.
+    Average,
 }
 
 /// `[datasets.<id>.design]`.

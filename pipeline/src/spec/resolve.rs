@@ -311,6 +311,7 @@ impl Resolver<'_> {
                     (LonelyPsu::Remove, "remove"),
                     (LonelyPsu::Certainty, "certainty"),
                     (LonelyPsu::Adjust, "adjust"),
+                    (LonelyPsu::Average, "average"),
                 ],
             )?,
         };

@@ -258,7 +258,7 @@ impl PreparedDesign {
             && let Some(s) = strata.iter().find(|s| s.n_psu == 1 && s.fpc_factor > 1e-7)
         {
             return Err(err(format!(
-                "stratum `{}` has only one PSU; set `lonely_psu` in the design to one of remove, certainty, adjust",
+                "stratum `{}` has only one PSU; set `lonely_psu` in the design to one of remove, certainty, adjust, average",
                 s.label
             )));
         }
@@ -370,7 +370,7 @@ fn second_stage(
             .position(|u| unit_psu[*u as usize] as usize == p)
             .map_or(0, |r| r + 1);
         return Err(err(format!(
-            "the PSU of row {id} has only one second-stage unit; set `lonely_psu` in the design to one of remove, certainty, adjust"
+            "the PSU of row {id} has only one second-stage unit; set `lonely_psu` in the design to one of remove, certainty, adjust, average"
         )));
     }
     let weights = if derive {

@@ -107,8 +107,9 @@ pub fn estimate(
                 }
                 Form::Total => cells.iter().map(|c| c.swy).collect(),
             };
-            out.df = Some(domain_degf(design, cells));
-            let v = variance(design, &totals);
+            let (df, present) = domain_degf(design, cells);
+            out.df = Some(df);
+            let v = variance(design, &totals, &present);
             out.deff = design_effect(form, v, w, y, q, n);
             // Delta method: SE(logit p) = SE(p) / (p(1 − p)).
             (v, v.sqrt() / (est * (1.0 - est)))
@@ -167,11 +168,11 @@ pub fn estimate(
 }
 
 /// R's `degf` on the domain's subset: PSUs holding a row of the domain minus
-/// the strata holding one.
-fn domain_degf(design: &PreparedDesign, cells: &[Cell]) -> f64 {
+/// the strata holding one; also which strata hold one.
+fn domain_degf(design: &PreparedDesign, cells: &[Cell]) -> (f64, Vec<bool>) {
     let mut strata_seen = vec![false; design.strata.len()];
-    let mut psus = 0usize;
     let mut psu_seen = vec![false; design.n_psu()];
+    let mut psus = 0usize;
     for (j, c) in cells.iter().enumerate() {
         let p = design.unit_psu[j] as usize;
         if c.n_any > 0 && !psu_seen[p] {
@@ -180,7 +181,8 @@ fn domain_degf(design: &PreparedDesign, cells: &[Cell]) -> f64 {
             strata_seen[design.psu_stratum[p] as usize] = true;
         }
     }
-    psus as f64 - strata_seen.iter().filter(|s| **s).count() as f64
+    let strata = strata_seen.iter().filter(|s| **s).count();
+    (psus as f64 - strata as f64, strata_seen)
 }
 
 /// `deff = TRUE`: the design variance over the variance of a simple random

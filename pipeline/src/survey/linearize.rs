@@ -15,18 +15,20 @@ use crate::spec::model::LonelyPsu;
 
 /// The variance of an estimator whose influence-value total in unit `j`
 /// (PSU, or SSU of a two-stage design) is `unit_totals[j]`. Zero for a census.
-pub fn variance(design: &PreparedDesign, unit_totals: &[f64]) -> f64 {
+/// `present` marks the strata holding a row of the domain (R's subset
+/// design keeps only those; it matters for `lonely_psu = "average"`).
+pub fn variance(design: &PreparedDesign, unit_totals: &[f64], present: &[bool]) -> f64 {
     if design.census {
         return 0.0;
     }
     let Some(stage2) = &design.stage2 else {
-        return first_stage(design, unit_totals);
+        return first_stage(design, unit_totals, present);
     };
     let mut psu_totals = vec![0.0; design.n_psu()];
     for (t, p) in unit_totals.iter().zip(&design.unit_psu) {
         psu_totals[*p as usize] += t;
     }
-    first_stage(design, &psu_totals) + second_stage(design, stage2, unit_totals)
+    first_stage(design, &psu_totals, present) + second_stage(design, stage2, unit_totals)
 }
 
 /// R's `multistage` below the first stage: within each PSU, the SSU totals'
@@ -50,7 +52,9 @@ fn second_stage(design: &PreparedDesign, stage2: &Stage2, unit_totals: &[f64]) -
         } else {
             match design.lonely_psu {
                 LonelyPsu::Adjust => f2 * units[0] * units[0],
-                LonelyPsu::Remove | LonelyPsu::Certainty | LonelyPsu::Fail => 0.0,
+                LonelyPsu::Remove | LonelyPsu::Certainty | LonelyPsu::Fail | LonelyPsu::Average => {
+                    0.0
+                }
             }
         };
         total += fraction * v;
@@ -59,7 +63,7 @@ fn second_stage(design: &PreparedDesign, stage2: &Stage2, unit_totals: &[f64]) -
 }
 
 /// The first stage: Σ_h (1 − f_h) n_h/(n_h − 1) Σ_j (t_hj − t̄_h)².
-fn first_stage(design: &PreparedDesign, psu_totals: &[f64]) -> f64 {
+fn first_stage(design: &PreparedDesign, psu_totals: &[f64], present: &[bool]) -> f64 {
     let n_strata = design.strata.len();
     let mut sum = vec![0.0; n_strata];
     for (j, &t) in psu_totals.iter().enumerate() {
@@ -83,11 +87,16 @@ fn first_stage(design: &PreparedDesign, psu_totals: &[f64]) -> f64 {
         let d = t - centre;
         ss[h] += d * d;
     }
-    design
+    // "average": lonely strata are left out and the others scaled up to
+    // stand for every stratum of the domain (R's nstrat / nokstrat).
+    let (mut strata_in, mut lonely_in) = (0usize, 0usize);
+    let total: f64 = design
         .strata
         .iter()
         .zip(ss)
-        .map(|(st, ss)| {
+        .zip(present)
+        .map(|((st, ss), &here)| {
+            strata_in += usize::from(here);
             if st.fpc_factor < 1e-7 {
                 return 0.0;
             }
@@ -96,11 +105,20 @@ fn first_stage(design: &PreparedDesign, psu_totals: &[f64]) -> f64 {
             } else {
                 match design.lonely_psu {
                     LonelyPsu::Adjust => st.fpc_factor,
+                    LonelyPsu::Average => {
+                        lonely_in += usize::from(here);
+                        0.0
+                    }
                     // "fail" was refused when the design was prepared.
                     LonelyPsu::Remove | LonelyPsu::Certainty | LonelyPsu::Fail => 0.0,
                 }
             };
             scale * ss
         })
-        .sum()
+        .sum();
+    if lonely_in > 0 && strata_in > lonely_in {
+        total * strata_in as f64 / (strata_in - lonely_in) as f64
+    } else {
+        total
+    }
 }

@@ -3,6 +3,7 @@
 mod charts;
 mod cli;
 mod common;
+mod designs;
 mod example;
 mod ingest;
 mod intervals;
