@@ -2,8 +2,9 @@
 //! documented order:
 //! `indicator, dataset, by, domain, statistic, estimate, se, ci_low, ci_high,
 //! n, weighted_n, df, deff, cv, flag`, then `domain_label` (the domain's
-//! label from the contract's codes, in the study's language) and `label`
-//! (the indicator's label).
+//! label from the contract's codes, in the study's language), `label`
+//! (the indicator's label), and in Parquet `by_vars` and `domain_values`,
+//! the same as lists.
 
 use polars::prelude::*;
 
@@ -33,7 +34,14 @@ pub fn domain_label(study: &Study, row: &IndicatorRow) -> Option<String> {
     Some(parts.join(IndicatorRow::CROSS))
 }
 
-/// Builds the table.
+/// The Parquet-only list column of breakdown variables.
+pub const BY_VARS: &str = "by_vars";
+/// The Parquet-only list column of domain values, one per breakdown variable.
+pub const DOMAIN_VALUES: &str = "domain_values";
+
+/// Builds the table. Its last two columns, [`BY_VARS`] and
+/// [`DOMAIN_VALUES`], are lists (for crossed breakdowns, unambiguous
+/// whatever the values hold); the CSV leaves them out.
 pub fn to_frame(study: &Study, rows: &[IndicatorRow]) -> Result<DataFrame> {
     let s = |f: &dyn Fn(&IndicatorRow) -> Option<String>| {
         rows.iter().map(f).collect::<Vec<Option<String>>>()
@@ -71,5 +79,15 @@ pub fn to_frame(study: &Study, rows: &[IndicatorRow]) -> Result<DataFrame> {
         Column::new("domain_label".into(), s(&|r| domain_label(study, r))),
         Column::new("label".into(), s(&label)),
     ];
+    let lists = |name: &str, f: &dyn Fn(&IndicatorRow) -> &Vec<String>| {
+        let items: Vec<Series> = rows
+            .iter()
+            .map(|r| Series::new("".into(), f(r).clone()))
+            .collect();
+        Column::new(name.into(), items)
+    };
+    let mut columns = columns;
+    columns.push(lists(BY_VARS, &|r| &r.by));
+    columns.push(lists(DOMAIN_VALUES, &|r| &r.domain));
     DataFrame::new_infer_height(columns).map_err(|e| Error::internal("indicators table", e))
 }

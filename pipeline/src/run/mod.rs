@@ -329,7 +329,8 @@ fn estimate(
         ),
     ];
     write::parquet(&store.indicators_parquet(), &mut table, meta)?;
-    write::csv(&store.indicators_csv(), &mut table)?;
+    let mut flat = table.drop_many([indicators::table::BY_VARS, indicators::table::DOMAIN_VALUES]);
+    write::csv(&store.indicators_csv(), &mut flat)?;
     Ok((rows, designs))
 }
 

@@ -69,6 +69,36 @@ fn example_study_runs_end_to_end() {
         .flatten()
         .collect();
     assert_eq!(lines, vec![103, 2205, 4412, 6622, 8832, 11042]);
+    // A crossed breakdown: joined in `by`/`domain`, lists in Parquet only.
+    let table = polars::prelude::ParquetReader::new(
+        std::fs::File::open(out.join("indicators.parquet")).unwrap(),
+    )
+    .finish()
+    .unwrap();
+    let domains = table.column("domain").unwrap().str().unwrap().clone();
+    let i = domains
+        .iter()
+        .position(|d| d == Some("Morocco × 2022"))
+        .expect("the crossed row");
+    let by_vars = table.column("by_vars").unwrap().get(i).unwrap().to_string();
+    let values = table
+        .column("domain_values")
+        .unwrap()
+        .get(i)
+        .unwrap()
+        .to_string();
+    assert!(
+        by_vars.contains("\"Country Name\"") && by_vars.contains("\"year\""),
+        "{by_vars}"
+    );
+    assert!(
+        values.contains("\"Morocco\"") && values.contains("\"2022\""),
+        "{values}"
+    );
+    let estimate = table.column("estimate").unwrap().f64().unwrap().get(i);
+    assert_eq!(estimate, Some(89.9), "the World Bank's published value");
+    let csv = std::fs::read_to_string(out.join("indicators.csv")).unwrap();
+    assert!(csv.starts_with("indicator,dataset,by,domain,statistic,estimate,se,ci_low,ci_high,n,weighted_n,df,deff,cv,flag,domain_label,label\n"));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(
         html.contains("<svg") && html.contains("Methods and sources") && !html.contains("<script")
