@@ -224,8 +224,12 @@ impl ReplicateMethod {
 pub struct ReplicateSpec {
     /// The method.
     pub method: ReplicateMethod,
-    /// Column names, or glob patterns (`*`, `?`) matched against the dataset's columns.
+    /// Column names, or glob patterns (`*`, `?`) matched against the
+    /// dataset's columns; empty when the weights are built (`build`).
     pub columns: Vec<String>,
+    /// Build the replicate weights from the strata and clusters (as R's
+    /// `as.svrepdesign`) instead of reading them: `jk1` or `jkn`.
+    pub build: bool,
     /// Overall variance multiplier (method default when absent).
     pub scale: Option<f64>,
     /// Per-replicate multipliers (one value for all, or one per replicate).

@@ -113,7 +113,8 @@ pub struct RawDesign {
 #[serde(deny_unknown_fields)]
 pub struct RawReplicates {
     pub method: Spanned<String>,
-    pub columns: Spanned<OneOrMany>,
+    pub columns: Option<Spanned<OneOrMany>>,
+    pub build: Option<Spanned<String>>,
     pub scale: Option<f64>,
     pub rscales: Option<Spanned<OneOrManyF64>>,
     pub rho: Option<Spanned<f64>>,

@@ -346,16 +346,39 @@ impl Resolver<'_> {
             }
             (p, _) => p.as_ref().map(|p| *p.get_ref()),
         };
+        let build = match (&r.build, &r.columns) {
+            (Some(b), None) => {
+                let wanted = match method {
+                    ReplicateMethod::Jk1 => "jk1",
+                    ReplicateMethod::Jkn => "jkn",
+                    _ => "",
+                };
+                if b.get_ref() != wanted {
+                    return Err(self.err(
+                        b,
+                        format!("dataset `{ds_id}`: `build` makes jackknife weights from the design's clusters: build = \"jk1\" with method = \"jk1\" (unstratified), or build = \"jkn\" with method = \"jkn\" (stratified)"),
+                    ));
+                }
+                true
+            }
+            (None, Some(_)) => false,
+            (Some(b), Some(_)) => return Err(self.err(b, format!("dataset `{ds_id}`: give replicate `columns` or `build`, not both"))),
+            (None, None) => return Err(self.err(&r.method, format!("dataset `{ds_id}`: replicates need `columns` (the replicate-weight columns) or `build` (\"jk1\" or \"jkn\")"))),
+        };
         let rscales = r.rscales.map(|s| match s.into_inner() {
             OneOrManyF64::One(v) => vec![v],
             OneOrManyF64::Many(v) => v,
         });
-        if method == ReplicateMethod::Jkn && rscales.is_none() {
+        if method == ReplicateMethod::Jkn && rscales.is_none() && !build {
             return Err(self.err(&r.method, format!("dataset `{ds_id}`: method \"jkn\" needs `rscales`, (n_h − 1)/n_h for each replicate")));
         }
         Ok(ReplicateSpec {
             method,
-            columns: r.columns.into_inner().into_vec(),
+            columns: r
+                .columns
+                .map(|c| c.into_inner().into_vec())
+                .unwrap_or_default(),
+            build,
             scale: r.scale,
             rscales,
             rho,

@@ -126,7 +126,7 @@ impl PreparedDesign {
                 i + 1
             )));
         }
-        if let Some(rep) = &spec.replicates {
+        if let Some(rep) = spec.replicates.as_ref().filter(|r| !r.build) {
             // The variance comes from the replicates; the estimation pass only
             // needs cells per factor pattern (or a single cell).
             let replicates = Replicates::prepare(rep, df, &weights, dataset)?;
@@ -262,18 +262,37 @@ impl PreparedDesign {
                 s.label
             )));
         }
+        let replicates_built = spec.replicates.as_ref().is_some_and(|r| r.build);
+        let built = match spec.replicates.as_ref().filter(|r| r.build) {
+            None => None,
+            Some(rep) => {
+                let n_in: Vec<u32> = strata.iter().map(|s| s.n_psu).collect();
+                let fpc: Vec<f64> = strata.iter().map(|s| s.fpc_factor).collect();
+                Some((rep.method, n_in, fpc))
+            }
+        };
         let (unit, unit_psu, stage2, weights) =
             second_stage(spec, df, dataset, &psu, &psu_stratum, &strata, weights)?;
+        let replicates = match built {
+            None => None,
+            Some((method, n_in, fpc)) => Some(super::replicate::jackknife(
+                method,
+                &unit_psu,
+                &psu_stratum,
+                &n_in,
+                &fpc,
+            )?),
+        };
         Ok(PreparedDesign {
+            replicates,
+            stage2: if replicates_built { None } else { stage2 },
             weights,
             unit,
             unit_psu,
-            stage2,
             psu_stratum,
             strata,
             lonely_psu: spec.lonely_psu,
             census: false,
-            replicates: None,
         })
     }
 }

@@ -183,6 +183,84 @@ impl Replicates {
     }
 }
 
+/// Jackknife replicates built from a design, as R's `as.svrepdesign`:
+/// replicate r deletes PSU r and reweights the other PSUs of its stratum by
+/// n_h/(n_h − 1). JK1 (one stratum) has scale (n − 1)/n · (1 − f);
+/// JKn has scale 1 and rscales (n_h − 1)/n_h · (1 − f_h). Strata with a
+/// single PSU get no replicate. Returned as factor patterns, one per unit.
+pub fn jackknife(
+    method: ReplicateMethod,
+    unit_psu: &[u32],
+    psu_stratum: &[u32],
+    n_psu_in: &[u32],
+    fpc_factor: &[f64],
+) -> Result<Replicates> {
+    let n_psu = psu_stratum.len();
+    if method == ReplicateMethod::Jk1 && n_psu_in.len() > 1 {
+        return Err(Error::spec(
+            "build = \"jk1\" is for unstratified designs; use method = \"jkn\" and build = \"jkn\" with strata",
+        ));
+    }
+    let deleted: Vec<usize> = (0..n_psu)
+        .filter(|&p| n_psu_in[psu_stratum[p] as usize] > 1)
+        .collect();
+    let r = deleted.len();
+    let psu_factors: Vec<Vec<f64>> = (0..n_psu)
+        .map(|p| {
+            deleted
+                .iter()
+                .map(|&d| {
+                    let h = psu_stratum[d] as usize;
+                    if p == d {
+                        0.0
+                    } else if psu_stratum[p] as usize == h {
+                        let n_h = f64::from(n_psu_in[h]);
+                        n_h / (n_h - 1.0)
+                    } else {
+                        1.0
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let (scale, rscales) = match method {
+        ReplicateMethod::Jk1 => {
+            let n = n_psu as f64;
+            ((n - 1.0) / n * fpc_factor[0], vec![1.0; r])
+        }
+        _ => (
+            1.0,
+            deleted
+                .iter()
+                .map(|&d| {
+                    let h = psu_stratum[d] as usize;
+                    let n_h = f64::from(n_psu_in[h]);
+                    (n_h - 1.0) / n_h * fpc_factor[h]
+                })
+                .collect(),
+        ),
+    };
+    let factors: Vec<Vec<f64>> = unit_psu
+        .iter()
+        .map(|&p| psu_factors[p as usize].clone())
+        .collect();
+    // As `as.svrepdesign`: the design's degrees of freedom, PSUs − strata.
+    let df = n_psu as f64 - n_psu_in.len() as f64;
+    Ok(Replicates {
+        count: r,
+        weights: None,
+        patterns: Some(Patterns {
+            of_row: Vec::new(),
+            factors,
+        }),
+        scale,
+        rscales,
+        mse: false,
+        df,
+        columns: Vec::new(),
+    })
+}
+
 /// `*` matches any run of characters, `?` any one; otherwise exact.
 fn glob(pattern: &str, name: &str) -> bool {
     fn go(p: &[char], n: &[char]) -> bool {

@@ -44,7 +44,14 @@ columns = "repw*"
 scale = {scale}
 mse = false
 
-[[indicators]]
+"#
+    );
+    compute_spec(&toml, &combined(kind))
+}
+
+/// The indicators every replicate test computes, appended to a spec's
+/// `[study]` and dataset tables.
+const INDICATORS: &str = r#"[[indicators]]
 id = "mean_api00"
 dataset = "api"
 statistic = "mean"
@@ -81,9 +88,11 @@ id = "prop_schwide"
 dataset = "api"
 statistic = "proportion"
 expr = "\"sch.wide\" = 'Yes'"
-"#
-    );
-    let dir = temp_study(&[("study.toml", &toml), ("api.csv", &combined(kind))]);
+"#;
+
+fn compute_spec(spec: &str, data: &str) -> Vec<IndicatorRow> {
+    let toml = format!("{spec}\n{INDICATORS}");
+    let dir = temp_study(&[("study.toml", &toml), ("api.csv", data)]);
     let study = mizan::spec::load(dir.path()).unwrap();
     let data = mizan::run::validate(&study)
         .unwrap()
@@ -195,4 +204,108 @@ fn bootstrap_replicates_match_r() {
         "clus1_boot",
         &compute("boot", "bootstrap", "0.021865889212827987"),
     );
+}
+
+/// The apiclus1 design with JK1 replicates built by Mizan (R's
+/// `as.svrepdesign(dclus1, type = "JK1")`): R's own JK1 results.
+#[test]
+fn jk1_built_from_the_design_matches_r() {
+    let spec = r#"[study]
+id = "rep"
+title = "Built replicates"
+
+[datasets.api]
+path = "api.csv"
+
+[datasets.api.design]
+weights = "pw"
+clusters = "dnum"
+fpc = "fpc"
+
+[datasets.api.design.replicates]
+method = "jk1"
+build = "jk1"
+"#;
+    let data = std::fs::read_to_string(fixtures().join("survey-api/apiclus1.csv")).unwrap();
+    let indicators = compute_spec(spec, &data);
+    check("clus1_jk1", &indicators);
+}
+
+/// The stratified sample with JKn replicates built by Mizan, against R's
+/// `as.svrepdesign(dstrat, type = "JKn")` (`golden_jkn.R`).
+#[test]
+fn jkn_built_from_a_stratified_design_matches_r() {
+    let spec = r#"[study]
+id = "rep"
+title = "Built replicates"
+
+[datasets.api]
+path = "api.csv"
+
+[datasets.api.design]
+weights = "pw"
+strata = "stype"
+fpc = "fpc"
+
+[datasets.api.design.replicates]
+method = "jkn"
+build = "jkn"
+"#;
+    let data = std::fs::read_to_string(fixtures().join("survey-api/apistrat.csv")).unwrap();
+    let rows = compute_spec(spec, &data);
+    let golden = std::fs::read_to_string(fixtures().join("survey-api/golden_jkn.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(golden.as_bytes());
+    let mut checked = 0;
+    for rec in reader.records() {
+        let r = rec.unwrap();
+        let id = match (&r[0], &r[1]) {
+            ("mean", "api00") => "mean_api00",
+            ("total", "enroll") => "total_enroll",
+            ("proportion", _) => "prop_schwide",
+            other => panic!("{other:?}"),
+        };
+        let row = rows
+            .iter()
+            .find(|x| {
+                x.indicator == id
+                    && if r[2].is_empty() {
+                        x.by.is_empty()
+                    } else {
+                        x.domain == [r[2].to_string()]
+                    }
+            })
+            .unwrap();
+        let what = format!("jkn {id} [{}]", &r[2]);
+        close(
+            row.est.estimate.unwrap(),
+            r[3].parse().unwrap(),
+            1e-9,
+            &format!("{what} estimate"),
+        );
+        close(
+            row.est.se.unwrap(),
+            r[4].parse().unwrap(),
+            1e-7,
+            &format!("{what} se"),
+        );
+        if !r[5].is_empty() {
+            close(
+                row.est.ci_low.unwrap(),
+                r[5].parse().unwrap(),
+                1e-7,
+                &format!("{what} ci_low"),
+            );
+            close(
+                row.est.ci_high.unwrap(),
+                r[6].parse().unwrap(),
+                1e-7,
+                &format!("{what} ci_high"),
+            );
+        }
+        if !r[7].is_empty() {
+            assert_eq!(row.est.df, Some(r[7].parse().unwrap()), "{what} df");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 6);
 }
