@@ -7,6 +7,7 @@
 //! needs. Survey datasets get design-based standard errors; registries are
 //! treated as a census and get exact values without standard errors.
 
+pub mod compare;
 pub mod domains;
 pub mod evaluate;
 pub mod table;
@@ -81,7 +82,12 @@ pub struct DesignSummary {
 pub fn compute(
     study: &Study,
     data: &BTreeMap<String, DataFrame>,
-) -> Result<(Vec<IndicatorRow>, Vec<DesignSummary>)> {
+) -> Result<(
+    Vec<IndicatorRow>,
+    Vec<DesignSummary>,
+    Vec<compare::ComparisonRow>,
+)> {
+    let mut comparisons = Vec::new();
     let mut by_indicator: HashMap<String, Vec<IndicatorRow>> = HashMap::new();
     let mut designs = Vec::new();
     for ds in &study.datasets {
@@ -143,6 +149,37 @@ pub fn compute(
             });
         }
         let sums = accumulate::accumulate(&design, &breakdowns, &targets);
+        for c in &study.comparisons {
+            let Some(t) = inds.iter().position(|i| i.id == c.indicator) else {
+                continue;
+            };
+            let layout = compare::Layout {
+                keys: targets[t]
+                    .breakdowns
+                    .iter()
+                    .map(|&b| keys[b].as_slice())
+                    .collect(),
+                values: targets[t]
+                    .breakdowns
+                    .iter()
+                    .map(|&b| built[b].as_ref().map_or(&[][..], |d| d.values.as_slice()))
+                    .collect(),
+            };
+            let form = match inds[t].statistic {
+                Statistic::Mean | Statistic::Proportion => Form::Mean,
+                Statistic::Ratio => Form::Ratio,
+                Statistic::Total | Statistic::Count => Form::Total,
+            };
+            comparisons.extend(compare::domains(
+                c,
+                &design,
+                &sums,
+                t,
+                &layout,
+                form,
+                inds[t].level,
+            )?);
+        }
 
         for (t, (ind, target)) in inds.iter().zip(&targets).enumerate() {
             let (form, interval) = match ind.statistic {
@@ -182,10 +219,13 @@ pub fn compute(
             by_indicator.insert(ind.id.clone(), rows);
         }
     }
-    let rows = study
+    let rows: Vec<IndicatorRow> = study
         .indicators
         .iter()
         .flat_map(|i| by_indicator.remove(&i.id).unwrap_or_default())
         .collect();
-    Ok((rows, designs))
+    comparisons.extend(compare::independent(study, &rows));
+    let order = |id: &str| study.comparisons.iter().position(|c| c.id == id);
+    comparisons.sort_by_key(|c| order(&c.comparison));
+    Ok((rows, designs, comparisons))
 }

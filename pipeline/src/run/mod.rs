@@ -319,7 +319,12 @@ fn estimate(
     Vec<indicators::IndicatorRow>,
     Vec<indicators::DesignSummary>,
 )> {
-    let (rows, designs) = indicators::compute(study, data)?;
+    let (rows, designs, comparisons) = indicators::compute(study, data)?;
+    if !study.comparisons.is_empty() {
+        let mut table = indicators::compare::to_frame(&comparisons)?;
+        write::parquet(&store.comparisons_parquet(), &mut table, Vec::new())?;
+        write::csv(&store.comparisons_csv(), &mut table)?;
+    }
     let mut table = indicators::table::to_frame(study, &rows)?;
     let meta = vec![
         ("mizan.spec_blake3".to_string(), study.spec_hash.clone()),

@@ -6,6 +6,7 @@
 //!   data/<dataset>.parquet      typed, validated rows
 //!   rejects/<dataset>.parquet   refused rows with line and reason
 //!   indicators.parquet|csv      the indicators table
+//!   comparisons.parquet|csv     differences between domains or waves
 //!   figures/<chart>.svg|png|csv each chart and the data it draws
 //!   report.html, report.md      the report
 //!   manifest.json               hashes of every input and output
@@ -67,6 +68,16 @@ impl Store {
     /// `indicators.csv`.
     pub fn indicators_csv(&self) -> PathBuf {
         self.root.join("indicators.csv")
+    }
+
+    /// `comparisons.parquet`.
+    pub fn comparisons_parquet(&self) -> PathBuf {
+        self.root.join("comparisons.parquet")
+    }
+
+    /// `comparisons.csv`.
+    pub fn comparisons_csv(&self) -> PathBuf {
+        self.root.join("comparisons.csv")
     }
 
     /// `figures/<chart>.<ext>`.

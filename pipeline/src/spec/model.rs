@@ -76,6 +76,8 @@ pub struct Study {
     pub indicators: Vec<IndicatorSpec>,
     /// Charts in spec order.
     pub charts: Vec<ChartSpec>,
+    /// Comparisons in spec order.
+    pub comparisons: Vec<ComparisonSpec>,
     /// Report layout.
     pub report: ReportSpec,
     /// Reliability rules for the `flag` column.
@@ -345,6 +347,42 @@ pub struct IndicatorSpec {
     pub where_location: Option<Location>,
     /// Where each `by` entry is.
     pub by_locations: Vec<Location>,
+}
+
+/// What a comparison compares.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Compared {
+    /// Two domains of one breakdown of the indicator (one survey: their
+    /// covariance counts).
+    Domains {
+        /// The breakdown variable.
+        by: String,
+        /// Value of the first domain.
+        a: String,
+        /// Value of the second domain.
+        b: String,
+    },
+    /// The indicator's overall value against another indicator's, from an
+    /// independent sample (another wave or survey).
+    Independent {
+        /// The other indicator.
+        versus: String,
+    },
+}
+
+/// One `[[comparisons]]`: a difference a − b with its SE, interval and p-value.
+#[derive(Debug, Clone)]
+pub struct ComparisonSpec {
+    /// The id.
+    pub id: String,
+    /// The indicator.
+    pub indicator: String,
+    /// What is compared.
+    pub compared: Compared,
+    /// Human label.
+    pub label: Text,
+    /// Where it is declared.
+    pub location: Location,
 }
 
 /// Kinds of chart.

@@ -20,6 +20,8 @@ pub struct RawSpec {
     pub indicators: Vec<Spanned<RawIndicator>>,
     #[serde(default)]
     pub charts: Vec<Spanned<RawChart>>,
+    #[serde(default)]
+    pub comparisons: Vec<Spanned<RawComparison>>,
     pub report: Option<RawReport>,
 }
 
@@ -146,6 +148,19 @@ pub struct RawIndicator {
     pub label: Option<RawText>,
     pub level: Option<Spanned<f64>>,
     pub ci: Option<Spanned<String>>,
+}
+
+/// `[[comparisons]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawComparison {
+    pub id: Spanned<String>,
+    pub indicator: Spanned<String>,
+    pub by: Option<Spanned<String>>,
+    pub a: Option<Spanned<String>>,
+    pub b: Option<Spanned<String>>,
+    pub versus: Option<Spanned<String>>,
+    pub label: Option<RawText>,
 }
 
 /// `[[charts]]`.

@@ -84,6 +84,18 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         charts.push(r.chart(ch, &indicators, &ind_ids)?);
     }
 
+    let mut comparisons: Vec<ComparisonSpec> = Vec::new();
+    for c in raw.comparisons {
+        let location = r.loc(&c);
+        let c = c.into_inner();
+        if comparisons.iter().any(|x| &x.id == c.id.get_ref()) {
+            return Err(r.err(
+                &c.id,
+                format!("comparison id `{}` is used twice", c.id.get_ref()),
+            ));
+        }
+        comparisons.push(r.comparison(c, location, &indicators, &ind_ids)?);
+    }
     let report = r.report(raw.report, &charts, &ind_ids)?;
     let reliability = raw
         .study
@@ -108,6 +120,7 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         datasets,
         indicators,
         charts,
+        comparisons,
         report,
         reliability,
     })
@@ -609,6 +622,72 @@ impl Resolver<'_> {
             subtitle: text_of(ch.subtitle),
             source: text_of(ch.source),
             note: text_of(ch.note),
+        })
+    }
+
+    fn comparison(
+        &self,
+        c: RawComparison,
+        location: Location,
+        indicators: &[IndicatorSpec],
+        ind_ids: &[&str],
+    ) -> Result<ComparisonSpec> {
+        let id = c.id.get_ref().clone();
+        let find = |name: &Spanned<String>| {
+            indicators
+                .iter()
+                .find(|i| &i.id == name.get_ref())
+                .ok_or_else(|| {
+                    self.err(
+                        name,
+                        format!(
+                            "comparison `{id}`: unknown indicator `{}` — indicators are: {}",
+                            name.get_ref(),
+                            choices(ind_ids)
+                        ),
+                    )
+                })
+        };
+        let ind = find(&c.indicator)?;
+        let compared = match (c.by, c.a, c.b, c.versus) {
+            (Some(by), Some(a), Some(b), None) => {
+                let one_way: Vec<&str> = ind
+                    .by
+                    .iter()
+                    .filter(|v| v.len() == 1)
+                    .map(|v| v[0].as_str())
+                    .collect();
+                if !one_way.contains(&by.get_ref().as_str()) {
+                    return Err(self.err(
+                        &by,
+                        format!("comparison `{id}`: `{}` is not a one-way breakdown of indicator `{}` — expected one of: {}", by.get_ref(), ind.id, choices(&one_way)),
+                    ));
+                }
+                Compared::Domains {
+                    by: by.into_inner(),
+                    a: a.into_inner(),
+                    b: b.into_inner(),
+                }
+            }
+            (None, None, None, Some(versus)) => {
+                let other = find(&versus)?;
+                Compared::Independent {
+                    versus: other.id.clone(),
+                }
+            }
+            _ => {
+                return Err(self.err(
+                    &c.id,
+                    format!("comparison `{id}`: give `by`, `a` and `b` (two domains of one survey), or `versus` (another indicator from an independent sample)"),
+                ));
+            }
+        };
+        Ok(ComparisonSpec {
+            id,
+            indicator: ind.id.clone(),
+            compared,
+            label: text_of(c.label),
+            location,
         })
     }
 

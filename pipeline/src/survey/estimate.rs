@@ -18,6 +18,7 @@ use statrs::distribution::{Beta, ContinuousCDF, Normal, StudentsT};
 use super::accumulate::Cell;
 use super::design::PreparedDesign;
 use super::linearize::variance;
+use super::replicate::Replicates;
 use crate::spec::model::{CiMethod, Reliability};
 
 /// The algebraic form of an estimator.
@@ -101,12 +102,7 @@ pub fn estimate(
     }
     let (v, logit_se) = match &design.replicates {
         None => {
-            let totals: Vec<f64> = match form {
-                Form::Mean | Form::Ratio => {
-                    cells.iter().map(|c| (c.swy - est * c.sw) / w).collect()
-                }
-                Form::Total => cells.iter().map(|c| c.swy).collect(),
-            };
+            let totals = influence(form, cells, est, w);
             let (df, present) = domain_degf(design, cells);
             out.df = Some(df);
             let v = variance(design, &totals, &present);
@@ -115,30 +111,7 @@ pub fn estimate(
             (v, v.sqrt() / (est * (1.0 - est)))
         }
         Some(reps) => {
-            // Σ w_r·x and Σ w_r·y per replicate: summed row by row, or formed
-            // from the factor patterns' cells.
-            let from_patterns: Vec<f64>;
-            let rep_sums = match &reps.patterns {
-                None => rep_sums,
-                Some(p) => {
-                    let mut sums = vec![0.0; 2 * reps.len()];
-                    for (c, f) in cells.iter().zip(&p.factors) {
-                        for (r, f) in f.iter().enumerate() {
-                            sums[2 * r] += f * c.sw;
-                            sums[2 * r + 1] += f * c.swy;
-                        }
-                    }
-                    from_patterns = sums;
-                    &from_patterns
-                }
-            };
-            let thetas: Vec<f64> = rep_sums
-                .chunks_exact(2)
-                .map(|c| match form {
-                    Form::Mean | Form::Ratio => c[1] / c[0],
-                    Form::Total => c[1],
-                })
-                .collect();
+            let thetas = replicate_estimates(reps, form, cells, rep_sums);
             out.df = Some(reps.df);
             // As `svyglm` on a replicate design: the replicate variance of logit(θ_r).
             let logit = |p: f64| (p / (1.0 - p)).ln();
@@ -165,6 +138,136 @@ pub fn estimate(
     };
     out.flag = flag(rules, n, out.cv);
     out
+}
+
+/// The influence-value total of each unit for an estimate `est` whose
+/// denominator total is `w` (means and ratios), or the weighted totals.
+fn influence(form: Form, cells: &[Cell], est: f64, w: f64) -> Vec<f64> {
+    match form {
+        Form::Mean | Form::Ratio => cells.iter().map(|c| (c.swy - est * c.sw) / w).collect(),
+        Form::Total => cells.iter().map(|c| c.swy).collect(),
+    }
+}
+
+/// The estimate under each replicate: from the sums made row by row, or
+/// formed from the factor patterns' cells.
+fn replicate_estimates(
+    reps: &Replicates,
+    form: Form,
+    cells: &[Cell],
+    rep_sums: &[f64],
+) -> Vec<f64> {
+    let from_patterns: Vec<f64>;
+    let sums = match &reps.patterns {
+        None => rep_sums,
+        Some(p) => {
+            let mut sums = vec![0.0; 2 * reps.len()];
+            for (c, f) in cells.iter().zip(&p.factors) {
+                for (r, f) in f.iter().enumerate() {
+                    sums[2 * r] += f * c.sw;
+                    sums[2 * r + 1] += f * c.swy;
+                }
+            }
+            from_patterns = sums;
+            &from_patterns
+        }
+    };
+    sums.chunks_exact(2)
+        .map(|c| match form {
+            Form::Mean | Form::Ratio => c[1] / c[0],
+            Form::Total => c[1],
+        })
+        .collect()
+}
+
+/// The point estimate of a domain and its denominator total, if defined.
+fn point(form: Form, cells: &[Cell]) -> Option<(f64, f64)> {
+    let w: f64 = cells.iter().map(|c| c.sw).sum();
+    let y: f64 = cells.iter().map(|c| c.swy).sum();
+    let n: u64 = cells.iter().map(|c| c.n).sum();
+    match form {
+        Form::Mean | Form::Ratio if n == 0 || w == 0.0 => None,
+        Form::Mean | Form::Ratio => Some((y / w, w)),
+        Form::Total => Some((y, w)),
+    }
+}
+
+/// The difference between two domains of one survey, a − b.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Difference {
+    /// Estimate of domain a.
+    pub a: f64,
+    /// Estimate of domain b.
+    pub b: f64,
+    /// a − b.
+    pub difference: f64,
+    /// Its standard error, with the covariance of a and b from the same
+    /// linearisation or replicates (as R's `svycontrast` on `svyby`).
+    pub se: f64,
+    /// Lower Wald (normal) bound.
+    pub ci_low: f64,
+    /// Upper Wald (normal) bound.
+    pub ci_high: f64,
+    /// Two-sided p-value of a − b = 0 (normal).
+    pub p_value: f64,
+}
+
+/// a − b for two domains of one design (cells and replicate sums of each).
+/// `None` when either estimate is undefined or the design is a census.
+pub fn difference(
+    design: &PreparedDesign,
+    form: Form,
+    a: (&[Cell], &[f64]),
+    b: (&[Cell], &[f64]),
+    level: f64,
+) -> Option<Difference> {
+    let (ea, wa) = point(form, a.0)?;
+    let (eb, wb) = point(form, b.0)?;
+    let d = ea - eb;
+    let v = match &design.replicates {
+        _ if design.census => return None,
+        None => {
+            let ia = influence(form, a.0, ea, wa);
+            let ib = influence(form, b.0, eb, wb);
+            let t: Vec<f64> = ia.iter().zip(&ib).map(|(x, y)| x - y).collect();
+            let (_, pa) = domain_degf(design, a.0);
+            let (_, pb) = domain_degf(design, b.0);
+            let present: Vec<bool> = pa.iter().zip(&pb).map(|(x, y)| *x || *y).collect();
+            variance(design, &t, &present)
+        }
+        Some(reps) => {
+            let ta = replicate_estimates(reps, form, a.0, a.1);
+            let tb = replicate_estimates(reps, form, b.0, b.1);
+            let t: Vec<f64> = ta.iter().zip(&tb).map(|(x, y)| x - y).collect();
+            reps.variance(&t, d)
+        }
+    };
+    Some(wald_difference(ea, eb, v.sqrt(), level))
+}
+
+/// The difference of two independent estimates (two waves, two surveys):
+/// SE = √(SE_a² + SE_b²).
+pub fn independent_difference(a: f64, se_a: f64, b: f64, se_b: f64, level: f64) -> Difference {
+    wald_difference(a, b, (se_a * se_a + se_b * se_b).sqrt(), level)
+}
+
+fn wald_difference(a: f64, b: f64, se: f64, level: f64) -> Difference {
+    let d = a - b;
+    let z = normal_quantile(level);
+    let p_value = if se > 0.0 {
+        2.0 * Normal::standard().cdf(-(d / se).abs())
+    } else {
+        f64::NAN
+    };
+    Difference {
+        a,
+        b,
+        difference: d,
+        se,
+        ci_low: d - z * se,
+        ci_high: d + z * se,
+        p_value,
+    }
 }
 
 /// R's `degf` on the domain's subset: PSUs holding a row of the domain minus

@@ -3,6 +3,7 @@
 mod charts;
 mod cli;
 mod common;
+mod comparisons;
 mod designs;
 mod example;
 mod ingest;
