@@ -77,6 +77,29 @@ pub fn render(ctx: &Context) -> Result<String> {
             );
         }
     }
+    if let Some(cs) = v["comparisons"].as_array().filter(|c| !c.is_empty()) {
+        out += &format!("## {}\n\n", t("comparisons"));
+        out += &table(
+            &[
+                t("comparison"),
+                "a".into(),
+                "b".into(),
+                "a − b".into(),
+                t("interval"),
+                "p".into(),
+            ],
+            cs.iter().map(|c| {
+                vec![
+                    s(&c["label"]),
+                    s(&c["a"]),
+                    s(&c["b"]),
+                    s(&c["difference"]),
+                    s(&c["interval"]),
+                    s(&c["p_value"]),
+                ]
+            }),
+        );
+    }
     let m = &v["methods"];
     out += &format!("## {}\n\n### {}\n\n", t("methods"), t("sources"));
     out += &table(

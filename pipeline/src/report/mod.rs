@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::charts::{self, Figure};
 use crate::error::{Error, Result};
-use crate::indicators::{DesignSummary, IndicatorRow, table::domain_label};
+use crate::indicators::{DesignSummary, IndicatorRow, compare::ComparisonRow, table::domain_label};
 use crate::spec::model::{Language, SectionSpec, Study, Text};
 pub use phrases::phrases;
 
@@ -93,6 +93,17 @@ pub struct DefinitionCtx {
     by: String,
 }
 
+/// A comparison in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparisonCtx {
+    label: String,
+    a: String,
+    b: String,
+    difference: String,
+    interval: String,
+    p_value: String,
+}
+
 /// The methods section.
 #[derive(Debug, Clone, Serialize)]
 pub struct MethodsCtx {
@@ -112,6 +123,7 @@ pub struct Context {
     spec_hash: String,
     t: std::collections::BTreeMap<&'static str, &'static str>,
     sections: Vec<SectionCtx>,
+    comparisons: Vec<ComparisonCtx>,
     methods: MethodsCtx,
 }
 
@@ -119,6 +131,7 @@ pub struct Context {
 pub fn context(
     study: &Study,
     rows: &[IndicatorRow],
+    comparisons: &[ComparisonRow],
     figures: &[(Figure, String)],
     sources: Vec<SourceRow>,
     designs: &[DesignSummary],
@@ -203,6 +216,10 @@ pub fn context(
         spec_hash: study.spec_hash.clone(),
         t,
         sections,
+        comparisons: comparisons
+            .iter()
+            .map(|c| comparison_ctx(study, c))
+            .collect(),
         methods: MethodsCtx {
             datasets: sources,
             designs,
@@ -339,6 +356,62 @@ fn table_ctx(study: &Study, id: &str, rows: &[IndicatorRow]) -> TableCtx {
                 }
             })
             .collect(),
+    }
+}
+
+fn comparison_ctx(study: &Study, c: &ComparisonRow) -> ComparisonCtx {
+    let lang = study.language;
+    let ind = study.indicator(&c.indicator);
+    let percent = ind.is_some_and(|i| i.statistic == crate::spec::model::Statistic::Proportion);
+    let fmt = |v: f64| {
+        if percent {
+            charts::format::number(v * 100.0, 1, lang)
+                + if lang == Language::Fr {
+                    "\u{a0}pt"
+                } else {
+                    " pt"
+                }
+        } else {
+            charts::format::number(v, charts::format::auto_decimals(v), lang)
+        }
+    };
+    let side = |v: &str| {
+        let row = IndicatorRow {
+            indicator: c.indicator.clone(),
+            dataset: ind.map(|i| i.dataset.clone()).unwrap_or_default(),
+            by: vec![c.by.clone()],
+            domain: vec![v.to_string()],
+            statistic: ind.map_or(crate::spec::model::Statistic::Mean, |i| i.statistic),
+            est: Default::default(),
+        };
+        if c.method == "domains" {
+            domain_label(study, &row).unwrap_or_else(|| v.to_string())
+        } else {
+            v.to_string()
+        }
+    };
+    let label = study
+        .comparisons
+        .iter()
+        .find(|s| s.id == c.comparison)
+        .and_then(|s| s.label.get(lang))
+        .unwrap_or(&c.comparison);
+    let d = &c.diff;
+    ComparisonCtx {
+        label: label.to_string(),
+        a: side(&c.a),
+        b: if c.method == "domains" {
+            side(&c.b)
+        } else {
+            c.by.clone()
+        },
+        difference: fmt(d.difference),
+        interval: format!("{} – {}", fmt(d.ci_low), fmt(d.ci_high)),
+        p_value: if d.p_value < 0.001 {
+            "< 0.001".to_string()
+        } else {
+            charts::format::number(d.p_value, 3, lang)
+        },
     }
 }
 

@@ -34,6 +34,8 @@ pub fn phrases(lang: Language) -> BTreeMap<&'static str, &'static str> {
         ("software", "Computed with"),
         ("spec", "Study spec blake3:"),
         ("all", "All"),
+        ("comparisons", "Differences"),
+        ("comparison", "Comparison"),
     ];
     let fr = [
         ("contents", "Sommaire"),
@@ -63,6 +65,8 @@ pub fn phrases(lang: Language) -> BTreeMap<&'static str, &'static str> {
         ("software", "Calculé avec"),
         ("spec", "Empreinte blake3 de la spécification :"),
         ("all", "Ensemble"),
+        ("comparisons", "Écarts"),
+        ("comparison", "Comparaison"),
     ];
     match lang {
         Language::En => en.into_iter().collect(),

@@ -197,7 +197,7 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
         written
             .map_err(|_| crate::Error::internal("writing data", "the writer thread panicked"))??,
     );
-    let (rows, designs) = estimated?;
+    let (rows, designs, comparisons) = estimated?;
     drop(ingested);
     let dpi = opts.dpi.unwrap_or(300);
     let mut figures = Vec::new();
@@ -236,7 +236,7 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
                 rows_rejected: i.rows_rejected,
             })
             .collect();
-        let ctx = report::context(study, &rows, &figures, sources, &designs);
+        let ctx = report::context(study, &rows, &comparisons, &figures, sources, &designs);
         write::bytes(&store.report_html(), report::html(&ctx)?.as_bytes())?;
         write::bytes(
             &store.report_md(),
@@ -318,6 +318,7 @@ fn estimate(
 ) -> Result<(
     Vec<indicators::IndicatorRow>,
     Vec<indicators::DesignSummary>,
+    Vec<indicators::compare::ComparisonRow>,
 )> {
     let (rows, designs, comparisons) = indicators::compute(study, data)?;
     if !study.comparisons.is_empty() {
@@ -336,7 +337,7 @@ fn estimate(
     write::parquet(&store.indicators_parquet(), &mut table, meta)?;
     let mut flat = table.drop_many([indicators::table::BY_VARS, indicators::table::DOMAIN_VALUES]);
     write::csv(&store.indicators_csv(), &mut flat)?;
-    Ok((rows, designs))
+    Ok((rows, designs, comparisons))
 }
 
 /// Whether `path` looks like a study (a `study.toml` or a folder holding one).
