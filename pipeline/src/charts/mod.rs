@@ -106,8 +106,6 @@ pub fn phrase(lang: Language, key: &str) -> &'static str {
         (Language::Fr, "interval") => "Traits : intervalles de confiance à 95 %.",
         (Language::En, "source") => "Source",
         (Language::Fr, "source") => "Source",
-        (Language::En, "note") => "Note",
-        (Language::Fr, "note") => "Note",
         _ => "",
     }
 }

@@ -147,8 +147,6 @@ pub struct DatasetSpec {
     pub source: Text,
     /// Survey design; `None` for a registry (complete enumeration).
     pub design: Option<DesignSpec>,
-    /// Where the dataset is declared.
-    pub location: Location,
 }
 
 /// What to do with a stratum holding a single PSU (R's `survey.lonely.psu`).
@@ -185,8 +183,6 @@ pub struct DesignSpec {
     /// Replicate weights; when present they, not the strata and clusters,
     /// give the variances.
     pub replicates: Option<ReplicateSpec>,
-    /// Where the design is declared.
-    pub location: Location,
 }
 
 /// Replicate-weight methods, with R's `svrepdesign` meanings.
@@ -339,8 +335,6 @@ pub struct IndicatorSpec {
     pub level: f64,
     /// Interval method of a proportion.
     pub ci: CiMethod,
-    /// Where the indicator, its `expr`, `where` and `by` are declared.
-    pub location: Location,
     /// Where `expr` is.
     pub expr_location: Option<Location>,
     /// Where `where` is.

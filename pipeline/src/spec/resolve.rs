@@ -59,7 +59,6 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
     let mut indicators: Vec<IndicatorSpec> = Vec::new();
     let mut seen = HashSet::new();
     for ind in raw.indicators {
-        let loc = r.loc(&ind);
         let ind = ind.into_inner();
         if !seen.insert(ind.id.get_ref().clone()) {
             return Err(r.err(
@@ -67,7 +66,7 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
                 format!("indicator id `{}` is used twice", ind.id.get_ref()),
             ));
         }
-        indicators.push(r.indicator(ind, loc, &ds_ids)?);
+        indicators.push(r.indicator(ind, &ds_ids)?);
     }
 
     let ind_ids: Vec<&str> = indicators.iter().map(|i| i.id.as_str()).collect();
@@ -173,7 +172,6 @@ impl Resolver<'_> {
     }
 
     fn dataset(&self, dir: &Path, id: String, ds: Spanned<RawDataset>) -> Result<DatasetSpec> {
-        let location = self.loc(&ds);
         let ds = ds.into_inner();
         let path = normalize(&dir.join(ds.path.get_ref()));
         let ext = path
@@ -275,12 +273,10 @@ impl Resolver<'_> {
             label: text_of(ds.label),
             source: text_of(ds.source),
             design,
-            location,
         })
     }
 
     fn design(&self, ds_id: &str, d: Spanned<RawDesign>) -> Result<DesignSpec> {
-        let location = self.loc(&d);
         let span_holder = Spanned::new(d.span(), ());
         let d = d.into_inner();
         let weights = d.weights.map(Spanned::into_inner);
@@ -340,7 +336,6 @@ impl Resolver<'_> {
             fpc,
             nest: d.nest.unwrap_or(false),
             lonely_psu,
-            location,
         })
     }
 
@@ -403,12 +398,7 @@ impl Resolver<'_> {
         })
     }
 
-    fn indicator(
-        &self,
-        ind: RawIndicator,
-        location: Location,
-        ds_ids: &[&str],
-    ) -> Result<IndicatorSpec> {
+    fn indicator(&self, ind: RawIndicator, ds_ids: &[&str]) -> Result<IndicatorSpec> {
         let id = ind.id.get_ref().clone();
         if !ds_ids.contains(&ind.dataset.get_ref().as_str()) {
             return Err(self.err(
@@ -511,7 +501,6 @@ impl Resolver<'_> {
             label: text_of(ind.label),
             level,
             ci,
-            location,
             by_locations,
         })
     }
