@@ -160,19 +160,7 @@ impl PreparedDesign {
                 if spec.nest {
                     // A PSU is a (stratum, cluster) pair, numbered in that order.
                     let width = labels.len() as u64;
-                    let pairs: Vec<u64> = codes
-                        .iter()
-                        .zip(&stratum_of_row)
-                        .map(|(c, s)| u64::from(*s) * width + u64::from(*c))
-                        .collect();
-                    let mut distinct = pairs.clone();
-                    distinct.sort_unstable();
-                    distinct.dedup();
-                    let pos: HashMap<u64, u32> = distinct
-                        .iter()
-                        .enumerate()
-                        .map(|(i, p)| (*p, i as u32))
-                        .collect();
+                    let (pairs, distinct) = index_pairs(&stratum_of_row, &codes, width);
                     let names = distinct
                         .iter()
                         .map(|p| {
@@ -183,7 +171,7 @@ impl PreparedDesign {
                             )
                         })
                         .collect();
-                    (pairs.iter().map(|p| pos[p]).collect(), names)
+                    (pairs, names)
                 } else {
                     (codes, labels)
                 }
@@ -297,6 +285,25 @@ impl PreparedDesign {
     }
 }
 
+/// Numbers the distinct (outer, inner) code pairs in order: the pair index
+/// of each row, and each pair as `outer * width + inner`.
+fn index_pairs(outer: &[u32], inner: &[u32], width: u64) -> (Vec<u32>, Vec<u64>) {
+    let pairs: Vec<u64> = outer
+        .iter()
+        .zip(inner)
+        .map(|(o, i)| u64::from(*o) * width + u64::from(*i))
+        .collect();
+    let mut distinct = pairs.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let pos: HashMap<u64, u32> = distinct
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (*p, i as u32))
+        .collect();
+    (pairs.iter().map(|p| pos[p]).collect(), distinct)
+}
+
 /// What the second stage adds: the unit of each row (its SSU, or its PSU in
 /// a one-stage design), the PSU of each unit, the second stage's sizes and
 /// fpc, and the weights when the spec derives them from the fpc
@@ -330,20 +337,7 @@ fn second_stage(
     // A unit is a (PSU, SSU) pair; units of one PSU are numbered consecutively.
     let (ssu, ssu_labels) = keys(df, ssu_col, dataset)?;
     let width = ssu_labels.len() as u64;
-    let pairs: Vec<u64> = psu
-        .iter()
-        .zip(&ssu)
-        .map(|(p, s)| u64::from(*p) * width + u64::from(*s))
-        .collect();
-    let mut distinct = pairs.clone();
-    distinct.sort_unstable();
-    distinct.dedup();
-    let pos: HashMap<u64, u32> = distinct
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (*p, i as u32))
-        .collect();
-    let unit: Vec<u32> = pairs.iter().map(|p| pos[p]).collect();
+    let (unit, distinct) = index_pairs(psu, &ssu, width);
     let unit_psu: Vec<u32> = distinct.iter().map(|p| (p / width) as u32).collect();
     let mut n_ssu = vec![0u32; n_psu];
     for &p in &unit_psu {

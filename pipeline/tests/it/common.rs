@@ -46,3 +46,37 @@ pub fn close(a: f64, b: f64, rel: f64, what: &str) {
         (a - b).abs() / scale
     );
 }
+
+/// Estimates the indicators of the study made of `files` (through the
+/// library: ingest, then estimation), returning the indicators table rows.
+pub fn estimate(files: &[(&str, &str)]) -> Vec<mizan::indicators::IndicatorRow> {
+    let dir = temp_study(files);
+    let study = mizan::spec::load(dir.path()).expect("spec");
+    let data = mizan::run::validate(&study)
+        .expect("ingest")
+        .into_iter()
+        .map(|(k, v)| (k, v.data))
+        .collect();
+    mizan::indicators::compute(&study, &data)
+        .expect("compute")
+        .0
+}
+
+/// The row of indicator `id` for `domain` of its one-way breakdown, or the
+/// overall row when `domain` is empty.
+pub fn row<'a>(
+    rows: &'a [mizan::indicators::IndicatorRow],
+    id: &str,
+    domain: &str,
+) -> &'a mizan::indicators::IndicatorRow {
+    rows.iter()
+        .find(|r| {
+            r.indicator == id
+                && if domain.is_empty() {
+                    r.by.is_empty()
+                } else {
+                    r.domain == [domain.to_string()]
+                }
+        })
+        .unwrap_or_else(|| panic!("no row for {id} [{domain}]"))
+}

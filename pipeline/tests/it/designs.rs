@@ -2,13 +2,16 @@
 //! (`fixtures/survey-api/golden_lonely.R`), and bad designs: each gets a
 //! clear error, never a silent wrong number.
 
-use crate::common::{close, fixtures, mizan, temp_study};
+use crate::common::{close, estimate, fixtures, mizan, row, temp_study};
+
+fn spec(design: &str) -> String {
+    format!(
+        "[study]\nid = \"d\"\ntitle = \"D\"\n\n[datasets.api]\npath = \"api.csv\"\n\n[datasets.api.design]\n{design}\n\n[[indicators]]\nid = \"mean_api00\"\ndataset = \"api\"\nstatistic = \"mean\"\nexpr = \"api00\"\nby = [\"stype\"]\n\n[[indicators]]\nid = \"total_enroll\"\ndataset = \"api\"\nstatistic = \"total\"\nexpr = \"enroll\"\n"
+    )
+}
 
 fn study(design: &str, data: &str) -> tempfile::TempDir {
-    let toml = format!(
-        "[study]\nid = \"d\"\ntitle = \"D\"\n\n[datasets.api]\npath = \"api.csv\"\n\n[datasets.api.design]\n{design}\n\n[[indicators]]\nid = \"mean_api00\"\ndataset = \"api\"\nstatistic = \"mean\"\nexpr = \"api00\"\nby = [\"stype\"]\n\n[[indicators]]\nid = \"total_enroll\"\ndataset = \"api\"\nstatistic = \"total\"\nexpr = \"enroll\"\n"
-    );
-    temp_study(&[("study.toml", &toml), ("api.csv", data)])
+    temp_study(&[("study.toml", &spec(design)), ("api.csv", data)])
 }
 
 fn apiclus1() -> String {
@@ -23,14 +26,7 @@ fn lonely_psu_rules_match_r() {
         let design = format!(
             "weights = \"pw\"\nstrata = \"cname\"\nclusters = \"dnum\"\nlonely_psu = \"{rule}\""
         );
-        let dir = study(&design, &apiclus1());
-        let st = mizan::spec::load(dir.path()).unwrap();
-        let data = mizan::run::validate(&st)
-            .unwrap()
-            .into_iter()
-            .map(|(k, v)| (k, v.data))
-            .collect();
-        let rows = mizan::indicators::compute(&st, &data).unwrap().0;
+        let rows = estimate(&[("study.toml", &spec(&design)), ("api.csv", &apiclus1())]);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         for rec in reader.records() {
             let r = rec.unwrap();
@@ -38,17 +34,7 @@ fn lonely_psu_rules_match_r() {
                 continue;
             }
             let id = format!("{}_{}", &r[1], &r[2]);
-            let row = rows
-                .iter()
-                .find(|x| {
-                    x.indicator == id
-                        && if r[3].is_empty() {
-                            x.by.is_empty()
-                        } else {
-                            x.domain == [r[3].to_string()]
-                        }
-                })
-                .unwrap();
+            let row = row(&rows, &id, &r[3]);
             let what = format!("{rule} {id} [{}]", &r[3]);
             close(
                 row.est.estimate.unwrap(),

@@ -2,7 +2,7 @@
 //! reference results (`reference.csv`): stratified, cluster and simple
 //! random samples (linearisation) and the JK1 and bootstrap replicate designs.
 
-use crate::common::{close, fixtures, temp_study};
+use crate::common::{close, estimate, fixtures, temp_study};
 
 const METHODS: [(&str, &str); 5] = [
     ("logit", "logit"),
@@ -39,14 +39,7 @@ fn rows(design: &str) -> Vec<mizan::indicators::IndicatorRow> {
             "\n[[indicators]]\nid = \"{m}\"\ndataset = \"api\"\nstatistic = \"proportion\"\nexpr = \"\\\"sch.wide\\\" = 'Yes'\"\nci = \"{m}\"\n"
         );
     }
-    let dir = temp_study(&[("study.toml", &toml), ("api.csv", &data)]);
-    let study = mizan::spec::load(dir.path()).unwrap();
-    let data = mizan::run::validate(&study)
-        .unwrap()
-        .into_iter()
-        .map(|(k, v)| (k, v.data))
-        .collect();
-    mizan::indicators::compute(&study, &data).unwrap().0
+    estimate(&[("study.toml", &toml), ("api.csv", &data)])
 }
 
 #[test]

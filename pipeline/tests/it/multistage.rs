@@ -4,7 +4,7 @@
 //! with the 6 missing `enroll` values left out as R's `na.rm = TRUE` does,
 //! against R's own results in `reference.csv`.
 
-use crate::common::{close, fixtures, temp_study};
+use crate::common::{close, estimate, fixtures, row};
 
 const SPEC: &str = r#"[study]
 id = "clus2"
@@ -65,21 +65,8 @@ fn two_stage_design_matches_r() {
         );
     }
     let data = std::fs::read_to_string(fixtures().join("survey-api/apiclus2.csv")).unwrap();
-    let dir = temp_study(&[("study.toml", &spec), ("api.csv", &data)]);
-    let study = mizan::spec::load(dir.path()).unwrap();
-    let data = mizan::run::validate(&study)
-        .unwrap()
-        .into_iter()
-        .map(|(k, v)| (k, v.data))
-        .collect();
-    let rows = mizan::indicators::compute(&study, &data).unwrap().0;
-    let find = |id: &str, dom: Option<&str>| {
-        rows.iter()
-            .find(|r| {
-                r.indicator == id && dom.map_or(r.by.is_empty(), |d| r.domain == [d.to_string()])
-            })
-            .unwrap_or_else(|| panic!("{id} {dom:?}"))
-    };
+    let rows = estimate(&[("study.toml", &spec), ("api.csv", &data)]);
+    let find = |id: &str, dom: Option<&str>| row(&rows, id, dom.unwrap_or(""));
     let text = std::fs::read_to_string(fixtures().join("survey-api/reference.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let mut checked = 0;

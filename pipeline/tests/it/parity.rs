@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use mizan::indicators::{self, IndicatorRow};
+use mizan::indicators::IndicatorRow;
 
-use crate::common::{close, fixtures, temp_study};
+use crate::common::{close, estimate, fixtures, row};
 
 /// The design lines of each golden design, as R's `svydesign` calls them.
 fn design(name: &str) -> (&'static str, &'static str) {
@@ -77,11 +77,7 @@ fn spec(name: &str) -> String {
 }
 
 fn compute(name: &str) -> Vec<IndicatorRow> {
-    let dir = temp_study(&[("study.toml", &spec(name))]);
-    let study = mizan::spec::load(dir.path()).expect("spec");
-    let ingested = mizan::run::validate(&study).expect("ingest");
-    let data: BTreeMap<_, _> = ingested.into_iter().map(|(k, v)| (k, v.data)).collect();
-    indicators::compute(&study, &data).expect("compute").0
+    estimate(&[("study.toml", &spec(name))])
 }
 
 #[test]
@@ -96,17 +92,7 @@ fn estimates_match_r_survey_for_stratified_cluster_and_srs_designs() {
         let num = |i: usize| r[i].parse::<f64>().expect("number");
         let rows = cache.entry(dn.to_string()).or_insert_with(|| compute(dn));
         let id = indicator_id(stat, var, sub);
-        let row = rows
-            .iter()
-            .find(|x| {
-                x.indicator == id
-                    && if dom.is_empty() {
-                        x.by.is_empty()
-                    } else {
-                        x.domain == [dom.to_string()]
-                    }
-            })
-            .unwrap_or_else(|| panic!("no row for {id} domain {dom}"));
+        let row = row(rows, &id, dom);
         let what = format!("{dn} {id} [{dom}]");
         let e = &row.est;
         close(

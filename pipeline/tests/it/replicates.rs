@@ -5,9 +5,9 @@
 
 use std::collections::HashMap;
 
-use mizan::indicators::{self, IndicatorRow};
+use mizan::indicators::IndicatorRow;
 
-use crate::common::{close, fixtures, temp_study};
+use crate::common::{close, estimate, fixtures, row};
 
 /// apiclus1 with the replicate columns of `repweights_<kind>.csv` appended
 /// (rows match by `cds`, checked).
@@ -92,14 +92,7 @@ expr = "\"sch.wide\" = 'Yes'"
 
 fn compute_spec(spec: &str, data: &str) -> Vec<IndicatorRow> {
     let toml = format!("{spec}\n{INDICATORS}");
-    let dir = temp_study(&[("study.toml", &toml), ("api.csv", data)]);
-    let study = mizan::spec::load(dir.path()).unwrap();
-    let data = mizan::run::validate(&study)
-        .unwrap()
-        .into_iter()
-        .map(|(k, v)| (k, v.data))
-        .collect();
-    indicators::compute(&study, &data).unwrap().0
+    estimate(&[("study.toml", &toml), ("api.csv", data)])
 }
 
 fn reference() -> Vec<HashMap<String, String>> {
@@ -119,13 +112,7 @@ fn reference() -> Vec<HashMap<String, String>> {
 }
 
 fn check(design: &str, rows: &[IndicatorRow]) {
-    let find = |id: &str, dom: Option<&str>| {
-        rows.iter()
-            .find(|r| {
-                r.indicator == id && dom.map_or(r.by.is_empty(), |d| r.domain == [d.to_string()])
-            })
-            .unwrap_or_else(|| panic!("{id} {dom:?}"))
-    };
+    let find = |id: &str, dom: Option<&str>| row(rows, id, dom.unwrap_or(""));
     let mut checked = 0;
     for r in reference().iter().filter(|r| r["design"] == design) {
         let num = |k: &str| r[k].parse::<f64>().unwrap();
@@ -264,17 +251,7 @@ build = "jkn"
             ("proportion", _) => "prop_schwide",
             other => panic!("{other:?}"),
         };
-        let row = rows
-            .iter()
-            .find(|x| {
-                x.indicator == id
-                    && if r[2].is_empty() {
-                        x.by.is_empty()
-                    } else {
-                        x.domain == [r[2].to_string()]
-                    }
-            })
-            .unwrap();
+        let row = row(&rows, id, &r[2]);
         let what = format!("jkn {id} [{}]", &r[2]);
         close(
             row.est.estimate.unwrap(),
