@@ -10,6 +10,7 @@
 pub mod compare;
 pub mod domains;
 pub mod evaluate;
+pub mod quantiles;
 pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
@@ -166,7 +167,7 @@ pub fn compute(
                     .collect(),
             };
             let form = match inds[t].statistic {
-                Statistic::Mean | Statistic::Proportion => Form::Mean,
+                Statistic::Mean | Statistic::Proportion | Statistic::Quantile => Form::Mean,
                 Statistic::Ratio => Form::Ratio,
                 Statistic::Total | Statistic::Count => Form::Total,
             };
@@ -182,8 +183,20 @@ pub fn compute(
         }
 
         for (t, (ind, target)) in inds.iter().zip(&targets).enumerate() {
+            let quantiles = match ind.statistic {
+                Statistic::Quantile => Some(quantiles::estimate(
+                    ind,
+                    &design,
+                    &breakdowns,
+                    target,
+                    &sums,
+                    t,
+                    &study.reliability,
+                )?),
+                _ => None,
+            };
             let (form, interval) = match ind.statistic {
-                Statistic::Mean => (Form::Mean, Interval::Wald),
+                Statistic::Mean | Statistic::Quantile => (Form::Mean, Interval::Wald),
                 Statistic::Ratio => (Form::Ratio, Interval::Wald),
                 Statistic::Proportion => (Form::Mean, Interval::Proportion(ind.ci)),
                 Statistic::Total | Statistic::Count => (Form::Total, Interval::Wald),
@@ -193,15 +206,18 @@ pub fn compute(
                 let n_domains = breakdowns[b].n_domains();
                 for d in 0..n_domains {
                     let cells = sums.domain(t, k, d);
-                    let est = estimate::estimate(
-                        &design,
-                        cells,
-                        sums.domain_reps(t, k, d),
-                        form,
-                        interval,
-                        ind.level,
-                        &study.reliability,
-                    );
+                    let est = match &quantiles {
+                        Some(q) => q[k][d].clone(),
+                        None => estimate::estimate(
+                            &design,
+                            cells,
+                            sums.domain_reps(t, k, d),
+                            form,
+                            interval,
+                            ind.level,
+                            &study.reliability,
+                        ),
+                    };
                     let (by, domain) = match &built[b] {
                         None => (Vec::new(), Vec::new()),
                         Some(dm) => (dm.vars.clone(), dm.values[d].clone()),

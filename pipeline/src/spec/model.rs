@@ -264,16 +264,19 @@ pub enum Statistic {
     Count,
     /// Ratio of the totals of `numerator` and `denominator`.
     Ratio,
+    /// A quantile of `expr` (R's qrule "math", Woodruff interval).
+    Quantile,
 }
 
 impl Statistic {
     /// Every statistic with its spec name.
-    pub const ALL: [(Statistic, &'static str); 5] = [
+    pub const ALL: [(Statistic, &'static str); 6] = [
         (Statistic::Mean, "mean"),
         (Statistic::Proportion, "proportion"),
         (Statistic::Total, "total"),
         (Statistic::Count, "count"),
         (Statistic::Ratio, "ratio"),
+        (Statistic::Quantile, "quantile"),
     ];
 
     /// The spec name.
@@ -335,6 +338,8 @@ pub struct IndicatorSpec {
     pub level: f64,
     /// Interval method of a proportion.
     pub ci: CiMethod,
+    /// The probability of a quantile (0.5 for the median).
+    pub quantile: f64,
     /// Where `expr` is.
     pub expr_location: Option<Location>,
     /// Where `where` is.

@@ -148,6 +148,7 @@ pub struct RawIndicator {
     pub label: Option<RawText>,
     pub level: Option<Spanned<f64>>,
     pub ci: Option<Spanned<String>>,
+    pub quantile: Option<Spanned<f64>>,
 }
 
 /// `[[comparisons]]`.

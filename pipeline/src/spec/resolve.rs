@@ -442,7 +442,7 @@ impl Resolver<'_> {
         if ind.expr.is_none()
             && matches!(
                 statistic,
-                Statistic::Mean | Statistic::Proportion | Statistic::Total
+                Statistic::Mean | Statistic::Proportion | Statistic::Total | Statistic::Quantile
             )
         {
             return Err(self.err(
@@ -475,6 +475,13 @@ impl Resolver<'_> {
                 ));
             }
         };
+        let quantile = match (&ind.quantile, statistic) {
+            (Some(q), Statistic::Quantile) if *q.get_ref() > 0.0 && *q.get_ref() < 1.0 => *q.get_ref(),
+            (Some(q), Statistic::Quantile) => return Err(self.err(q, format!("indicator `{id}`: quantile must be between 0 and 1, e.g. 0.5 for the median"))),
+            (None, Statistic::Quantile) => return Err(self.err(&ind.statistic, format!("indicator `{id}`: statistic `quantile` needs `quantile`, e.g. quantile = 0.5 for the median"))),
+            (Some(q), _) => return Err(self.err(q, format!("indicator `{id}`: `quantile` belongs to statistic `quantile`"))),
+            (None, _) => 0.5,
+        };
         let mut by = Vec::new();
         let mut by_locations = Vec::new();
         for b in ind.by.unwrap_or_default() {
@@ -501,6 +508,7 @@ impl Resolver<'_> {
             label: text_of(ind.label),
             level,
             ci,
+            quantile,
             by_locations,
         })
     }
@@ -638,6 +646,12 @@ impl Resolver<'_> {
                 })
         };
         let ind = find(&c.indicator)?;
+        if ind.statistic == Statistic::Quantile {
+            return Err(self.err(
+                &c.indicator,
+                format!("comparison `{id}`: differences of quantiles are not supported yet"),
+            ));
+        }
         let compared = match (c.by, c.a, c.b, c.versus) {
             (Some(by), Some(a), Some(b), None) => {
                 let one_way: Vec<&str> = ind

@@ -48,8 +48,9 @@ impl Breakdown {
         }
     }
 
+    /// The domain code of `row`.
     #[inline]
-    fn code(&self, row: usize) -> u32 {
+    pub fn code(&self, row: usize) -> u32 {
         match self {
             Breakdown::Overall => 0,
             Breakdown::Codes { codes, .. } => codes[row],

@@ -390,7 +390,7 @@ fn korn_graubard(p: f64, se: f64, df: f64, rows: u64, level: f64) -> (Option<f64
 /// The reliability flag (Statistics Canada's rule by default): too few
 /// rows or a CV above the suppression threshold suppress the estimate; a CV
 /// above the caution threshold asks for caution.
-fn flag(rules: &Reliability, n: u64, cv: Option<f64>) -> Option<&'static str> {
+pub fn flag(rules: &Reliability, n: u64, cv: Option<f64>) -> Option<&'static str> {
     let cv = cv.unwrap_or(f64::INFINITY);
     if n < rules.min_n || cv > rules.cv_suppress {
         Some("suppressed")

@@ -8,4 +8,5 @@ pub mod columns;
 pub mod design;
 pub mod estimate;
 pub mod linearize;
+pub mod quantile;
 pub mod replicate;

@@ -10,5 +10,6 @@ mod ingest;
 mod intervals;
 mod multistage;
 mod parity;
+mod quantiles;
 mod replicates;
 mod spec_errors;

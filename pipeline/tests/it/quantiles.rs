@@ -1,0 +1,133 @@
+//! Medians with Woodruff intervals against R's `svyquantile` (qrule "math",
+//! interval.type "mean") in `reference.csv`, for the stratified, cluster,
+//! simple random and two-stage samples.
+
+use crate::common::{close, estimate, fixtures, row};
+
+#[test]
+fn medians_match_svyquantile() {
+    let designs = [
+        (
+            "strat",
+            "apistrat.csv",
+            "weights = \"pw\"\nstrata = \"stype\"\nfpc = \"fpc\"",
+        ),
+        (
+            "clus1",
+            "apiclus1.csv",
+            "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"",
+        ),
+        ("srs", "apisrs.csv", "weights = \"pw\"\nfpc = \"fpc\""),
+        (
+            "clus2",
+            "apiclus2.csv",
+            "clusters = [\"dnum\", \"snum\"]\nfpc = [\"fpc1\", \"fpc2\"]",
+        ),
+    ];
+    let text = std::fs::read_to_string(fixtures().join("survey-api/reference.csv")).unwrap();
+    let mut checked = 0;
+    for (name, file, design) in designs {
+        let toml = format!(
+            "[study]\nid = \"q\"\ntitle = \"Q\"\n[datasets.api]\npath = \"api.csv\"\n[datasets.api.design]\n{design}\n[[indicators]]\nid = \"median\"\ndataset = \"api\"\nstatistic = \"quantile\"\nquantile = 0.5\nexpr = \"api00\"\n"
+        );
+        let data = std::fs::read_to_string(fixtures().join("survey-api").join(file)).unwrap();
+        let rows = estimate(&[("study.toml", &toml), ("api.csv", &data)]);
+        let r = row(&rows, "median", "");
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        for rec in reader.records() {
+            let g = rec.unwrap();
+            if &g[0] != name
+                || &g[1] != "svyquantile_0.5"
+                || &g[9] != "interval.type=mean (default)"
+            {
+                continue;
+            }
+            let num = |i: usize| g[i].parse::<f64>().unwrap();
+            close(
+                r.est.estimate.unwrap(),
+                num(4),
+                1e-12,
+                &format!("{name} median"),
+            );
+            close(
+                r.est.ci_low.expect("lower bound"),
+                num(6),
+                1e-12,
+                &format!("{name} lower"),
+            );
+            close(
+                r.est.ci_high.unwrap(),
+                num(7),
+                1e-12,
+                &format!("{name} upper"),
+            );
+            close(r.est.se.unwrap(), num(5), 1e-7, &format!("{name} se"));
+            assert_eq!(r.est.df, Some(num(8)), "{name} df");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 4);
+}
+
+#[test]
+fn a_registry_median_is_exact() {
+    // Weights 1: values 5, 1, 9, 3 → F = .25 (1), .5 (3), .75 (5), 1 (9): the median is 3.
+    let toml = "[study]\nid = \"q\"\ntitle = \"Q\"\n[datasets.r]\npath = \"r.csv\"\n[[indicators]]\nid = \"median\"\ndataset = \"r\"\nstatistic = \"quantile\"\nquantile = 0.5\nexpr = \"v\"\n";
+    let rows = estimate(&[("study.toml", toml), ("r.csv", "v\n5\n1\n9\n3\n")]);
+    let r = row(&rows, "median", "");
+    assert_eq!(r.est.estimate, Some(3.0));
+    assert_eq!(r.est.se, None);
+}
+
+#[test]
+fn quartiles_by_domain_match_svyquantile_on_subsets() {
+    let golden =
+        std::fs::read_to_string(fixtures().join("survey-api/golden_quantile.csv")).unwrap();
+    let mut checked = 0;
+    for (name, file, design) in [
+        (
+            "strat",
+            "apistrat.csv",
+            "weights = \"pw\"\nstrata = \"stype\"\nfpc = \"fpc\"",
+        ),
+        (
+            "clus1",
+            "apiclus1.csv",
+            "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"",
+        ),
+    ] {
+        let mut toml = format!(
+            "[study]\nid = \"q\"\ntitle = \"Q\"\n[datasets.api]\npath = \"api.csv\"\n[datasets.api.design]\n{design}\n"
+        );
+        for (id, p) in [("q25", 0.25), ("q75", 0.75)] {
+            toml += &format!(
+                "[[indicators]]\nid = \"{id}\"\ndataset = \"api\"\nstatistic = \"quantile\"\nquantile = {p}\nexpr = \"api00\"\nby = [\"stype\"]\n"
+            );
+        }
+        let data = std::fs::read_to_string(fixtures().join("survey-api").join(file)).unwrap();
+        let rows = estimate(&[("study.toml", &toml), ("api.csv", &data)]);
+        let mut reader = csv::Reader::from_reader(golden.as_bytes());
+        for rec in reader.records() {
+            let g = rec.unwrap();
+            if &g[0] != name {
+                continue;
+            }
+            let id = if &g[1] == "0.25" { "q25" } else { "q75" };
+            let r = row(&rows, id, &g[2]);
+            let what = format!("{name} {id} [{}]", &g[2]);
+            let num = |i: usize| g[i].parse::<f64>().unwrap();
+            // R gives NaN where the interval of the proportion leaves [0, 1]; Mizan leaves it empty.
+            let same = |ours: Option<f64>, i: usize, tol: f64, part: &str| match ours {
+                None => assert!(g[i].eq("NaN"), "{what} {part}: empty, R has {}", &g[i]),
+                Some(v) => close(v, num(i), tol, &format!("{what} {part}")),
+            };
+            same(r.est.estimate, 3, 1e-12, "estimate");
+            same(r.est.ci_low, 4, 1e-12, "lower");
+            same(r.est.ci_high, 5, 1e-12, "upper");
+            same(r.est.se, 6, 1e-7, "se");
+            assert_eq!(r.est.df, Some(num(7)), "{what} df");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 12);
+}
