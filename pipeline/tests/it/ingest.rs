@@ -235,3 +235,53 @@ fn world_bank_wide_file_is_unpivoted_and_morocco_2022_is_the_published_89_9() {
     assert_eq!(r2022.est.estimate, Some(89.9));
     assert_eq!(r2022.est.se, None, "a registry value has no standard error");
 }
+
+#[test]
+fn an_excel_sheet_is_read_by_name_with_its_types() {
+    // fixtures/xlsx/people.xlsx, written by make_people.py beside it.
+    let xlsx = crate::common::fixtures().join("xlsx/people.xlsx");
+    let contract =
+        "[columns.date_entretien]\ntype = \"date\"\n\n[columns.revenu]\ntype = \"float\"\n";
+    let toml = format!(
+        "[study]\nid = \"x\"\ntitle = \"X\"\n\n[datasets.p]\npath = \"{}\"\nsheet = \"Feuil1\"\nskip_rows = 1\ncontract = \"p.contract.toml\"\n\n[[indicators]]\nid = \"users\"\ndataset = \"p\"\nstatistic = \"count\"\nexpr = \"usage = 1\"\n",
+        xlsx.display()
+    );
+    let dir = temp_study(&[("study.toml", &toml), ("p.contract.toml", contract)]);
+    let study = mizan::spec::load(dir.path()).unwrap();
+    let ingested = mizan::run::validate(&study).unwrap();
+    let df = &ingested["p"].data;
+    assert_eq!(df.height(), 3);
+    let names: Vec<&str> = df
+        .column("région")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    assert_eq!(names, ["Fès-Meknès", "Souss-Massa", "Drâa-Tafilalet"]);
+    let income: Vec<Option<f64>> = df.column("revenu").unwrap().f64().unwrap().iter().collect();
+    assert_eq!(income, [Some(1250.5), Some(980.0), None]);
+    assert_eq!(
+        df.column("date_entretien").unwrap().dtype(),
+        &DataType::Date
+    );
+    let first = df
+        .column("date_entretien")
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap();
+    assert_eq!(first.str().unwrap().get(0), Some("2025-03-14"));
+    // A sheet that does not exist lists the sheets.
+    std::fs::write(
+        dir.path().join("study.toml"),
+        toml.replace("Feuil1", "Sheet1"),
+    )
+    .unwrap();
+    let (code, _, err) = mizan(&["validate", "."], dir.path());
+    assert_eq!(code, 3);
+    assert!(
+        err.contains("no sheet `Sheet1` — sheets are: Notes, Feuil1"),
+        "{err}"
+    );
+}
