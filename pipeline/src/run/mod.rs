@@ -150,7 +150,8 @@ pub fn run(study: &Study, opts: &RunOptions) -> Result<Summary> {
 }
 
 fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> {
-    let total = 1 + study.datasets.len() + 1 + study.charts.len() + 2;
+    // ingest, estimate, each chart, report (the data writes run beside estimate).
+    let total = 1 + 1 + study.charts.len() + 1;
     let mut st = Stages::new(total, opts.progress);
 
     let ingested = st.time("ingest".into(), || ingest_all(study))?;
@@ -244,7 +245,6 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
         )
     })?;
 
-    st.time("manifest".into(), || Ok(()))?;
     let manifest = Manifest {
         mizan_version: env!("CARGO_PKG_VERSION").to_string(),
         study: study.id.clone(),
