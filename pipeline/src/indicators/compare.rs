@@ -79,6 +79,11 @@ pub fn domains(
                 ))
             })
     };
+    if design.poststrata.is_some() {
+        return Err(err(
+            "differences on post-stratified designs are not supported yet".into(),
+        ));
+    }
     let (da, db) = (index(a)?, index(b)?);
     let cells = |d| (sums.domain(target, k, d), sums.domain_reps(target, k, d));
     Ok(

@@ -150,6 +150,11 @@ pub fn compute(
             });
         }
         let sums = accumulate::accumulate(&design, &breakdowns, &targets);
+        // A post-stratified design also needs each domain's unweighted sums per post-stratum.
+        let post_sums = design.poststrata.as_ref().map(|ps| {
+            let by_stratum = PreparedDesign::unweighted_by(&ps.of_row, ps.count);
+            accumulate::accumulate(&by_stratum, &breakdowns, &targets)
+        });
         for c in &study.comparisons {
             let Some(t) = inds.iter().position(|i| i.id == c.indicator) else {
                 continue;
@@ -212,6 +217,7 @@ pub fn compute(
                             &design,
                             cells,
                             sums.domain_reps(t, k, d),
+                            post_sums.as_ref().map_or(&[][..], |p| p.domain(t, k, d)),
                             form,
                             interval,
                             ind.level,

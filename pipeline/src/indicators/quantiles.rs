@@ -22,10 +22,12 @@ pub fn estimate(
     t: usize,
     rules: &Reliability,
 ) -> Result<Vec<Vec<Estimate>>> {
-    if design.replicates.is_some() {
+    if design.replicates.is_some() || design.poststrata.is_some() {
         return Err(Error::Estimation {
             indicator: ind.id.clone(),
-            message: "quantiles on replicate-weight designs are not supported yet; use a linearisation design".into(),
+            message:
+                "quantiles on replicate-weight or post-stratified designs are not supported yet"
+                    .into(),
         });
     }
     let Values::Numbers(y) = target.y else {
@@ -93,6 +95,7 @@ pub fn estimate(
                     let p = estimate::estimate(
                         design,
                         below.domain(k, 0, d),
+                        &[],
                         &[],
                         Form::Mean,
                         Interval::Wald,

@@ -183,6 +183,19 @@ pub struct DesignSpec {
     /// Replicate weights; when present they, not the strata and clusters,
     /// give the variances.
     pub replicates: Option<ReplicateSpec>,
+    /// Post-stratification to known population counts.
+    pub poststratify: Option<PostStratifySpec>,
+}
+
+/// `[datasets.<id>.design.poststratify]`: R's `postStratify`.
+#[derive(Debug, Clone)]
+pub struct PostStratifySpec {
+    /// The variables whose cross defines the post-strata.
+    pub variables: Vec<String>,
+    /// CSV of the population: the variables' columns and the count.
+    pub population: PathBuf,
+    /// The count column of `population` (default `Freq`, as R's tables).
+    pub count: String,
 }
 
 /// Replicate-weight methods, with R's `svrepdesign` meanings.

@@ -108,6 +108,16 @@ pub struct RawDesign {
     pub nest: Option<bool>,
     pub lonely_psu: Option<Spanned<String>>,
     pub replicates: Option<Spanned<RawReplicates>>,
+    pub poststratify: Option<Spanned<RawPostStratify>>,
+}
+
+/// `[datasets.<id>.design.poststratify]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPostStratify {
+    pub variables: OneOrMany,
+    pub population: Spanned<String>,
+    pub count: Option<String>,
 }
 
 /// `[datasets.<id>.design.replicates]`.

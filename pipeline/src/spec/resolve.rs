@@ -16,14 +16,15 @@ use crate::ingest::contract;
 
 /// Resolves a parsed spec read from `spec_path` (whose text is `text`).
 pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Study> {
-    let r = Resolver {
-        path: spec_path,
-        text,
-    };
     let dir = spec_path
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
+    let r = Resolver {
+        path: spec_path,
+        text,
+        dir: dir.clone(),
+    };
 
     let id = raw.study.id.get_ref().clone();
     if id.is_empty()
@@ -160,6 +161,8 @@ fn pick<T: Copy>(
 struct Resolver<'a> {
     path: &'a Path,
     text: &'a str,
+    /// The study folder, where relative paths start.
+    dir: PathBuf,
 }
 
 impl Resolver<'_> {
@@ -328,7 +331,19 @@ impl Resolver<'_> {
             None => None,
             Some(r) => Some(self.replicates(ds_id, r)?),
         };
+        let poststratify = d.poststratify.map(|p| {
+            let p = p.into_inner();
+            PostStratifySpec {
+                variables: p.variables.into_vec(),
+                population: normalize(&self.dir.join(p.population.get_ref())),
+                count: p.count.unwrap_or_else(|| "Freq".to_string()),
+            }
+        });
+        if poststratify.is_some() && (replicates.is_some() || clusters.len() > 1) {
+            return Err(self.err(&span_holder, format!("dataset `{ds_id}`: post-stratification is supported for one-stage linearisation designs only (not yet with replicate weights or two stages)")));
+        }
         Ok(DesignSpec {
+            poststratify,
             replicates,
             weights,
             strata: d.strata.map(Spanned::into_inner),

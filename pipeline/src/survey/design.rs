@@ -16,7 +16,7 @@ use polars::prelude::*;
 use super::columns::{f64_values, i64_values};
 use super::replicate::Replicates;
 use crate::error::{Error, Result};
-use crate::spec::model::{DesignSpec, LonelyPsu};
+use crate::spec::model::{DesignSpec, LonelyPsu, PostStratifySpec};
 
 /// One stratum.
 #[derive(Debug, Clone)]
@@ -62,6 +62,23 @@ pub struct PreparedDesign {
     pub census: bool,
     /// Replicate weights, for a replicate-weight design.
     pub replicates: Option<Replicates>,
+    /// Post-strata, for a post-stratified design (the weights above are
+    /// then the calibrated ones).
+    pub poststrata: Option<PostStrata>,
+}
+
+/// Post-strata (R's `postStratify`): each row's post-stratum, and what the
+/// variance needs to take out the part the calibration fixes.
+#[derive(Debug, Clone)]
+pub struct PostStrata {
+    /// Post-stratum of each row.
+    pub of_row: Vec<u32>,
+    /// Rows in each post-stratum.
+    pub rows: Vec<f64>,
+    /// Σ calibrated weights per (unit, post-stratum): `[unit * count + g]`.
+    pub unit_weight: Vec<f64>,
+    /// Number of post-strata.
+    pub count: usize,
 }
 
 impl PreparedDesign {
@@ -100,6 +117,23 @@ impl PreparedDesign {
             lonely_psu: LonelyPsu::Certainty,
             census: true,
             replicates: None,
+            poststrata: None,
+        }
+    }
+
+    /// Unit weights, each row's unit its group in `groups` (0..count): sums
+    /// over it are unweighted sums per group.
+    pub fn unweighted_by(groups: &[u32], count: usize) -> Self {
+        PreparedDesign {
+            unit: groups.to_vec(),
+            unit_psu: (0..count as u32).collect(),
+            psu_stratum: vec![0; count],
+            strata: vec![Stratum {
+                label: String::new(),
+                n_psu: count as u32,
+                fpc_factor: 1.0,
+            }],
+            ..PreparedDesign::census(groups.len())
         }
     }
 
@@ -148,6 +182,7 @@ impl PreparedDesign {
                 lonely_psu: spec.lonely_psu,
                 census: false,
                 replicates: Some(replicates),
+                poststrata: None,
             });
         }
         let (stratum_of_row, stratum_labels) = match &spec.strata {
@@ -271,7 +306,15 @@ impl PreparedDesign {
                 &fpc,
             )?),
         };
+        let (weights, poststrata) = match &spec.poststratify {
+            None => (weights, None),
+            Some(ps) => {
+                let (w, p) = poststratify(ps, df, dataset, weights, &unit, unit_psu.len())?;
+                (w, Some(p))
+            }
+        };
         Ok(PreparedDesign {
+            poststrata,
             replicates,
             stage2: if replicates_built { None } else { stage2 },
             weights,
@@ -283,6 +326,116 @@ impl PreparedDesign {
             census: false,
         })
     }
+}
+
+/// Post-stratifies `weights` to the population counts of `spec` (R's
+/// `postStratify`): w · N_g / Σ_g w. Every post-stratum of the sample must
+/// have a count, and every count a row.
+fn poststratify(
+    spec: &PostStratifySpec,
+    df: &DataFrame,
+    dataset: &str,
+    weights: Vec<f64>,
+    unit: &[u32],
+    n_units: usize,
+) -> Result<(Vec<f64>, PostStrata)> {
+    let err = |m: String| Error::data(dataset, &spec.population, m);
+    let text = std::fs::read_to_string(&spec.population)
+        .map_err(|e| err(format!("cannot read the population counts: {e}")))?;
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| err(e.to_string()))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let col = |name: &str| {
+        header.iter().position(|h| h == name).ok_or_else(|| {
+            err(format!(
+                "no column `{name}` — columns are: {}",
+                crate::error::choices(&header)
+            ))
+        })
+    };
+    let var_cols: Vec<usize> = spec
+        .variables
+        .iter()
+        .map(|v| col(v))
+        .collect::<Result<_>>()?;
+    let count_col = col(&spec.count)?;
+    let mut totals: Vec<(String, f64)> = Vec::new();
+    for (i, rec) in reader.records().enumerate() {
+        let rec = rec.map_err(|e| err(e.to_string()))?;
+        let key: Vec<&str> = var_cols.iter().map(|&c| rec.get(c).unwrap_or("")).collect();
+        let n: f64 = rec
+            .get(count_col)
+            .and_then(|v| v.trim().parse().ok())
+            .filter(|n: &f64| n.is_finite() && *n > 0.0)
+            .ok_or_else(|| {
+                err(format!(
+                    "line {}: `{}` must be a positive number",
+                    i + 2,
+                    spec.count
+                ))
+            })?;
+        totals.push((key.join(" × "), n));
+    }
+    // Each row's post-stratum, by the same joined key.
+    let indexed: Vec<(Vec<u32>, Vec<String>)> = spec
+        .variables
+        .iter()
+        .map(|v| {
+            let c = df.column(v).map_err(|_| missing(df, v, dataset))?;
+            index_column(c)
+        })
+        .collect::<Result<_>>()?;
+    let n = weights.len();
+    let mut of_row = vec![0u32; n];
+    for (row, g) in of_row.iter_mut().enumerate() {
+        let parts: Vec<&str> = indexed
+            .iter()
+            .map(|(codes, labels)| labels.get(codes[row] as usize).map_or("", String::as_str))
+            .collect();
+        let key = parts.join(" × ");
+        *g = totals.iter().position(|(k, _)| *k == key).ok_or_else(|| {
+            err(format!(
+                "row {} is in post-stratum `{key}`, which has no population count — counts are for: {}",
+                row + 1,
+                crate::error::choices(totals.iter().map(|(k, _)| k.as_str()))
+            ))
+        })? as u32;
+    }
+    let count = totals.len();
+    let mut estimated = vec![0.0; count];
+    let mut rows = vec![0.0; count];
+    for (g, w) in of_row.iter().zip(&weights) {
+        estimated[*g as usize] += w;
+        rows[*g as usize] += 1.0;
+    }
+    if let Some(g) = rows.iter().position(|r| *r == 0.0) {
+        return Err(err(format!(
+            "post-stratum `{}` has a population count but no row in the sample",
+            totals[g].0
+        )));
+    }
+    let calibrated: Vec<f64> = weights
+        .iter()
+        .zip(&of_row)
+        .map(|(w, g)| w * totals[*g as usize].1 / estimated[*g as usize])
+        .collect();
+    let mut unit_weight = vec![0.0; n_units * count];
+    for ((u, g), w) in unit.iter().zip(&of_row).zip(&calibrated) {
+        unit_weight[*u as usize * count + *g as usize] += w;
+    }
+    Ok((
+        calibrated,
+        PostStrata {
+            of_row,
+            rows,
+            unit_weight,
+            count,
+        },
+    ))
 }
 
 /// Numbers the distinct (outer, inner) code pairs in order: the pair index

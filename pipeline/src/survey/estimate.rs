@@ -73,6 +73,7 @@ pub fn estimate(
     design: &PreparedDesign,
     cells: &[Cell],
     rep_sums: &[f64],
+    post: &[Cell],
     form: Form,
     interval: Interval,
     level: f64,
@@ -102,7 +103,7 @@ pub fn estimate(
     }
     let (v, logit_se) = match &design.replicates {
         None => {
-            let totals = influence(form, cells, est, w);
+            let totals = poststratified(design, form, influence(form, cells, est, w), post, est, w);
             let (df, present) = domain_degf(design, cells);
             out.df = Some(df);
             let v = variance(design, &totals, &present);
@@ -147,6 +148,44 @@ fn influence(form: Form, cells: &[Cell], est: f64, w: f64) -> Vec<f64> {
         Form::Mean | Form::Ratio => cells.iter().map(|c| (c.swy - est * c.sw) / w).collect(),
         Form::Total => cells.iter().map(|c| c.swy).collect(),
     }
+}
+
+/// For a post-stratified design, the unit totals less the part the
+/// calibration fixes (R's `svyrecvar` with `postStrata`): from each row's
+/// influence value, its calibrated weight times the post-stratum's mean of
+/// influence / weight. `post` holds the domain's unweighted sums per
+/// post-stratum (Σx as `sw`, Σy as `swy`).
+fn poststratified(
+    design: &PreparedDesign,
+    form: Form,
+    totals: Vec<f64>,
+    post: &[Cell],
+    est: f64,
+    w: f64,
+) -> Vec<f64> {
+    let Some(ps) = &design.poststrata else {
+        return totals;
+    };
+    let means: Vec<f64> = post
+        .iter()
+        .zip(&ps.rows)
+        .map(|(c, n)| match form {
+            Form::Mean | Form::Ratio => (c.swy - est * c.sw) / (n * w),
+            Form::Total => c.swy / n,
+        })
+        .collect();
+    totals
+        .iter()
+        .enumerate()
+        .map(|(u, t)| {
+            let fixed: f64 = ps.unit_weight[u * ps.count..(u + 1) * ps.count]
+                .iter()
+                .zip(&means)
+                .map(|(uw, m)| uw * m)
+                .sum();
+            t - fixed
+        })
+        .collect()
 }
 
 /// The estimate under each replicate: from the sums made row by row, or

@@ -1,5 +1,6 @@
 //! Mizan's integration tests: one binary, a module per topic.
 
+mod calibration;
 mod charts;
 mod cli;
 mod common;
