@@ -215,9 +215,11 @@ pub fn compute(
                         Some(q) => q[k][d].clone(),
                         None => estimate::estimate(
                             &design,
-                            cells,
-                            sums.domain_reps(t, k, d),
-                            post_sums.as_ref().map_or(&[][..], |p| p.domain(t, k, d)),
+                            estimate::DomainSums {
+                                cells,
+                                reps: sums.domain_reps(t, k, d),
+                                post: post_sums.as_ref().map_or(&[][..], |p| p.domain(t, k, d)),
+                            },
                             form,
                             interval,
                             ind.level,

@@ -94,9 +94,11 @@ pub fn estimate(
                     }
                     let p = estimate::estimate(
                         design,
-                        below.domain(k, 0, d),
-                        &[],
-                        &[],
+                        estimate::DomainSums {
+                            cells: below.domain(k, 0, d),
+                            reps: &[],
+                            post: &[],
+                        },
                         Form::Mean,
                         Interval::Wald,
                         ind.level,

@@ -67,18 +67,32 @@ pub struct Estimate {
     pub flag: Option<&'static str>,
 }
 
+/// What the estimation pass summed for one domain.
+#[derive(Debug, Clone, Copy)]
+pub struct DomainSums<'a> {
+    /// Cells per unit.
+    pub cells: &'a [Cell],
+    /// Replicate sums (Σ w_r·x, Σ w_r·y interleaved) when summed row by row.
+    pub reps: &'a [f64],
+    /// Unweighted cells per post-stratum, for a post-stratified design.
+    pub post: &'a [Cell],
+}
+
 /// Estimates one domain from its PSU cells (and, for a replicate design,
 /// its replicate sums: Σ w_r and Σ w_r·y interleaved).
 pub fn estimate(
     design: &PreparedDesign,
-    cells: &[Cell],
-    rep_sums: &[f64],
-    post: &[Cell],
+    domain: DomainSums,
     form: Form,
     interval: Interval,
     level: f64,
     rules: &Reliability,
 ) -> Estimate {
+    let DomainSums {
+        cells,
+        reps: rep_sums,
+        post,
+    } = domain;
     let (mut w, mut y, mut q, mut n, mut weighted_n) = (0.0, 0.0, 0.0, 0u64, 0.0);
     for c in cells {
         weighted_n += c.w;
