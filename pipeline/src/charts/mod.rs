@@ -13,7 +13,7 @@ pub mod theme;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::indicators::{IndicatorRow, table::domain_label};
+use crate::indicators::{IndicatorRow, table::value_label};
 use crate::spec::model::{ChartKind, ChartSpec, Language, Statistic, Study};
 
 /// One drawn value.
@@ -140,20 +140,11 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
         };
         let key = pick(&chart.by).unwrap_or_default();
         let series = chart.series.as_deref().and_then(pick);
-        let single = IndicatorRow {
-            by: vec![chart.by.clone()],
-            domain: vec![key.clone()],
-            ..r.clone()
-        };
-        let label = domain_label(study, &single).unwrap_or_else(|| key.clone());
-        let series_label = series.as_ref().map(|s| {
-            let one = IndicatorRow {
-                by: vec![chart.series.clone().unwrap_or_default()],
-                domain: vec![s.clone()],
-                ..r.clone()
-            };
-            domain_label(study, &one).unwrap_or_else(|| s.clone())
-        });
+        let label = value_label(study, &r.dataset, &chart.by, &key);
+        let series_label = series
+            .as_ref()
+            .zip(chart.series.as_deref())
+            .map(|(s, var)| value_label(study, &r.dataset, var, s));
         points.push(Point {
             series: series_label,
             key,

@@ -12,24 +12,28 @@ use super::IndicatorRow;
 use crate::error::{Error, Result};
 use crate::spec::model::Study;
 
-/// The label of a row's domain: each value's code label from the dataset's
-/// contract (or the value itself), joined as the `domain` column is.
+/// The label of value `value` of variable `var` of `dataset`: its code label
+/// from the dataset's contract in the study's language, or the value itself.
+pub fn value_label(study: &Study, dataset: &str, var: &str, value: &str) -> String {
+    study
+        .dataset(dataset)
+        .and_then(|d| d.contract.as_ref())
+        .and_then(|c| c.code_label(var, value, study.language))
+        .unwrap_or(value)
+        .to_string()
+}
+
+/// The label of a row's domain: each value's label ([`value_label`]),
+/// joined as the `domain` column is.
 pub fn domain_label(study: &Study, row: &IndicatorRow) -> Option<String> {
     if row.domain.is_empty() {
         return None;
     }
-    let contract = study
-        .dataset(&row.dataset)
-        .and_then(|d| d.contract.as_ref());
-    let parts: Vec<&str> = row
+    let parts: Vec<String> = row
         .by
         .iter()
         .zip(&row.domain)
-        .map(|(var, val)| {
-            contract
-                .and_then(|c| c.code_label(var, val, study.language))
-                .unwrap_or(val)
-        })
+        .map(|(var, val)| value_label(study, &row.dataset, var, val))
         .collect();
     Some(parts.join(IndicatorRow::CROSS))
 }

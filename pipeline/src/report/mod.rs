@@ -11,7 +11,11 @@ use serde::Serialize;
 
 use crate::charts::{self, Figure};
 use crate::error::{Error, Result};
-use crate::indicators::{DesignSummary, IndicatorRow, compare::ComparisonRow, table::domain_label};
+use crate::indicators::{
+    DesignSummary, IndicatorRow,
+    compare::ComparisonRow,
+    table::{domain_label, value_label},
+};
 use crate::spec::model::{Language, SectionSpec, Study, Text};
 pub use phrases::phrases;
 
@@ -375,20 +379,9 @@ fn comparison_ctx(study: &Study, c: &ComparisonRow) -> ComparisonCtx {
             charts::format::number(v, charts::format::auto_decimals(v), lang)
         }
     };
-    let side = |v: &str| {
-        let row = IndicatorRow {
-            indicator: c.indicator.clone(),
-            dataset: ind.map(|i| i.dataset.clone()).unwrap_or_default(),
-            by: vec![c.by.clone()],
-            domain: vec![v.to_string()],
-            statistic: ind.map_or(crate::spec::model::Statistic::Mean, |i| i.statistic),
-            est: Default::default(),
-        };
-        if c.method == "domains" {
-            domain_label(study, &row).unwrap_or_else(|| v.to_string())
-        } else {
-            v.to_string()
-        }
+    let side = |v: &str| match (c.method, ind) {
+        ("domains", Some(i)) => value_label(study, &i.dataset, &c.by, v),
+        _ => v.to_string(),
     };
     let label = study
         .comparisons
