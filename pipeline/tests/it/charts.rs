@@ -158,3 +158,40 @@ fn outputs_are_byte_identical_across_runs_and_thread_counts() {
         );
     }
 }
+
+#[test]
+fn a_french_study_writes_french_numbers_and_labels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let (code, _, err) = mizan(
+        &["run", "reports/example-fr", "--out", out.to_str().unwrap()],
+        &repo(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let svg = std::fs::read_to_string(out.join("figures/internet_by_sex.svg")).unwrap();
+    assert!(
+        svg.contains("Hommes") && svg.contains("Femmes"),
+        "code labels in French"
+    );
+    assert!(
+        svg.contains("Personnes de 15 ans et plus ayant utilisé Internet"),
+        "French title"
+    );
+    // The men's estimate from the table, written the French way: 84,3 % with a
+    // narrow no-break space.
+    let table = std::fs::read_to_string(out.join("indicators.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(table.as_bytes());
+    let men: f64 = reader
+        .records()
+        .map(Result::unwrap)
+        .find(|r| &r[0] == "internet_users" && &r[2] == "sex" && &r[3] == "1")
+        .unwrap()[5]
+        .parse()
+        .unwrap();
+    let french = format!("{:.1}\u{202F}%", men * 100.0).replace('.', ",");
+    assert!(svg.contains(&french), "{french} in the chart");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        html.contains("<html lang=\"fr\">") && html.contains("Sommaire") && html.contains(&french)
+    );
+}
