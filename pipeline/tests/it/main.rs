@@ -12,5 +12,6 @@ mod intervals;
 mod multistage;
 mod parity;
 mod quantiles;
+mod readme;
 mod replicates;
 mod spec_errors;
