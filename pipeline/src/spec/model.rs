@@ -241,6 +241,10 @@ pub struct ReplicateSpec {
     /// Build the replicate weights from the strata and clusters (as R's
     /// `as.svrepdesign`) instead of reading them: `jk1` or `jkn`.
     pub build: bool,
+    /// Bootstrap build: number of replicates.
+    pub replicates: usize,
+    /// Bootstrap build: seed of the resampling.
+    pub seed: u64,
     /// Overall variance multiplier (method default when absent).
     pub scale: Option<f64>,
     /// Per-replicate multipliers (one value for all, or one per replicate).

@@ -127,6 +127,8 @@ pub struct RawReplicates {
     pub method: Spanned<String>,
     pub columns: Option<Spanned<OneOrMany>>,
     pub build: Option<Spanned<String>>,
+    pub replicates: Option<Spanned<usize>>,
+    pub seed: Option<u64>,
     pub scale: Option<f64>,
     pub rscales: Option<Spanned<OneOrManyF64>>,
     pub rho: Option<Spanned<f64>>,

@@ -374,19 +374,20 @@ impl Resolver<'_> {
                 let wanted = match method {
                     ReplicateMethod::Jk1 => "jk1",
                     ReplicateMethod::Jkn => "jkn",
+                    ReplicateMethod::Bootstrap => "bootstrap",
                     _ => "",
                 };
                 if b.get_ref() != wanted {
                     return Err(self.err(
                         b,
-                        format!("dataset `{ds_id}`: `build` makes jackknife weights from the design's clusters: build = \"jk1\" with method = \"jk1\" (unstratified), or build = \"jkn\" with method = \"jkn\" (stratified)"),
+                        format!("dataset `{ds_id}`: `build` makes replicate weights from the design's clusters: build = \"jk1\" with method = \"jk1\" (unstratified), \"jkn\" with method = \"jkn\" (stratified), or \"bootstrap\" with method = \"bootstrap\""),
                     ));
                 }
                 true
             }
             (None, Some(_)) => false,
             (Some(b), Some(_)) => return Err(self.err(b, format!("dataset `{ds_id}`: give replicate `columns` or `build`, not both"))),
-            (None, None) => return Err(self.err(&r.method, format!("dataset `{ds_id}`: replicates need `columns` (the replicate-weight columns) or `build` (\"jk1\" or \"jkn\")"))),
+            (None, None) => return Err(self.err(&r.method, format!("dataset `{ds_id}`: replicates need `columns` (the replicate-weight columns) or `build` (\"jk1\", \"jkn\" or \"bootstrap\")"))),
         };
         let rscales = r.rscales.map(|s| match s.into_inner() {
             OneOrManyF64::One(v) => vec![v],
@@ -395,7 +396,16 @@ impl Resolver<'_> {
         if method == ReplicateMethod::Jkn && rscales.is_none() && !build {
             return Err(self.err(&r.method, format!("dataset `{ds_id}`: method \"jkn\" needs `rscales`, (n_h − 1)/n_h for each replicate")));
         }
+        let replicates = match r.replicates {
+            Some(n) if *n.get_ref() < 2 => {
+                return Err(self.err(&n, "replicates must be at least 2".to_string()));
+            }
+            Some(n) => *n.get_ref(),
+            None => 500,
+        };
         Ok(ReplicateSpec {
+            replicates,
+            seed: r.seed.unwrap_or(20_261_127),
             method,
             columns: r
                 .columns

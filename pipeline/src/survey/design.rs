@@ -16,7 +16,7 @@ use polars::prelude::*;
 use super::columns::{f64_values, i64_values};
 use super::replicate::Replicates;
 use crate::error::{Error, Result};
-use crate::spec::model::{DesignSpec, LonelyPsu, PostStratifySpec};
+use crate::spec::model::{DesignSpec, LonelyPsu, PostStratifySpec, ReplicateMethod};
 
 /// One stratum.
 #[derive(Debug, Clone)]
@@ -285,27 +285,29 @@ impl PreparedDesign {
                 s.label
             )));
         }
-        let replicates_built = spec.replicates.as_ref().is_some_and(|r| r.build);
-        let built = match spec.replicates.as_ref().filter(|r| r.build) {
+        let (unit, unit_psu, stage2, weights) =
+            second_stage(spec, df, dataset, &psu, &psu_stratum, &strata, weights)?;
+        let replicates = match spec.replicates.as_ref().filter(|r| r.build) {
             None => None,
             Some(rep) => {
                 let n_in: Vec<u32> = strata.iter().map(|s| s.n_psu).collect();
                 let fpc: Vec<f64> = strata.iter().map(|s| s.fpc_factor).collect();
-                Some((rep.method, n_in, fpc))
+                Some(match rep.method {
+                    ReplicateMethod::Bootstrap => super::replicate::bootstrap(
+                        &unit_psu,
+                        &psu_stratum,
+                        &n_in,
+                        &fpc,
+                        rep.replicates,
+                        rep.seed,
+                    ),
+                    method => {
+                        super::replicate::jackknife(method, &unit_psu, &psu_stratum, &n_in, &fpc)?
+                    }
+                })
             }
         };
-        let (unit, unit_psu, stage2, weights) =
-            second_stage(spec, df, dataset, &psu, &psu_stratum, &strata, weights)?;
-        let replicates = match built {
-            None => None,
-            Some((method, n_in, fpc)) => Some(super::replicate::jackknife(
-                method,
-                &unit_psu,
-                &psu_stratum,
-                &n_in,
-                &fpc,
-            )?),
-        };
+        let replicates_built = replicates.is_some();
         let (weights, poststrata) = match &spec.poststratify {
             None => (weights, None),
             Some(ps) => {

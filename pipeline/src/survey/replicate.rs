@@ -261,6 +261,71 @@ pub fn jackknife(
     })
 }
 
+/// Bootstrap replicates built from a design: Rao and Wu's rescaled
+/// bootstrap with n_h − 1 PSUs drawn with replacement in each stratum, the
+/// factor of PSU j being 1 − λ + λ·n_h/(n_h − 1)·m_j (m_j its draws,
+/// λ = √(1 − f_h)), scale 1/(R − 1), centred on the replicates' mean.
+/// Seeded: the same seed gives the same replicates on every machine (R's
+/// random numbers cannot be reproduced, so the test compares the variance
+/// with the linearised one instead). Strata with one PSU get factor 1.
+pub fn bootstrap(
+    unit_psu: &[u32],
+    psu_stratum: &[u32],
+    n_psu_in: &[u32],
+    fpc_factor: &[f64],
+    replicates: usize,
+    seed: u64,
+) -> Replicates {
+    let n_psu = psu_stratum.len();
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); n_psu_in.len()];
+    for (p, &h) in psu_stratum.iter().enumerate() {
+        members[h as usize].push(p);
+    }
+    let mut state = seed;
+    let mut next = move || {
+        // SplitMix64.
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut psu_factors = vec![vec![1.0; replicates]; n_psu];
+    for r in 0..replicates {
+        for (h, psus) in members.iter().enumerate() {
+            let n = psus.len();
+            if n < 2 {
+                continue;
+            }
+            let mut draws = vec![0u32; n];
+            for _ in 0..n - 1 {
+                draws[(next() % n as u64) as usize] += 1;
+            }
+            let lambda = fpc_factor[h].sqrt();
+            let nf = n as f64;
+            for (&p, &m) in psus.iter().zip(&draws) {
+                psu_factors[p][r] = 1.0 - lambda + lambda * nf / (nf - 1.0) * f64::from(m);
+            }
+        }
+    }
+    Replicates {
+        count: replicates,
+        weights: None,
+        patterns: Some(Patterns {
+            of_row: Vec::new(),
+            factors: unit_psu
+                .iter()
+                .map(|&p| psu_factors[p as usize].clone())
+                .collect(),
+        }),
+        scale: 1.0 / (replicates as f64 - 1.0),
+        rscales: vec![1.0; replicates],
+        mse: false,
+        df: n_psu as f64 - n_psu_in.len() as f64,
+        columns: Vec::new(),
+    }
+}
+
 /// `*` matches any run of characters, `?` any one; otherwise exact.
 fn glob(pattern: &str, name: &str) -> bool {
     fn go(p: &[char], n: &[char]) -> bool {
