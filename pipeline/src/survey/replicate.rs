@@ -290,8 +290,9 @@ pub fn bootstrap(
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     };
-    let mut psu_factors = vec![vec![1.0; replicates]; n_psu];
-    for r in 0..replicates {
+    let mut psu_factors: Vec<Vec<f64>> = vec![Vec::with_capacity(replicates); n_psu];
+    for _ in 0..replicates {
+        let mut factor = vec![1.0; n_psu];
         for (h, psus) in members.iter().enumerate() {
             let n = psus.len();
             if n < 2 {
@@ -304,8 +305,11 @@ pub fn bootstrap(
             let lambda = fpc_factor[h].sqrt();
             let nf = n as f64;
             for (&p, &m) in psus.iter().zip(&draws) {
-                psu_factors[p][r] = 1.0 - lambda + lambda * nf / (nf - 1.0) * f64::from(m);
+                factor[p] = 1.0 - lambda + lambda * nf / (nf - 1.0) * f64::from(m);
             }
+        }
+        for (f, v) in psu_factors.iter_mut().zip(factor) {
+            f.push(v);
         }
     }
     Replicates {
