@@ -4,16 +4,9 @@
 #   benches/run-replicates.sh [ROWS] [ROUNDS]     (defaults: 1000000 rows, 3 rounds)
 set -euo pipefail
 cd "$(dirname "$0")"
-rows="${1:-1000000}"
+source setup.sh
 rounds="${2:-3}"
-venv="${VENV:-.venv}"
-[ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q -r requirements.txt; }
-py="$venv/bin/python"
-mkdir -p data
-[ -f "data/survey-rep-$rows.parquet" ] || "$py" generate.py "$rows" "data/survey-rep-$rows.parquet" --replicates 80
-ln -sf "survey-rep-$rows.parquet" data/survey-rep.parquet
-cargo build --release --quiet
-mizan="${CARGO_TARGET_DIR:-../target}/release/mizan"
+prepare survey-rep "${1:-1000000}" --replicates 80
 out="$(mktemp -d)"
 "$py" measure.py "$rounds" mizan "$mizan run replicates --out $out/mizan"
 rm -rf "$out"

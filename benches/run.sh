@@ -4,16 +4,9 @@
 #   benches/run.sh [ROWS] [ROUNDS]        (defaults: 10000000 rows, 3 rounds)
 set -euo pipefail
 cd "$(dirname "$0")"
-rows="${1:-10000000}"
+source setup.sh
 rounds="${2:-3}"
-venv="${VENV:-.venv}"
-[ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q -r requirements.txt; }
-py="$venv/bin/python"
-mkdir -p data
-[ -f "data/survey-$rows.parquet" ] || "$py" generate.py "$rows" "data/survey-$rows.parquet"
-ln -sf "survey-$rows.parquet" data/survey.parquet
-cargo build --release --quiet
-mizan="${CARGO_TARGET_DIR:-../target}/release/mizan"
+prepare survey "${1:-10000000}"
 out="$(mktemp -d)"
 "$mizan" run . --out "$out/mizan" > /dev/null
 "$py" peer_polars.py data/survey.parquet "$out/peer.csv"

@@ -6,11 +6,11 @@ use std::path::Path;
 
 use crate::common::{mizan, repo};
 
-fn run_example(out: &Path) {
-    let (code, _, err) = mizan(
-        &["run", "reports/example", "--out", out.to_str().unwrap()],
-        &repo(),
-    );
+/// Runs `study` (a folder of `reports/`) into `out` with `extra` arguments.
+fn run_study(study: &str, out: &Path, extra: &[&str]) {
+    let mut args = vec!["run", study, "--out", out.to_str().unwrap()];
+    args.extend(extra);
+    let (code, _, err) = mizan(&args, &repo());
     assert_eq!(code, 0, "{err}");
 }
 
@@ -18,7 +18,7 @@ fn run_example(out: &Path) {
 fn svg_png_and_csv_of_each_chart() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    run_example(&out);
+    run_study("reports/example", &out, &[]);
     let svg = std::fs::read_to_string(out.join("figures/internet_by_region.svg")).unwrap();
     assert!(
         svg.contains("Individuals aged 15+ who used the Internet in the last 3 months"),
@@ -117,30 +117,8 @@ fn svg_png_and_csv_of_each_chart() {
 fn outputs_are_byte_identical_across_runs_and_thread_counts() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    let (code, _, err) = mizan(
-        &[
-            "run",
-            "reports/example",
-            "--out",
-            a.to_str().unwrap(),
-            "--jobs",
-            "1",
-        ],
-        &repo(),
-    );
-    assert_eq!(code, 0, "{err}");
-    let (code, _, err) = mizan(
-        &[
-            "run",
-            "reports/example",
-            "--out",
-            b.to_str().unwrap(),
-            "--jobs",
-            "2",
-        ],
-        &repo(),
-    );
-    assert_eq!(code, 0, "{err}");
+    run_study("reports/example", &a, &["--jobs", "1"]);
+    run_study("reports/example", &b, &["--jobs", "2"]);
     for f in [
         "indicators.parquet",
         "indicators.csv",
@@ -163,11 +141,7 @@ fn outputs_are_byte_identical_across_runs_and_thread_counts() {
 fn a_french_study_writes_french_numbers_and_labels() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let (code, _, err) = mizan(
-        &["run", "reports/example-fr", "--out", out.to_str().unwrap()],
-        &repo(),
-    );
-    assert_eq!(code, 0, "{err}");
+    run_study("reports/example-fr", &out, &[]);
     let svg = std::fs::read_to_string(out.join("figures/internet_by_sex.svg")).unwrap();
     assert!(
         svg.contains("Hommes") && svg.contains("Femmes"),

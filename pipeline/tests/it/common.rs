@@ -80,3 +80,83 @@ pub fn row<'a>(
         })
         .unwrap_or_else(|| panic!("no row for {id} [{domain}]"))
 }
+
+/// A study over `api.csv` (one of R's api samples) with the design lines
+/// `design` and the indicator tables `indicators` (see [`indicator`]).
+pub fn api_study(design: &str, indicators: &str) -> String {
+    format!(
+        "[study]\nid = \"api\"\ntitle = \"R's api data\"\n\n[datasets.api]\npath = \"api.csv\"\n\n[datasets.api.design]\n{design}\n\n{indicators}"
+    )
+}
+
+/// One `[[indicators]]` table over the `api` dataset; `lines` adds its
+/// `expr`, `by`, … lines.
+pub fn indicator(id: &str, statistic: &str, lines: &str) -> String {
+    format!(
+        "[[indicators]]\nid = \"{id}\"\ndataset = \"api\"\nstatistic = \"{statistic}\"\n{lines}\n\n"
+    )
+}
+
+/// A fixture of R's api data, e.g. `apistrat.csv`.
+pub fn api_data(file: &str) -> String {
+    std::fs::read_to_string(fixtures().join("survey-api").join(file)).expect("api fixture")
+}
+
+/// Asserts an estimate and its SE agree with R's (1e-9 and 1e-7 relative).
+pub fn agrees(est: &mizan::survey::estimate::Estimate, what: &str, estimate: f64, se: f64) {
+    close(
+        est.estimate.expect("estimate"),
+        estimate,
+        1e-9,
+        &format!("{what} estimate"),
+    );
+    close(est.se.expect("se"), se, 1e-7, &format!("{what} se"));
+}
+
+/// Asserts interval bounds agree with R's (1e-7 relative).
+pub fn agrees_ci(est: &mizan::survey::estimate::Estimate, what: &str, low: f64, high: f64) {
+    close(
+        est.ci_low.expect("ci_low"),
+        low,
+        1e-7,
+        &format!("{what} ci_low"),
+    );
+    close(
+        est.ci_high.expect("ci_high"),
+        high,
+        1e-7,
+        &format!("{what} ci_high"),
+    );
+}
+
+/// A Parquet output.
+pub fn read_parquet(path: &Path) -> polars::prelude::DataFrame {
+    use polars::prelude::SerReader;
+    polars::prelude::ParquetReader::new(std::fs::File::open(path).expect("open"))
+        .finish()
+        .expect("parquet")
+}
+
+/// The `line` column of a rejects table.
+pub fn reject_lines(rejects: &polars::prelude::DataFrame) -> Vec<u64> {
+    rejects
+        .column("line")
+        .expect("line")
+        .u64()
+        .expect("u64")
+        .iter()
+        .flatten()
+        .collect()
+}
+
+/// The design lines of R's api samples, as `svydesign` declares them.
+pub mod designs {
+    /// `svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat)`.
+    pub const STRAT: &str = "weights = \"pw\"\nstrata = \"stype\"\nfpc = \"fpc\"";
+    /// `svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = apiclus1)`.
+    pub const CLUS1: &str = "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"";
+    /// `svydesign(id = ~1, weights = ~pw, fpc = ~fpc, data = apisrs)`.
+    pub const SRS: &str = "weights = \"pw\"\nfpc = \"fpc\"";
+    /// `svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = apiclus2)`.
+    pub const CLUS2: &str = "clusters = [\"dnum\", \"snum\"]\nfpc = [\"fpc1\", \"fpc2\"]";
+}

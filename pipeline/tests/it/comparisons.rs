@@ -2,11 +2,18 @@
 //! on `svyby(covmat = TRUE)` (`fixtures/survey-api/golden_compare.R`), and
 //! between independent samples against the hand formula √(SE_a² + SE_b²).
 
-use crate::common::{close, fixtures, mizan, temp_study};
+use crate::common::designs::{CLUS1, STRAT};
+use crate::common::{api_data, api_study, close, fixtures, indicator, mizan, temp_study};
 
 fn run(design: &str, file: &str) -> (tempfile::TempDir, String) {
-    let mut toml = format!(
-        "[study]\nid = \"c\"\ntitle = \"C\"\n\n[datasets.api]\npath = \"api.csv\"\n\n[datasets.api.design]\n{design}\n\n[[indicators]]\nid = \"api00\"\ndataset = \"api\"\nstatistic = \"mean\"\nexpr = \"api00\"\nby = [\"stype\"]\n\n[[indicators]]\nid = \"sch.wide\"\ndataset = \"api\"\nstatistic = \"proportion\"\nexpr = \"\\\"sch.wide\\\" = 'Yes'\"\nby = [\"stype\"]\n"
+    let mut toml = api_study(
+        design,
+        &(indicator("api00", "mean", "expr = \"api00\"\nby = [\"stype\"]")
+            + &indicator(
+                "sch.wide",
+                "proportion",
+                "expr = \"\\\"sch.wide\\\" = 'Yes'\"\nby = [\"stype\"]",
+            )),
     );
     for v in ["api00", "sch.wide"] {
         for b in ["H", "M"] {
@@ -15,8 +22,7 @@ fn run(design: &str, file: &str) -> (tempfile::TempDir, String) {
             );
         }
     }
-    let data = std::fs::read_to_string(fixtures().join("survey-api").join(file)).unwrap();
-    let dir = temp_study(&[("study.toml", &toml), ("api.csv", &data)]);
+    let dir = temp_study(&[("study.toml", &toml), ("api.csv", &api_data(file))]);
     let (code, _, err) = mizan(&["run", "."], dir.path());
     assert_eq!(code, 0, "{err}");
     let out = std::fs::read_to_string(dir.path().join("out/comparisons.csv")).unwrap();
@@ -28,16 +34,8 @@ fn domain_differences_match_svycontrast() {
     let golden = std::fs::read_to_string(fixtures().join("survey-api/golden_compare.csv")).unwrap();
     let mut checked = 0;
     for (name, design, file) in [
-        (
-            "strat",
-            "weights = \"pw\"\nstrata = \"stype\"\nfpc = \"fpc\"",
-            "apistrat.csv",
-        ),
-        (
-            "clus1",
-            "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"",
-            "apiclus1.csv",
-        ),
+        ("strat", STRAT, "apistrat.csv"),
+        ("clus1", CLUS1, "apiclus1.csv"),
         (
             "clus1_jk1",
             "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"\n[datasets.api.design.replicates]\nmethod = \"jk1\"\nbuild = \"jk1\"",

@@ -6,9 +6,7 @@
 #[allow(dead_code)]
 mod generator;
 
-use polars::prelude::SerReader;
-
-use crate::common::{mizan, repo};
+use crate::common::{mizan, read_parquet, reject_lines, repo};
 
 #[test]
 fn committed_data_is_what_the_generator_makes() {
@@ -55,26 +53,10 @@ fn example_study_runs_end_to_end() {
         assert_eq!(o["blake3"], blake3::hash(&data).to_hex().to_string());
     }
     // The six rows the generator spoils on purpose (datasets/example/README.md).
-    let rejects = polars::prelude::ParquetReader::new(
-        std::fs::File::open(out.join("rejects/individuals.parquet")).unwrap(),
-    )
-    .finish()
-    .unwrap();
-    let lines: Vec<u64> = rejects
-        .column("line")
-        .unwrap()
-        .u64()
-        .unwrap()
-        .iter()
-        .flatten()
-        .collect();
+    let lines = reject_lines(&read_parquet(&out.join("rejects/individuals.parquet")));
     assert_eq!(lines, vec![103, 2205, 4412, 6622, 8832, 11042]);
     // A crossed breakdown: joined in `by`/`domain`, lists in Parquet only.
-    let table = polars::prelude::ParquetReader::new(
-        std::fs::File::open(out.join("indicators.parquet")).unwrap(),
-    )
-    .finish()
-    .unwrap();
+    let table = read_parquet(&out.join("indicators.parquet"));
     let domains = table.column("domain").unwrap().str().unwrap().clone();
     let i = domains
         .iter()

@@ -4,7 +4,7 @@
 
 use polars::prelude::*;
 
-use crate::common::{mizan, repo, temp_study};
+use crate::common::{mizan, read_parquet, reject_lines, repo, temp_study};
 
 const CONTRACT: &str = r#"
 [dataset]
@@ -44,12 +44,6 @@ fn study(contract: &str, data: &str, extra: &str) -> tempfile::TempDir {
     ])
 }
 
-fn read_parquet(path: &std::path::Path) -> DataFrame {
-    ParquetReader::new(std::fs::File::open(path).expect("open"))
-        .finish()
-        .expect("parquet")
-}
-
 #[test]
 fn contract_rejects_are_counted_and_explained() {
     let dir = study(CONTRACT, DATA, "");
@@ -68,14 +62,7 @@ fn contract_rejects_are_counted_and_explained() {
         8,
         "rows read = kept + rejected"
     );
-    let lines: Vec<u64> = rejects
-        .column("line")
-        .unwrap()
-        .u64()
-        .unwrap()
-        .iter()
-        .flatten()
-        .collect();
+    let lines: Vec<u64> = reject_lines(&rejects);
     assert_eq!(lines, vec![3, 4, 5, 6, 7, 8]);
     let reasons: Vec<String> = rejects
         .column("reason")
@@ -202,14 +189,7 @@ fn old_mac_line_endings_are_read_with_their_line_numbers() {
     let (code, _, err) = mizan(&["run", "."], dir.path());
     assert_eq!(code, 0, "{err}");
     let rejects = read_parquet(&dir.path().join("out/rejects/people.parquet"));
-    let lines: Vec<u64> = rejects
-        .column("line")
-        .unwrap()
-        .u64()
-        .unwrap()
-        .iter()
-        .flatten()
-        .collect();
+    let lines: Vec<u64> = reject_lines(&rejects);
     assert_eq!(lines, vec![3]);
 }
 

@@ -2,7 +2,8 @@
 //! reference results (`reference.csv`): stratified, cluster and simple
 //! random samples (linearisation) and the JK1 and bootstrap replicate designs.
 
-use crate::common::{close, estimate, fixtures, temp_study};
+use crate::common::designs::{CLUS1, SRS, STRAT};
+use crate::common::{api_data, api_study, close, estimate, fixtures, indicator, temp_study};
 
 const METHODS: [(&str, &str); 5] = [
     ("logit", "logit"),
@@ -13,33 +14,39 @@ const METHODS: [(&str, &str); 5] = [
 ];
 
 fn rows(design: &str) -> Vec<mizan::indicators::IndicatorRow> {
-    let dir = fixtures().join("survey-api");
-    let (file, lines) = match design {
-        "strat" => ("apistrat.csv", "weights = \"pw\"\nstrata = \"stype\"\nfpc = \"fpc\"".to_string()),
-        "clus1" => ("apiclus1.csv", "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"".to_string()),
-        "srs" => ("apisrs.csv", "weights = \"pw\"\nfpc = \"fpc\"".to_string()),
-        "clus1_jk1" => ("", "weights = \"pw\"\n[datasets.api.design.replicates]\nmethod = \"jk1\"\ncolumns = \"repw*\"\nscale = 0.91483927785116681".to_string()),
-        "clus1_boot" => ("", "weights = \"pw\"\n[datasets.api.design.replicates]\nmethod = \"bootstrap\"\ncolumns = \"repw*\"\nscale = 0.021865889212827987".to_string()),
+    let replicates = |method: &str, scale: &str| {
+        format!(
+            "weights = \"pw\"\n[datasets.api.design.replicates]\nmethod = \"{method}\"\ncolumns = \"repw*\"\nscale = {scale}"
+        )
+    };
+    let (lines, data) = match design {
+        "strat" => (STRAT.to_string(), api_data("apistrat.csv")),
+        "clus1" => (CLUS1.to_string(), api_data("apiclus1.csv")),
+        "srs" => (SRS.to_string(), api_data("apisrs.csv")),
+        "clus1_jk1" => (
+            replicates("jk1", "0.91483927785116681"),
+            crate::replicates::combined("jk1"),
+        ),
+        "clus1_boot" => (
+            replicates("bootstrap", "0.021865889212827987"),
+            crate::replicates::combined("boot"),
+        ),
         _ => unreachable!(),
     };
-    let data = if file.is_empty() {
-        crate::replicates::combined(if design.ends_with("jk1") {
-            "jk1"
-        } else {
-            "boot"
+    let indicators: String = METHODS
+        .iter()
+        .map(|(m, _)| {
+            indicator(
+                m,
+                "proportion",
+                &format!("expr = \"\\\"sch.wide\\\" = 'Yes'\"\nci = \"{m}\""),
+            )
         })
-    } else {
-        std::fs::read_to_string(dir.join(file)).unwrap()
-    };
-    let mut toml = format!(
-        "[study]\nid = \"ci\"\ntitle = \"CI\"\n\n[datasets.api]\npath = \"api.csv\"\n\n[datasets.api.design]\n{lines}\n"
-    );
-    for (m, _) in METHODS {
-        toml += &format!(
-            "\n[[indicators]]\nid = \"{m}\"\ndataset = \"api\"\nstatistic = \"proportion\"\nexpr = \"\\\"sch.wide\\\" = 'Yes'\"\nci = \"{m}\"\n"
-        );
-    }
-    estimate(&[("study.toml", &toml), ("api.csv", &data)])
+        .collect();
+    estimate(&[
+        ("study.toml", &api_study(&lines, &indicators)),
+        ("api.csv", &data),
+    ])
 }
 
 #[test]

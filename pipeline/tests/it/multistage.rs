@@ -4,68 +4,31 @@
 //! with the 6 missing `enroll` values left out as R's `na.rm = TRUE` does,
 //! against R's own results in `reference.csv`.
 
-use crate::common::{close, estimate, fixtures, row};
-
-const SPEC: &str = r#"[study]
-id = "clus2"
-title = "Two-stage"
-
-[datasets.api]
-path = "api.csv"
-
-[datasets.api.design]
-clusters = ["dnum", "snum"]
-fpc = ["fpc1", "fpc2"]
-
-[[indicators]]
-id = "mean_api00"
-dataset = "api"
-statistic = "mean"
-expr = "api00"
-by = ["stype"]
-
-[[indicators]]
-id = "total_api00"
-dataset = "api"
-statistic = "total"
-expr = "api00"
-
-[[indicators]]
-id = "mean_enroll"
-dataset = "api"
-statistic = "mean"
-expr = "enroll"
-
-[[indicators]]
-id = "total_enroll"
-dataset = "api"
-statistic = "total"
-expr = "enroll"
-
-[[indicators]]
-id = "ratio"
-dataset = "api"
-statistic = "ratio"
-numerator = "\"api.stu\""
-denominator = "enroll"
-"#;
+use crate::common::designs::CLUS2;
+use crate::common::{api_data, api_study, close, estimate, fixtures, indicator, row};
 
 #[test]
 fn two_stage_design_matches_r() {
-    let mut spec = SPEC.to_string();
-    for (ours, _) in [
-        ("logit", ""),
-        ("wald", ""),
-        ("beta", ""),
-        ("xlogit", ""),
-        ("asin", ""),
-    ] {
-        spec += &format!(
-            "\n[[indicators]]\nid = \"{ours}\"\ndataset = \"api\"\nstatistic = \"proportion\"\nexpr = \"\\\"sch.wide\\\" = 'Yes'\"\nci = \"{ours}\"\n"
+    let mut indicators = indicator("mean_api00", "mean", "expr = \"api00\"\nby = [\"stype\"]")
+        + &indicator("total_api00", "total", "expr = \"api00\"")
+        + &indicator("mean_enroll", "mean", "expr = \"enroll\"")
+        + &indicator("total_enroll", "total", "expr = \"enroll\"")
+        + &indicator(
+            "ratio",
+            "ratio",
+            "numerator = \"\\\"api.stu\\\"\"\ndenominator = \"enroll\"",
+        );
+    for ci in ["logit", "wald", "beta", "xlogit", "asin"] {
+        indicators += &indicator(
+            ci,
+            "proportion",
+            &format!("expr = \"\\\"sch.wide\\\" = 'Yes'\"\nci = \"{ci}\""),
         );
     }
-    let data = std::fs::read_to_string(fixtures().join("survey-api/apiclus2.csv")).unwrap();
-    let rows = estimate(&[("study.toml", &spec), ("api.csv", &data)]);
+    let rows = estimate(&[
+        ("study.toml", &api_study(CLUS2, &indicators)),
+        ("api.csv", &api_data("apiclus2.csv")),
+    ]);
     let find = |id: &str, dom: Option<&str>| row(&rows, id, dom.unwrap_or(""));
     let text = std::fs::read_to_string(fixtures().join("survey-api/reference.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(text.as_bytes());

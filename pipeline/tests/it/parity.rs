@@ -8,20 +8,15 @@ use std::collections::BTreeMap;
 
 use mizan::indicators::IndicatorRow;
 
-use crate::common::{close, estimate, fixtures, row};
+use crate::common::designs::{CLUS1, SRS, STRAT};
+use crate::common::{api_data, api_study, close, estimate, fixtures, indicator, row};
 
 /// The design lines of each golden design, as R's `svydesign` calls them.
 fn design(name: &str) -> (&'static str, &'static str) {
     match name {
-        "strat" => (
-            "apistrat.csv",
-            "weights = \"pw\"\nstrata = \"stype\"\nfpc = \"fpc\"",
-        ),
-        "clus1" => (
-            "apiclus1.csv",
-            "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"",
-        ),
-        "srs" => ("apisrs.csv", "weights = \"pw\"\nfpc = \"fpc\""),
+        "strat" => ("apistrat.csv", STRAT),
+        "clus1" => ("apiclus1.csv", CLUS1),
+        "srs" => ("apisrs.csv", SRS),
         other => panic!("unknown design {other}"),
     }
 }
@@ -37,14 +32,20 @@ fn indicator_id(statistic: &str, variable: &str, sub: bool) -> String {
     format!("{statistic}_{v}{}", if sub { "_sub" } else { "" })
 }
 
-fn spec(name: &str) -> String {
+fn compute(name: &str) -> Vec<IndicatorRow> {
     let (file, design) = design(name);
-    let path = fixtures().join("survey-api").join(file);
-    let mut s = format!(
-        "[study]\nid = \"parity\"\ntitle = \"R parity\"\n\n[datasets.api]\npath = \"{}\"\n\n[datasets.api.design]\n{design}\n",
-        path.display()
-    );
+    let mut indicators = String::new();
     for sub in [false, true] {
+        let lines = |what: &str| {
+            format!(
+                "{what}\nby = [\"stype\"]{}",
+                if sub {
+                    "\nwhere = \"enroll > 500\""
+                } else {
+                    ""
+                }
+            )
+        };
         for (stat, var, expr) in [
             ("mean", "api00", "api00"),
             ("total", "api00", "api00"),
@@ -53,31 +54,19 @@ fn spec(name: &str) -> String {
             ("proportion", "sch.wide", "\\\"sch.wide\\\" = 'Yes'"),
             ("count", "sch.wide", "\\\"sch.wide\\\" = 'Yes'"),
         ] {
-            s += &format!(
-                "\n[[indicators]]\nid = \"{}\"\ndataset = \"api\"\nstatistic = \"{stat}\"\nexpr = \"{expr}\"\nby = [\"stype\"]\n{}",
-                indicator_id(stat, var, sub),
-                if sub {
-                    "where = \"enroll > 500\"\n"
-                } else {
-                    ""
-                }
+            indicators += &indicator(
+                &indicator_id(stat, var, sub),
+                stat,
+                &lines(&format!("expr = \"{expr}\"")),
             );
         }
-        s += &format!(
-            "\n[[indicators]]\nid = \"{}\"\ndataset = \"api\"\nstatistic = \"ratio\"\nnumerator = \"\\\"api.stu\\\"\"\ndenominator = \"enroll\"\nby = [\"stype\"]\n{}",
-            indicator_id("ratio", "", sub),
-            if sub {
-                "where = \"enroll > 500\"\n"
-            } else {
-                ""
-            }
-        );
+        let ratio = "numerator = \"\\\"api.stu\\\"\"\ndenominator = \"enroll\"";
+        indicators += &indicator(&indicator_id("ratio", "", sub), "ratio", &lines(ratio));
     }
-    s
-}
-
-fn compute(name: &str) -> Vec<IndicatorRow> {
-    estimate(&[("study.toml", &spec(name))])
+    estimate(&[
+        ("study.toml", &api_study(design, &indicators)),
+        ("api.csv", &api_data(file)),
+    ])
 }
 
 #[test]

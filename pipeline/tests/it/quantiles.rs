@@ -2,35 +2,25 @@
 //! interval.type "mean") in `reference.csv`, for the stratified, cluster,
 //! simple random and two-stage samples.
 
-use crate::common::{close, estimate, fixtures, row};
+use crate::common::designs::{CLUS1, CLUS2, SRS, STRAT};
+use crate::common::{api_data, api_study, close, estimate, fixtures, indicator, row};
 
 #[test]
 fn medians_match_svyquantile() {
     let designs = [
-        (
-            "strat",
-            "apistrat.csv",
-            "weights = \"pw\"\nstrata = \"stype\"\nfpc = \"fpc\"",
-        ),
-        (
-            "clus1",
-            "apiclus1.csv",
-            "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"",
-        ),
-        ("srs", "apisrs.csv", "weights = \"pw\"\nfpc = \"fpc\""),
-        (
-            "clus2",
-            "apiclus2.csv",
-            "clusters = [\"dnum\", \"snum\"]\nfpc = [\"fpc1\", \"fpc2\"]",
-        ),
+        ("strat", "apistrat.csv", STRAT),
+        ("clus1", "apiclus1.csv", CLUS1),
+        ("srs", "apisrs.csv", SRS),
+        ("clus2", "apiclus2.csv", CLUS2),
     ];
     let text = std::fs::read_to_string(fixtures().join("survey-api/reference.csv")).unwrap();
     let mut checked = 0;
     for (name, file, design) in designs {
-        let toml = format!(
-            "[study]\nid = \"q\"\ntitle = \"Q\"\n[datasets.api]\npath = \"api.csv\"\n[datasets.api.design]\n{design}\n[[indicators]]\nid = \"median\"\ndataset = \"api\"\nstatistic = \"quantile\"\nquantile = 0.5\nexpr = \"api00\"\n"
+        let toml = api_study(
+            design,
+            &indicator("median", "quantile", "quantile = 0.5\nexpr = \"api00\""),
         );
-        let data = std::fs::read_to_string(fixtures().join("survey-api").join(file)).unwrap();
+        let data = api_data(file);
         let rows = estimate(&[("study.toml", &toml), ("api.csv", &data)]);
         let r = row(&rows, "median", "");
         let mut reader = csv::Reader::from_reader(text.as_bytes());
@@ -85,26 +75,21 @@ fn quartiles_by_domain_match_svyquantile_on_subsets() {
         std::fs::read_to_string(fixtures().join("survey-api/golden_quantile.csv")).unwrap();
     let mut checked = 0;
     for (name, file, design) in [
-        (
-            "strat",
-            "apistrat.csv",
-            "weights = \"pw\"\nstrata = \"stype\"\nfpc = \"fpc\"",
-        ),
-        (
-            "clus1",
-            "apiclus1.csv",
-            "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"",
-        ),
+        ("strat", "apistrat.csv", STRAT),
+        ("clus1", "apiclus1.csv", CLUS1),
     ] {
-        let mut toml = format!(
-            "[study]\nid = \"q\"\ntitle = \"Q\"\n[datasets.api]\npath = \"api.csv\"\n[datasets.api.design]\n{design}\n"
-        );
-        for (id, p) in [("q25", 0.25), ("q75", 0.75)] {
-            toml += &format!(
-                "[[indicators]]\nid = \"{id}\"\ndataset = \"api\"\nstatistic = \"quantile\"\nquantile = {p}\nexpr = \"api00\"\nby = [\"stype\"]\n"
-            );
-        }
-        let data = std::fs::read_to_string(fixtures().join("survey-api").join(file)).unwrap();
+        let indicators: String = [("q25", 0.25), ("q75", 0.75)]
+            .iter()
+            .map(|(id, p)| {
+                indicator(
+                    id,
+                    "quantile",
+                    &format!("quantile = {p}\nexpr = \"api00\"\nby = [\"stype\"]"),
+                )
+            })
+            .collect();
+        let toml = api_study(design, &indicators);
+        let data = api_data(file);
         let rows = estimate(&[("study.toml", &toml), ("api.csv", &data)]);
         let mut reader = csv::Reader::from_reader(golden.as_bytes());
         for rec in reader.records() {

@@ -1,22 +1,30 @@
 //! Replicate-weight designs against R's own results (`reference.csv`, made
 //! by `reference.R` with R 4.2 + survey 4.1): the JK1 and bootstrap
 //! replicate weights R built for `apiclus1` (`repweights_*.csv`), used as
-//! given columns, must give R's estimates, SEs, logit intervals and df.
+//! given columns, must give R's estimates, SEs, logit intervals and df; so
+//! must replicate weights Mizan builds from the designs.
 
 use std::collections::HashMap;
 
 use mizan::indicators::IndicatorRow;
 
-use crate::common::{close, estimate, fixtures, row};
+use crate::common::{agrees, agrees_ci, api_data, api_study, estimate, fixtures, indicator, row};
 
 /// apiclus1 with the replicate columns of `repweights_<kind>.csv` appended
 /// (rows match by `cds`, checked).
 pub fn combined(kind: &str) -> String {
-    let dir = fixtures().join("survey-api");
-    let data = std::fs::read_to_string(dir.join("apiclus1.csv")).unwrap();
-    let reps = std::fs::read_to_string(dir.join(format!("repweights_{kind}.csv"))).unwrap();
+    let reps = std::fs::read_to_string(
+        fixtures()
+            .join("survey-api")
+            .join(format!("repweights_{kind}.csv")),
+    )
+    .unwrap();
     let mut out = String::new();
-    for (i, (d, r)) in data.lines().zip(reps.lines()).enumerate() {
+    for (i, (d, r)) in api_data("apiclus1.csv")
+        .lines()
+        .zip(reps.lines())
+        .enumerate()
+    {
         let rf: Vec<&str> = r.split(',').collect();
         if i > 0 {
             assert!(d.starts_with(rf[0]), "row {i}: cds differs");
@@ -26,73 +34,36 @@ pub fn combined(kind: &str) -> String {
     out
 }
 
-fn compute(kind: &str, method: &str, scale: &str) -> Vec<IndicatorRow> {
-    let toml = format!(
-        r#"[study]
-id = "rep"
-title = "Replicates"
-
-[datasets.api]
-path = "api.csv"
-
-[datasets.api.design]
-weights = "pw"
-
-[datasets.api.design.replicates]
-method = "{method}"
-columns = "repw*"
-scale = {scale}
-mse = false
-
-"#
-    );
-    compute_spec(&toml, &combined(kind))
+/// The indicators of every replicate test, over a replicate `design` and `data`.
+fn compute(design: &str, data: &str) -> Vec<IndicatorRow> {
+    let indicators = [
+        indicator("mean_api00", "mean", "expr = \"api00\"\nby = [\"stype\"]"),
+        indicator("total_api00", "total", "expr = \"api00\""),
+        indicator("mean_enroll", "mean", "expr = \"enroll\""),
+        indicator("total_enroll", "total", "expr = \"enroll\""),
+        indicator(
+            "ratio",
+            "ratio",
+            "numerator = \"\\\"api.stu\\\"\"\ndenominator = \"enroll\"",
+        ),
+        indicator(
+            "prop_schwide",
+            "proportion",
+            "expr = \"\\\"sch.wide\\\" = 'Yes'\"",
+        ),
+    ]
+    .concat();
+    estimate(&[
+        ("study.toml", &api_study(design, &indicators)),
+        ("api.csv", data),
+    ])
 }
 
-/// The indicators every replicate test computes, appended to a spec's
-/// `[study]` and dataset tables.
-const INDICATORS: &str = r#"[[indicators]]
-id = "mean_api00"
-dataset = "api"
-statistic = "mean"
-expr = "api00"
-by = ["stype"]
-
-[[indicators]]
-id = "total_api00"
-dataset = "api"
-statistic = "total"
-expr = "api00"
-
-[[indicators]]
-id = "mean_enroll"
-dataset = "api"
-statistic = "mean"
-expr = "enroll"
-
-[[indicators]]
-id = "total_enroll"
-dataset = "api"
-statistic = "total"
-expr = "enroll"
-
-[[indicators]]
-id = "ratio"
-dataset = "api"
-statistic = "ratio"
-numerator = "\"api.stu\""
-denominator = "enroll"
-
-[[indicators]]
-id = "prop_schwide"
-dataset = "api"
-statistic = "proportion"
-expr = "\"sch.wide\" = 'Yes'"
-"#;
-
-fn compute_spec(spec: &str, data: &str) -> Vec<IndicatorRow> {
-    let toml = format!("{spec}\n{INDICATORS}");
-    estimate(&[("study.toml", &toml), ("api.csv", data)])
+/// A design with R's replicate columns `repw*` and its `scale`.
+fn given(method: &str, scale: &str) -> String {
+    format!(
+        "weights = \"pw\"\n\n[datasets.api.design.replicates]\nmethod = \"{method}\"\ncolumns = \"repw*\"\nscale = {scale}\nmse = false"
+    )
 }
 
 fn reference() -> Vec<HashMap<String, String>> {
@@ -116,6 +87,10 @@ fn check(design: &str, rows: &[IndicatorRow]) {
     let mut checked = 0;
     for r in reference().iter().filter(|r| r["design"] == design) {
         let num = |k: &str| r[k].parse::<f64>().unwrap();
+        let what = format!(
+            "{design} {} {} {} {}",
+            r["statistic"], r["variable"], r["group"], r["method"]
+        );
         let (row, ci) = match (
             r["statistic"].as_str(),
             r["variable"].as_str(),
@@ -130,48 +105,16 @@ fn check(design: &str, rows: &[IndicatorRow]) {
             ("svyratio", _, _) => (find("ratio", None), true),
             ("svyciprop", _, "logit") => {
                 let row = find("prop_schwide", None);
-                close(
-                    row.est.ci_low.unwrap(),
-                    num("ci_low"),
-                    1e-7,
-                    &format!("{design} logit ci_low"),
-                );
-                close(
-                    row.est.ci_high.unwrap(),
-                    num("ci_high"),
-                    1e-7,
-                    &format!("{design} logit ci_high"),
-                );
-                assert_eq!(row.est.df, Some(num("df")), "{design} df");
+                agrees_ci(&row.est, &what, num("ci_low"), num("ci_high"));
+                assert_eq!(row.est.df, Some(num("df")), "{what} df");
                 checked += 1;
                 continue;
             }
             _ => continue,
         };
-        let what = format!(
-            "{design} {} {} {}",
-            r["statistic"], r["variable"], r["group"]
-        );
-        close(
-            row.est.estimate.unwrap(),
-            num("estimate"),
-            1e-9,
-            &format!("{what} estimate"),
-        );
-        close(row.est.se.unwrap(), num("se"), 1e-7, &format!("{what} se"));
+        agrees(&row.est, &what, num("estimate"), num("se"));
         if ci {
-            close(
-                row.est.ci_low.unwrap(),
-                num("ci_low"),
-                1e-7,
-                &format!("{what} ci_low"),
-            );
-            close(
-                row.est.ci_high.unwrap(),
-                num("ci_high"),
-                1e-7,
-                &format!("{what} ci_high"),
-            );
+            agrees_ci(&row.est, &what, num("ci_low"), num("ci_high"));
         }
         checked += 1;
     }
@@ -181,7 +124,10 @@ fn check(design: &str, rows: &[IndicatorRow]) {
 #[test]
 fn jk1_replicates_match_r() {
     // Scale from repweights_jk1_info.txt: (n−1)/n · (1 − n/N).
-    check("clus1_jk1", &compute("jk1", "jk1", "0.91483927785116681"));
+    check(
+        "clus1_jk1",
+        &compute(&given("jk1", "0.91483927785116681"), &combined("jk1")),
+    );
 }
 
 #[test]
@@ -189,7 +135,10 @@ fn bootstrap_replicates_match_r() {
     // Scale from repweights_boot_info.txt.
     check(
         "clus1_boot",
-        &compute("boot", "bootstrap", "0.021865889212827987"),
+        &compute(
+            &given("bootstrap", "0.021865889212827987"),
+            &combined("boot"),
+        ),
     );
 }
 
@@ -197,50 +146,17 @@ fn bootstrap_replicates_match_r() {
 /// `as.svrepdesign(dclus1, type = "JK1")`): R's own JK1 results.
 #[test]
 fn jk1_built_from_the_design_matches_r() {
-    let spec = r#"[study]
-id = "rep"
-title = "Built replicates"
-
-[datasets.api]
-path = "api.csv"
-
-[datasets.api.design]
-weights = "pw"
-clusters = "dnum"
-fpc = "fpc"
-
-[datasets.api.design.replicates]
-method = "jk1"
-build = "jk1"
-"#;
-    let data = std::fs::read_to_string(fixtures().join("survey-api/apiclus1.csv")).unwrap();
-    let indicators = compute_spec(spec, &data);
-    check("clus1_jk1", &indicators);
+    let design = "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"\n\n[datasets.api.design.replicates]\nmethod = \"jk1\"\nbuild = \"jk1\"";
+    check("clus1_jk1", &compute(design, &api_data("apiclus1.csv")));
 }
 
 /// The stratified sample with JKn replicates built by Mizan, against R's
 /// `as.svrepdesign(dstrat, type = "JKn")` (`golden_jkn.R`).
 #[test]
 fn jkn_built_from_a_stratified_design_matches_r() {
-    let spec = r#"[study]
-id = "rep"
-title = "Built replicates"
-
-[datasets.api]
-path = "api.csv"
-
-[datasets.api.design]
-weights = "pw"
-strata = "stype"
-fpc = "fpc"
-
-[datasets.api.design.replicates]
-method = "jkn"
-build = "jkn"
-"#;
-    let data = std::fs::read_to_string(fixtures().join("survey-api/apistrat.csv")).unwrap();
-    let rows = compute_spec(spec, &data);
-    let golden = std::fs::read_to_string(fixtures().join("survey-api/golden_jkn.csv")).unwrap();
+    let design = "weights = \"pw\"\nstrata = \"stype\"\nfpc = \"fpc\"\n\n[datasets.api.design.replicates]\nmethod = \"jkn\"\nbuild = \"jkn\"";
+    let rows = compute(design, &api_data("apistrat.csv"));
+    let golden = api_data("golden_jkn.csv");
     let mut reader = csv::Reader::from_reader(golden.as_bytes());
     let mut checked = 0;
     for rec in reader.records() {
@@ -253,34 +169,13 @@ build = "jkn"
         };
         let row = row(&rows, id, &r[2]);
         let what = format!("jkn {id} [{}]", &r[2]);
-        close(
-            row.est.estimate.unwrap(),
-            r[3].parse().unwrap(),
-            1e-9,
-            &format!("{what} estimate"),
-        );
-        close(
-            row.est.se.unwrap(),
-            r[4].parse().unwrap(),
-            1e-7,
-            &format!("{what} se"),
-        );
+        let num = |i: usize| r[i].parse::<f64>().unwrap();
+        agrees(&row.est, &what, num(3), num(4));
         if !r[5].is_empty() {
-            close(
-                row.est.ci_low.unwrap(),
-                r[5].parse().unwrap(),
-                1e-7,
-                &format!("{what} ci_low"),
-            );
-            close(
-                row.est.ci_high.unwrap(),
-                r[6].parse().unwrap(),
-                1e-7,
-                &format!("{what} ci_high"),
-            );
+            agrees_ci(&row.est, &what, num(5), num(6));
         }
         if !r[7].is_empty() {
-            assert_eq!(row.est.df, Some(r[7].parse().unwrap()), "{what} df");
+            assert_eq!(row.est.df, Some(num(7)), "{what} df");
         }
         checked += 1;
     }
