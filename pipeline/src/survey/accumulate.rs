@@ -159,6 +159,32 @@ pub struct Sums {
     yys: Vec<Vec<Vec<f64>>>,
 }
 
+/// For each target and each of its breakdowns, `len(breakdown)` copies of
+/// `fill` when `keep(target)`, else nothing.
+fn per_target<T: Clone>(
+    targets: &[Target],
+    keep: impl Fn(usize) -> bool,
+    len: impl Fn(usize) -> usize,
+    fill: T,
+) -> Vec<Vec<Vec<T>>> {
+    targets
+        .iter()
+        .enumerate()
+        .map(|(t, tg)| {
+            tg.breakdowns
+                .iter()
+                .map(|&b| {
+                    if keep(t) {
+                        vec![fill.clone(); len(b)]
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// Whether a target can use the shared sums.
 fn dense(design: &PreparedDesign, t: &Target) -> bool {
     let row_replicates = design
@@ -182,25 +208,6 @@ impl Sums {
             .and_then(|r| r.weights.as_ref())
             .map_or(0, Vec::len);
         let size = |b: usize| breakdowns[b].n_domains() * n_psu;
-        let per_target =
-            |keep: &dyn Fn(usize) -> bool, width: &dyn Fn(usize) -> usize| -> Vec<Vec<Vec<f64>>> {
-                targets
-                    .iter()
-                    .enumerate()
-                    .map(|(t, tg)| {
-                        tg.breakdowns
-                            .iter()
-                            .map(|&b| {
-                                if keep(t) {
-                                    vec![0.0; width(b)]
-                                } else {
-                                    Vec::new()
-                                }
-                            })
-                            .collect()
-                    })
-                    .collect()
-            };
         let mut used = vec![false; breakdowns.len()];
         for (t, tg) in targets.iter().enumerate() {
             if dense[t] {
@@ -210,25 +217,13 @@ impl Sums {
         Sums {
             n_psu,
             n_reps,
-            reps: per_target(&|t| !dense[t] && n_reps > 0, &|b| {
-                breakdowns[b].n_domains() * n_reps * 2
-            }),
-            cells: targets
-                .iter()
-                .enumerate()
-                .map(|(t, tg)| {
-                    tg.breakdowns
-                        .iter()
-                        .map(|&b| {
-                            if dense[t] {
-                                Vec::new()
-                            } else {
-                                vec![Cell::default(); size(b)]
-                            }
-                        })
-                        .collect()
-                })
-                .collect(),
+            reps: per_target(
+                targets,
+                |t| !dense[t] && n_reps > 0,
+                |b| breakdowns[b].n_domains() * n_reps * 2,
+                0.0,
+            ),
+            cells: per_target(targets, |t| !dense[t], size, Cell::default()),
             base: (0..breakdowns.len())
                 .map(|b| {
                     if used[b] {
@@ -238,8 +233,8 @@ impl Sums {
                     }
                 })
                 .collect(),
-            ys: per_target(&|t| dense[t], &size),
-            yys: per_target(&|t| dense[t] && !targets[t].binary, &size),
+            ys: per_target(targets, |t| dense[t], size, 0.0),
+            yys: per_target(targets, |t| dense[t] && !targets[t].binary, size, 0.0),
         }
     }
 
