@@ -9,7 +9,7 @@ use polars::prelude::*;
 use super::IndicatorRow;
 use crate::error::{Error, Result, choices};
 use crate::spec::model::{Compared, ComparisonSpec, Study};
-use crate::survey::accumulate::Sums;
+use crate::survey::accumulate::DesignSums;
 use crate::survey::design::PreparedDesign;
 use crate::survey::estimate::{Difference, Form, difference, independent_difference};
 
@@ -44,7 +44,7 @@ pub struct Layout<'a> {
 pub fn domains(
     c: &ComparisonSpec,
     design: &PreparedDesign,
-    sums: &Sums,
+    sums: &DesignSums,
     target: usize,
     layout: &Layout,
     form: Form,
@@ -79,15 +79,10 @@ pub fn domains(
                 ))
             })
     };
-    if design.poststrata.is_some() {
-        return Err(err(
-            "differences on post-stratified designs are not supported yet".into(),
-        ));
-    }
     let (da, db) = (index(a)?, index(b)?);
-    let cells = |d| (sums.domain(target, k, d), sums.domain_reps(target, k, d));
+    let (sa, sb) = (sums.domain(target, k, da), sums.domain(target, k, db));
     Ok(
-        difference(design, form, cells(da), cells(db), level).map(|diff| ComparisonRow {
+        difference(design, form, &sa, &sb, level).map(|diff| ComparisonRow {
             comparison: c.id.clone(),
             indicator: c.indicator.clone(),
             method: "domains",

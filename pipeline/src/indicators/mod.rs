@@ -19,7 +19,7 @@ use polars::prelude::DataFrame;
 use rayon::prelude::*;
 
 use crate::error::Result;
-use crate::spec::model::{Statistic, Study};
+use crate::spec::model::{ReplicateMethod, Statistic, Study};
 use crate::survey::accumulate::{self, Breakdown, Target};
 use crate::survey::design::PreparedDesign;
 use crate::survey::estimate::{self, Estimate, Form, Interval};
@@ -74,6 +74,10 @@ pub struct DesignSummary {
     pub weighted_rows: f64,
     /// Whether a finite-population correction was applied.
     pub fpc: bool,
+    /// Replicate weights giving the variances: method name and count.
+    pub replicates: Option<(&'static str, usize)>,
+    /// The calibration of the weights.
+    pub calibration: Option<crate::survey::calibrate::Summary>,
 }
 
 /// Computes every indicator of `study` over the ingested `data` (dataset id →
@@ -114,6 +118,18 @@ pub fn compute(
                 df: design.degf(),
                 weighted_rows: design.weights.iter().sum(),
                 fpc: !spec.fpc.is_empty(),
+                replicates: spec
+                    .replicates
+                    .as_ref()
+                    .zip(design.replicates.as_ref())
+                    .map(|(r, reps)| {
+                        let name = ReplicateMethod::ALL
+                            .iter()
+                            .find(|(m, _)| *m == r.method)
+                            .map_or("", |(_, n)| *n);
+                        (name, reps.len())
+                    }),
+                calibration: design.calibrated.clone(),
             });
         }
         let evaluated = evaluate::evaluate_all(&inds, df)?;
@@ -149,12 +165,7 @@ pub fn compute(
                 breakdowns: idx,
             });
         }
-        let sums = accumulate::accumulate(&design, &breakdowns, &targets);
-        // A post-stratified design also needs each domain's unweighted sums per post-stratum.
-        let post_sums = design.poststrata.as_ref().map(|ps| {
-            let by_stratum = PreparedDesign::unweighted_by(&ps.of_row, ps.count);
-            accumulate::accumulate(&by_stratum, &breakdowns, &targets)
-        });
+        let sums = accumulate::accumulate_design(&design, &breakdowns, &targets);
         for c in &study.comparisons {
             let Some(t) = inds.iter().position(|i| i.id == c.indicator) else {
                 continue;
@@ -210,16 +221,11 @@ pub fn compute(
             for (k, &b) in target.breakdowns.iter().enumerate() {
                 let n_domains = breakdowns[b].n_domains();
                 for d in 0..n_domains {
-                    let cells = sums.domain(t, k, d);
                     let est = match &quantiles {
                         Some(q) => q[k][d].clone(),
                         None => estimate::estimate(
                             &design,
-                            estimate::DomainSums {
-                                cells,
-                                reps: sums.domain_reps(t, k, d),
-                                post: post_sums.as_ref().map_or(&[][..], |p| p.domain(t, k, d)),
-                            },
+                            sums.domain(t, k, d),
                             form,
                             interval,
                             ind.level,

@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::spec::model::{IndicatorSpec, Reliability};
-use crate::survey::accumulate::{self, Breakdown, Sums, Target, Values};
+use crate::survey::accumulate::{self, Breakdown, DesignSums, Target, Values};
 use crate::survey::design::PreparedDesign;
 use crate::survey::estimate::{self, Estimate, Form, Interval};
 use crate::survey::quantile::{Sorted, woodruff};
@@ -18,18 +18,10 @@ pub fn estimate(
     design: &PreparedDesign,
     breakdowns: &[Breakdown],
     target: &Target,
-    sums: &Sums,
+    sums: &DesignSums,
     t: usize,
     rules: &Reliability,
 ) -> Result<Vec<Vec<Estimate>>> {
-    if design.replicates.is_some() || design.poststrata.is_some() {
-        return Err(Error::Estimation {
-            indicator: ind.id.clone(),
-            message:
-                "quantiles on replicate-weight or post-stratified designs are not supported yet"
-                    .into(),
-        });
-    }
     let Values::Numbers(y) = target.y else {
         return Err(Error::internal("quantile", "values are not numbers"));
     };
@@ -70,7 +62,7 @@ pub fn estimate(
             breakdowns: vec![b],
         })
         .collect();
-    let below = accumulate::accumulate(design, breakdowns, &below_targets);
+    let below = accumulate::accumulate_design(design, breakdowns, &below_targets);
     Ok(sorted
         .iter()
         .enumerate()
@@ -79,7 +71,7 @@ pub fn estimate(
                 .iter()
                 .enumerate()
                 .map(|(d, s)| {
-                    let cells = sums.domain(t, k, d);
+                    let cells = sums.main.domain(t, k, d);
                     let mut out = Estimate {
                         n: cells.iter().map(|c| c.n).sum(),
                         weighted_n: cells.iter().map(|c| c.w).sum(),
@@ -94,11 +86,7 @@ pub fn estimate(
                     }
                     let p = estimate::estimate(
                         design,
-                        estimate::DomainSums {
-                            cells: below.domain(k, 0, d),
-                            reps: &[],
-                            post: &[],
-                        },
+                        below.domain(k, 0, d),
                         Form::Mean,
                         Interval::Wald,
                         ind.level,

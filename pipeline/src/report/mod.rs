@@ -410,34 +410,118 @@ fn comparison_ctx(study: &Study, c: &ComparisonRow) -> ComparisonCtx {
 
 fn design_text(lang: Language, d: &DesignSummary) -> String {
     let n = |v: f64| charts::format::number(v, 0, lang);
-    match lang {
-        Language::En => format!(
-            "Dataset `{}`: {} respondents in {} strata and {} primary sampling units (design degrees of freedom {}), representing a weighted population of {}. Standard errors by Taylor linearisation, first stage, with-replacement approximation{}; domains are estimated on the full design (out-of-domain rows contribute zero). Intervals: logit (t on the design degrees of freedom) for proportions, Wald (normal) for means, totals and counts, as R's survey package.",
+    let fr = lang == Language::Fr;
+    let mut text = if fr {
+        format!(
+            "Jeu de données `{}` : {} répondants répartis en {} strates et {} unités primaires (degrés de liberté du plan : {}), représentant une population pondérée de {}. ",
             d.dataset,
             n(d.rows as f64),
             d.strata,
             n(d.psus as f64),
             d.df,
-            n(d.weighted_rows),
+            n(d.weighted_rows)
+        )
+    } else {
+        format!(
+            "Dataset `{}`: {} respondents in {} strata and {} primary sampling units (design degrees of freedom {}), representing a weighted population of {}. ",
+            d.dataset,
+            n(d.rows as f64),
+            d.strata,
+            n(d.psus as f64),
+            d.df,
+            n(d.weighted_rows)
+        )
+    };
+    text += &match (d.replicates, fr) {
+        (Some((method, count)), false) => {
+            format!("Standard errors from {count} replicate weights ({method}, as R's svrepdesign)")
+        }
+        (Some((method, count)), true) => {
+            format!("Erreurs types par {count} poids répliqués ({method}, comme svrepdesign de R)")
+        }
+        (None, true) => format!(
+            "Erreurs types par linéarisation de Taylor au premier degré, approximation avec remise{}",
+            if d.fpc {
+                ", avec correction de population finie"
+            } else {
+                ""
+            }
+        ),
+        (None, false) => format!(
+            "Standard errors by Taylor linearisation, first stage, with-replacement approximation{}",
             if d.fpc {
                 ", with finite-population correction"
             } else {
                 ""
             }
         ),
-        Language::Fr => format!(
-            "Jeu de données `{}` : {} répondants répartis en {} strates et {} unités primaires (degrés de liberté du plan : {}), représentant une population pondérée de {}. Erreurs types par linéarisation de Taylor au premier degré, approximation avec remise{} ; les domaines sont estimés sur le plan complet (les observations hors domaine comptent pour zéro). Intervalles : logit (loi de Student sur les degrés de liberté du plan) pour les proportions, Wald (loi normale) pour les moyennes, totaux et effectifs, comme le package survey de R.",
-            d.dataset,
-            n(d.rows as f64),
-            d.strata,
-            n(d.psus as f64),
-            d.df,
-            n(d.weighted_rows),
-            if d.fpc {
-                ", avec correction de population finie"
+    };
+    if let Some(c) = &d.calibration {
+        text += &calibration_text(lang, c);
+    }
+    text += if fr {
+        " ; les domaines sont estimés sur le plan complet (les observations hors domaine comptent pour zéro). Intervalles : logit (loi de Student sur les degrés de liberté du plan) pour les proportions, Wald (loi normale) pour les moyennes, totaux et effectifs, comme le package survey de R."
+    } else {
+        "; domains are estimated on the full design (out-of-domain rows contribute zero). Intervals: logit (t on the design degrees of freedom) for proportions, Wald (normal) for means, totals and counts, as R's survey package."
+    };
+    text
+}
+
+/// How the weights were calibrated, as a clause of the design's sentence.
+fn calibration_text(lang: Language, c: &crate::survey::calibrate::Summary) -> String {
+    let fr = lang == Language::Fr;
+    let margins = c.margins.join(", ");
+    let totals = c.totals.join(", ");
+    match (c.method, fr) {
+        ("poststratify", false) => format!(
+            "; weights post-stratified to the population counts of {margins}, and the variance takes out what post-stratification fixes"
+        ),
+        ("poststratify", true) => format!(
+            " ; poids post-stratifiés sur les effectifs de la population par {margins}, la variance retirant ce que la post-stratification fixe"
+        ),
+        ("rake", false) => format!(
+            "; weights raked to the margins {margins} ({} after {} iteration(s)), and the variance takes out what raking fixes",
+            if c.converged {
+                "converged"
             } else {
+                "NOT converged"
+            },
+            c.iterations.unwrap_or(0)
+        ),
+        ("rake", true) => format!(
+            " ; poids calés par raking sur les marges {margins} ({} après {} itération(s)), la variance retirant ce que le calage fixe",
+            if c.converged {
+                "convergence atteinte"
+            } else {
+                "SANS convergence"
+            },
+            c.iterations.unwrap_or(0)
+        ),
+        (_, false) => format!(
+            "; weights calibrated (linear, GREG{}) to {}{}{}, and the variance uses the regression residuals",
+            c.bounds.map_or(String::new(), |(l, h)| format!(
+                ", g-weights within [{l}, {h}]"
+            )),
+            margins,
+            if margins.is_empty() || totals.is_empty() {
                 ""
-            }
+            } else {
+                " and the totals of "
+            },
+            totals
+        ),
+        (_, true) => format!(
+            " ; poids calés (linéaire, GREG{}) sur {}{}{}, la variance utilisant les résidus de la régression",
+            c.bounds.map_or(String::new(), |(l, h)| format!(
+                ", rapports de poids dans [{l}, {h}]"
+            )),
+            margins,
+            if margins.is_empty() || totals.is_empty() {
+                ""
+            } else {
+                " et les totaux de "
+            },
+            totals
         ),
     }
 }

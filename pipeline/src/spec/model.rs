@@ -183,19 +183,73 @@ pub struct DesignSpec {
     /// Replicate weights; when present they, not the strata and clusters,
     /// give the variances.
     pub replicates: Option<ReplicateSpec>,
-    /// Post-stratification to known population counts.
-    pub poststratify: Option<PostStratifySpec>,
+    /// Calibration of the weights to population margins: post-stratification,
+    /// raking or linear (GREG) calibration.
+    pub calibration: Option<CalibrationSpec>,
 }
 
-/// `[datasets.<id>.design.poststratify]`: R's `postStratify`.
+/// Calibration of a design's weights to known population figures:
+/// `[datasets.<id>.design.poststratify]`, `.rake` or `.calibrate`.
 #[derive(Debug, Clone)]
-pub struct PostStratifySpec {
-    /// The variables whose cross defines the post-strata.
+pub struct CalibrationSpec {
+    /// The categorical margins (one for post-stratification).
+    pub margins: Vec<Margin>,
+    /// How the weights are adjusted to them.
+    pub method: CalibrationMethod,
+}
+
+/// The calibration methods, with R's meanings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CalibrationMethod {
+    /// R's `postStratify`: w · N_g / Σ_g w.
+    PostStratify,
+    /// R's `rake`: iterative proportional fitting over the margins.
+    Rake {
+        /// Stop when no cell of the margins' cross-table changes by more
+        /// than this (a weighted count; below 1, a share of Σ w), as R's
+        /// `control$epsilon`.
+        epsilon: f64,
+        /// Iteration cap (R's `maxit`).
+        max_iterations: usize,
+    },
+    /// R's `calibrate(calfun = "linear")`: GREG weights, optionally bounded.
+    Linear {
+        /// Numeric auxiliary columns with their population totals.
+        totals: Vec<(String, f64)>,
+        /// Population size: calibrates Σ w as well (the model's intercept)
+        /// when no margin already does.
+        population_size: Option<f64>,
+        /// Bounds on the g-weights (calibrated / initial weight).
+        bounds: Option<(f64, f64)>,
+        /// Convergence tolerance of bounded calibration (R's `epsilon`):
+        /// |misfit| / (1 + |total|) below it for every total.
+        epsilon: f64,
+        /// Iteration cap of bounded calibration (R's `maxit`).
+        max_iterations: usize,
+    },
+}
+
+/// One margin: a variable (or a cross of variables) and its population counts.
+#[derive(Debug, Clone)]
+pub struct Margin {
+    /// The variables whose cross defines the margin's categories.
     pub variables: Vec<String>,
-    /// CSV of the population: the variables' columns and the count.
-    pub population: PathBuf,
-    /// The count column of `population` (default `Freq`, as R's tables).
-    pub count: String,
+    /// The counts.
+    pub population: Population,
+}
+
+/// Where a margin's population counts are.
+#[derive(Debug, Clone)]
+pub enum Population {
+    /// A CSV with a column per variable and a count column.
+    File {
+        /// The CSV.
+        path: PathBuf,
+        /// The count column (default `Freq`, as R's tables).
+        count: String,
+    },
+    /// Given in the spec: category (values joined by ` × `) → count.
+    Counts(Vec<(String, f64)>),
 }
 
 /// Replicate-weight methods, with R's `svrepdesign` meanings.

@@ -108,16 +108,47 @@ pub struct RawDesign {
     pub nest: Option<bool>,
     pub lonely_psu: Option<Spanned<String>>,
     pub replicates: Option<Spanned<RawReplicates>>,
-    pub poststratify: Option<Spanned<RawPostStratify>>,
+    pub poststratify: Option<Spanned<RawMargin>>,
+    pub rake: Option<Spanned<RawRake>>,
+    pub calibrate: Option<Spanned<RawCalibrate>>,
 }
 
-/// `[datasets.<id>.design.poststratify]`.
+/// A margin: `[datasets.<id>.design.poststratify]`, or one of `margins`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawPostStratify {
+pub struct RawMargin {
     pub variables: OneOrMany,
-    pub population: Spanned<String>,
+    pub population: Spanned<RawPopulation>,
     pub count: Option<String>,
+}
+
+/// A margin's population: a CSV path, or `{ category = count, … }`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawPopulation {
+    File(String),
+    Counts(std::collections::BTreeMap<String, f64>),
+}
+
+/// `[datasets.<id>.design.rake]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRake {
+    pub margins: Vec<Spanned<RawMargin>>,
+    pub epsilon: Option<Spanned<f64>>,
+    pub max_iterations: Option<usize>,
+}
+
+/// `[datasets.<id>.design.calibrate]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalibrate {
+    pub margins: Option<Vec<Spanned<RawMargin>>>,
+    pub totals: Option<std::collections::BTreeMap<String, f64>>,
+    pub population_size: Option<Spanned<f64>>,
+    pub bounds: Option<Spanned<[f64; 2]>>,
+    pub epsilon: Option<Spanned<f64>>,
+    pub max_iterations: Option<usize>,
 }
 
 /// `[datasets.<id>.design.replicates]`.

@@ -331,19 +331,10 @@ impl Resolver<'_> {
             None => None,
             Some(r) => Some(self.replicates(ds_id, r)?),
         };
-        let poststratify = d.poststratify.map(|p| {
-            let p = p.into_inner();
-            PostStratifySpec {
-                variables: p.variables.into_vec(),
-                population: normalize(&self.dir.join(p.population.get_ref())),
-                count: p.count.unwrap_or_else(|| "Freq".to_string()),
-            }
-        });
-        if poststratify.is_some() && (replicates.is_some() || clusters.len() > 1) {
-            return Err(self.err(&span_holder, format!("dataset `{ds_id}`: post-stratification is supported for one-stage linearisation designs only (not yet with replicate weights or two stages)")));
-        }
+        let calibration =
+            self.calibration(ds_id, &span_holder, d.poststratify, d.rake, d.calibrate)?;
         Ok(DesignSpec {
-            poststratify,
+            calibration,
             replicates,
             weights,
             strata: d.strata.map(Spanned::into_inner),
@@ -352,6 +343,114 @@ impl Resolver<'_> {
             nest: d.nest.unwrap_or(false),
             lonely_psu,
         })
+    }
+
+    /// The design's calibration: at most one of `poststratify`, `rake` and
+    /// `calibrate`.
+    fn calibration(
+        &self,
+        ds_id: &str,
+        at: &Spanned<()>,
+        poststratify: Option<Spanned<RawMargin>>,
+        rake: Option<Spanned<RawRake>>,
+        calibrate: Option<Spanned<RawCalibrate>>,
+    ) -> Result<Option<CalibrationSpec>> {
+        let given = [poststratify.is_some(), rake.is_some(), calibrate.is_some()];
+        if given.iter().filter(|g| **g).count() > 1 {
+            return Err(self.err(
+                at,
+                format!("dataset `{ds_id}`: give one of `poststratify`, `rake` and `calibrate` (each calibrates the weights; `calibrate` takes several margins and numeric totals)"),
+            ));
+        }
+        let tolerance = |e: &Option<Spanned<f64>>, default: f64| match e {
+            Some(e) if e.get_ref().is_nan() || *e.get_ref() <= 0.0 => Err(self.err(
+                e,
+                format!("`epsilon` must be a positive number, not {}", e.get_ref()),
+            )),
+            Some(e) => Ok(*e.get_ref()),
+            None => Ok(default),
+        };
+        if let Some(p) = poststratify {
+            return Ok(Some(CalibrationSpec {
+                margins: vec![self.margin(p)],
+                method: CalibrationMethod::PostStratify,
+            }));
+        }
+        if let Some(r) = rake {
+            let at = Spanned::new(r.span(), ());
+            let r = r.into_inner();
+            if r.margins.is_empty() {
+                return Err(self.err(
+                    &at,
+                    format!("dataset `{ds_id}`: `rake` needs at least one margin in `margins`"),
+                ));
+            }
+            return Ok(Some(CalibrationSpec {
+                method: CalibrationMethod::Rake {
+                    epsilon: tolerance(&r.epsilon, 1.0)?,
+                    max_iterations: r.max_iterations.unwrap_or(10),
+                },
+                margins: r.margins.into_iter().map(|m| self.margin(m)).collect(),
+            }));
+        }
+        let Some(c) = calibrate else {
+            return Ok(None);
+        };
+        let at = Spanned::new(c.span(), ());
+        let c = c.into_inner();
+        let margins: Vec<Margin> = c
+            .margins
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| self.margin(m))
+            .collect();
+        let totals: Vec<(String, f64)> = c.totals.unwrap_or_default().into_iter().collect();
+        if margins.is_empty() && totals.is_empty() {
+            return Err(self.err(&at, format!("dataset `{ds_id}`: `calibrate` needs `margins` (categorical) or `totals` (numeric columns), or both")));
+        }
+        let bounds = match c.bounds {
+            None => None,
+            Some(b) => {
+                let [lo, hi] = *b.get_ref();
+                if !(lo < 1.0 && 1.0 < hi) {
+                    return Err(self.err(&b, format!("`bounds` must be [lower, upper] with lower < 1 < upper (bounds on calibrated / initial weight), not [{lo}, {hi}]")));
+                }
+                Some((lo, hi))
+            }
+        };
+        let population_size = match c.population_size {
+            Some(n) if n.get_ref().is_nan() || *n.get_ref() <= 0.0 => {
+                return Err(self.err(
+                    &n,
+                    format!("`population_size` must be positive, not {}", n.get_ref()),
+                ));
+            }
+            n => n.map(Spanned::into_inner),
+        };
+        Ok(Some(CalibrationSpec {
+            margins,
+            method: CalibrationMethod::Linear {
+                totals,
+                population_size,
+                bounds,
+                epsilon: tolerance(&c.epsilon, 1e-7)?,
+                max_iterations: c.max_iterations.unwrap_or(50),
+            },
+        }))
+    }
+
+    fn margin(&self, m: Spanned<RawMargin>) -> Margin {
+        let m = m.into_inner();
+        Margin {
+            variables: m.variables.into_vec(),
+            population: match m.population.into_inner() {
+                RawPopulation::File(path) => Population::File {
+                    path: normalize(&self.dir.join(path)),
+                    count: m.count.unwrap_or_else(|| "Freq".to_string()),
+                },
+                RawPopulation::Counts(c) => Population::Counts(c.into_iter().collect()),
+            },
+        }
     }
 
     fn replicates(&self, ds_id: &str, r: Spanned<RawReplicates>) -> Result<ReplicateSpec> {

@@ -272,6 +272,60 @@ impl Sums {
     }
 }
 
+/// What the estimation pass summed for one domain.
+#[derive(Debug, Clone)]
+pub struct DomainSums<'a> {
+    /// Cells per unit.
+    pub cells: &'a [Cell],
+    /// Replicate sums (Σ w_r·x, Σ w_r·y interleaved) when summed row by row.
+    pub reps: &'a [f64],
+    /// For a calibrated design, the domain's cells per category of each
+    /// calibration channel.
+    pub aux: Vec<&'a [Cell]>,
+}
+
+/// The sums of a design: the main sums and, for a calibrated design, the
+/// sums per category of each calibration channel.
+#[derive(Debug, Clone)]
+pub struct DesignSums {
+    /// Per unit.
+    pub main: Sums,
+    /// Per calibration channel.
+    pub channels: Vec<Sums>,
+}
+
+impl DesignSums {
+    /// Everything summed for one domain of one target's breakdown.
+    pub fn domain(&self, target: usize, k: usize, domain: usize) -> DomainSums<'_> {
+        DomainSums {
+            cells: self.main.domain(target, k, domain),
+            reps: self.main.domain_reps(target, k, domain),
+            aux: self
+                .channels
+                .iter()
+                .map(|s| s.domain(target, k, domain))
+                .collect(),
+        }
+    }
+}
+
+/// [`accumulate`] over the design and each of its calibration channels.
+pub fn accumulate_design(
+    design: &PreparedDesign,
+    breakdowns: &[Breakdown],
+    targets: &[Target],
+) -> DesignSums {
+    DesignSums {
+        main: accumulate(design, breakdowns, targets),
+        channels: design.calibration.as_ref().map_or(Vec::new(), |c| {
+            c.channels
+                .iter()
+                .map(|ch| accumulate(&ch.sums, breakdowns, targets))
+                .collect()
+        }),
+    }
+}
+
 /// Sums every target over every breakdown in one pass over the rows.
 pub fn accumulate(design: &PreparedDesign, breakdowns: &[Breakdown], targets: &[Target]) -> Sums {
     let n = design.weights.len();

@@ -13,10 +13,11 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
+use super::calibrate::{Calibration, Summary, calibrate};
 use super::columns::{f64_values, i64_values};
 use super::replicate::Replicates;
 use crate::error::{Error, Result};
-use crate::spec::model::{DesignSpec, LonelyPsu, PostStratifySpec, ReplicateMethod};
+use crate::spec::model::{DesignSpec, LonelyPsu, ReplicateMethod};
 
 /// One stratum.
 #[derive(Debug, Clone)]
@@ -62,23 +63,11 @@ pub struct PreparedDesign {
     pub census: bool,
     /// Replicate weights, for a replicate-weight design.
     pub replicates: Option<Replicates>,
-    /// Post-strata, for a post-stratified design (the weights above are
-    /// then the calibrated ones).
-    pub poststrata: Option<PostStrata>,
-}
-
-/// Post-strata (R's `postStratify`): each row's post-stratum, and what the
-/// variance needs to take out the part the calibration fixes.
-#[derive(Debug, Clone)]
-pub struct PostStrata {
-    /// Post-stratum of each row.
-    pub of_row: Vec<u32>,
-    /// Rows in each post-stratum.
-    pub rows: Vec<f64>,
-    /// Σ calibrated weights per (unit, post-stratum): `[unit * count + g]`.
-    pub unit_weight: Vec<f64>,
-    /// Number of post-strata.
-    pub count: usize,
+    /// The variance correction of a calibrated linearisation design (the
+    /// weights above are then the calibrated ones).
+    pub calibration: Option<Calibration>,
+    /// What calibration did, when the weights are calibrated.
+    pub calibrated: Option<Summary>,
 }
 
 impl PreparedDesign {
@@ -117,14 +106,16 @@ impl PreparedDesign {
             lonely_psu: LonelyPsu::Certainty,
             census: true,
             replicates: None,
-            poststrata: None,
+            calibration: None,
+            calibrated: None,
         }
     }
 
-    /// Unit weights, each row's unit its group in `groups` (0..count): sums
-    /// over it are unweighted sums per group.
-    pub fn unweighted_by(groups: &[u32], count: usize) -> Self {
+    /// Each row's unit its group in `groups` (0..count), with `weights`:
+    /// sums over it are weighted sums per group.
+    pub fn grouped(groups: &[u32], count: usize, weights: Vec<f64>) -> Self {
         PreparedDesign {
+            weights,
             unit: groups.to_vec(),
             unit_psu: (0..count as u32).collect(),
             psu_stratum: vec![0; count],
@@ -134,6 +125,32 @@ impl PreparedDesign {
                 fpc_factor: 1.0,
             }],
             ..PreparedDesign::census(groups.len())
+        }
+    }
+
+    /// A design whose variance comes from replicate weights: the estimation
+    /// pass sums per factor pattern (or over a single cell).
+    fn replicate(weights: Vec<f64>, replicates: Replicates, lonely_psu: LonelyPsu) -> Self {
+        let (unit, n_cells) = match &replicates.patterns {
+            Some(p) => (p.of_row.clone(), p.factors.len()),
+            None => (vec![0; weights.len()], 1),
+        };
+        PreparedDesign {
+            weights,
+            unit,
+            unit_psu: (0..n_cells as u32).collect(),
+            stage2: None,
+            psu_stratum: vec![0; n_cells],
+            strata: vec![Stratum {
+                label: String::new(),
+                n_psu: n_cells as u32,
+                fpc_factor: 1.0,
+            }],
+            lonely_psu,
+            census: false,
+            replicates: Some(replicates),
+            calibration: None,
+            calibrated: None,
         }
     }
 
@@ -164,26 +181,7 @@ impl PreparedDesign {
             // The variance comes from the replicates; the estimation pass only
             // needs cells per factor pattern (or a single cell).
             let replicates = Replicates::prepare(rep, df, &weights, dataset)?;
-            let (psu, n_cells) = match &replicates.patterns {
-                Some(p) => (p.of_row.clone(), p.factors.len()),
-                None => (vec![0; n], 1),
-            };
-            return Ok(PreparedDesign {
-                weights,
-                unit: psu,
-                unit_psu: (0..n_cells as u32).collect(),
-                stage2: None,
-                psu_stratum: vec![0; n_cells],
-                strata: vec![Stratum {
-                    label: String::new(),
-                    n_psu: n_cells as u32,
-                    fpc_factor: 1.0,
-                }],
-                lonely_psu: spec.lonely_psu,
-                census: false,
-                replicates: Some(replicates),
-                poststrata: None,
-            });
+            return recalibrated(spec, df, dataset, weights, replicates, &[]);
         }
         let (stratum_of_row, stratum_labels) = match &spec.strata {
             Some(s) => keys(df, s, dataset)?,
@@ -307,18 +305,26 @@ impl PreparedDesign {
                 })
             }
         };
-        let replicates_built = replicates.is_some();
-        let (weights, poststrata) = match &spec.poststratify {
-            None => (weights, None),
-            Some(ps) => {
-                let (w, p) = poststratify(ps, df, dataset, weights, &unit, unit_psu.len())?;
-                (w, Some(p))
+        let replicates = match replicates {
+            Some(r) if spec.calibration.is_some() => {
+                return recalibrated(spec, df, dataset, weights, r, &unit);
             }
+            r => r,
+        };
+        let (weights, calibration, calibrated) = match (&spec.calibration, &replicates) {
+            (Some(c), None) => {
+                let (w, cal, summary) =
+                    calibrate(c, df, dataset, weights, None, Some((&unit, unit_psu.len())))?;
+                (w, cal, Some(summary))
+            }
+            _ => (weights, None, None),
         };
         Ok(PreparedDesign {
-            poststrata,
+            calibration,
+            calibrated,
+            // Built replicates sum per unit of this design; they replace the second stage.
+            stage2: if replicates.is_some() { None } else { stage2 },
             replicates,
-            stage2: if replicates_built { None } else { stage2 },
             weights,
             unit,
             unit_psu,
@@ -330,114 +336,31 @@ impl PreparedDesign {
     }
 }
 
-/// Post-stratifies `weights` to the population counts of `spec` (R's
-/// `postStratify`): w · N_g / Σ_g w. Every post-stratum of the sample must
-/// have a count, and every count a row.
-fn poststratify(
-    spec: &PostStratifySpec,
+/// A replicate design, its full-sample and replicate weights calibrated
+/// when the spec asks for it. `unit` is each row's pattern for replicates
+/// built per unit of a design.
+fn recalibrated(
+    spec: &DesignSpec,
     df: &DataFrame,
     dataset: &str,
     weights: Vec<f64>,
+    replicates: Replicates,
     unit: &[u32],
-    n_units: usize,
-) -> Result<(Vec<f64>, PostStrata)> {
-    let err = |m: String| Error::data(dataset, &spec.population, m);
-    let text = std::fs::read_to_string(&spec.population)
-        .map_err(|e| err(format!("cannot read the population counts: {e}")))?;
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| err(e.to_string()))?
-        .iter()
-        .map(str::to_string)
-        .collect();
-    let col = |name: &str| {
-        header.iter().position(|h| h == name).ok_or_else(|| {
-            err(format!(
-                "no column `{name}` — columns are: {}",
-                crate::error::choices(&header)
-            ))
-        })
+) -> Result<PreparedDesign> {
+    let Some(c) = &spec.calibration else {
+        return Ok(PreparedDesign::replicate(
+            weights,
+            replicates,
+            spec.lonely_psu,
+        ));
     };
-    let var_cols: Vec<usize> = spec
-        .variables
-        .iter()
-        .map(|v| col(v))
-        .collect::<Result<_>>()?;
-    let count_col = col(&spec.count)?;
-    let mut totals: Vec<(String, f64)> = Vec::new();
-    for (i, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| err(e.to_string()))?;
-        let key: Vec<&str> = var_cols.iter().map(|&c| rec.get(c).unwrap_or("")).collect();
-        let n: f64 = rec
-            .get(count_col)
-            .and_then(|v| v.trim().parse().ok())
-            .filter(|n: &f64| n.is_finite() && *n > 0.0)
-            .ok_or_else(|| {
-                err(format!(
-                    "line {}: `{}` must be a positive number",
-                    i + 2,
-                    spec.count
-                ))
-            })?;
-        totals.push((key.join(" × "), n));
-    }
-    // Each row's post-stratum, by the same joined key.
-    let indexed: Vec<(Vec<u32>, Vec<String>)> = spec
-        .variables
-        .iter()
-        .map(|v| {
-            let c = df.column(v).map_err(|_| missing(df, v, dataset))?;
-            index_column(c)
-        })
-        .collect::<Result<_>>()?;
-    let n = weights.len();
-    let mut of_row = vec![0u32; n];
-    for (row, g) in of_row.iter_mut().enumerate() {
-        let parts: Vec<&str> = indexed
-            .iter()
-            .map(|(codes, labels)| labels.get(codes[row] as usize).map_or("", String::as_str))
-            .collect();
-        let key = parts.join(" × ");
-        *g = totals.iter().position(|(k, _)| *k == key).ok_or_else(|| {
-            err(format!(
-                "row {} is in post-stratum `{key}`, which has no population count — counts are for: {}",
-                row + 1,
-                crate::error::choices(totals.iter().map(|(k, _)| k.as_str()))
-            ))
-        })? as u32;
-    }
-    let count = totals.len();
-    let mut estimated = vec![0.0; count];
-    let mut rows = vec![0.0; count];
-    for (g, w) in of_row.iter().zip(&weights) {
-        estimated[*g as usize] += w;
-        rows[*g as usize] += 1.0;
-    }
-    if let Some(g) = rows.iter().position(|r| *r == 0.0) {
-        return Err(err(format!(
-            "post-stratum `{}` has a population count but no row in the sample",
-            totals[g].0
-        )));
-    }
-    let calibrated: Vec<f64> = weights
-        .iter()
-        .zip(&of_row)
-        .map(|(w, g)| w * totals[*g as usize].1 / estimated[*g as usize])
-        .collect();
-    let mut unit_weight = vec![0.0; n_units * count];
-    for ((u, g), w) in unit.iter().zip(&of_row).zip(&calibrated) {
-        unit_weight[*u as usize * count + *g as usize] += w;
-    }
-    Ok((
-        calibrated,
-        PostStrata {
-            of_row,
-            rows,
-            unit_weight,
-            count,
-        },
-    ))
+    let mut columns = replicates.columns(&weights, unit);
+    let (weights, _, summary) = calibrate(c, df, dataset, weights, Some(&mut columns), None)?;
+    let replicates = replicates.with_columns(columns, &weights);
+    Ok(PreparedDesign {
+        calibrated: Some(summary),
+        ..PreparedDesign::replicate(weights, replicates, spec.lonely_psu)
+    })
 }
 
 /// Numbers the distinct (outer, inner) code pairs in order: the pair index

@@ -15,7 +15,7 @@
 
 use statrs::distribution::{Beta, ContinuousCDF, Normal, StudentsT};
 
-use super::accumulate::Cell;
+use super::accumulate::{Cell, DomainSums};
 use super::design::PreparedDesign;
 use super::linearize::variance;
 use super::replicate::Replicates;
@@ -67,17 +67,6 @@ pub struct Estimate {
     pub flag: Option<&'static str>,
 }
 
-/// What the estimation pass summed for one domain.
-#[derive(Debug, Clone, Copy)]
-pub struct DomainSums<'a> {
-    /// Cells per unit.
-    pub cells: &'a [Cell],
-    /// Replicate sums (Σ w_r·x, Σ w_r·y interleaved) when summed row by row.
-    pub reps: &'a [f64],
-    /// Unweighted cells per post-stratum, for a post-stratified design.
-    pub post: &'a [Cell],
-}
-
 /// Estimates one domain from its PSU cells (and, for a replicate design,
 /// its replicate sums: Σ w_r and Σ w_r·y interleaved).
 pub fn estimate(
@@ -91,7 +80,7 @@ pub fn estimate(
     let DomainSums {
         cells,
         reps: rep_sums,
-        post,
+        ref aux,
     } = domain;
     let (mut w, mut y, mut q, mut n, mut weighted_n) = (0.0, 0.0, 0.0, 0u64, 0.0);
     for c in cells {
@@ -117,7 +106,7 @@ pub fn estimate(
     }
     let (v, logit_se) = match &design.replicates {
         None => {
-            let totals = poststratified(design, form, influence(form, cells, est, w), post, est, w);
+            let totals = calibrated(design, form, influence(form, cells, est, w), aux, est, w);
             let (df, present) = domain_degf(design, cells);
             out.df = Some(df);
             let v = variance(design, &totals, &present);
@@ -164,42 +153,34 @@ fn influence(form: Form, cells: &[Cell], est: f64, w: f64) -> Vec<f64> {
     }
 }
 
-/// For a post-stratified design, the unit totals less the part the
-/// calibration fixes (R's `svyrecvar` with `postStrata`): from each row's
-/// influence value, its calibrated weight times the post-stratum's mean of
-/// influence / weight. `post` holds the domain's unweighted sums per
-/// post-stratum (Σx as `sw`, Σy as `swy`).
-fn poststratified(
+/// For a calibrated design, the unit totals less the part the calibration
+/// fixes (see [`crate::survey::calibrate`]). `aux` holds the domain's sums
+/// per calibration channel and category (Σ v·x as `sw`, Σ v·y as `swy`).
+fn calibrated(
     design: &PreparedDesign,
     form: Form,
-    totals: Vec<f64>,
-    post: &[Cell],
+    mut totals: Vec<f64>,
+    aux: &[&[Cell]],
     est: f64,
     w: f64,
 ) -> Vec<f64> {
-    let Some(ps) = &design.poststrata else {
+    let Some(cal) = &design.calibration else {
         return totals;
     };
-    let means: Vec<f64> = post
+    let s: Vec<Vec<f64>> = aux
         .iter()
-        .zip(&ps.rows)
-        .map(|(c, n)| match form {
-            Form::Mean | Form::Ratio => (c.swy - est * c.sw) / (n * w),
-            Form::Total => c.swy / n,
+        .map(|cells| {
+            cells
+                .iter()
+                .map(|c| match form {
+                    Form::Mean | Form::Ratio => (c.swy - est * c.sw) / w,
+                    Form::Total => c.swy,
+                })
+                .collect()
         })
         .collect();
+    cal.correct(&mut totals, &s);
     totals
-        .iter()
-        .enumerate()
-        .map(|(u, t)| {
-            let fixed: f64 = ps.unit_weight[u * ps.count..(u + 1) * ps.count]
-                .iter()
-                .zip(&means)
-                .map(|(uw, m)| uw * m)
-                .sum();
-            t - fixed
-        })
-        .collect()
 }
 
 /// The estimate under each replicate: from the sums made row by row, or
@@ -265,32 +246,46 @@ pub struct Difference {
     pub p_value: f64,
 }
 
-/// a − b for two domains of one design (cells and replicate sums of each).
+/// a − b for two domains of one design.
 /// `None` when either estimate is undefined or the design is a census.
 pub fn difference(
     design: &PreparedDesign,
     form: Form,
-    a: (&[Cell], &[f64]),
-    b: (&[Cell], &[f64]),
+    a: &DomainSums,
+    b: &DomainSums,
     level: f64,
 ) -> Option<Difference> {
-    let (ea, wa) = point(form, a.0)?;
-    let (eb, wb) = point(form, b.0)?;
+    let (ea, wa) = point(form, a.cells)?;
+    let (eb, wb) = point(form, b.cells)?;
     let d = ea - eb;
     let v = match &design.replicates {
         _ if design.census => return None,
         None => {
-            let ia = influence(form, a.0, ea, wa);
-            let ib = influence(form, b.0, eb, wb);
+            let ia = calibrated(
+                design,
+                form,
+                influence(form, a.cells, ea, wa),
+                &a.aux,
+                ea,
+                wa,
+            );
+            let ib = calibrated(
+                design,
+                form,
+                influence(form, b.cells, eb, wb),
+                &b.aux,
+                eb,
+                wb,
+            );
             let t: Vec<f64> = ia.iter().zip(&ib).map(|(x, y)| x - y).collect();
-            let (_, pa) = domain_degf(design, a.0);
-            let (_, pb) = domain_degf(design, b.0);
+            let (_, pa) = domain_degf(design, a.cells);
+            let (_, pb) = domain_degf(design, b.cells);
             let present: Vec<bool> = pa.iter().zip(&pb).map(|(x, y)| *x || *y).collect();
             variance(design, &t, &present)
         }
         Some(reps) => {
-            let ta = replicate_estimates(reps, form, a.0, a.1);
-            let tb = replicate_estimates(reps, form, b.0, b.1);
+            let ta = replicate_estimates(reps, form, a.cells, a.reps);
+            let tb = replicate_estimates(reps, form, b.cells, b.reps);
             let t: Vec<f64> = ta.iter().zip(&tb).map(|(x, y)| x - y).collect();
             reps.variance(&t, d)
         }

@@ -4,6 +4,7 @@
 //! Definitions follow R's `survey` package; the tests compare with it.
 
 pub mod accumulate;
+pub mod calibrate;
 pub mod columns;
 pub mod design;
 pub mod estimate;

@@ -164,22 +164,57 @@ impl Replicates {
                 )));
             }
         };
+        Ok(Replicates {
+            count: r,
+            weights: None,
+            patterns: None,
+            scale,
+            rscales,
+            mse: spec.mse,
+            df: 0.0,
+            columns,
+        }
+        .with_columns(reps, weights))
+    }
+
+    /// The analysis weights of every replicate, one vector each. `unit` is
+    /// each row's pattern when the patterns were built per unit of a design.
+    pub fn columns(&self, weights: &[f64], unit: &[u32]) -> Vec<Vec<f64>> {
+        match (&self.weights, &self.patterns) {
+            (Some(w), _) => w.clone(),
+            (None, Some(p)) => {
+                let of_row = if p.of_row.is_empty() { unit } else { &p.of_row };
+                (0..self.count)
+                    .map(|r| {
+                        of_row
+                            .iter()
+                            .zip(weights)
+                            .map(|(q, w)| p.factors[*q as usize][r] * w)
+                            .collect()
+                    })
+                    .collect()
+            }
+            (None, None) => Vec::new(),
+        }
+    }
+
+    /// These replicates with new analysis weights `reps` for full-sample
+    /// weights `weights`: factor patterns and degrees of freedom (rank of the
+    /// replicate weights minus one, as R's `degf`) found afresh.
+    pub fn with_columns(self, reps: Vec<Vec<f64>>, weights: &[f64]) -> Self {
+        let r = reps.len();
         let patterns = patterns(&reps, weights);
         let df = match &patterns {
             Some(p) => rank(&p.factors, r),
             None => rank(&distinct_factor_rows(&reps, weights), r),
         } as f64
             - 1.0;
-        Ok(Replicates {
-            count: r,
+        Replicates {
             weights: if patterns.is_some() { None } else { Some(reps) },
             patterns,
-            scale,
-            rscales,
-            mse: spec.mse,
             df,
-            columns,
-        })
+            ..self
+        }
     }
 }
 
