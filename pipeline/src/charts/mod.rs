@@ -90,18 +90,6 @@ impl Figure {
 /// Texts in the study's language for notes the program writes itself.
 pub fn phrase(lang: Language, key: &str) -> &'static str {
     match (lang, key) {
-        (Language::En, "caution") => {
-            "Lighter bars: use with caution (coefficient of variation between 16.5% and 33.3%)."
-        }
-        (Language::Fr, "caution") => {
-            "Barres claires : à utiliser avec prudence (coefficient de variation entre 16,5 % et 33,3 %)."
-        }
-        (Language::En, "suppressed") => {
-            "Not shown: estimates too unreliable to publish (fewer than 30 respondents or coefficient of variation above 33.3%)."
-        }
-        (Language::Fr, "suppressed") => {
-            "Non représentées : estimations trop peu fiables pour être publiées (moins de 30 répondants ou coefficient de variation supérieur à 33,3 %)."
-        }
         (Language::En, "interval") => "Whiskers: 95% confidence intervals.",
         (Language::Fr, "interval") => "Traits : intervalles de confiance à 95 %.",
         (Language::En, "source") => "Source",
@@ -165,14 +153,15 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
     if points.iter().any(|p| p.low.is_some()) {
         notes.push(phrase(lang, "interval").to_string());
     }
+    let explained = crate::survey::reliability::explain(&study.reliability, lang);
     if points.iter().any(|p| p.flag.as_deref() == Some("caution")) {
-        notes.push(phrase(lang, "caution").to_string());
+        notes.push(explained.caution);
     }
     if points
         .iter()
         .any(|p| p.flag.as_deref() == Some("suppressed"))
     {
-        notes.push(phrase(lang, "suppressed").to_string());
+        notes.push(explained.suppressed);
     }
     let source = chart
         .source

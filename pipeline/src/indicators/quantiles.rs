@@ -10,6 +10,7 @@ use crate::survey::accumulate::{self, Breakdown, DesignSums, Target, Values};
 use crate::survey::design::PreparedDesign;
 use crate::survey::estimate::{self, Estimate, Form, Interval};
 use crate::survey::quantile::{Sorted, woodruff};
+use crate::survey::reliability;
 
 /// The quantile estimates of target `t` (indicator `ind`) for each of its
 /// breakdowns and domains, in the order the other statistics use.
@@ -98,7 +99,7 @@ pub fn estimate(
                     (out.ci_low, out.ci_high, out.se) = woodruff(s, p_hat, p_se, df, ind.level);
                     out.df = Some(df);
                     out.cv = out.se.filter(|_| q != 0.0).map(|se| se / q.abs());
-                    out.flag = estimate::flag(rules, out.n, out.cv);
+                    out.flag = reliability::flag(rules, out.n, out.cv);
                     out
                 })
                 .collect()

@@ -168,21 +168,7 @@ pub fn context(
         })
         .collect();
     let designs = designs.iter().map(|d| design_text(lang, d)).collect();
-    let r = &study.reliability;
-    let reliability = match lang {
-        Language::En => format!(
-            "Reliability: estimates from fewer than {} respondents or with a coefficient of variation above {}% are suppressed; a coefficient of variation above {}% is flagged “use with caution”. Registries are complete counts: their values are exact and carry no sampling error.",
-            r.min_n,
-            r.cv_suppress * 100.0,
-            r.cv_caution * 100.0
-        ),
-        Language::Fr => format!(
-            "Fiabilité : les estimations portant sur moins de {} répondants ou dont le coefficient de variation dépasse {} % sont supprimées ; un coefficient de variation supérieur à {} % est signalé « à utiliser avec prudence ». Les registres sont des dénombrements exhaustifs : leurs valeurs sont exactes, sans erreur d’échantillonnage.",
-            r.min_n,
-            charts::format::number(r.cv_suppress * 100.0, 1, lang),
-            charts::format::number(r.cv_caution * 100.0, 1, lang)
-        ),
-    };
+    let reliability = crate::survey::reliability::explain(&study.reliability, lang).methods;
     let indicators = study
         .indicators
         .iter()

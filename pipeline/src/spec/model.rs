@@ -531,6 +531,8 @@ pub struct ReportSpec {
 /// Rules for the `flag` column (Statistics Canada's by default).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Reliability {
+    /// The rule set.
+    pub rule: ReliabilityRule,
     /// Below this unweighted n: suppressed.
     pub min_n: u64,
     /// CV above this (a fraction): use with caution.
@@ -539,9 +541,20 @@ pub struct Reliability {
     pub cv_suppress: f64,
 }
 
+/// Which reliability rules flag the estimates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReliabilityRule {
+    /// Statistics Canada's: unweighted n and coefficient of variation.
+    Cv,
+    /// NCHS Data Presentation Standards for Proportions (2017) for
+    /// proportions; the CV rule for other statistics.
+    Nchs2017,
+}
+
 impl Default for Reliability {
     fn default() -> Self {
         Reliability {
+            rule: ReliabilityRule::Cv,
             min_n: 30,
             cv_caution: 0.165,
             cv_suppress: 0.333,

@@ -40,6 +40,7 @@ pub struct RawStudy {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawReliability {
+    pub rule: Option<Spanned<String>>,
     pub min_n: Option<u64>,
     pub cv_caution: Option<f64>,
     pub cv_suppress: Option<f64>,

@@ -97,17 +97,29 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         comparisons.push(r.comparison(c, location, &indicators, &ind_ids)?);
     }
     let report = r.report(raw.report, &charts, &ind_ids)?;
-    let reliability = raw
-        .study
-        .reliability
-        .map_or_else(Reliability::default, |rr| {
+    let reliability = match raw.study.reliability {
+        None => Reliability::default(),
+        Some(rr) => {
             let d = Reliability::default();
             Reliability {
+                rule: match &rr.rule {
+                    None => d.rule,
+                    Some(rule) => pick(
+                        &r,
+                        rule,
+                        "reliability rule",
+                        &[
+                            (ReliabilityRule::Cv, "cv"),
+                            (ReliabilityRule::Nchs2017, "nchs2017"),
+                        ],
+                    )?,
+                },
                 min_n: rr.min_n.unwrap_or(d.min_n),
                 cv_caution: rr.cv_caution.unwrap_or(d.cv_caution),
                 cv_suppress: rr.cv_suppress.unwrap_or(d.cv_suppress),
             }
-        });
+        }
+    };
 
     Ok(Study {
         id,

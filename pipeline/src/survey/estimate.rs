@@ -18,6 +18,7 @@ use statrs::distribution::{Beta, ContinuousCDF, Normal, StudentsT};
 use super::accumulate::{Cell, DomainSums};
 use super::design::PreparedDesign;
 use super::linearize::variance;
+use super::reliability::{ProportionFacts, flag, proportion_flag};
 use super::replicate::Replicates;
 use crate::spec::model::{CiMethod, Reliability};
 
@@ -140,7 +141,25 @@ pub fn estimate(
             proportion_interval(method, est, se, logit_se, df, rows, level)
         }
     };
-    out.flag = flag(rules, n, out.cv);
+    out.flag = match interval {
+        Interval::Proportion(_) => {
+            let df = out.df.unwrap_or(f64::INFINITY);
+            let rows: u64 = cells.iter().map(|c| c.n_any).sum();
+            let kg_width = match korn_graubard(est, se, df, rows, 0.95) {
+                (Some(lo), Some(hi)) => Some(hi - lo),
+                _ => None,
+            };
+            let facts = ProportionFacts {
+                p: est,
+                se,
+                n,
+                df,
+                kg_width,
+            };
+            proportion_flag(rules, facts, out.cv)
+        }
+        Interval::Wald => flag(rules, n, out.cv),
+    };
     out
 }
 
@@ -433,18 +452,4 @@ fn korn_graubard(p: f64, se: f64, df: f64, rows: u64, level: f64) -> (Option<f64
         q(n_eff * p, n_eff * (1.0 - p) + 1.0, alpha / 2.0),
         q(n_eff * p + 1.0, n_eff * (1.0 - p), 1.0 - alpha / 2.0),
     )
-}
-
-/// The reliability flag (Statistics Canada's rule by default): too few
-/// rows or a CV above the suppression threshold suppress the estimate; a CV
-/// above the caution threshold asks for caution.
-pub fn flag(rules: &Reliability, n: u64, cv: Option<f64>) -> Option<&'static str> {
-    let cv = cv.unwrap_or(f64::INFINITY);
-    if n < rules.min_n || cv > rules.cv_suppress {
-        Some("suppressed")
-    } else if cv > rules.cv_caution {
-        Some("caution")
-    } else {
-        None
-    }
 }

@@ -10,4 +10,5 @@ pub mod design;
 pub mod estimate;
 pub mod linearize;
 pub mod quantile;
+pub mod reliability;
 pub mod replicate;

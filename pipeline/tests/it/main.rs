@@ -13,5 +13,6 @@ mod multistage;
 mod parity;
 mod quantiles;
 mod readme;
+mod reliability;
 mod replicates;
 mod spec_errors;
