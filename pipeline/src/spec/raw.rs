@@ -192,7 +192,7 @@ pub struct RawIndicator {
     pub label: Option<RawText>,
     pub level: Option<Spanned<f64>>,
     pub ci: Option<Spanned<String>>,
-    pub quantile: Option<Spanned<f64>>,
+    pub quantile: Option<Spanned<OneOrManyF64>>,
 }
 
 /// `[[comparisons]]`.

@@ -61,13 +61,13 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
     let mut seen = HashSet::new();
     for ind in raw.indicators {
         let ind = ind.into_inner();
-        if !seen.insert(ind.id.get_ref().clone()) {
-            return Err(r.err(
-                &ind.id,
-                format!("indicator id `{}` is used twice", ind.id.get_ref()),
-            ));
+        let at = Spanned::new(ind.id.span(), ());
+        for spec in r.indicator(ind, &ds_ids)? {
+            if !seen.insert(spec.id.clone()) {
+                return Err(r.err(&at, format!("indicator id `{}` is used twice", spec.id)));
+            }
+            indicators.push(spec);
         }
-        indicators.push(r.indicator(ind, &ds_ids)?);
     }
 
     let ind_ids: Vec<&str> = indicators.iter().map(|i| i.id.as_str()).collect();
@@ -534,7 +534,9 @@ impl Resolver<'_> {
         })
     }
 
-    fn indicator(&self, ind: RawIndicator, ds_ids: &[&str]) -> Result<IndicatorSpec> {
+    /// An `[[indicators]]` table: one indicator, or one per probability of
+    /// a quantile list (`quantile = [0.25, 0.5]` gives `<id>_p25`, `<id>_p50`).
+    fn indicator(&self, ind: RawIndicator, ds_ids: &[&str]) -> Result<Vec<IndicatorSpec>> {
         let id = ind.id.get_ref().clone();
         if !ds_ids.contains(&ind.dataset.get_ref().as_str()) {
             return Err(self.err(
@@ -611,12 +613,21 @@ impl Resolver<'_> {
                 ));
             }
         };
-        let quantile = match (&ind.quantile, statistic) {
-            (Some(q), Statistic::Quantile) if *q.get_ref() > 0.0 && *q.get_ref() < 1.0 => *q.get_ref(),
-            (Some(q), Statistic::Quantile) => return Err(self.err(q, format!("indicator `{id}`: quantile must be between 0 and 1, e.g. 0.5 for the median"))),
+        // Each probability, and whether its id takes a `_p<percent>` suffix.
+        let quantiles: Vec<(f64, bool)> = match (&ind.quantile, statistic) {
+            (Some(q), Statistic::Quantile) => {
+                let list = match q.get_ref() {
+                    OneOrManyF64::One(p) => vec![(*p, false)],
+                    OneOrManyF64::Many(ps) => ps.iter().map(|p| (*p, true)).collect(),
+                };
+                if list.is_empty() || list.iter().any(|(p, _)| !(0.0 < *p && *p < 1.0)) {
+                    return Err(self.err(q, format!("indicator `{id}`: quantile must be between 0 and 1 (0.5 for the median), or a list of such, e.g. [0.25, 0.5, 0.75]")));
+                }
+                list
+            }
             (None, Statistic::Quantile) => return Err(self.err(&ind.statistic, format!("indicator `{id}`: statistic `quantile` needs `quantile`, e.g. quantile = 0.5 for the median"))),
             (Some(q), _) => return Err(self.err(q, format!("indicator `{id}`: `quantile` belongs to statistic `quantile`"))),
-            (None, _) => 0.5,
+            (None, _) => vec![(0.5, false)],
         };
         let mut by = Vec::new();
         let mut by_locations = Vec::new();
@@ -631,8 +642,8 @@ impl Resolver<'_> {
             }
             by.push(vars);
         }
-        Ok(IndicatorSpec {
-            id,
+        let spec = IndicatorSpec {
+            id: id.clone(),
             dataset: ind.dataset.into_inner(),
             statistic,
             expr_location: ind.expr.as_ref().map(|e| self.loc(e)),
@@ -644,9 +655,21 @@ impl Resolver<'_> {
             label: text_of(ind.label),
             level,
             ci,
-            quantile,
+            quantile: 0.5,
             by_locations,
-        })
+        };
+        Ok(quantiles
+            .into_iter()
+            .map(|(p, suffixed)| IndicatorSpec {
+                id: if suffixed {
+                    format!("{id}_p{}", (p * 1e8).round() / 1e6)
+                } else {
+                    id.clone()
+                },
+                quantile: p,
+                ..spec.clone()
+            })
+            .collect())
     }
 
     fn chart(

@@ -78,16 +78,12 @@ fn quartiles_by_domain_match_svyquantile_on_subsets() {
         ("strat", "apistrat.csv", STRAT),
         ("clus1", "apiclus1.csv", CLUS1),
     ] {
-        let indicators: String = [("q25", 0.25), ("q75", 0.75)]
-            .iter()
-            .map(|(id, p)| {
-                indicator(
-                    id,
-                    "quantile",
-                    &format!("quantile = {p}\nexpr = \"api00\"\nby = [\"stype\"]"),
-                )
-            })
-            .collect();
+        // A list of probabilities gives one indicator each, `q_p25` and `q_p75`.
+        let indicators = indicator(
+            "q",
+            "quantile",
+            "quantile = [0.25, 0.75]\nexpr = \"api00\"\nby = [\"stype\"]",
+        );
         let toml = api_study(design, &indicators);
         let data = api_data(file);
         let rows = estimate(&[("study.toml", &toml), ("api.csv", &data)]);
@@ -97,7 +93,7 @@ fn quartiles_by_domain_match_svyquantile_on_subsets() {
             if &g[0] != name {
                 continue;
             }
-            let id = if &g[1] == "0.25" { "q25" } else { "q75" };
+            let id = if &g[1] == "0.25" { "q_p25" } else { "q_p75" };
             let r = row(&rows, id, &g[2]);
             let what = format!("{name} {id} [{}]", &g[2]);
             let num = |i: usize| g[i].parse::<f64>().unwrap();
