@@ -485,20 +485,21 @@ impl Resolver<'_> {
                 let wanted = match method {
                     ReplicateMethod::Jk1 => "jk1",
                     ReplicateMethod::Jkn => "jkn",
+                    ReplicateMethod::Brr | ReplicateMethod::Fay => "brr",
                     ReplicateMethod::Bootstrap => "bootstrap",
                     _ => "",
                 };
                 if b.get_ref() != wanted {
                     return Err(self.err(
                         b,
-                        format!("dataset `{ds_id}`: `build` makes replicate weights from the design's clusters: build = \"jk1\" with method = \"jk1\" (unstratified), \"jkn\" with method = \"jkn\" (stratified), or \"bootstrap\" with method = \"bootstrap\""),
+                        format!("dataset `{ds_id}`: `build` makes replicate weights from the design's clusters: build = \"jk1\" with method = \"jk1\" (unstratified), \"jkn\" with method = \"jkn\" (stratified), \"brr\" with method = \"brr\" or \"fay\" (two PSUs per stratum), or \"bootstrap\" with method = \"bootstrap\""),
                     ));
                 }
                 true
             }
             (None, Some(_)) => false,
             (Some(b), Some(_)) => return Err(self.err(b, format!("dataset `{ds_id}`: give replicate `columns` or `build`, not both"))),
-            (None, None) => return Err(self.err(&r.method, format!("dataset `{ds_id}`: replicates need `columns` (the replicate-weight columns) or `build` (\"jk1\", \"jkn\" or \"bootstrap\")"))),
+            (None, None) => return Err(self.err(&r.method, format!("dataset `{ds_id}`: replicates need `columns` (the replicate-weight columns) or `build` (\"jk1\", \"jkn\", \"brr\" or \"bootstrap\")"))),
         };
         let rscales = r.rscales.map(|s| match s.into_inner() {
             OneOrManyF64::One(v) => vec![v],

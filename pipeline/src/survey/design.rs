@@ -299,6 +299,20 @@ impl PreparedDesign {
                         rep.replicates,
                         rep.seed,
                     ),
+                    ReplicateMethod::Brr | ReplicateMethod::Fay => {
+                        let mut first_row = vec![usize::MAX; psu_stratum.len()];
+                        for (row, &p) in psu.iter().enumerate() {
+                            first_row[p as usize] = first_row[p as usize].min(row);
+                        }
+                        let labels: Vec<String> = strata.iter().map(|s| s.label.clone()).collect();
+                        super::replicate::brr(
+                            &unit_psu,
+                            &psu_stratum,
+                            &first_row,
+                            &labels,
+                            rep.rho.unwrap_or(0.0),
+                        )?
+                    }
                     method => {
                         super::replicate::jackknife(method, &unit_psu, &psu_stratum, &n_in, &fpc)?
                     }

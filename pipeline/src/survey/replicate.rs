@@ -296,6 +296,61 @@ pub fn jackknife(
     })
 }
 
+/// Balanced repeated replication built from a design with two PSUs per
+/// stratum, as R's `as.svrepdesign(type = "BRR" | "Fay")` with the Sylvester
+/// Hadamard matrix of the smallest order above the number of strata: in
+/// replicate r, stratum h (the h-th in order, h ≥ 1) keeps its first PSU
+/// (in order of appearance in the data) when entry (h, r) of the matrix is
+/// −1, its second when +1; the kept PSU's factor is 2 − ρ, the other's ρ
+/// (ρ = 0 for BRR). Scale 1/(R(1 − ρ)²); degrees of freedom of the design.
+pub fn brr(
+    unit_psu: &[u32],
+    psu_stratum: &[u32],
+    first_row: &[usize],
+    strata: &[String],
+    rho: f64,
+) -> Result<Replicates> {
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); strata.len()];
+    for (p, &h) in psu_stratum.iter().enumerate() {
+        members[h as usize].push(p);
+    }
+    if let Some((h, m)) = members.iter().enumerate().find(|(_, m)| m.len() != 2) {
+        return Err(Error::spec(format!(
+            "build = \"brr\" needs exactly two PSUs in every stratum; stratum `{}` has {}",
+            strata[h],
+            m.len()
+        )));
+    }
+    let order = (strata.len() + 1).next_power_of_two();
+    // Sylvester's matrix: entry (i, j) is −1 when i & j has an odd number of bits.
+    let minus = |i: usize, j: usize| (i & j).count_ones() % 2 == 1;
+    let mut psu_factors = vec![vec![0.0; order]; psu_stratum.len()];
+    for (h, m) in members.iter_mut().enumerate() {
+        m.sort_by_key(|&p| first_row[p]);
+        let first_kept: Vec<bool> = (0..order).map(|r| minus(h + 1, r)).collect();
+        let factor = |kept: bool| if kept { 2.0 - rho } else { rho };
+        psu_factors[m[0]] = first_kept.iter().map(|&k| factor(k)).collect();
+        psu_factors[m[1]] = first_kept.iter().map(|&k| factor(!k)).collect();
+    }
+    let n = order as f64;
+    Ok(Replicates {
+        count: order,
+        weights: None,
+        patterns: Some(Patterns {
+            of_row: Vec::new(),
+            factors: unit_psu
+                .iter()
+                .map(|&p| psu_factors[p as usize].clone())
+                .collect(),
+        }),
+        scale: 1.0 / (n * (1.0 - rho) * (1.0 - rho)),
+        rscales: vec![1.0; order],
+        mse: false,
+        df: psu_stratum.len() as f64 - strata.len() as f64,
+        columns: Vec::new(),
+    })
+}
+
 /// Bootstrap replicates built from a design: Rao and Wu's rescaled
 /// bootstrap with n_h − 1 PSUs drawn with replacement in each stratum, the
 /// factor of PSU j being 1 − λ + λ·n_h/(n_h − 1)·m_j (m_j its draws,

@@ -233,3 +233,41 @@ fn bootstrap_built_from_a_design_agrees_with_linearisation() {
         );
     }
 }
+
+/// BRR and Fay (ρ = 0.3) replicates built by Mizan from a design with two
+/// PSUs per stratum, against R's `as.svrepdesign` given the same Sylvester
+/// Hadamard matrix (`golden_brr.R`).
+#[test]
+fn brr_and_fay_built_from_the_design_match_r() {
+    let golden = api_data("golden_brr.csv");
+    let mut checked = 0;
+    for (method, extra) in [("brr", ""), ("fay", "\nrho = 0.3")] {
+        let design = format!(
+            "weights = \"pw\"\nstrata = \"stratum\"\nclusters = \"dnum\"\n\n[datasets.api.design.replicates]\nmethod = \"{method}\"\nbuild = \"brr\"{extra}"
+        );
+        let indicators = indicator("mean", "mean", "expr = \"api00\"")
+            + &indicator("total", "total", "expr = \"api00\"")
+            + &indicator(
+                "ratio",
+                "ratio",
+                "numerator = \"api00\"\ndenominator = \"api99\"",
+            )
+            + &indicator("proportion", "proportion", "expr = \"stype = 'E'\"");
+        let rows = crate::common::estimate(&[
+            ("study.toml", &api_study(&design, &indicators)),
+            ("api.csv", &api_data("brr_pairs.csv")),
+        ]);
+        for g in csv::Reader::from_reader(golden.as_bytes()).records() {
+            let g = g.unwrap();
+            if !g[0].eq_ignore_ascii_case(method) {
+                continue;
+            }
+            let r = crate::common::row(&rows, &g[1], "");
+            let what = format!("{method} {}", &g[1]);
+            agrees(&r.est, &what, g[2].parse().unwrap(), g[3].parse().unwrap());
+            assert_eq!(r.est.df, Some(g[4].parse().unwrap()), "{what} df");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 8);
+}
