@@ -117,7 +117,7 @@ pub fn estimate(
         }
         Some(reps) => {
             let thetas = replicate_estimates(reps, form, cells, rep_sums);
-            out.df = Some(reps.df);
+            out.df = Some(reps.domain_df(cells, design.weights.len()));
             // As `svyglm` on a replicate design: the replicate variance of logit(θ_r).
             let logit = |p: f64| (p / (1.0 - p)).ln();
             let logits: Vec<f64> = thetas.iter().map(|t| logit(*t)).collect();

@@ -15,6 +15,8 @@
 
 use polars::prelude::*;
 
+use super::accumulate::Cell;
+
 use crate::error::{Error, Result, choices};
 use crate::spec::model::{ReplicateMethod, ReplicateSpec};
 
@@ -83,6 +85,28 @@ impl Replicates {
             * ok.iter()
                 .map(|(t, r)| r * (t - centre) * (t - centre))
                 .sum::<f64>()
+    }
+
+    /// Degrees of freedom of a domain whose cells (one per factor pattern)
+    /// are `cells`, as R's `degf` on the subset design: the design's own
+    /// when the domain holds all `rows`, else the rank of the replicate
+    /// weights of the domain's rows minus one. Without factor patterns the
+    /// design's degrees of freedom stand for every domain.
+    pub fn domain_df(&self, cells: &[Cell], rows: usize) -> f64 {
+        let in_domain: u64 = cells.iter().map(|c| c.n_any).sum();
+        match &self.patterns {
+            Some(p) if in_domain as usize != rows => {
+                let present: Vec<Vec<f64>> = p
+                    .factors
+                    .iter()
+                    .zip(cells)
+                    .filter(|(_, c)| c.n_any > 0)
+                    .map(|(f, _)| f.clone())
+                    .collect();
+                rank(&present, self.count) as f64 - 1.0
+            }
+            _ => self.df,
+        }
     }
 
     /// Prepares `spec` over `df`, whose full-sample weights are `weights`.

@@ -271,3 +271,59 @@ fn brr_and_fay_built_from_the_design_match_r() {
     }
     assert_eq!(checked, 8);
 }
+
+/// Domains of replicate designs take R's degrees of freedom (the rank of
+/// the domain's replicate weights minus one) into their logit intervals
+/// (`golden_repdomain.R`). In two bootstrap domains some replicates hold
+/// only "Yes" rows: R's `svyglm` then returns a huge finite logit where
+/// the logit is infinite, and Mizan leaves those replicates out; those
+/// rows are checked for the degrees of freedom only.
+#[test]
+fn replicate_domains_take_r_degrees_of_freedom() {
+    let golden = api_data("golden_repdomain.csv");
+    let given = |method: &str, scale: &str| {
+        format!(
+            "weights = \"pw\"\n[datasets.api.design.replicates]\nmethod = \"{method}\"\ncolumns = \"repw*\"\nscale = {scale}"
+        )
+    };
+    let indicators = indicator(
+        "p",
+        "proportion",
+        "expr = \"\\\"sch.wide\\\" = 'Yes'\"\nby = [\"stype\"]",
+    ) + &indicator(
+        "p_sub",
+        "proportion",
+        "expr = \"\\\"sch.wide\\\" = 'Yes'\"\nwhere = \"enroll > 500\"",
+    );
+    let mut checked = 0;
+    for (name, design, data) in [
+        (
+            "built",
+            "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"\n[datasets.api.design.replicates]\nmethod = \"jk1\"\nbuild = \"jk1\"".to_string(),
+            api_data("apiclus1.csv"),
+        ),
+        ("jk1", given("jk1", "0.91483927785116681"), combined("jk1")),
+        ("boot", given("bootstrap", "0.021865889212827987"), combined("boot")),
+    ] {
+        let rows = estimate(&[("study.toml", &api_study(&design, &indicators)), ("api.csv", &data)]);
+        for g in csv::Reader::from_reader(golden.as_bytes()).records() {
+            let g = g.unwrap();
+            if &g[0] != name {
+                continue;
+            }
+            let r = if &g[1] == "enroll > 500" {
+                row(&rows, "p_sub", "")
+            } else {
+                row(&rows, "p", &g[1])
+            };
+            let what = format!("{name} [{}]", &g[1]);
+            assert_eq!(r.est.df, Some(g[5].parse().unwrap()), "{what} df");
+            if !(name == "boot" && matches!(&g[1], "E" | "H")) {
+                crate::common::close(r.est.estimate.unwrap(), g[2].parse().unwrap(), 1e-9, &what);
+                agrees_ci(&r.est, &what, g[3].parse().unwrap(), g[4].parse().unwrap());
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 12);
+}
