@@ -11,13 +11,13 @@ use polars::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::survey::accumulate::Breakdown;
-use crate::survey::design::index_column;
+use crate::survey::codes::{Codes, index_column};
 
 /// The values of one variable: a code per row and the sorted distinct values.
 #[derive(Debug, Clone)]
 pub struct Variable {
     /// Code per row ([`Breakdown::NONE`] for missing).
-    pub codes: Vec<u32>,
+    pub codes: Codes,
     /// Distinct values as text, in code order.
     pub values: Vec<String>,
 }
@@ -38,28 +38,28 @@ pub struct Domains {
     pub vars: Vec<String>,
     /// For each domain, the value of each variable.
     pub values: Vec<Vec<String>>,
-    /// Codes for the estimation pass.
-    pub breakdown: Breakdown,
 }
 
-/// Builds the cross of `vars` from their indexed values.
-pub fn cross(vars: &[String], indexed: &HashMap<String, Variable>) -> Domains {
+/// Builds the cross of `vars` from their indexed values: its domains, and
+/// each row's domain for the estimation pass.
+pub fn cross(vars: &[String], indexed: &HashMap<String, Variable>) -> (Domains, Breakdown) {
     let parts: Vec<&Variable> = vars.iter().map(|v| &indexed[v]).collect();
     let n_rows = parts.first().map_or(0, |p| p.codes.len());
     let n_domains: usize = parts.iter().map(|p| p.values.len()).product();
-    let mut codes = vec![0u32; n_rows];
-    for (row, code) in codes.iter_mut().enumerate() {
-        let mut acc = 0u32;
-        for p in &parts {
-            let c = p.codes[row];
-            if c == Breakdown::NONE {
-                acc = Breakdown::NONE;
-                break;
+    let codes = Codes::collect(
+        n_domains,
+        (0..n_rows).map(|row| {
+            let mut acc = 0u32;
+            for p in &parts {
+                let c = p.codes.get(row);
+                if c == Breakdown::NONE {
+                    return Breakdown::NONE;
+                }
+                acc = acc * p.values.len() as u32 + c;
             }
-            acc = acc * p.values.len() as u32 + c;
-        }
-        *code = acc;
-    }
+            acc
+        }),
+    );
     let mut values = vec![Vec::new()];
     for p in &parts {
         values = values
@@ -73,9 +73,11 @@ pub fn cross(vars: &[String], indexed: &HashMap<String, Variable>) -> Domains {
             })
             .collect();
     }
-    Domains {
-        vars: vars.to_vec(),
-        values,
-        breakdown: Breakdown::Codes { codes, n_domains },
-    }
+    (
+        Domains {
+            vars: vars.to_vec(),
+            values,
+        },
+        Breakdown::Codes { codes, n_domains },
+    )
 }

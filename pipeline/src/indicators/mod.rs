@@ -149,8 +149,8 @@ pub fn compute(
             let mut idx = vec![0];
             for b in &ind.by {
                 let pos = keys.iter().position(|k| k == b).unwrap_or_else(|| {
-                    let d = domains::cross(b, &vars);
-                    breakdowns.push(d.breakdown.clone());
+                    let (d, breakdown) = domains::cross(b, &vars);
+                    breakdowns.push(breakdown);
                     built.push(Some(d));
                     keys.push(b.clone());
                     keys.len() - 1
@@ -165,6 +165,7 @@ pub fn compute(
                 breakdowns: idx,
             });
         }
+        drop(vars);
         let sums = accumulate::accumulate_design(&design, &breakdowns, &targets);
         for c in &study.comparisons {
             let Some(t) = inds.iter().position(|i| i.id == c.indicator) else {

@@ -35,6 +35,9 @@ pub struct Ingested {
     pub rows_read: usize,
     /// The source file.
     pub source: SourceInfo,
+    /// The source is Parquet whose rows all passed, with the types the
+    /// contract asks for: its bytes are already the typed data.
+    pub source_is_typed_data: bool,
 }
 
 impl Ingested {
@@ -60,7 +63,7 @@ pub fn ingest(ds: &DatasetSpec) -> Result<Ingested> {
         blake3: blake3::hash(&bytes).to_hex().to_string(),
     };
     drop(bytes);
-    let (data, rejects, rows_read) = match ds.format {
+    let (data, rejects, rows_read, source_is_typed_data) = match ds.format {
         Format::Delimited | Format::Xlsx => {
             let mut table = if ds.format == Format::Xlsx {
                 text_table::read_xlsx(ds)?
@@ -70,7 +73,8 @@ pub fn ingest(ds: &DatasetSpec) -> Result<Ingested> {
             if let Some(u) = &ds.unpivot {
                 table = text_table::unpivot(ds, table, u)?;
             }
-            from_text(ds, table)?
+            let (data, rejects, rows_read) = from_text(ds, table)?;
+            (data, rejects, rows_read, false)
         }
         Format::Parquet => {
             if ds.unpivot.is_some() {
@@ -88,6 +92,7 @@ pub fn ingest(ds: &DatasetSpec) -> Result<Ingested> {
         rejects,
         rows_read,
         source,
+        source_is_typed_data,
     };
     check_share(ds, &out)?;
     Ok(out)
@@ -170,7 +175,9 @@ fn from_text(ds: &DatasetSpec, table: TextTable) -> Result<(DataFrame, DataFrame
     Ok((kept, rejects, rows_read))
 }
 
-fn from_parquet(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize)> {
+/// Reads a Parquet source: kept rows, rejects, rows read, and whether the
+/// source already is the typed data (no row refused, no column retyped).
+fn from_parquet(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize, bool)> {
     let file = std::fs::File::open(&ds.path)
         .map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot open: {e}")))?;
     let df = ParquetReader::new(file)
@@ -182,6 +189,7 @@ fn from_parquet(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize)> {
         .map(|s| s.to_string())
         .collect();
     missing_columns(ds, &names)?;
+    let source_schema = df.schema().clone();
     let mut problems = Problems::new();
     let df = match &ds.contract {
         None => df,
@@ -226,7 +234,8 @@ fn from_parquet(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize)> {
     let rejects =
         DataFrame::new_infer_height(rej_cols).map_err(|e| Error::internal("rejects", e))?;
     let rows_read = df.height();
-    Ok((keep(df, &problems)?, rejects, rows_read))
+    let unchanged = problems.is_empty() && *df.schema() == source_schema;
+    Ok((keep(df, &problems)?, rejects, rows_read, unchanged))
 }
 
 /// The rows of `df` without a problem.

@@ -300,7 +300,13 @@ fn write_datasets(
                 env!("CARGO_PKG_VERSION").to_string(),
             ),
         ];
-        write::parquet(&store.data(&ds.id), &mut ing.data.clone(), meta.clone())?;
+        if ing.source_is_typed_data {
+            // Re-encoding would give the same rows and types: the source's bytes serve.
+            std::fs::copy(&ds.path, store.data(&ds.id))
+                .map_err(|e| crate::error::Error::io(&ds.path, e))?;
+        } else {
+            write::parquet(&store.data(&ds.id), &mut ing.data.clone(), meta.clone())?;
+        }
         write::parquet(&store.rejects(&ds.id), &mut ing.rejects.clone(), meta)?;
         records.push(StageRecord {
             stage: format!("write:{}", ds.id),

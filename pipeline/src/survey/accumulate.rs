@@ -10,6 +10,7 @@
 
 use rayon::prelude::*;
 
+pub use super::codes::Codes;
 use super::columns::MISSING;
 use super::design::PreparedDesign;
 
@@ -17,7 +18,7 @@ use super::design::PreparedDesign;
 /// results do not depend on the thread count.
 const CHUNK_ROWS: usize = 1 << 20;
 /// Rows per block within a chunk (the unit of cache reuse).
-const BLOCK_ROWS: usize = 1 << 14;
+const BLOCK_ROWS: usize = 1 << 12;
 /// Chunks summed at once before being folded into the total (bounds memory).
 const CHUNKS_PER_BATCH: usize = 8;
 
@@ -30,7 +31,7 @@ pub enum Breakdown {
     /// (a missing breakdown value).
     Codes {
         /// Code per row.
-        codes: Vec<u32>,
+        codes: Codes,
         /// Number of domains.
         n_domains: usize,
     },
@@ -38,7 +39,7 @@ pub enum Breakdown {
 
 impl Breakdown {
     /// The code of a row in no domain.
-    pub const NONE: u32 = u32::MAX;
+    pub const NONE: u32 = Codes::NONE;
 
     /// Number of domains.
     pub fn n_domains(&self) -> usize {
@@ -53,7 +54,7 @@ impl Breakdown {
     pub fn code(&self, row: usize) -> u32 {
         match self {
             Breakdown::Overall => 0,
-            Breakdown::Codes { codes, .. } => codes[row],
+            Breakdown::Codes { codes, .. } => codes.get(row),
         }
     }
 }
@@ -140,7 +141,9 @@ impl Cell {
 /// no replicate weights — shares Σ w, n and the row counts with every other
 /// dense target (they depend only on the breakdown), so while summing it
 /// keeps only its own Σ w·y (and Σ w·y² unless binary) per cell; its full
-/// cells are assembled once at the end.
+/// cells are assembled once at the end. The dense targets' sums over one
+/// breakdown form a matrix with a row per cell and a column per sum, so a
+/// row of data adds one short contiguous vector per breakdown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sums {
     /// Number of PSUs (row length of each domain block).
@@ -153,10 +156,51 @@ pub struct Sums {
     pub reps: Vec<Vec<Vec<f64>>>,
     /// Shared cells per breakdown for dense targets (empty when unused).
     base: Vec<Vec<Cell>>,
-    /// Dense targets' Σ w·y per breakdown and cell.
-    ys: Vec<Vec<Vec<f64>>>,
-    /// Dense, non-binary targets' Σ w·y² per breakdown and cell.
-    yys: Vec<Vec<Vec<f64>>>,
+    /// Dense sums per breakdown: `[cell * columns + column]`, the columns
+    /// being `layout.by_breakdown[b]`.
+    dense: Vec<Vec<f64>>,
+    layout: DenseLayout,
+}
+
+/// The columns of the dense sums.
+#[derive(Debug, Clone, PartialEq)]
+struct DenseLayout {
+    /// Every dense column: (target, squared) for Σ w·y or Σ w·y².
+    columns: Vec<(usize, bool)>,
+    /// Per breakdown, the indices in `columns` of the sums made over it.
+    by_breakdown: Vec<Vec<usize>>,
+}
+
+impl DenseLayout {
+    fn new(targets: &[Target], dense: &[bool], n_breakdowns: usize) -> Self {
+        let mut columns = Vec::new();
+        for (t, target) in targets.iter().enumerate() {
+            if dense[t] {
+                columns.push((t, false));
+                if !target.binary {
+                    columns.push((t, true));
+                }
+            }
+        }
+        let by_breakdown = (0..n_breakdowns)
+            .map(|b| {
+                (0..columns.len())
+                    .filter(|&j| targets[columns[j].0].breakdowns.contains(&b))
+                    .collect()
+            })
+            .collect();
+        DenseLayout {
+            columns,
+            by_breakdown,
+        }
+    }
+
+    /// The position of column (t, squared) among breakdown b's columns.
+    fn position(&self, b: usize, t: usize, squared: bool) -> Option<usize> {
+        self.by_breakdown[b]
+            .iter()
+            .position(|&j| self.columns[j] == (t, squared))
+    }
 }
 
 /// For each target and each of its breakdowns, `len(breakdown)` copies of
@@ -208,12 +252,8 @@ impl Sums {
             .and_then(|r| r.weights.as_ref())
             .map_or(0, Vec::len);
         let size = |b: usize| breakdowns[b].n_domains() * n_psu;
-        let mut used = vec![false; breakdowns.len()];
-        for (t, tg) in targets.iter().enumerate() {
-            if dense[t] {
-                tg.breakdowns.iter().for_each(|&b| used[b] = true);
-            }
-        }
+        let layout = DenseLayout::new(targets, dense, breakdowns.len());
+        let used = |b: usize| !layout.by_breakdown[b].is_empty();
         Sums {
             n_psu,
             n_reps,
@@ -226,27 +266,24 @@ impl Sums {
             cells: per_target(targets, |t| !dense[t], size, Cell::default()),
             base: (0..breakdowns.len())
                 .map(|b| {
-                    if used[b] {
+                    if used(b) {
                         vec![Cell::default(); size(b)]
                     } else {
                         Vec::new()
                     }
                 })
                 .collect(),
-            ys: per_target(targets, |t| dense[t], size, 0.0),
-            yys: per_target(targets, |t| dense[t] && !targets[t].binary, size, 0.0),
+            dense: (0..breakdowns.len())
+                .map(|b| vec![0.0; size(b) * layout.by_breakdown[b].len()])
+                .collect(),
+            layout,
         }
     }
 
     fn add(&mut self, o: &Sums) {
-        for (a, b) in [
-            (&mut self.reps, &o.reps),
-            (&mut self.ys, &o.ys),
-            (&mut self.yys, &o.yys),
-        ] {
-            for (a, b) in a.iter_mut().flatten().zip(b.iter().flatten()) {
-                a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
-            }
+        let sums = self.reps.iter_mut().flatten().zip(o.reps.iter().flatten());
+        for (a, b) in sums.chain(self.dense.iter_mut().zip(&o.dense)) {
+            a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
         }
         let cells = self
             .cells
@@ -355,9 +392,13 @@ pub fn accumulate(design: &PreparedDesign, breakdowns: &[Breakdown], targets: &[
         }
         for (k, &b) in target.breakdowns.iter().enumerate() {
             let mut cells = total.base[b].clone();
+            let width = total.layout.by_breakdown[b].len();
+            let sums = &total.dense[b];
+            let y = total.layout.position(b, t, false);
+            let yy = total.layout.position(b, t, true);
             for (i, c) in cells.iter_mut().enumerate() {
-                c.swy = total.ys[t][k][i];
-                c.swyy = total.yys[t][k].get(i).copied().unwrap_or(0.0);
+                c.swy = y.map_or(0.0, |j| sums[i * width + j]);
+                c.swyy = yy.map_or(0.0, |j| sums[i * width + j]);
             }
             total.cells[t][k] = cells;
         }
@@ -380,15 +421,10 @@ fn sum_rows(
     end: usize,
     s: &mut Sums,
 ) {
+    let mut scratch = Vec::new();
     for block in (start..end).step_by(BLOCK_ROWS) {
-        sum_block(
-            design,
-            breakdowns,
-            targets,
-            block,
-            (block + BLOCK_ROWS).min(end),
-            s,
-        );
+        let rows = block..(block + BLOCK_ROWS).min(end);
+        sum_block(design, breakdowns, targets, rows, s, &mut scratch);
     }
 }
 
@@ -396,10 +432,11 @@ fn sum_block(
     design: &PreparedDesign,
     breakdowns: &[Breakdown],
     targets: &[Target],
-    start: usize,
-    end: usize,
+    rows: std::ops::Range<usize>,
     s: &mut Sums,
+    scratch: &mut Vec<f64>,
 ) {
+    let (start, end) = (rows.start, rows.end);
     let n_psu = s.n_psu;
     let n_reps = s.n_reps;
     let rep_weights = design.replicates.as_ref().and_then(|r| r.weights.as_ref());
@@ -434,36 +471,9 @@ fn sum_block(
             c.n_any += 1;
         }
     }
+    sum_dense(targets, start, weights, &cell_of, s, scratch);
     for (t, target) in targets.iter().enumerate() {
-        if !s.ys[t].iter().all(Vec::is_empty) {
-            for (k, &b) in target.breakdowns.iter().enumerate() {
-                let cells = cell_of[b].iter().zip(weights);
-                let ys = &mut s.ys[t][k];
-                match target.y {
-                    Values::Flags(y) => {
-                        for ((&i, &w), &y) in cells.zip(&y[start..end]) {
-                            if i != Breakdown::NONE {
-                                ys[i as usize] += if y == 1 { w } else { 0.0 };
-                            }
-                        }
-                    }
-                    Values::Numbers(y) => {
-                        let y = &y[start..end];
-                        for ((&i, &w), &y) in cells.clone().zip(y) {
-                            if i != Breakdown::NONE {
-                                ys[i as usize] += w * y;
-                            }
-                        }
-                        if let Some(yys) = s.yys[t].get_mut(k).filter(|v| !v.is_empty()) {
-                            for ((&i, &w), &y) in cells.zip(y) {
-                                if i != Breakdown::NONE {
-                                    yys[i as usize] += w * y * y;
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+        if s.layout.columns.iter().any(|c| c.0 == t) {
             continue;
         }
         let cells = &mut s.cells[t];
@@ -498,6 +508,67 @@ fn sum_block(
                             slots[2 * r] += col[row] * x;
                             slots[2 * r + 1] += col[row] * y;
                         }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The dense targets' sums over a block: each row's w·y (and w·y²) for every
+/// dense column, in a row-major block, then for each breakdown one
+/// contiguous add of the row's vector into its cell's.
+fn sum_dense(
+    targets: &[Target],
+    start: usize,
+    weights: &[f64],
+    cell_of: &[Vec<u32>],
+    s: &mut Sums,
+    block: &mut Vec<f64>,
+) {
+    let width = s.layout.columns.len();
+    if width == 0 {
+        return;
+    }
+    let rows = weights.len();
+    block.resize(rows * width, 0.0);
+    for (j, &(t, squared)) in s.layout.columns.iter().enumerate() {
+        let out = block.iter_mut().skip(j).step_by(width);
+        match (targets[t].y, squared) {
+            (Values::Flags(y), _) => {
+                for ((o, &w), &y) in out.zip(weights).zip(&y[start..start + rows]) {
+                    *o = if y == 1 { w } else { 0.0 };
+                }
+            }
+            (Values::Numbers(y), false) => {
+                for ((o, &w), &y) in out.zip(weights).zip(&y[start..start + rows]) {
+                    *o = w * y;
+                }
+            }
+            (Values::Numbers(y), true) => {
+                for ((o, &w), &y) in out.zip(weights).zip(&y[start..start + rows]) {
+                    *o = w * y * y;
+                }
+            }
+        }
+    }
+    for (b, columns) in s.layout.by_breakdown.iter().enumerate() {
+        let sums = &mut s.dense[b];
+        let n = columns.len();
+        if n == width {
+            for (r, &i) in cell_of[b].iter().enumerate() {
+                if i != Breakdown::NONE {
+                    let into = &mut sums[i as usize * width..][..width];
+                    let from = &block[r * width..][..width];
+                    into.iter_mut().zip(from).for_each(|(a, v)| *a += v);
+                }
+            }
+        } else if n > 0 {
+            for (r, &i) in cell_of[b].iter().enumerate() {
+                if i != Breakdown::NONE {
+                    let into = &mut sums[i as usize * n..][..n];
+                    for (a, &j) in into.iter_mut().zip(columns) {
+                        *a += block[r * width + j];
                     }
                 }
             }

@@ -23,8 +23,9 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
+use super::codes::{Codes, index_column};
 use super::columns::f64_values;
-use super::design::{PreparedDesign, index_column};
+use super::design::PreparedDesign;
 use crate::error::{Error, Result, choices};
 use crate::spec::model::{CalibrationMethod, CalibrationSpec, Margin, Population};
 
@@ -389,7 +390,7 @@ fn margin(margin: &Margin, df: &DataFrame, dataset: &str) -> Result<Auxiliary> {
             message: format!("margin `{}`: {m}", margin.variables.join(CROSS)),
         },
     };
-    let indexed: Vec<(Vec<u32>, Vec<String>)> = margin
+    let indexed: Vec<(Codes, Vec<String>)> = margin
         .variables
         .iter()
         .map(|v| {
@@ -407,7 +408,8 @@ fn margin(margin: &Margin, df: &DataFrame, dataset: &str) -> Result<Auxiliary> {
     let mut code = vec![0u64; n];
     for (codes, labels) in &indexed {
         let radix = labels.len() as u64 + 1;
-        for (c, &v) in code.iter_mut().zip(codes) {
+        for (row, c) in code.iter_mut().enumerate() {
+            let v = codes.get(row);
             *c = *c * radix
                 + if v == u32::MAX {
                     labels.len() as u64
@@ -431,10 +433,15 @@ fn margin(margin: &Margin, df: &DataFrame, dataset: &str) -> Result<Auxiliary> {
                 let parts: Vec<&str> = indexed
                     .iter()
                     .map(|(codes, labels)| {
-                        labels.get(codes[row] as usize).map_or("", String::as_str)
+                        labels
+                            .get(codes.get(row) as usize)
+                            .map_or("", String::as_str)
                     })
                     .collect();
-                if let Some(i) = indexed.iter().position(|(codes, _)| codes[row] == u32::MAX) {
+                if let Some(i) = indexed
+                    .iter()
+                    .position(|(codes, _)| codes.get(row) == u32::MAX)
+                {
                     return Err(fail(format!(
                         "row {} has no value of calibration variable `{}`",
                         row + 1,

@@ -14,7 +14,8 @@ use std::collections::HashMap;
 use polars::prelude::*;
 
 use super::calibrate::{Calibration, Summary, calibrate};
-use super::columns::{f64_values, i64_values};
+use super::codes::index_column;
+use super::columns::f64_values;
 use super::replicate::Replicates;
 use crate::error::{Error, Result};
 use crate::spec::model::{DesignSpec, LonelyPsu, ReplicateMethod};
@@ -510,6 +511,7 @@ fn numeric(df: &DataFrame, name: &str, dataset: &str) -> Result<Vec<f64>> {
 fn keys(df: &DataFrame, name: &str, dataset: &str) -> Result<(Vec<u32>, Vec<String>)> {
     let col = df.column(name).map_err(|_| missing(df, name, dataset))?;
     let (codes, labels) = index_column(col)?;
+    let codes = codes.into_u32();
     if let Some(i) = codes.iter().position(|c| *c == u32::MAX) {
         return Err(Error::Estimation {
             indicator: format!("(design of dataset `{dataset}`)"),
@@ -519,110 +521,9 @@ fn keys(df: &DataFrame, name: &str, dataset: &str) -> Result<(Vec<u32>, Vec<Stri
     Ok((codes, labels))
 }
 
-/// Indexes a column's values in natural order (integers by value, text by
-/// [`natural_cmp`]): a code per row (`u32::MAX` for missing) and the
-/// distinct values as text. Integer columns never go through text, and a
-/// small range of integers is indexed through a table, so millions of rows
-/// index in milliseconds.
-pub fn index_column(col: &Column) -> Result<(Vec<u32>, Vec<String>)> {
-    if col.dtype().is_integer() {
-        return index_integers(col);
-    }
-    let text = col
-        .cast(&DataType::String)
-        .map_err(|e| Error::internal("indexing a column", e))?;
-    let ca = text
-        .str()
-        .map_err(|e| Error::internal("indexing a column", e))?;
-    let mut distinct: Vec<&str> = ca
-        .iter()
-        .flatten()
-        .collect::<std::collections::HashSet<_>>()
-        .into_iter()
-        .collect();
-    distinct.sort_by(|a, b| natural_cmp(a, b));
-    let pos: HashMap<&str, u32> = distinct
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (*v, i as u32))
-        .collect();
-    let codes = ca.iter().map(|v| v.map_or(u32::MAX, |v| pos[v])).collect();
-    Ok((codes, distinct.into_iter().map(str::to_string).collect()))
-}
-
-fn index_integers(col: &Column) -> Result<(Vec<u32>, Vec<String>)> {
-    const TABLE_LIMIT: i64 = 1 << 24;
-    let (values, valid) = i64_values(col)?;
-    let valid = valid.unwrap_or_else(|| vec![true; values.len()]);
-    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-    for (&v, &ok) in values.iter().zip(&valid) {
-        if ok {
-            lo = lo.min(v);
-            hi = hi.max(v);
-        }
-    }
-    if lo > hi {
-        return Ok((vec![u32::MAX; values.len()], Vec::new()));
-    }
-    let mut codes = vec![u32::MAX; values.len()];
-    let distinct: Vec<i64> = if hi - lo < TABLE_LIMIT {
-        // A small range: a table from value to code.
-        let mut table = vec![u32::MAX; (hi - lo + 1) as usize];
-        for (&v, &ok) in values.iter().zip(&valid) {
-            if ok {
-                table[(v - lo) as usize] = 0;
-            }
-        }
-        let mut distinct = Vec::new();
-        for (i, slot) in table.iter_mut().enumerate() {
-            if *slot == 0 {
-                *slot = distinct.len() as u32;
-                distinct.push(lo + i as i64);
-            }
-        }
-        for ((code, &v), &ok) in codes.iter_mut().zip(&values).zip(&valid) {
-            if ok {
-                *code = table[(v - lo) as usize];
-            }
-        }
-        distinct
-    } else {
-        let mut distinct: Vec<i64> = values
-            .iter()
-            .zip(&valid)
-            .filter(|(_, ok)| **ok)
-            .map(|(v, _)| *v)
-            .collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        let pos: HashMap<i64, u32> = distinct
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (*v, i as u32))
-            .collect();
-        for ((code, v), &ok) in codes.iter_mut().zip(&values).zip(&valid) {
-            if ok {
-                *code = pos[v];
-            }
-        }
-        distinct
-    };
-    Ok((codes, distinct.iter().map(i64::to_string).collect()))
-}
-
 fn missing(df: &DataFrame, name: &str, dataset: &str) -> Error {
     Error::spec(format!(
         "design column `{name}` not found in dataset `{dataset}` — columns are: {}",
         crate::error::choices(df.get_column_names())
     ))
-}
-
-/// Numbers before text, numbers by value, text by bytes.
-pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    match (a.parse::<f64>(), b.parse::<f64>()) {
-        (Ok(x), Ok(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
-        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
-        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
-        _ => a.cmp(b),
-    }
 }

@@ -5,6 +5,7 @@
 
 pub mod accumulate;
 pub mod calibrate;
+pub mod codes;
 pub mod columns;
 pub mod design;
 pub mod estimate;
