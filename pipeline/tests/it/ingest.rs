@@ -265,3 +265,31 @@ fn an_excel_sheet_is_read_by_name_with_its_types() {
         "{err}"
     );
 }
+
+/// A Parquet source whose rows all pass with their types is published as
+/// is; one with a refused row is rewritten without it, with provenance.
+#[test]
+fn a_typed_parquet_source_is_published_byte_for_byte() {
+    use polars::prelude::*;
+    let toml = "[study]\nid = \"t\"\ntitle = \"T\"\n\n[datasets.p]\npath = \"p.parquet\"\ncontract = \"p.contract.toml\"\n\n[[indicators]]\nid = \"m\"\ndataset = \"p\"\nstatistic = \"mean\"\nexpr = \"v\"\n";
+    for (values, refused) in [([1.0, 2.0, 3.0], 0), ([1.0, 2.0, -3.0], 1)] {
+        let contract =
+            "[dataset]\nmax_reject_share = 0.5\n\n[columns.v]\ntype = \"float\"\nmin = 0\n";
+        let dir = temp_study(&[("study.toml", toml), ("p.contract.toml", contract)]);
+        let source = dir.path().join("p.parquet");
+        let mut df = df!("id" => [1i64, 2, 3], "v" => values).unwrap();
+        ParquetWriter::new(std::fs::File::create(&source).unwrap())
+            .finish(&mut df)
+            .unwrap();
+        let (code, _, err) = mizan(&["run", "."], dir.path());
+        assert_eq!(code, 0, "{err}");
+        let published = dir.path().join("out/data/p.parquet");
+        let same = std::fs::read(&published).unwrap() == std::fs::read(&source).unwrap();
+        assert_eq!(
+            same,
+            refused == 0,
+            "published as is only when nothing changed"
+        );
+        assert_eq!(read_parquet(&published).height(), 3 - refused);
+    }
+}
