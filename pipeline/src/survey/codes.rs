@@ -122,11 +122,7 @@ fn index_text(col: &Column) -> Result<(Codes, Vec<String>)> {
         .into_iter()
         .collect();
     distinct.sort_by(|a, b| natural_cmp(a, b));
-    let pos: HashMap<&str, u32> = distinct
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (*v, i as u32))
-        .collect();
+    let pos = positions(&distinct);
     let codes = Codes::collect(
         distinct.len(),
         ca.iter().map(|v| v.map_or(Codes::NONE, |v| pos[v])),
@@ -183,16 +179,21 @@ where
     let mut distinct: Vec<i64> = values(ca).flatten().collect();
     distinct.sort_unstable();
     distinct.dedup();
-    let pos: HashMap<i64, u32> = distinct
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (*v, i as u32))
-        .collect();
+    let pos = positions(&distinct);
     let codes = Codes::collect(
         distinct.len(),
         values(ca).map(|v| v.map_or(Codes::NONE, |v| pos[&v])),
     );
     (codes, distinct.iter().map(i64::to_string).collect())
+}
+
+/// Each value's position in `distinct`.
+pub fn positions<K: std::hash::Hash + Eq + Copy>(distinct: &[K]) -> HashMap<K, u32> {
+    distinct
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (*v, i as u32))
+        .collect()
 }
 
 /// Numbers before text, numbers by value, text by bytes.

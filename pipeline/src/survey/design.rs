@@ -9,12 +9,10 @@
 //! PSU, one stratum, sampling fraction 1 — so estimates are exact and
 //! every variance is zero.
 
-use std::collections::HashMap;
-
 use polars::prelude::*;
 
 use super::calibrate::{Calibration, Summary, calibrate};
-use super::codes::index_column;
+use super::codes::{index_column, positions};
 use super::columns::f64_values;
 use super::replicate::Replicates;
 use crate::error::{Error, Result};
@@ -389,11 +387,7 @@ fn index_pairs(outer: &[u32], inner: &[u32], width: u64) -> (Vec<u32>, Vec<u64>)
     let mut distinct = pairs.clone();
     distinct.sort_unstable();
     distinct.dedup();
-    let pos: HashMap<u64, u32> = distinct
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (*p, i as u32))
-        .collect();
+    let pos = positions(&distinct);
     (pairs.iter().map(|p| pos[p]).collect(), distinct)
 }
 

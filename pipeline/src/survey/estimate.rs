@@ -280,22 +280,17 @@ pub fn difference(
     let v = match &design.replicates {
         _ if design.census => return None,
         None => {
-            let ia = calibrated(
-                design,
-                form,
-                influence(form, a.cells, ea, wa),
-                &a.aux,
-                ea,
-                wa,
-            );
-            let ib = calibrated(
-                design,
-                form,
-                influence(form, b.cells, eb, wb),
-                &b.aux,
-                eb,
-                wb,
-            );
+            let unit_totals = |s: &DomainSums, est: f64, w: f64| {
+                calibrated(
+                    design,
+                    form,
+                    influence(form, s.cells, est, w),
+                    &s.aux,
+                    est,
+                    w,
+                )
+            };
+            let (ia, ib) = (unit_totals(a, ea, wa), unit_totals(b, eb, wb));
             let t: Vec<f64> = ia.iter().zip(&ib).map(|(x, y)| x - y).collect();
             let (_, pa) = domain_degf(design, a.cells);
             let (_, pb) = domain_degf(design, b.cells);

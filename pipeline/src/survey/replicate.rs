@@ -299,25 +299,36 @@ pub fn jackknife(
                 .collect(),
         ),
     };
-    let factors: Vec<Vec<f64>> = unit_psu
-        .iter()
-        .map(|&p| psu_factors[p as usize].clone())
-        .collect();
-    // As `as.svrepdesign`: the design's degrees of freedom, PSUs − strata.
     let df = n_psu as f64 - n_psu_in.len() as f64;
-    Ok(Replicates {
-        count: r,
+    Ok(built(&psu_factors, unit_psu, scale, rscales, df))
+}
+
+/// Replicates built from a design's PSUs: each unit takes its PSU's factors
+/// (one pattern per unit); centred on the replicates' mean; `df` the
+/// design's degrees of freedom, PSUs − strata, as `as.svrepdesign` keeps them.
+fn built(
+    psu_factors: &[Vec<f64>],
+    unit_psu: &[u32],
+    scale: f64,
+    rscales: Vec<f64>,
+    df: f64,
+) -> Replicates {
+    Replicates {
+        count: rscales.len(),
         weights: None,
         patterns: Some(Patterns {
             of_row: Vec::new(),
-            factors,
+            factors: unit_psu
+                .iter()
+                .map(|&p| psu_factors[p as usize].clone())
+                .collect(),
         }),
         scale,
         rscales,
         mse: false,
         df,
         columns: Vec::new(),
-    })
+    }
 }
 
 /// Balanced repeated replication built from a design with two PSUs per
@@ -357,22 +368,14 @@ pub fn brr(
         psu_factors[m[1]] = first_kept.iter().map(|&k| factor(!k)).collect();
     }
     let n = order as f64;
-    Ok(Replicates {
-        count: order,
-        weights: None,
-        patterns: Some(Patterns {
-            of_row: Vec::new(),
-            factors: unit_psu
-                .iter()
-                .map(|&p| psu_factors[p as usize].clone())
-                .collect(),
-        }),
-        scale: 1.0 / (n * (1.0 - rho) * (1.0 - rho)),
-        rscales: vec![1.0; order],
-        mse: false,
-        df: psu_stratum.len() as f64 - strata.len() as f64,
-        columns: Vec::new(),
-    })
+    let df = psu_stratum.len() as f64 - strata.len() as f64;
+    Ok(built(
+        &psu_factors,
+        unit_psu,
+        1.0 / (n * (1.0 - rho) * (1.0 - rho)),
+        vec![1.0; order],
+        df,
+    ))
 }
 
 /// Bootstrap replicates built from a design: Rao and Wu's rescaled
@@ -426,22 +429,14 @@ pub fn bootstrap(
             f.push(v);
         }
     }
-    Replicates {
-        count: replicates,
-        weights: None,
-        patterns: Some(Patterns {
-            of_row: Vec::new(),
-            factors: unit_psu
-                .iter()
-                .map(|&p| psu_factors[p as usize].clone())
-                .collect(),
-        }),
-        scale: 1.0 / (replicates as f64 - 1.0),
-        rscales: vec![1.0; replicates],
-        mse: false,
-        df: n_psu as f64 - n_psu_in.len() as f64,
-        columns: Vec::new(),
-    }
+    let df = n_psu as f64 - n_psu_in.len() as f64;
+    built(
+        &psu_factors,
+        unit_psu,
+        1.0 / (replicates as f64 - 1.0),
+        vec![1.0; replicates],
+        df,
+    )
 }
 
 /// `*` matches any run of characters, `?` any one; otherwise exact.

@@ -8,7 +8,8 @@
 
 use crate::common::designs::{CLUS1, CLUS2, STRAT};
 use crate::common::{
-    agrees, agrees_ci, api_data, api_study, close, estimate, fixtures, indicator, row, temp_study,
+    agrees, agrees_ci, api_data, api_study, close, compute, estimate, fixtures, indicator, row,
+    temp_study,
 };
 
 #[test]
@@ -122,15 +123,8 @@ fn calibrated_designs_match_r() {
                 &format!("{design}\n\n{}", calibration(cal, name)),
                 &indicators,
             );
-            let dir = temp_study(&[("study.toml", &spec), ("api.csv", &api_data(file))]);
-            let study = mizan::spec::load(dir.path()).expect("spec");
-            let data = mizan::run::validate(&study)
-                .expect("ingest")
-                .into_iter()
-                .map(|(k, v)| (k, v.data))
-                .collect();
             let (rows, _, comparisons) =
-                mizan::indicators::compute(&study, &data).expect("compute");
+                compute(&[("study.toml", &spec), ("api.csv", &api_data(file))]);
             for g in expected {
                 let what = format!("{name} {cal} {} {} [{}{}]", &g[2], &g[3], &g[4], &g[5]);
                 let num = |i: usize| g[i].parse::<f64>().unwrap();

@@ -50,6 +50,18 @@ pub fn close(a: f64, b: f64, rel: f64, what: &str) {
 /// Estimates the indicators of the study made of `files` (through the
 /// library: ingest, then estimation), returning the indicators table rows.
 pub fn estimate(files: &[(&str, &str)]) -> Vec<mizan::indicators::IndicatorRow> {
+    compute(files).0
+}
+
+/// The indicator rows, design summaries and comparisons of the study made
+/// of `files` (through the library: ingest, then estimation).
+pub fn compute(
+    files: &[(&str, &str)],
+) -> (
+    Vec<mizan::indicators::IndicatorRow>,
+    Vec<mizan::indicators::DesignSummary>,
+    Vec<mizan::indicators::compare::ComparisonRow>,
+) {
     let dir = temp_study(files);
     let study = mizan::spec::load(dir.path()).expect("spec");
     let data = mizan::run::validate(&study)
@@ -57,9 +69,7 @@ pub fn estimate(files: &[(&str, &str)]) -> Vec<mizan::indicators::IndicatorRow> 
         .into_iter()
         .map(|(k, v)| (k, v.data))
         .collect();
-    mizan::indicators::compute(&study, &data)
-        .expect("compute")
-        .0
+    mizan::indicators::compute(&study, &data).expect("compute")
 }
 
 /// The row of indicator `id` for `domain` of its one-way breakdown, or the
