@@ -56,10 +56,10 @@ pub fn tick_decimals(step: f64) -> usize {
     }
 }
 
-/// Decimals that show `value` sensibly: none above 1,000, one above 10, two below.
+/// Decimals that show `value` sensibly: none for whole numbers and above 1,000, one above 10, two below.
 pub fn auto_decimals(value: f64) -> usize {
     let a = value.abs();
-    if a >= 1000.0 {
+    if a >= 1000.0 || value.fract() == 0.0 {
         0
     } else if a >= 10.0 {
         1

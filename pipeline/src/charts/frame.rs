@@ -84,7 +84,7 @@ fn sep(fig: &Figure) -> &'static str {
 }
 
 /// Splits `s` into lines of at most `max` characters at spaces.
-fn wrap(s: &str, max: usize) -> Vec<String> {
+pub fn wrap(s: &str, max: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
     for word in s.split(' ') {
         let last = lines.last_mut().expect("one line");

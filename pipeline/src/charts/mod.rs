@@ -4,10 +4,16 @@
 //! chart kind draws; this module picks the data and writes the files.
 
 pub mod bar;
+pub mod dot;
 pub mod format;
 pub mod frame;
+pub mod grouped_bar;
+pub mod heatmap;
 pub mod line;
+pub mod map;
+pub mod parts;
 pub mod raster;
+pub mod small_multiples;
 pub mod theme;
 
 use serde::Serialize;
@@ -112,37 +118,45 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
         None => vec![chart.by.as_str()],
     };
     let mut points = Vec::new();
-    // Empty domains (n = 0, e.g. ages outside the subpopulation) are in the
-    // table but have nothing to draw.
-    for r in rows
-        .iter()
-        .filter(|r| r.indicator == ind.id && r.by.len() == wanted.len() && r.est.n > 0)
-    {
-        if !wanted.iter().all(|w| r.by.iter().any(|b| b == w)) {
+    for id in &chart.indicators {
+        let Some(spec) = study.indicator(id) else {
             continue;
-        }
-        let pick = |var: &str| {
-            r.by.iter()
-                .position(|b| b == var)
-                .map(|i| r.domain[i].clone())
         };
-        let key = pick(&chart.by).unwrap_or_default();
-        let series = chart.series.as_deref().and_then(pick);
-        let label = value_label(study, &r.dataset, &chart.by, &key);
-        let series_label = series
-            .as_ref()
-            .zip(chart.series.as_deref())
-            .map(|(s, var)| value_label(study, &r.dataset, var, s));
-        points.push(Point {
-            series: series_label,
-            key,
-            label,
-            value: r.est.estimate.map(|v| v * scale),
-            low: r.est.ci_low.map(|v| v * scale),
-            high: r.est.ci_high.map(|v| v * scale),
-            n: r.est.n,
-            flag: r.est.flag.map(str::to_string),
-        });
+        // Empty domains (n = 0, e.g. ages outside the subpopulation) are in the
+        // table but have nothing to draw.
+        for r in rows
+            .iter()
+            .filter(|r| &r.indicator == id && r.by.len() == wanted.len() && r.est.n > 0)
+        {
+            if !wanted.iter().all(|w| r.by.iter().any(|b| b == w)) {
+                continue;
+            }
+            let pick = |var: &str| {
+                r.by.iter()
+                    .position(|b| b == var)
+                    .map(|i| r.domain[i].clone())
+            };
+            let key = pick(&chart.by).unwrap_or_default();
+            let label = value_label(study, &r.dataset, &chart.by, &key);
+            // A heatmap's rows are its indicators; other charts' series a variable's values.
+            let series = match chart.kind {
+                ChartKind::Heatmap => Some(spec.label.get_or(lang, &spec.id).to_string()),
+                _ => chart
+                    .series
+                    .as_deref()
+                    .and_then(|var| pick(var).map(|s| value_label(study, &r.dataset, var, &s))),
+            };
+            points.push(Point {
+                series,
+                key,
+                label,
+                value: r.est.estimate.map(|v| v * scale),
+                low: r.est.ci_low.map(|v| v * scale),
+                high: r.est.ci_high.map(|v| v * scale),
+                n: r.est.n,
+                flag: r.est.flag.map(str::to_string),
+            });
+        }
     }
     let mut notes: Vec<String> = chart
         .note
@@ -150,7 +164,8 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
         .map(str::to_string)
         .into_iter()
         .collect();
-    if points.iter().any(|p| p.low.is_some()) {
+    let intervals_drawn = !matches!(chart.kind, ChartKind::Heatmap | ChartKind::Map);
+    if intervals_drawn && points.iter().any(|p| p.low.is_some()) {
         notes.push(phrase(lang, "interval").to_string());
     }
     let explained = crate::survey::reliability::explain(&study.reliability, lang);
@@ -185,7 +200,12 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
 pub fn svg(fig: &Figure) -> Result<String> {
     match fig.spec.kind {
         ChartKind::Bar => bar::draw(fig),
+        ChartKind::GroupedBar => grouped_bar::draw(fig),
         ChartKind::Line => line::draw(fig),
+        ChartKind::Dot => dot::draw(fig),
+        ChartKind::Heatmap => heatmap::draw(fig),
+        ChartKind::SmallMultiples => small_multiples::draw(fig),
+        ChartKind::Map => map::draw(fig),
     }
 }
 
@@ -243,12 +263,13 @@ pub fn metadata(study: &Study, fig: &Figure) -> Result<Vec<u8>> {
     let ind = study.indicator(&fig.spec.indicator);
     let meta = serde_json::json!({
         "chart": fig.spec.id,
-        "kind": match fig.spec.kind { ChartKind::Bar => "bar", ChartKind::Line => "line" },
+        "kind": fig.spec.kind.name(),
         "title": fig.title,
         "subtitle": fig.subtitle,
         "source": fig.source,
         "notes": fig.notes,
         "unit": if fig.percent { "percent" } else { "value" },
+        "indicators": fig.spec.indicators,
         "indicator": {
             "id": fig.spec.indicator,
             "dataset": ind.map(|i| i.dataset.clone()),

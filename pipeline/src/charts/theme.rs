@@ -38,6 +38,35 @@ pub const PALETTE: [RGBColor; 7] = [
     RGBColor(0xF0, 0xE4, 0x42),
 ];
 
+/// The sequential scale of maps and heatmaps, light to dark blue (one
+/// hue, so it reads in grey and for colour-blind readers): three stops.
+const SEQUENTIAL: [(f64, f64, f64); 3] = [
+    (198.0, 219.0, 239.0),
+    (107.0, 174.0, 214.0),
+    (8.0, 48.0, 107.0),
+];
+
+/// The sequential colour at `t` in [0, 1].
+pub fn sequential(t: f64) -> RGBColor {
+    let t = t.clamp(0.0, 1.0) * 2.0;
+    let i = (t.floor() as usize).min(1);
+    let f = t - i as f64;
+    let (a, b) = (SEQUENTIAL[i], SEQUENTIAL[i + 1]);
+    let mix = |x: f64, y: f64| (x + (y - x) * f).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// Text colour readable on `background`: white on dark, ink on light.
+pub fn text_on(background: RGBColor) -> RGBColor {
+    let RGBColor(r, g, b) = background;
+    let luma = 0.299 * f64::from(r) + 0.587 * f64::from(g) + 0.114 * f64::from(b);
+    if luma < 140.0 {
+        RGBColor(0xFF, 0xFF, 0xFF)
+    } else {
+        INK
+    }
+}
+
 /// Series colour `i` (cycling).
 pub fn series(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]

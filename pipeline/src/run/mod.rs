@@ -200,7 +200,7 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
     );
     let (rows, designs, comparisons) = estimated?;
     drop(ingested);
-    let dpi = opts.dpi.unwrap_or(300);
+
     let mut figures = Vec::new();
     for chart in &study.charts {
         let fig = st.time(format!("chart:{}", chart.id), || {
@@ -209,7 +209,7 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
             write::bytes(&store.figure(&chart.id, "svg"), svg.as_bytes())?;
             write::bytes(
                 &store.figure(&chart.id, "png"),
-                &charts::raster::png(&svg, dpi)?,
+                &charts::raster::png(&svg, opts.dpi.unwrap_or(chart.dpi))?,
             )?;
             write::bytes(&store.figure(&chart.id, "csv"), &charts::csv(&fig)?)?;
             write::bytes(

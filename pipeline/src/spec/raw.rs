@@ -213,8 +213,12 @@ pub struct RawComparison {
 #[serde(deny_unknown_fields)]
 pub struct RawChart {
     pub id: Spanned<String>,
-    pub indicator: Spanned<String>,
+    pub indicator: Spanned<OneOrMany>,
     pub kind: Spanned<String>,
+    pub geometry: Option<Spanned<String>>,
+    pub property: Option<String>,
+    pub join: Option<Spanned<String>>,
+    pub dpi: Option<Spanned<u32>>,
     pub by: Option<Spanned<String>>,
     pub x: Option<Spanned<String>>,
     pub series: Option<Spanned<String>>,

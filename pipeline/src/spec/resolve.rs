@@ -692,69 +692,117 @@ impl Resolver<'_> {
                 ),
             ));
         }
-        let ind = indicators
-            .iter()
-            .find(|i| &i.id == ch.indicator.get_ref())
-            .ok_or_else(|| {
+        let names = ch.indicator.get_ref().clone().into_vec();
+        let find = |name: &String| {
+            indicators.iter().find(|i| &i.id == name).ok_or_else(|| {
                 self.err(
                     &ch.indicator,
                     format!(
-                        "chart `{id}`: unknown indicator `{}` — indicators are: {}",
-                        ch.indicator.get_ref(),
+                        "chart `{id}`: unknown indicator `{name}` — indicators are: {}",
                         choices(ind_ids)
                     ),
                 )
-            })?;
+            })
+        };
+        let all: Vec<&IndicatorSpec> = names.iter().map(find).collect::<Result<_>>()?;
+        let Some(&ind) = all.first() else {
+            return Err(self.err(
+                &ch.indicator,
+                format!("chart `{id}`: `indicator` names no indicator"),
+            ));
+        };
         let kind = pick(self, &ch.kind, "chart kind", &ChartKind::ALL)?;
-        let one_way: Vec<String> = ind
-            .by
-            .iter()
-            .filter(|b| b.len() == 1)
-            .map(|b| b[0].clone())
-            .collect();
-        let (by, series) = match kind {
-            ChartKind::Bar => {
-                let by = ch.by.as_ref().ok_or_else(|| {
-                    self.err(&ch.kind, format!("chart `{id}`: a bar chart needs `by`, one of the indicator's breakdowns: {}", choices(&one_way)))
-                })?;
-                if !one_way.contains(by.get_ref()) {
-                    return Err(self.err(
-                        by,
-                        format!(
-                            "chart `{id}`: `{}` is not a one-way breakdown of indicator `{}` — expected one of: {}",
-                            by.get_ref(),
-                            ind.id,
-                            choices(&one_way)
-                        ),
-                    ));
-                }
-                (by.get_ref().clone(), None)
-            }
-            ChartKind::Line => {
-                let x = ch.x.as_ref().or(ch.by.as_ref()).ok_or_else(|| {
-                    self.err(&ch.kind, format!("chart `{id}`: a line chart needs `x`, the variable along the horizontal axis"))
-                })?;
-                let wanted: Vec<String> = match &ch.series {
-                    None => vec![x.get_ref().clone()],
-                    Some(s) => vec![s.get_ref().clone(), x.get_ref().clone()],
-                };
-                let found = ind
-                    .by
-                    .iter()
+        if all.len() > 1 && kind != ChartKind::Heatmap {
+            return Err(self.err(
+                &ch.indicator,
+                format!(
+                    "chart `{id}`: only a heatmap draws several indicators; a {} chart draws one",
+                    kind.name()
+                ),
+            ));
+        }
+        let one_way = |i: &IndicatorSpec| -> Vec<String> {
+            i.by.iter()
+                .filter(|b| b.len() == 1)
+                .map(|b| b[0].clone())
+                .collect()
+        };
+        // The variable along the chart's main axis, and the second one of a crossed breakdown.
+        let main = match kind {
+            ChartKind::Line => ch.x.as_ref().or(ch.by.as_ref()),
+            _ => ch.by.as_ref(),
+        }
+        .ok_or_else(|| {
+            let what = if kind == ChartKind::Line {
+                "`x`, the variable along the horizontal axis"
+            } else {
+                "`by`, one of the indicator's breakdowns"
+            };
+            self.err(
+                &ch.kind,
+                format!(
+                    "chart `{id}`: a {} chart needs {what}: {}",
+                    kind.name(),
+                    choices(&one_way(ind))
+                ),
+            )
+        })?;
+        let crossed = matches!(kind, ChartKind::GroupedBar | ChartKind::SmallMultiples);
+        let series = match (&ch.series, kind) {
+            (Some(s), ChartKind::Line | ChartKind::GroupedBar | ChartKind::SmallMultiples) => Some(s.get_ref().clone()),
+            (Some(s), _) => return Err(self.err(s, format!("chart `{id}`: `series` belongs to line, grouped_bar and small_multiples charts"))),
+            (None, _) if crossed => return Err(self.err(&ch.kind, format!("chart `{id}`: a {} chart needs `series`, the second variable of a crossed breakdown with `{}`", kind.name(), main.get_ref()))),
+            (None, _) => None,
+        };
+        let wanted: Vec<String> = match &series {
+            None => vec![main.get_ref().clone()],
+            Some(s) => vec![s.clone(), main.get_ref().clone()],
+        };
+        for i in &all {
+            let found =
+                i.by.iter()
                     .any(|b| b.len() == wanted.len() && wanted.iter().all(|w| b.contains(w)));
-                if !found {
-                    let have: Vec<String> = ind.by.iter().map(|b| b.join(" × ")).collect();
-                    return Err(self.err(
-                        x,
-                        format!(
-                            "chart `{id}`: indicator `{}` has no breakdown by {} — its breakdowns are: {}",
-                            ind.id,
-                            wanted.join(" × "),
-                            choices(&have)
-                        ),
-                    ));
-                }
-                (x.get_ref().clone(), ch.series.map(Spanned::into_inner))
+            if !found {
+                let have: Vec<String> = i.by.iter().map(|b| b.join(" × ")).collect();
+                return Err(self.err(
+                    main,
+                    format!(
+                        "chart `{id}`: indicator `{}` has no breakdown by {} — its breakdowns are: {}",
+                        i.id,
+                        wanted.join(" × "),
+                        choices(&have)
+                    ),
+                ));
+            }
+        }
+        let geometry = match (ch.geometry, kind) {
+            (Some(g), ChartKind::Map) => Some(MapGeometry {
+                path: normalize(&self.dir.join(g.get_ref())),
+                property: ch.property.unwrap_or_else(|| "iso".to_string()),
+                by_label: match &ch.join {
+                    None => false,
+                    Some(j) => pick(self, j, "map join", &[(false, "value"), (true, "label")])?,
+                },
+            }),
+            (Some(g), _) => {
+                return Err(self.err(
+                    &g,
+                    format!("chart `{id}`: `geometry` belongs to map charts"),
+                ));
+            }
+            (None, _) => None,
+        };
+        let dpi = match ch.dpi {
+            None => 300,
+            Some(d) if (72..=1200).contains(d.get_ref()) => *d.get_ref(),
+            Some(d) => {
+                return Err(self.err(
+                    &d,
+                    format!(
+                        "chart `{id}`: dpi must be between 72 and 1200, not {}",
+                        d.get_ref()
+                    ),
+                ));
             }
         };
         let order = match &ch.sort {
@@ -769,9 +817,12 @@ impl Resolver<'_> {
         Ok(ChartSpec {
             id,
             indicator: ind.id.clone(),
+            indicators: all.iter().map(|i| i.id.clone()).collect(),
             kind,
-            by,
+            by: main.get_ref().clone(),
             series,
+            geometry,
+            dpi,
             order,
             title: ch
                 .title

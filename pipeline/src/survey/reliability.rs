@@ -125,26 +125,26 @@ pub fn explain(rules: &Reliability, lang: Language) -> Explanation {
     match (rules.rule, lang) {
         (ReliabilityRule::Cv, Language::En) => Explanation {
             methods: format!("Reliability: {cv_rule} {registries}"),
-            caution: format!("Lighter bars: use with caution (coefficient of variation between {cv_caution} and {cv_suppress})."),
+            caution: format!("Hatched, or hollow dots: use with caution (coefficient of variation between {cv_caution} and {cv_suppress})."),
             suppressed: format!("Not shown: estimates too unreliable to publish (fewer than {n} respondents or coefficient of variation above {cv_suppress})."),
         },
         (ReliabilityRule::Cv, Language::Fr) => Explanation {
             methods: format!("Fiabilité : {cv_rule} {registries}"),
-            caution: format!("Barres claires : à utiliser avec prudence (coefficient de variation entre {cv_caution} et {cv_suppress})."),
+            caution: format!("Hachuré, ou point évidé : à utiliser avec prudence (coefficient de variation entre {cv_caution} et {cv_suppress})."),
             suppressed: format!("Non représentées : estimations trop peu fiables pour être publiées (moins de {n} répondants ou coefficient de variation supérieur à {cv_suppress})."),
         },
         (ReliabilityRule::Nchs2017, Language::En) => Explanation {
             methods: format!(
                 "Reliability of proportions: NCHS Data Presentation Standards for Proportions (2017) — a proportion is suppressed when its sample size or effective sample size is below 30, when its Korn–Graubard 95% interval is 0.30 wide or more, or when that interval is wider than 0.05 and more than 130% of the proportion; it is flagged for review (“use with caution”) when the design has fewer than 8 degrees of freedom or the proportion is 0 or 1. Other statistics: {cv_rule} {registries}"
             ),
-            caution: "Lighter bars: use with caution (flagged for review under the NCHS 2017 standards, or a high coefficient of variation).".into(),
+            caution: "Hatched, or hollow dots: use with caution (flagged for review under the NCHS 2017 standards, or a high coefficient of variation).".into(),
             suppressed: "Not shown: estimates too unreliable to publish (NCHS 2017 standards: too few respondents or too wide an interval).".into(),
         },
         (ReliabilityRule::Nchs2017, Language::Fr) => Explanation {
             methods: format!(
                 "Fiabilité des proportions : normes de présentation du NCHS (2017) — une proportion est supprimée si son effectif ou son effectif efficace est inférieur à 30, si son intervalle de Korn–Graubard à 95 % a une largeur de 0,30 ou plus, ou si cet intervalle dépasse 0,05 de large et 130 % de la proportion ; elle est signalée pour examen (« à utiliser avec prudence ») si le plan a moins de 8 degrés de liberté ou si la proportion vaut 0 ou 1. Autres statistiques : {cv_rule} {registries}"
             ),
-            caution: "Barres claires : à utiliser avec prudence (signalées pour examen selon les normes NCHS 2017, ou coefficient de variation élevé).".into(),
+            caution: "Hachuré, ou point évidé : à utiliser avec prudence (signalé pour examen selon les normes NCHS 2017, ou coefficient de variation élevé).".into(),
             suppressed: "Non représentées : estimations trop peu fiables pour être publiées (normes NCHS 2017 : trop peu de répondants ou intervalle trop large).".into(),
         },
     }

@@ -101,7 +101,7 @@ fn chart_by_must_be_a_breakdown_of_its_indicator() {
     assert_eq!(code, 2);
     assert!(
         err.contains(
-            "`sex` is not a one-way breakdown of indicator `net` — expected one of: region"
+            "study.toml:19:6: chart `c`: indicator `net` has no breakdown by sex — its breakdowns are: region"
         ),
         "{err}"
     );
@@ -113,7 +113,7 @@ fn unknown_chart_kind_and_language_list_the_choices() {
     let (code, err) = validate(&spec(GOOD_INDICATOR, chart));
     assert_eq!(code, 2);
     assert!(
-        err.contains("unknown chart kind `pie` — expected one of bar, line"),
+        err.contains("unknown chart kind `pie` — expected one of bar, grouped_bar, line, dot, heatmap, small_multiples, map"),
         "{err}"
     );
     let (code, err) = validate(

@@ -1,0 +1,113 @@
+//! Dot chart for rankings: one row per domain, best first, its rank and
+//! name at the left, a dot at the estimate and its interval as a line. The
+//! axis spans the values (not from zero), so close scores stay apart.
+//! Caution estimates get a hollow dot; suppressed ones are listed unranked.
+
+use plotters::prelude::*;
+
+use super::frame::{self, Align};
+use super::{Figure, Point, drawn, parts, theme};
+use crate::error::Result;
+
+const ROW: i32 = 24;
+const AXIS: i32 = 34;
+
+/// Draws the dot chart of `fig` as SVG.
+pub fn draw(fig: &Figure) -> Result<String> {
+    let mut points: Vec<&Point> = fig.points.iter().collect();
+    points.sort_by(|a, b| {
+        let v = |p: &Point| if drawn(p) { p.value } else { None };
+        v(b).unwrap_or(f64::NEG_INFINITY)
+            .total_cmp(&v(a).unwrap_or(f64::NEG_INFINITY))
+    });
+    let shown: Vec<&&Point> = points.iter().filter(|p| drawn(p)).collect();
+    let lo = shown
+        .iter()
+        .map(|p| p.low.or(p.value).unwrap_or(0.0))
+        .fold(f64::INFINITY, f64::min);
+    let hi = shown
+        .iter()
+        .map(|p| p.high.or(p.value).unwrap_or(0.0))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = if shown.is_empty() {
+        (0.0, 1.0)
+    } else {
+        (lo, hi.max(lo + f64::EPSILON))
+    };
+    let ticks = theme::ticks(lo, hi, 5);
+    let (t0, t1) = (ticks[0], *ticks.last().unwrap_or(&hi));
+    let label_w = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| theme::text_width(&format!("{}. {}", i + 1, p.label), theme::LABEL_SIZE))
+        .max()
+        .unwrap_or(0);
+    let left = theme::MARGIN + label_w + 14;
+    let right = theme::WIDTH as i32 - theme::MARGIN - 60;
+    let plot_h = points.len() as i32 * ROW + 8 + AXIS;
+    frame::render(fig, plot_h, |area, top, bottom| {
+        let x = |v: f64| left + (((v - t0) / (t1 - t0)) * f64::from(right - left)).round() as i32;
+        let axis_y = bottom - AXIS;
+        parts::value_axis(area, fig, &ticks, x, top, axis_y, true)?;
+        let mut rank = 0;
+        for (i, p) in points.iter().enumerate() {
+            let yc = top + 4 + i as i32 * ROW + ROW / 2;
+            let name = if drawn(p) {
+                rank += 1;
+                format!("{rank}. {}", p.label)
+            } else {
+                p.label.clone()
+            };
+            frame::text(
+                area,
+                &name,
+                left - 10,
+                yc,
+                theme::LABEL_SIZE,
+                theme::INK,
+                Align::Right,
+                false,
+            )?;
+            if !drawn(p) {
+                frame::text(
+                    area,
+                    parts::suppressed_text(fig),
+                    left + 4,
+                    yc,
+                    theme::LABEL_SIZE,
+                    theme::MUTED,
+                    Align::Left,
+                    false,
+                )?;
+                continue;
+            }
+            let v = p.value.unwrap_or(0.0);
+            let mut end = x(v);
+            if let (Some(l), Some(h)) = (p.low, p.high) {
+                parts::whisker(area, x(l), x(h), yc, 4)?;
+                end = end.max(x(h));
+            }
+            let colour = theme::series(0);
+            let style = if parts::caution(p) {
+                ShapeStyle::from(&WHITE).filled()
+            } else {
+                colour.filled()
+            };
+            area.draw(&Circle::new((x(v), yc), 5, style))
+                .map_err(frame::draw_err)?;
+            area.draw(&Circle::new((x(v), yc), 5, colour.stroke_width(2)))
+                .map_err(frame::draw_err)?;
+            frame::text(
+                area,
+                &fig.fmt(v),
+                end + 8,
+                yc,
+                theme::LABEL_SIZE,
+                theme::INK,
+                Align::Left,
+                false,
+            )?;
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,104 @@
+//! Heatmap: a row per domain of `by`, a column per indicator, each cell
+//! coloured on the sequential scale by its value (classes shared by the
+//! whole chart, shown in a legend) and labelled with it. Caution cells are
+//! hatched; suppressed cells are left grey.
+
+use plotters::prelude::*;
+
+use super::frame::{self, Align};
+use super::{Figure, drawn, parts, theme};
+use crate::error::Result;
+
+const ROW: i32 = 24;
+const HEADER_LINE: i32 = 15;
+const LEGEND: i32 = 30;
+const MISSING: RGBColor = RGBColor(0xEE, 0xEE, 0xEE);
+
+/// Draws the heatmap of `fig` as SVG.
+pub fn draw(fig: &Figure) -> Result<String> {
+    let rows = parts::distinct(&fig.points, |p| p.label.as_str());
+    let columns = parts::distinct(&fig.points, |p| p.series.as_deref().unwrap_or(""));
+    let bounds = parts::classes(&fig.points, 5);
+    let label_w = rows
+        .iter()
+        .map(|r| theme::text_width(r, theme::LABEL_SIZE))
+        .max()
+        .unwrap_or(0);
+    let left = theme::MARGIN + label_w + 10;
+    let right = theme::WIDTH as i32 - theme::MARGIN;
+    let cell_w = (right - left) / columns.len().max(1) as i32;
+    let chars = ((f64::from(cell_w) - 6.0) / (theme::NOTE_SIZE * 0.6)).max(4.0) as usize;
+    let heads: Vec<Vec<String>> = columns.iter().map(|c| frame::wrap(c, chars)).collect();
+    let head_h = heads.iter().map(Vec::len).max().unwrap_or(1) as i32 * HEADER_LINE + 6;
+    let plot_h = LEGEND + head_h + rows.len() as i32 * ROW + 8;
+    frame::render(fig, plot_h, |area, top, _| {
+        parts::legend(area, &parts::class_legend(fig, &bounds), left, top + 8)?;
+        let grid_top = top + LEGEND + head_h;
+        for (c, lines) in heads.iter().enumerate() {
+            let xc = left + c as i32 * cell_w + cell_w / 2;
+            for (k, line) in lines.iter().enumerate() {
+                let y = grid_top - head_h + 6 + k as i32 * HEADER_LINE + HEADER_LINE / 2;
+                frame::text(
+                    area,
+                    line,
+                    xc,
+                    y,
+                    theme::NOTE_SIZE,
+                    theme::INK,
+                    Align::Centre,
+                    false,
+                )?;
+            }
+        }
+        for (r, row) in rows.iter().enumerate() {
+            let y0 = grid_top + r as i32 * ROW;
+            frame::text(
+                area,
+                row,
+                left - 8,
+                y0 + ROW / 2,
+                theme::LABEL_SIZE,
+                theme::INK,
+                Align::Right,
+                false,
+            )?;
+            for (c, column) in columns.iter().enumerate() {
+                let x0 = left + c as i32 * cell_w;
+                let cell = [(x0, y0), (x0 + cell_w - 2, y0 + ROW - 2)];
+                let point = fig
+                    .points
+                    .iter()
+                    .find(|p| p.label == *row && p.series.as_deref().unwrap_or("") == *column);
+                let Some(p) = point.filter(|p| drawn(p)) else {
+                    area.draw(&Rectangle::new(cell, MISSING.filled()))
+                        .map_err(frame::draw_err)?;
+                    continue;
+                };
+                let v = p.value.unwrap_or(0.0);
+                let colour = parts::class_colour(&bounds, v);
+                area.draw(&Rectangle::new(cell, colour.filled()))
+                    .map_err(frame::draw_err)?;
+                if parts::caution(p) {
+                    let ring = vec![
+                        (x0, y0),
+                        (x0 + cell_w - 2, y0),
+                        (x0 + cell_w - 2, y0 + ROW - 2),
+                        (x0, y0 + ROW - 2),
+                    ];
+                    parts::hatch(area, &[ring], theme::MUTED)?;
+                }
+                frame::text(
+                    area,
+                    &fig.fmt(v),
+                    x0 + cell_w / 2,
+                    y0 + ROW / 2 - 1,
+                    theme::NOTE_SIZE,
+                    theme::text_on(colour),
+                    Align::Centre,
+                    false,
+                )?;
+            }
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,226 @@
+//! Drawing pieces several chart kinds share: the horizontal value axis of
+//! bar-like charts, a bar with its interval whisker, hatching for estimates
+//! to use with caution, a colour legend, and the domain of values to scale.
+
+use plotters::prelude::*;
+
+use super::frame::{self, Align, Area};
+use super::{Figure, Point, drawn, theme};
+use crate::error::Result;
+
+/// Text shown in place of a suppressed estimate.
+pub fn suppressed_text(fig: &Figure) -> &'static str {
+    match fig.lang {
+        crate::spec::model::Language::En => "suppressed",
+        crate::spec::model::Language::Fr => "supprimé",
+    }
+}
+
+/// Whether a point is to be used with caution.
+pub fn caution(p: &Point) -> bool {
+    p.flag.as_deref() == Some("caution")
+}
+
+/// The upper end of a value axis from zero covering every drawn value and
+/// interval (100 for percentages above 50), and its ticks.
+pub fn value_scale<'a>(fig: &Figure, points: impl Iterator<Item = &'a Point>) -> (f64, Vec<f64>) {
+    let max = points
+        .filter(|p| drawn(p))
+        .map(|p| p.high.or(p.value).unwrap_or(0.0))
+        .fold(0.0f64, f64::max);
+    let max = if fig.percent && max > 50.0 {
+        max.max(100.0)
+    } else {
+        max.max(f64::EPSILON)
+    };
+    let ticks = theme::ticks(0.0, max, 5);
+    (*ticks.last().unwrap_or(&max), ticks)
+}
+
+/// Vertical grid lines and tick labels of a horizontal value axis from
+/// `top` down to `axis_y`, `x` placing a value.
+pub fn value_axis(
+    area: &Area,
+    fig: &Figure,
+    ticks: &[f64],
+    x: impl Fn(f64) -> i32,
+    top: i32,
+    axis_y: i32,
+    labels: bool,
+) -> Result<()> {
+    for t in ticks {
+        frame::line(area, (x(*t), top), (x(*t), axis_y), theme::GRID, 1)?;
+        if labels {
+            frame::text(
+                area,
+                &fig.fmt_tick(*t, ticks),
+                x(*t),
+                axis_y + 14,
+                theme::LABEL_SIZE,
+                theme::MUTED,
+                Align::Centre,
+                false,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A horizontal bar of `p` from zero, `y0` to `y0 + height`, in `colour`
+/// (hatched when to be used with caution), with its interval whisker;
+/// returns the x where its label may start.
+pub fn bar(
+    area: &Area,
+    p: &Point,
+    x: impl Fn(f64) -> i32,
+    y0: i32,
+    height: i32,
+    colour: RGBColor,
+) -> Result<i32> {
+    let v = p.value.unwrap_or(0.0);
+    let corners = [(x(0.0), y0), (x(v), y0 + height)];
+    if caution(p) {
+        area.draw(&Rectangle::new(corners, colour.mix(0.35).filled()))
+            .map_err(frame::draw_err)?;
+        let ring = [
+            (x(0.0), y0),
+            (x(v), y0),
+            (x(v), y0 + height),
+            (x(0.0), y0 + height),
+        ];
+        hatch(area, &[ring.to_vec()], colour)?;
+    } else {
+        area.draw(&Rectangle::new(corners, colour.filled()))
+            .map_err(frame::draw_err)?;
+    }
+    let yc = y0 + height / 2;
+    let mut end = x(v);
+    if let (Some(lo), Some(hi)) = (p.low, p.high) {
+        whisker(area, x(lo), x(hi), yc, (height / 3).max(3))?;
+        end = end.max(x(hi));
+    }
+    Ok(end)
+}
+
+/// An interval from `lo` to `hi` at height `y`, with end ticks of half-height `tick`.
+pub fn whisker(area: &Area, lo: i32, hi: i32, y: i32, tick: i32) -> Result<()> {
+    frame::line(area, (lo, y), (hi, y), theme::WHISKER, 1)?;
+    frame::line(area, (lo, y - tick), (lo, y + tick), theme::WHISKER, 1)?;
+    frame::line(area, (hi, y - tick), (hi, y + tick), theme::WHISKER, 1)
+}
+
+/// Diagonal hatching inside the polygon made of `rings` (even–odd rule):
+/// each 45° line is cut where it crosses the rings' edges.
+pub fn hatch(area: &Area, rings: &[Vec<(i32, i32)>], colour: RGBColor) -> Result<()> {
+    const SPACING: i32 = 6;
+    let points = rings.iter().flatten();
+    let (lo, hi) = points.fold((i32::MAX, i32::MIN), |(lo, hi), (x, y)| {
+        (lo.min(x - y), hi.max(x - y))
+    });
+    let mut c = lo - lo.rem_euclid(SPACING);
+    while c <= hi {
+        // The line x − y = c, parametrised by y: crossings with each edge.
+        let mut ys: Vec<f64> = Vec::new();
+        for ring in rings {
+            for (i, &(x1, y1)) in ring.iter().enumerate() {
+                let (x2, y2) = ring[(i + 1) % ring.len()];
+                let (d1, d2) = (f64::from(x1 - y1 - c), f64::from(x2 - y2 - c));
+                if (d1 < 0.0) != (d2 < 0.0) {
+                    let t = d1 / (d1 - d2);
+                    ys.push(f64::from(y1) + t * f64::from(y2 - y1));
+                }
+            }
+        }
+        ys.sort_by(f64::total_cmp);
+        for pair in ys.chunks_exact(2) {
+            let (ya, yb) = (pair[0].round() as i32, pair[1].round() as i32);
+            frame::line(area, (c + ya, ya), (c + yb, yb), colour, 1)?;
+        }
+        c += SPACING;
+    }
+    Ok(())
+}
+
+/// A legend: a swatch and a label per entry, in a row from (`x`, `y`).
+pub fn legend(area: &Area, entries: &[(RGBColor, String)], x: i32, y: i32) -> Result<()> {
+    let mut at = x;
+    for (colour, label) in entries {
+        area.draw(&Rectangle::new(
+            [(at, y - 6), (at + 12, y + 6)],
+            colour.filled(),
+        ))
+        .map_err(frame::draw_err)?;
+        frame::text(
+            area,
+            label,
+            at + 16,
+            y,
+            theme::LABEL_SIZE,
+            theme::INK,
+            Align::Left,
+            false,
+        )?;
+        at += 16 + theme::text_width(label, theme::LABEL_SIZE) + 18;
+    }
+    Ok(())
+}
+
+/// The distinct values of `f(point)` in order of first appearance.
+pub fn distinct<'a>(points: &'a [Point], f: impl Fn(&'a Point) -> &'a str) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for p in points {
+        let v = f(p);
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// Classes for a sequential colour scale over the drawn values: "nice"
+/// equal-width bounds, at most `n` classes.
+pub fn classes(points: &[Point], n: usize) -> Vec<f64> {
+    let values: Vec<f64> = points
+        .iter()
+        .filter(|p| drawn(p))
+        .filter_map(|p| p.value)
+        .collect();
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !lo.is_finite() {
+        return vec![0.0, 1.0];
+    }
+    let ticks = theme::ticks(lo, hi.max(lo + f64::EPSILON), n);
+    if ticks.len() < 2 { vec![lo, hi] } else { ticks }
+}
+
+/// The class colour of `v` given class `bounds`.
+pub fn class_colour(bounds: &[f64], v: f64) -> RGBColor {
+    let classes = bounds.len().saturating_sub(1).max(1);
+    let i = bounds
+        .windows(2)
+        .position(|w| v < w[1])
+        .unwrap_or(classes - 1);
+    theme::sequential(if classes == 1 {
+        1.0
+    } else {
+        i as f64 / (classes - 1) as f64
+    })
+}
+
+/// The legend entries of class `bounds`: "lo–hi" in the figure's format.
+pub fn class_legend(fig: &Figure, bounds: &[f64]) -> Vec<(RGBColor, String)> {
+    bounds
+        .windows(2)
+        .map(|w| {
+            (
+                class_colour(bounds, w[0]),
+                format!(
+                    "{}–{}",
+                    fig.fmt_tick(w[0], bounds),
+                    fig.fmt_tick(w[1], bounds)
+                ),
+            )
+        })
+        .collect()
+}

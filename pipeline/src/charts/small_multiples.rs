@@ -1,0 +1,99 @@
+//! Small multiples: one panel per value of `series`, each a small bar chart
+//! of the domains of `by` (in code order), all on one value scale so the
+//! panels compare at a glance; two panels a row.
+
+use super::frame::{self, Align};
+use super::{Figure, drawn, parts, theme};
+use crate::error::Result;
+
+const COLUMNS: i32 = 2;
+const BAR: i32 = 12;
+const GAP: i32 = 6;
+const TITLE: i32 = 24;
+const AXIS: i32 = 24;
+const PANEL_GAP: i32 = 24;
+
+/// Draws the small multiples of `fig` as SVG.
+pub fn draw(fig: &Figure) -> Result<String> {
+    let panels = parts::distinct(&fig.points, |p| p.series.as_deref().unwrap_or(""));
+    let bars = parts::distinct(&fig.points, |p| p.label.as_str());
+    let (x_max, ticks) = parts::value_scale(fig, fig.points.iter());
+    let label_w = bars
+        .iter()
+        .map(|b| theme::text_width(b, theme::NOTE_SIZE))
+        .max()
+        .unwrap_or(0);
+    let panel_w = (theme::WIDTH as i32 - 2 * theme::MARGIN - (COLUMNS - 1) * PANEL_GAP) / COLUMNS;
+    let panel_h = TITLE + bars.len() as i32 * (BAR + GAP) + GAP + AXIS;
+    let rows = (panels.len() as i32 + COLUMNS - 1) / COLUMNS;
+    let plot_h = rows * (panel_h + PANEL_GAP);
+    frame::render(fig, plot_h, |area, top, _| {
+        for (k, panel) in panels.iter().enumerate() {
+            let (col, row) = (k as i32 % COLUMNS, k as i32 / COLUMNS);
+            let x0 = theme::MARGIN + col * (panel_w + PANEL_GAP);
+            let y0 = top + row * (panel_h + PANEL_GAP);
+            frame::text(
+                area,
+                panel,
+                x0,
+                y0 + TITLE / 2,
+                theme::LABEL_SIZE,
+                theme::INK,
+                Align::Left,
+                true,
+            )?;
+            let left = x0 + label_w + 6;
+            let right = x0 + panel_w - 36;
+            let x = |v: f64| left + ((v / x_max) * f64::from(right - left)).round() as i32;
+            let axis_y = y0 + panel_h - AXIS;
+            let first = y0 + TITLE;
+            parts::value_axis(area, fig, &ticks, x, first, axis_y, true)?;
+            for (i, label) in bars.iter().enumerate() {
+                let b0 = first + GAP + i as i32 * (BAR + GAP);
+                let yc = b0 + BAR / 2;
+                frame::text(
+                    area,
+                    label,
+                    left - 6,
+                    yc,
+                    theme::NOTE_SIZE,
+                    theme::INK,
+                    Align::Right,
+                    false,
+                )?;
+                let point = fig
+                    .points
+                    .iter()
+                    .find(|p| p.label == *label && p.series.as_deref().unwrap_or("") == *panel);
+                match point {
+                    Some(p) if drawn(p) => {
+                        let end = parts::bar(area, p, x, b0, BAR, theme::series(0))?;
+                        frame::text(
+                            area,
+                            &fig.fmt(p.value.unwrap_or(0.0)),
+                            end + 4,
+                            yc,
+                            theme::NOTE_SIZE,
+                            theme::INK,
+                            Align::Left,
+                            false,
+                        )?;
+                    }
+                    Some(_) => frame::text(
+                        area,
+                        parts::suppressed_text(fig),
+                        left + 4,
+                        yc,
+                        theme::NOTE_SIZE,
+                        theme::MUTED,
+                        Align::Left,
+                        false,
+                    )?,
+                    None => {}
+                }
+            }
+            frame::line(area, (x(0.0), first), (x(0.0), axis_y), theme::INK, 1)?;
+        }
+        Ok(())
+    })
+}
