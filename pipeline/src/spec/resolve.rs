@@ -743,7 +743,7 @@ impl Resolver<'_> {
                 format!(
                     "chart `{id}`: a {} chart needs {what}: {}",
                     kind.name(),
-                    choices(&one_way(ind))
+                    choices(one_way(ind))
                 ),
             )
         })?;
