@@ -4,6 +4,7 @@ mod calibration;
 mod charts;
 mod cli;
 mod common;
+mod browser;
 mod comparisons;
 mod designs;
 mod example;
