@@ -208,7 +208,10 @@ fn report_opens_cleanly_in_a_real_browser() {
             .filter_map(|e| e["params"]["request"]["url"].as_str())
             .filter(|u| !u.starts_with("file://") && !u.starts_with("data:"))
             .collect();
-        assert!(requests.is_empty(), "{lang}: the page asked the network for {requests:?}");
+        assert!(
+            requests.is_empty(),
+            "{lang}: the page asked the network for {requests:?}"
+        );
         let console: Vec<&Value> = events
             .iter()
             .filter(|e| {
@@ -216,29 +219,50 @@ fn report_opens_cleanly_in_a_real_browser() {
                     e["method"].as_str(),
                     Some("Runtime.consoleAPICalled" | "Runtime.exceptionThrown")
                 ) || (e["method"] == "Log.entryAdded"
-                    && matches!(e["params"]["entry"]["level"].as_str(), Some("error" | "warning")))
+                    && matches!(
+                        e["params"]["entry"]["level"].as_str(),
+                        Some("error" | "warning")
+                    ))
             })
             .collect();
         assert!(console.is_empty(), "{lang}: console output {console:?}");
         assert_eq!(checks["broken"], json!([]), "{lang}: broken images");
-        assert_eq!(checks["unlabelled"], json!(0), "{lang}: figures without alt text");
+        assert_eq!(
+            checks["unlabelled"],
+            json!(0),
+            "{lang}: figures without alt text"
+        );
         let figures = checks["figures"].as_u64().expect("figures");
-        assert_eq!(figures, 17, "{lang}: every chart of the example's sections is shown");
-        assert_eq!(checks["svgs"], json!(figures), "{lang}: every figure is an inline SVG");
+        assert_eq!(
+            figures, 17,
+            "{lang}: every chart of the example's sections is shown"
+        );
+        assert_eq!(
+            checks["svgs"],
+            json!(figures),
+            "{lang}: every figure is an inline SVG"
+        );
         let headings: Vec<u64> = checks["headings"]
             .as_array()
             .expect("headings")
             .iter()
             .filter_map(Value::as_u64)
             .collect();
-        assert_eq!(headings.first(), Some(&1), "{lang}: the page starts with its h1");
+        assert_eq!(
+            headings.first(),
+            Some(&1),
+            "{lang}: the page starts with its h1"
+        );
         assert!(
             headings.windows(2).all(|w| w[1] <= w[0] + 1),
             "{lang}: heading levels never skip one: {headings:?}"
         );
         let (width, height, varied) = inspect_png(&png);
         // The 1280-pixel window less its scroll bar.
-        assert!((1200..=1280).contains(&width), "{lang}: screenshot width {width}");
+        assert!(
+            (1200..=1280).contains(&width),
+            "{lang}: screenshot width {width}"
+        );
         assert!(
             u64::from(height) >= checks["height"].as_u64().expect("height").min(16_000),
             "{lang}: the screenshot covers the page"

@@ -1,6 +1,8 @@
 //! Chart files: each SVG holds its title and axis labels as text, each PNG
 //! has the declared size and a 300-dpi pHYs chunk, and each CSV holds
-//! exactly the values drawn (checked against the indicators table).
+//! exactly the values drawn (checked against the indicators table) — for
+//! one chart of every kind the example study draws; snapshots of those SVGs
+//! (insta, `tests/it/snapshots/`) catch unintended changes to any of them.
 
 use std::path::Path;
 
@@ -13,6 +15,52 @@ fn run_study(study: &str, out: &Path, extra: &[&str]) {
     let (code, _, err) = mizan(&args, &repo());
     assert_eq!(code, 0, "{err}");
 }
+
+/// One chart of each kind in the example study, and texts its SVG must hold
+/// (labels, legend entries, axis ticks, panel names).
+const KINDS: &[(&str, &str, &[&str])] = &[
+    (
+        "internet_by_region",
+        "bar",
+        &["Casablanca-Settat", "0%", "100%"],
+    ),
+    (
+        "internet_by_age_sex",
+        "grouped_bar",
+        &["Men", "Women", "15–24", "60+", "100%"],
+    ),
+    ("wdi_internet_trend", "line", &["Morocco", "World", "2010"]),
+    (
+        "internet_ranking",
+        "dot",
+        &["1. Laâyoune-Sakia El Hamra", "12. Drâa-Tafilalet", "80%"],
+    ),
+    (
+        "devices_by_region",
+        "heatmap",
+        &["using a smartphone", "Souss-Massa", "20%–40%"],
+    ),
+    (
+        "internet_by_age_area",
+        "small_multiples",
+        &["Urban", "Rural", "15–24", "0%"],
+    ),
+    (
+        "internet_map",
+        "map",
+        &[
+            "65%–70%",
+            "85%–90%",
+            "no estimate",
+            "Boundaries: morocco-map (ODbL).",
+        ],
+    ),
+    (
+        "startups_tiles",
+        "map",
+        &["Casablanca-Settat", "411", "0–100"],
+    ),
+];
 
 #[test]
 fn svg_png_and_csv_of_each_chart() {
@@ -47,11 +95,21 @@ fn svg_png_and_csv_of_each_chart() {
         "series and x labels"
     );
 
-    for chart in [
-        "internet_by_region",
-        "wdi_internet_trend",
-        "startups_by_sector",
-    ] {
+    for (chart, kind, texts) in KINDS {
+        let svg = std::fs::read_to_string(out.join(format!("figures/{chart}.svg"))).unwrap();
+        let meta: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(out.join(format!("figures/{chart}.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(meta["kind"], *kind, "{chart} kind");
+        let title = meta["title"].as_str().unwrap().replace('\'', "&apos;");
+        assert!(svg.contains(&title), "{chart}: title {title}");
+        for t in *texts {
+            assert!(svg.contains(t), "{chart}: `{t}` drawn as text");
+        }
+        insta::assert_snapshot!(format!("{kind}-{chart}"), svg);
+    }
+    for (chart, _, _) in KINDS {
         let svg = std::fs::read_to_string(out.join(format!("figures/{chart}.svg"))).unwrap();
         let width: f64 = svg
             .split("width=\"")

@@ -1,10 +1,10 @@
 //! Mizan's integration tests: one binary, a module per topic.
 
+mod browser;
 mod calibration;
 mod charts;
 mod cli;
 mod common;
-mod browser;
 mod comparisons;
 mod designs;
 mod example;
