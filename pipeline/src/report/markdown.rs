@@ -1,5 +1,6 @@
 //! `report.md`: the report's [`Context`] as Markdown, with the PNG figures,
-//! for people who publish through other tools. Table cells escape `|`.
+//! for people who publish through other tools. Text escapes `&`, `<`, `>`;
+//! table cells also `|`.
 
 use serde_json::Value;
 
@@ -11,7 +12,15 @@ pub fn render(ctx: &Context) -> Result<String> {
     // Read the context through its serialised form: the same fields the
     // HTML template reads, so both reports show the same content.
     let v = serde_json::to_value(ctx).map_err(|e| Error::internal("report.md", e))?;
-    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+    // Text from data or spec is text: HTML's special characters are escaped,
+    // since Markdown passes raw HTML through.
+    let s = |v: &Value| {
+        v.as_str()
+            .unwrap_or("")
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
     let t = |k: &str| s(&v["t"][k]);
     let mut out = format!("# {}\n\n", s(&v["title"]));
     if !s(&v["intro"]).is_empty() {

@@ -86,3 +86,37 @@ fn example_study_runs_end_to_end() {
         html.contains("<svg") && html.contains("Methods and sources") && !html.contains("<script")
     );
 }
+
+/// Text from data or spec is text: a region named `<script>…` shows as
+/// such in the chart, the tables and the Markdown, and runs nowhere.
+#[test]
+fn markup_in_data_and_spec_is_escaped() {
+    let data =
+        "id,region,used\n1,<script>alert(1)</script>,1\n2,<script>alert(1)</script>,0\n3,A & B,1\n";
+    let toml = "[study]\nid = \"x\"\ntitle = \"<b>T</b>\"\n\n[datasets.people]\npath = \"people.csv\"\n\n[[indicators]]\nid = \"net\"\ndataset = \"people\"\nstatistic = \"proportion\"\nexpr = \"used = 1\"\nby = [\"region\"]\nlabel = \"Use <i>now</i>\"\n\n[[charts]]\nid = \"c\"\nindicator = \"net\"\nkind = \"bar\"\nby = \"region\"\n";
+    let dir = crate::common::temp_study(&[("study.toml", toml), ("people.csv", data)]);
+    let (code, _, err) = crate::common::mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert!(!html.contains("<script"), "no script element");
+    assert!(
+        !html.contains("<i>now") && !html.contains("<b>T"),
+        "no markup from the spec"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+            || html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+        "the name shown as text"
+    );
+    let svg = std::fs::read_to_string(dir.path().join("out/figures/c.svg")).unwrap();
+    assert!(
+        !svg.contains("<script") && svg.contains("&lt;script&gt;"),
+        "escaped in the SVG"
+    );
+    assert!(svg.contains("A &amp; B"), "ampersand escaped in the SVG");
+    let md = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    assert!(
+        !md.contains("<script") && md.contains("&lt;script&gt;"),
+        "escaped in the Markdown"
+    );
+}
