@@ -82,6 +82,28 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// Another run holds the output folder's lock (exit code 4).
+    #[error("another run is writing {}: {holder}; try again when it has finished (a lock left by a killed run is taken over automatically)", out.display())]
+    Locked {
+        /// The output folder.
+        out: PathBuf,
+        /// Who holds the lock: pid and start time.
+        holder: String,
+    },
+    /// Indicators moved more than `[study.drift]` allows under
+    /// `--fail-on-drift` (exit code 5); nothing was published.
+    #[error(
+        "{count} indicator value(s) drifted beyond [study.drift] since the last published run (nothing published):\n{listing}"
+    )]
+    Drift {
+        /// Number of drifting values.
+        count: usize,
+        /// One line per value.
+        listing: String,
+    },
+    /// `mizan verify` found differences (exit code 6).
+    #[error("not reproduced:\n{0}")]
+    NotReproduced(String),
     /// An internal failure (polars, rendering) with context.
     #[error("{context}: {message}")]
     Internal {
@@ -101,6 +123,9 @@ impl Error {
         match self {
             Error::Spec { .. } | Error::Usage(_) => 2,
             Error::Data { .. } => 3,
+            Error::Locked { .. } => 4,
+            Error::Drift { .. } => 5,
+            Error::NotReproduced(_) => 6,
             Error::Estimation { .. } | Error::Io { .. } | Error::Internal { .. } => 1,
         }
     }

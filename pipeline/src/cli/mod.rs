@@ -17,8 +17,12 @@ Exit codes:
   0  success
   1  any other failure (estimation impossible, I/O, internal error)
   2  invalid arguments or invalid study spec / contract
-  3  input-data error: unreadable file, missing column, or more rejected rows
-     than the contract's max_reject_share allows";
+  3  input-data error: unreadable file, missing column, more rejected rows
+     than the contract's max_reject_share allows, or a source that changed
+     while the run read it
+  4  another run holds the output folder (its pid and start time are named)
+  5  --fail-on-drift: indicators moved beyond [study.drift]; nothing published
+  6  mizan verify: an input or an output differs from the manifest";
 
 /// Mizan: digital-usage and innovation-ecosystem studies from one spec.
 #[derive(Debug, Parser)]

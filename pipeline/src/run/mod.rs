@@ -3,6 +3,7 @@
 //! `out/` only when every stage succeeded ([`store::Store::publish`]).
 //! [`validate`] runs the checks of every stage without writing anything.
 
+pub mod lock;
 pub mod manifest;
 pub mod store;
 pub mod write;
@@ -132,6 +133,7 @@ fn ingest_all(study: &Study) -> Result<BTreeMap<String, Ingested>> {
 pub fn run(study: &Study, opts: &RunOptions) -> Result<Summary> {
     let out = opts.out.clone().unwrap_or_else(|| default_out(study));
     let out = std::path::absolute(&out).map_err(|e| crate::Error::io(&out, e))?;
+    let _lock = lock::RunLock::acquire(&out)?;
     let staging = Store::new(Store::staging_for(&out));
     staging.discard_if_exists();
     staging.create()?;

@@ -13,8 +13,8 @@
 //! ```
 //!
 //! A run writes into a staging folder beside `out/` and publishes it with
-//! renames only once everything succeeded ([`Store::publish`]), so a failed
-//! run leaves the last good outputs untouched.
+//! an atomic exchange only once everything succeeded ([`Store::publish`]),
+//! so a failed or killed run leaves the last good outputs untouched.
 
 use std::path::{Path, PathBuf};
 
@@ -106,32 +106,43 @@ impl Store {
         let name = out
             .file_name()
             .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-        out.with_file_name(format!(".{name}.staging-{}", std::process::id()))
+        out.with_file_name(format!(".{name}.staging"))
     }
 
-    /// Replaces `out` with this store's folder: the old outputs are moved
-    /// aside, the new ones renamed into place, then the old ones removed.
+    /// Replaces `out` with this store's folder in one atomic exchange (two
+    /// renames where the file system cannot exchange), then removes the old
+    /// outputs, keeping their `runs/` history. Called under the run lock.
     pub fn publish(self, out: &Path) -> Result<()> {
-        let old = out.with_file_name(format!(
-            ".{}.previous-{}",
-            out.file_name()
-                .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned()),
-            std::process::id()
-        ));
-        let had_old = out.exists();
-        if had_old {
+        if !out.exists() {
+            return std::fs::rename(&self.root, out).map_err(|e| Error::io(out, e));
+        }
+        // One atomic step: the staging folder and `out/` trade places, so a
+        // reader sees the old outputs or the new ones, never neither.
+        let exchanged = rustix::fs::renameat_with(
+            rustix::fs::CWD,
+            &self.root,
+            rustix::fs::CWD,
+            out,
+            rustix::fs::RenameFlags::EXCHANGE,
+        );
+        if exchanged.is_err() {
+            // A file system without exchange: two renames, a moment apart.
+            let old = self.root.with_extension("previous");
             std::fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
-        }
-        if let Err(e) = std::fs::rename(&self.root, out) {
-            if had_old {
+            if let Err(e) = std::fs::rename(&self.root, out) {
                 let _ = std::fs::rename(&old, out);
+                return Err(Error::io(out, e));
             }
-            return Err(Error::io(out, e));
+            std::fs::rename(&old, &self.root).map_err(|e| Error::io(&old, e))?;
         }
-        if had_old {
-            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        // The previous outputs are now in the staging folder's place; their
+        // run history moves on to the new ones.
+        let runs = self.root.join("runs");
+        if runs.is_dir() {
+            let to = out.join("runs");
+            std::fs::rename(&runs, &to).map_err(|e| Error::io(&runs, e))?;
         }
-        Ok(())
+        std::fs::remove_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))
     }
 
     /// Removes the folder (after a failed run).
