@@ -104,6 +104,10 @@ pub enum Error {
     /// `mizan verify` found differences (exit code 6).
     #[error("not reproduced:\n{0}")]
     NotReproduced(String),
+    /// An error already reported in the format the command line asked for
+    /// (`--log-format json`), with its exit code.
+    #[error("exit code {0}")]
+    Reported(u8),
     /// An internal failure (polars, rendering) with context.
     #[error("{context}: {message}")]
     Internal {
@@ -126,6 +130,7 @@ impl Error {
             Error::Locked { .. } => 4,
             Error::Drift { .. } => 5,
             Error::NotReproduced(_) => 6,
+            Error::Reported(code) => *code,
             Error::Estimation { .. } | Error::Io { .. } | Error::Internal { .. } => 1,
         }
     }

@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     };
     match mizan::cli::dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(mizan::Error::Reported(code)) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(e.exit_code())

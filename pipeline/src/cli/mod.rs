@@ -4,7 +4,9 @@
 
 mod init;
 mod run;
+mod status;
 mod validate;
+mod verify;
 
 use std::path::PathBuf;
 
@@ -48,6 +50,30 @@ pub enum Command {
         /// The folder to create (must not exist or be empty).
         dir: PathBuf,
     },
+    /// List every stage of a study as up to date or stale, and why.
+    Status {
+        /// A study.toml or the folder holding one (default: the bundled example).
+        study: Option<PathBuf>,
+        /// Output folder (default: `out/` beside study.toml).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check a published output folder: its inputs still have the recorded
+    /// hashes, and recomputing gives the same outputs byte for byte.
+    Verify {
+        /// The output folder (holding manifest.json).
+        out_dir: PathBuf,
+    },
+}
+
+/// How `mizan run` reports on stderr and stdout.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// A summary for people (default).
+    #[default]
+    Text,
+    /// One JSON object per line on stderr, for schedulers.
+    Json,
 }
 
 /// Arguments of `mizan run`.
@@ -61,6 +87,19 @@ pub struct RunArgs {
     /// Worker threads for estimation and ingest (default: all cores).
     #[arg(long)]
     pub jobs: Option<usize>,
+    /// Rerun every stage, even those up to date.
+    #[arg(long)]
+    pub force: bool,
+    /// Publish nothing and exit with code 5 when indicators moved beyond
+    /// [study.drift] since the last published run.
+    #[arg(long)]
+    pub fail_on_drift: bool,
+    /// Print only errors.
+    #[arg(long)]
+    pub quiet: bool,
+    /// `text` (default) or `json` (structured lines on stderr).
+    #[arg(long, value_enum, default_value_t)]
+    pub log_format: LogFormat,
 }
 
 /// Runs the parsed command line.
@@ -70,6 +109,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Run(args)) => run::run(args),
         Some(Command::Validate { study }) => validate::validate(study),
         Some(Command::Init { dir }) => init::init(&dir),
+        Some(Command::Status { study, out }) => status::status(study, out),
+        Some(Command::Verify { out_dir }) => verify::verify(&out_dir),
     }
 }
 

@@ -1,13 +1,32 @@
-//! `mizan run`: runs a study and prints a one-screen summary.
+//! `mizan run`: runs a study and prints a one-screen summary — or, with
+//! `--log-format json`, one JSON object per line on stderr (each stage, then
+//! the outcome), for schedulers; `--quiet` prints only errors.
 
 use std::io::IsTerminal;
 
-use super::{RunArgs, default_study};
+use serde_json::json;
+
+use super::{LogFormat, RunArgs, default_study};
 use crate::error::{Error, Result};
-use crate::run::{RunOptions, run as run_study};
+use crate::run::{RunOptions, Summary, run as run_study};
 
 /// Runs the study named in `args`.
 pub fn run(args: RunArgs) -> Result<()> {
+    let json = args.log_format == LogFormat::Json;
+    let result = run_and_report(&args);
+    match result {
+        Err(e) if json => {
+            eprintln!(
+                "{}",
+                json!({ "event": "error", "exit_code": e.exit_code(), "message": e.to_string() })
+            );
+            Err(Error::Reported(e.exit_code()))
+        }
+        other => other,
+    }
+}
+
+fn run_and_report(args: &RunArgs) -> Result<()> {
     if let Some(n) = args.jobs {
         if n == 0 {
             return Err(Error::Usage("--jobs must be at least 1".into()));
@@ -17,15 +36,61 @@ pub fn run(args: RunArgs) -> Result<()> {
             .build_global()
             .map_err(|e| Error::internal("starting worker threads", e))?;
     }
-    let path = args.study.unwrap_or_else(default_study);
+    let path = args.study.clone().unwrap_or_else(default_study);
     let study = crate::spec::load(&path)?;
+    let text = args.log_format == LogFormat::Text;
     let opts = RunOptions {
-        out: args.out,
-        progress: std::io::stderr().is_terminal(),
+        out: args.out.clone(),
+        progress: text && !args.quiet && std::io::stderr().is_terminal(),
         dpi: None,
+        force: args.force,
+        fail_on_drift: args.fail_on_drift,
     };
     let s = run_study(&study, &opts)?;
-    println!("mizan: study `{}` done", study.id);
+    match (args.log_format, args.quiet) {
+        (LogFormat::Json, _) => log_json(&study.id, &s),
+        (LogFormat::Text, false) => print_summary(&study.id, &s),
+        (LogFormat::Text, true) => {}
+    }
+    Ok(())
+}
+
+fn log_json(study: &str, s: &Summary) {
+    for st in &s.stages {
+        eprintln!(
+            "{}",
+            json!({ "event": "stage", "stage": st.stage, "action": st.action, "reason": st.reason, "seconds": st.seconds })
+        );
+    }
+    for d in &s.drift {
+        eprintln!("{}", json!({ "event": "drift", "value": d }));
+    }
+    for c in &s.schema_changes {
+        eprintln!("{}", json!({ "event": "schema_change", "change": c }));
+    }
+    eprintln!(
+        "{}",
+        json!({
+            "event": "done",
+            "study": study,
+            "status": if s.unchanged { "unchanged" } else { "published" },
+            "out": s.out,
+            "record": s.record,
+            "rows": s.datasets.iter().map(|d| json!({ "dataset": d.id, "read": d.read, "kept": d.kept, "rejected": d.rejected })).collect::<Vec<_>>(),
+        })
+    );
+}
+
+fn print_summary(study: &str, s: &Summary) {
+    if s.unchanged {
+        println!(
+            "mizan: study `{study}` is up to date — no input, spec or output changed since the last run; nothing was redone"
+        );
+        println!("  outputs:    {}", s.out.display());
+        println!("  run record: {}", s.record.display());
+        return;
+    }
+    println!("mizan: study `{study}` done");
     println!(
         "  {:<24} {:>10} {:>10} {:>10}",
         "dataset", "read", "kept", "rejected"
@@ -36,9 +101,25 @@ pub fn run(args: RunArgs) -> Result<()> {
             d.id, d.read, d.kept, d.rejected
         );
     }
+    let reused = s.stages.iter().filter(|st| st.action == "reused").count();
+    if reused > 0 {
+        println!("  reused:     {reused} stage(s) unchanged since the last run");
+    }
     println!("  indicators: {} ({} rows)", s.indicators, s.indicator_rows);
     println!("  figures:    {}", s.figures);
+    if !s.drift.is_empty() {
+        println!(
+            "  drift:      {} value(s) moved beyond [study.drift]:",
+            s.drift.len()
+        );
+        for d in s.drift.iter().take(10) {
+            println!("    {d}");
+        }
+    }
+    for c in &s.schema_changes {
+        println!("  schema:     {c}");
+    }
     println!("  outputs:    {}", s.out.display());
     println!("  report:     {}", s.report.display());
-    Ok(())
+    println!("  run record: {}", s.record.display());
 }

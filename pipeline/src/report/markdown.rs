@@ -146,7 +146,21 @@ pub fn render(ctx: &Context) -> Result<String> {
     for p in m["designs"].as_array().into_iter().flatten() {
         out += &format!("{}\n\n", s(p));
     }
-    out += &format!("{}\n\n### {}\n\n", s(&m["reliability"]), t("definitions"));
+    out += &format!("{}\n\n", s(&m["reliability"]));
+    let changes: Vec<String> = m["changes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(s)
+        .collect();
+    if !changes.is_empty() {
+        out += &format!("### {}\n\n", t("changes"));
+        for c in changes {
+            out += &format!("- {c}\n");
+        }
+        out += "\n";
+    }
+    out += &format!("### {}\n\n", t("definitions"));
     out += &table(
         &[
             t("indicator"),

@@ -115,6 +115,9 @@ pub struct MethodsCtx {
     designs: Vec<String>,
     reliability: String,
     indicators: Vec<DefinitionCtx>,
+    /// Values that moved beyond `[study.drift]` and source columns that
+    /// changed, since the last published run.
+    changes: Vec<String>,
 }
 
 /// Everything the report shows.
@@ -139,6 +142,7 @@ pub fn context(
     figures: &[(Figure, String)],
     sources: Vec<SourceRow>,
     designs: &[DesignSummary],
+    changes: &[String],
 ) -> Context {
     let lang = study.language;
     let t = phrases(lang);
@@ -215,6 +219,7 @@ pub fn context(
             designs,
             reliability,
             indicators,
+            changes: changes.to_vec(),
         },
     }
 }

@@ -5,12 +5,14 @@
 
 use std::path::Path;
 
-use serde::Serialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
 /// One input file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InputRecord {
     /// Dataset id.
     pub dataset: String,
@@ -28,10 +30,13 @@ pub struct InputRecord {
     pub rows_rejected: usize,
     /// The contract, when given: path and blake3.
     pub contract: Option<FileRecord>,
+    /// The kept rows' columns and types, to tell the next run what changed.
+    #[serde(default)]
+    pub columns: Vec<(String, String)>,
 }
 
 /// A file: path and hash.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileRecord {
     /// Path (relative to the study folder for inputs, to `out/` for outputs).
     pub path: String,
@@ -42,7 +47,7 @@ pub struct FileRecord {
 }
 
 /// Wall time of one stage.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StageRecord {
     /// Stage name, e.g. `ingest:individuals`.
     pub stage: String,
@@ -51,7 +56,7 @@ pub struct StageRecord {
 }
 
 /// The manifest.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
     /// mizan version.
     pub mizan_version: String,
@@ -65,6 +70,21 @@ pub struct Manifest {
     pub outputs: Vec<FileRecord>,
     /// Per-stage wall time.
     pub stages: Vec<StageRecord>,
+    /// The study folder, relative to the output folder (for `mizan verify`).
+    #[serde(default)]
+    pub study_dir: String,
+    /// Each stage's fingerprint: what its outputs depend on (see
+    /// [`crate::run::plan`]).
+    #[serde(default)]
+    pub fingerprints: BTreeMap<String, String>,
+}
+
+impl Manifest {
+    /// The manifest of a published output folder, if it has a readable one.
+    pub fn read(out: &Path) -> Option<Manifest> {
+        let bytes = std::fs::read(out.join("manifest.json")).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
 }
 
 /// Hashes the file at `path`, recording it as `shown`.

@@ -3,9 +3,13 @@
 //! `out/` only when every stage succeeded ([`store::Store::publish`]).
 //! [`validate`] runs the checks of every stage without writing anything.
 
+pub mod drift;
+pub mod history;
 pub mod lock;
 pub mod manifest;
+pub mod plan;
 pub mod store;
+pub mod verify;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -21,7 +25,10 @@ use crate::indicators::{self, evaluate};
 use crate::ingest::{self, Ingested};
 use crate::report;
 use crate::spec::model::Study;
+use drift::DriftRow;
+use history::{RunRecord, StageOutcome};
 use manifest::{InputRecord, Manifest, StageRecord};
+use plan::Plan;
 use store::Store;
 
 /// Options of a run.
@@ -31,8 +38,12 @@ pub struct RunOptions {
     pub out: Option<PathBuf>,
     /// Show a progress bar (only drawn on a terminal).
     pub progress: bool,
-    /// Resolution of the PNG figures (default 300).
+    /// Resolution of the PNG figures (default: each chart's `dpi`).
     pub dpi: Option<u32>,
+    /// Rerun every stage, up to date or not.
+    pub force: bool,
+    /// Refuse to publish when indicators drifted beyond `[study.drift]`.
+    pub fail_on_drift: bool,
 }
 
 /// Rows of one dataset.
@@ -63,6 +74,16 @@ pub struct Summary {
     pub out: PathBuf,
     /// The HTML report.
     pub report: PathBuf,
+    /// Nothing had changed: no stage ran and `out/` was left as it was.
+    pub unchanged: bool,
+    /// What happened to each stage, and why.
+    pub stages: Vec<StageOutcome>,
+    /// Indicator values that moved beyond `[study.drift]`.
+    pub drift: Vec<DriftRow>,
+    /// Columns added, removed or retyped in the sources.
+    pub schema_changes: Vec<String>,
+    /// This run's record in `out/runs/`.
+    pub record: PathBuf,
 }
 
 /// The default output folder of a study.
@@ -129,19 +150,125 @@ fn ingest_all(study: &Study) -> Result<BTreeMap<String, Ingested>> {
         .collect()
 }
 
-/// Runs `study` end to end and publishes its outputs.
+/// Runs `study` end to end and publishes its outputs — or, when nothing
+/// changed since the published run, does nothing and says so. Every run,
+/// failed or not, leaves a record in `out/runs/`.
 pub fn run(study: &Study, opts: &RunOptions) -> Result<Summary> {
     let out = opts.out.clone().unwrap_or_else(|| default_out(study));
     let out = std::path::absolute(&out).map_err(|e| crate::Error::io(&out, e))?;
     let _lock = lock::RunLock::acquire(&out)?;
-    let staging = Store::new(Store::staging_for(&out));
+    let started = history::now();
+    let result = run_locked(study, opts, &out);
+    let (status, exit_code, error) = match &result {
+        Ok(s) if s.unchanged => ("unchanged", 0, None),
+        Ok(_) => ("published", 0, None),
+        Err(e) => ("failed", e.exit_code(), Some(e.to_string())),
+    };
+    let empty = Summary::default();
+    let s = result.as_ref().unwrap_or(&empty);
+    let record = RunRecord {
+        study: study.id.clone(),
+        mizan_version: env!("CARGO_PKG_VERSION").to_string(),
+        started,
+        finished: history::now(),
+        status,
+        exit_code,
+        error,
+        stages: s.stages.clone(),
+        rows: s
+            .datasets
+            .iter()
+            .map(|d| history::Rows {
+                dataset: d.id.clone(),
+                read: d.read,
+                kept: d.kept,
+                rejected: d.rejected,
+            })
+            .collect(),
+        drift: s.drift.clone(),
+        schema_changes: s.schema_changes.clone(),
+    };
+    let path = history::write(&out, &record);
+    let mut summary = result?;
+    summary.record = path?;
+    Ok(summary)
+}
+
+impl Default for Summary {
+    fn default() -> Self {
+        Summary {
+            datasets: Vec::new(),
+            indicators: 0,
+            indicator_rows: 0,
+            figures: 0,
+            out: PathBuf::new(),
+            report: PathBuf::new(),
+            unchanged: false,
+            stages: Vec::new(),
+            drift: Vec::new(),
+            schema_changes: Vec::new(),
+            record: PathBuf::new(),
+        }
+    }
+}
+
+fn run_locked(study: &Study, opts: &RunOptions, out: &Path) -> Result<Summary> {
+    let plan = plan::plan(study, out, opts.force)?;
+    if let (true, Some(prev)) = (plan.all_fresh(), &plan.previous) {
+        return Ok(Summary {
+            datasets: prev
+                .inputs
+                .iter()
+                .map(|i| DatasetCounts {
+                    id: i.dataset.clone(),
+                    read: i.rows,
+                    kept: i.rows_kept,
+                    rejected: i.rows_rejected,
+                })
+                .collect(),
+            indicators: study.indicators.len(),
+            figures: study.charts.len(),
+            out: out.to_path_buf(),
+            report: out.join("report.html"),
+            unchanged: true,
+            stages: plan
+                .stages
+                .iter()
+                .map(|s| StageOutcome {
+                    stage: s.stage.clone(),
+                    action: "skipped",
+                    reason: String::new(),
+                    seconds: 0.0,
+                })
+                .collect(),
+            ..Summary::default()
+        });
+    }
+    let staging = Store::new(Store::staging_for(out));
     staging.discard_if_exists();
     staging.create()?;
-    match run_into(study, opts, &staging) {
+    let result = run_into(study, opts, &staging, &plan, out).and_then(|s| {
+        // A source that changed while the run read it would make the
+        // published figures disagree with the recorded hashes.
+        let now = plan::source_hashes(study)?;
+        if let Some(d) = study
+            .datasets
+            .iter()
+            .find(|d| now[&d.id] != plan.sources[&d.id])
+        {
+            return Err(crate::Error::data(
+                &d.id,
+                &d.path,
+                "the file changed while the run was reading it; nothing was published — run again",
+            ));
+        }
+        Ok(s)
+    });
+    match result {
         Ok(mut summary) => {
-            staging.publish(&out)?;
+            staging.publish(out)?;
             summary.report = out.join("report.html");
-            summary.out = out;
+            summary.out = out.to_path_buf();
             Ok(summary)
         }
         Err(e) => {
@@ -151,16 +278,104 @@ pub fn run(study: &Study, opts: &RunOptions) -> Result<Summary> {
     }
 }
 
-fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> {
+/// The reason a stage runs, or that it is reused.
+fn outcome(plan: &Plan, stage: &str, reusable: bool, seconds: f64) -> StageOutcome {
+    let reason = plan
+        .stages
+        .iter()
+        .find(|s| s.stage == stage)
+        .and_then(|s| s.stale.clone());
+    let (action, reason) = match reason {
+        Some(r) => ("run", r),
+        None if reusable => ("reused", String::new()),
+        None => ("run", "reruns with the stages that changed".to_string()),
+    };
+    StageOutcome {
+        stage: stage.to_string(),
+        action,
+        reason,
+        seconds,
+    }
+}
+
+/// Reads a dataset from the published outputs of the last run: its typed
+/// rows and rejects as written then.
+fn reuse_ingest(
+    ds: &crate::spec::model::DatasetSpec,
+    out: &Path,
+    prev: &Manifest,
+) -> Result<Ingested> {
+    let read = |path: PathBuf| -> Result<DataFrame> {
+        use polars::prelude::{ParquetReader, SerReader};
+        let file = std::fs::File::open(&path).map_err(|e| crate::Error::io(&path, e))?;
+        ParquetReader::new(file)
+            .finish()
+            .map_err(|e| crate::Error::internal(format!("reading {}", path.display()), e))
+    };
+    let input = prev
+        .inputs
+        .iter()
+        .find(|i| i.dataset == ds.id)
+        .ok_or_else(|| crate::Error::internal("reuse", format!("no record of `{}`", ds.id)))?;
+    Ok(Ingested {
+        data: read(out.join("data").join(format!("{}.parquet", ds.id)))?,
+        rejects: read(out.join("rejects").join(format!("{}.parquet", ds.id)))?,
+        rows_read: input.rows,
+        source: ingest::SourceInfo {
+            bytes: input.bytes,
+            blake3: input.blake3.clone(),
+        },
+        source_is_typed_data: false,
+    })
+}
+
+fn run_into(
+    study: &Study,
+    opts: &RunOptions,
+    store: &Store,
+    plan: &Plan,
+    out: &Path,
+) -> Result<Summary> {
     // ingest, estimate, each chart, report (the data writes run beside estimate).
     let total = 1 + 1 + study.charts.len() + 1;
     let mut st = Stages::new(total, opts.progress);
+    let mut outcomes = Vec::new();
 
-    let ingested = st.time("ingest".into(), || ingest_all(study))?;
+    let reused: Vec<bool> = study
+        .datasets
+        .iter()
+        .map(|d| plan.previous.is_some() && plan.fresh(&format!("ingest:{}", d.id)))
+        .collect();
+    let ingested = st.time("ingest".into(), || {
+        use rayon::prelude::*;
+        let results: Vec<Result<Ingested>> = study
+            .datasets
+            .par_iter()
+            .zip(&reused)
+            .map(|(d, &reuse)| match (&plan.previous, reuse) {
+                (Some(prev), true) => reuse_ingest(d, out, prev),
+                _ => ingest::ingest(d),
+            })
+            .collect();
+        study
+            .datasets
+            .iter()
+            .zip(results)
+            .map(|(d, r)| Ok((d.id.clone(), r?)))
+            .collect::<Result<BTreeMap<String, Ingested>>>()
+    })?;
     let mut inputs = Vec::new();
     let mut counts = Vec::new();
-    for ds in &study.datasets {
+    for (ds, &reuse) in study.datasets.iter().zip(&reused) {
         let ing = &ingested[&ds.id];
+        if ing.source.blake3 != plan.sources[&ds.id] {
+            return Err(crate::Error::data(
+                &ds.id,
+                &ds.path,
+                "the file changed while the run was reading it; nothing was published — run again",
+            ));
+        }
+        outcomes.push(outcome(plan, &format!("ingest:{}", ds.id), reuse, 0.0));
         inputs.push(InputRecord {
             dataset: ds.id.clone(),
             path: manifest::relative_up(&ds.path, &study.dir),
@@ -176,6 +391,12 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
                 )?),
                 None => None,
             },
+            columns: ing
+                .data
+                .schema()
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect(),
         });
         counts.push(DatasetCounts {
             id: ds.id.clone(),
@@ -184,6 +405,11 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
             rejected: ing.rows_rejected(),
         });
     }
+    let schema_changes = plan
+        .previous
+        .as_ref()
+        .map(|p| drift::schema(study, &p.inputs, &inputs))
+        .unwrap_or_default();
     let data: BTreeMap<String, DataFrame> = ingested
         .iter()
         .map(|(k, v)| (k.clone(), v.data.clone()))
@@ -192,7 +418,7 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
     // Writing the typed data and estimating both only read the ingested
     // rows: do them at the same time.
     let (written, estimated) = std::thread::scope(|scope| {
-        let writer = scope.spawn(|| write_datasets(study, store, &ingested));
+        let writer = scope.spawn(|| write_datasets(study, store, &ingested, &reused, out));
         let estimated = st.time("estimate".into(), || estimate(study, store, &data));
         (writer.join(), estimated)
     });
@@ -202,11 +428,35 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
     );
     let (rows, designs, comparisons) = estimated?;
     drop(ingested);
+    outcomes.push(outcome(plan, "estimate", false, 0.0));
+    let drift = drift::indicators(&out.join("indicators.csv"), &rows, study.drift);
+    if opts.fail_on_drift && !drift.is_empty() {
+        return Err(crate::Error::Drift {
+            count: drift.len(),
+            listing: drift
+                .iter()
+                .map(|d| format!("  {d}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        });
+    }
 
     let mut figures = Vec::new();
     for chart in &study.charts {
-        let fig = st.time(format!("chart:{}", chart.id), || {
+        let stage = format!("chart:{}", chart.id);
+        let reuse = plan.previous.is_some() && plan.fresh(&stage);
+        let fig = st.time(stage.clone(), || {
             let fig = charts::figure(study, chart, &rows)?;
+            if reuse {
+                for ext in ["svg", "png", "csv", "json"] {
+                    let from = out.join("figures").join(format!("{}.{ext}", chart.id));
+                    std::fs::copy(&from, store.figure(&chart.id, ext))
+                        .map_err(|e| crate::Error::io(&from, e))?;
+                }
+                let svg = std::fs::read_to_string(store.figure(&chart.id, "svg"))
+                    .map_err(|e| crate::Error::io(&store.figure(&chart.id, "svg"), e))?;
+                return Ok((fig, svg));
+            }
             let svg = charts::svg(&fig)?;
             write::bytes(&store.figure(&chart.id, "svg"), svg.as_bytes())?;
             write::bytes(
@@ -220,9 +470,15 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
             )?;
             Ok((fig, svg))
         })?;
+        outcomes.push(outcome(plan, &stage, reuse, 0.0));
         figures.push(fig);
     }
 
+    let changes: Vec<String> = drift
+        .iter()
+        .map(ToString::to_string)
+        .chain(schema_changes.iter().cloned())
+        .collect();
     st.time("report".into(), || {
         let sources = study
             .datasets
@@ -239,13 +495,35 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
                 rows_rejected: i.rows_rejected,
             })
             .collect();
-        let ctx = report::context(study, &rows, &comparisons, &figures, sources, &designs);
+        let ctx = report::context(
+            study,
+            &rows,
+            &comparisons,
+            &figures,
+            sources,
+            &designs,
+            &changes,
+        );
         write::bytes(&store.report_html(), report::html(&ctx)?.as_bytes())?;
         write::bytes(
             &store.report_md(),
             report::markdown::render(&ctx)?.as_bytes(),
         )
     })?;
+    outcomes.push(outcome(plan, "report", false, 0.0));
+    // Stage times, as the progress bar recorded them.
+    for o in &mut outcomes {
+        let key = if o.stage.starts_with("ingest:") {
+            "ingest"
+        } else {
+            o.stage.as_str()
+        };
+        o.seconds = st
+            .records
+            .iter()
+            .find(|r| r.stage == key)
+            .map_or(0.0, |r| r.seconds);
+    }
 
     let manifest = Manifest {
         mizan_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -257,6 +535,8 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
         inputs,
         outputs: manifest::outputs(store.root())?,
         stages: st.records.clone(),
+        study_dir: manifest::relative_up(&study.dir, out),
+        fingerprints: plan.fingerprints.clone(),
     };
     let json =
         serde_json::to_vec_pretty(&manifest).map_err(|e| crate::Error::internal("manifest", e))?;
@@ -268,8 +548,10 @@ fn run_into(study: &Study, opts: &RunOptions, store: &Store) -> Result<Summary> 
         indicators: study.indicators.len(),
         indicator_rows: rows.len(),
         figures: figures.len(),
-        out: PathBuf::new(),
-        report: PathBuf::new(),
+        stages: outcomes,
+        drift,
+        schema_changes,
+        ..Summary::default()
     })
 }
 
@@ -279,11 +561,24 @@ fn write_datasets(
     study: &Study,
     store: &Store,
     ingested: &BTreeMap<String, Ingested>,
+    reused: &[bool],
+    out: &Path,
 ) -> Result<Vec<StageRecord>> {
     let mut records = Vec::new();
-    for ds in &study.datasets {
+    for (ds, &reuse) in study.datasets.iter().zip(reused) {
         let start = Instant::now();
         let ing = &ingested[&ds.id];
+        if reuse {
+            // Unchanged since the last run: its files as they were.
+            for (from, to) in [
+                (out.join("data"), store.data(&ds.id)),
+                (out.join("rejects"), store.rejects(&ds.id)),
+            ] {
+                let from = from.join(format!("{}.parquet", ds.id));
+                std::fs::copy(&from, &to).map_err(|e| crate::Error::io(&from, e))?;
+            }
+            continue;
+        }
         let meta = vec![
             (
                 "mizan.source".to_string(),

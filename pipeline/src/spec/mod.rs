@@ -21,7 +21,8 @@ pub fn load(study: &Path) -> Result<Study> {
             spec_path.display()
         ))
     })?;
-    let spec_path = std::path::absolute(&spec_path).map_err(|e| Error::io(&spec_path, e))?;
+    let spec_path =
+        resolve::normalize(&std::path::absolute(&spec_path).map_err(|e| Error::io(&spec_path, e))?);
     let raw: raw::RawSpec = toml::from_str(&text).map_err(|e| {
         let location = e
             .span()

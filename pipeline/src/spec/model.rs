@@ -82,6 +82,28 @@ pub struct Study {
     pub report: ReportSpec,
     /// Reliability rules for the `flag` column.
     pub reliability: Reliability,
+    /// What counts as a change worth reporting between two runs.
+    pub drift: Drift,
+}
+
+/// `[study.drift]`: an indicator value drifts when it moves, since the last
+/// published run, by more than `se` standard errors of the difference or
+/// more than `points` in the table's units (either limit, when given).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Drift {
+    /// In standard errors of the difference √(SE₁² + SE₀²) (default 3).
+    pub se: Option<f64>,
+    /// In the indicators table's units (a proportion's 0.05 is 5 points).
+    pub points: Option<f64>,
+}
+
+impl Default for Drift {
+    fn default() -> Self {
+        Drift {
+            se: Some(3.0),
+            points: None,
+        }
+    }
 }
 
 impl Study {

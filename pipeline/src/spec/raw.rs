@@ -34,6 +34,15 @@ pub struct RawStudy {
     pub language: Option<Spanned<String>>,
     pub description: Option<RawText>,
     pub reliability: Option<RawReliability>,
+    pub drift: Option<RawDrift>,
+}
+
+/// `[study.drift]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDrift {
+    pub se: Option<Spanned<f64>>,
+    pub points: Option<Spanned<f64>>,
 }
 
 /// `[study.reliability]`.

@@ -121,7 +121,26 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         }
     };
 
+    let drift = match raw.study.drift {
+        None => Drift::default(),
+        Some(d) => {
+            let limit = |v: &Option<Spanned<f64>>, key: &str| match v {
+                Some(x) if x.get_ref().is_nan() || *x.get_ref() <= 0.0 => Err(r.err(
+                    x,
+                    format!("[study.drift] `{key}` must be a positive number"),
+                )),
+                Some(x) => Ok(Some(*x.get_ref())),
+                None => Ok(None),
+            };
+            Drift {
+                se: limit(&d.se, "se")?,
+                points: limit(&d.points, "points")?,
+            }
+        }
+    };
+
     Ok(Study {
+        drift,
         id,
         title: text_of(Some(raw.study.title)),
         description: text_of(raw.study.description),
