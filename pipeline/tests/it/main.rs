@@ -11,6 +11,7 @@ mod example;
 mod ingest;
 mod intervals;
 mod multistage;
+mod nightly;
 mod parity;
 mod quantiles;
 mod readme;
