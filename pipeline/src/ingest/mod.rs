@@ -4,6 +4,7 @@
 //! allowed by the contract decides whether the run may go on.
 
 pub mod contract;
+pub mod sources;
 pub mod text_table;
 pub mod typing;
 pub mod validate;
@@ -52,10 +53,67 @@ impl Ingested {
     }
 }
 
-/// Reads, types and validates one dataset. Fails (exit code 3) when the
-/// source cannot be read, a declared column is missing, or the share of
-/// rejected rows exceeds the contract's `max_reject_share`.
+/// Reads, types and validates one dataset — every file of a pattern, each
+/// given its wave, rows and rejects concatenated in file order. Fails (exit
+/// code 3) when a source cannot be read, a declared column is missing, the
+/// files disagree on their columns, or the share of rejected rows exceeds
+/// the contract's `max_reject_share`.
 pub fn ingest(ds: &DatasetSpec) -> Result<Ingested> {
+    let files = sources::files(ds)?;
+    let mut parts = Vec::new();
+    for f in &files {
+        let one = DatasetSpec {
+            path: f.path.clone(),
+            ..ds.clone()
+        };
+        let mut ing = ingest_file(&one)?;
+        if let Some(wave) = &f.wave {
+            ing.source_is_typed_data = false;
+            for df in [&mut ing.data, &mut ing.rejects] {
+                if df.column(&ds.wave).is_err() {
+                    let col =
+                        Column::new(ds.wave.as_str().into(), vec![wave.as_str(); df.height()]);
+                    df.with_column(col)
+                        .map_err(|e| Error::internal("adding the wave column", e))?;
+                }
+            }
+        }
+        parts.push((sources::file_name(&f.path), ing));
+    }
+    let hashes: Vec<(String, String)> = parts
+        .iter()
+        .map(|(n, i)| (n.clone(), i.source.blake3.clone()))
+        .collect();
+    let mut all = parts.into_iter().map(|(_, i)| i);
+    let mut out = all
+        .next()
+        .ok_or_else(|| Error::internal("ingest", "no file"))?;
+    for (next, f) in all.zip(files.iter().skip(1)) {
+        let stack = |a: &mut DataFrame, b: &DataFrame| {
+            a.vstack_mut(b).map(|_| ()).map_err(|e| {
+                Error::data(
+                    &ds.id,
+                    &f.path,
+                    format!("its columns differ from those of the files before it ({e})"),
+                )
+            })
+        };
+        stack(&mut out.data, &next.data)?;
+        stack(&mut out.rejects, &next.rejects)?;
+        out.rows_read += next.rows_read;
+        out.source.bytes += next.source.bytes;
+        out.source_is_typed_data = false;
+    }
+    out.source.blake3 = sources::combined_hash(&hashes);
+    if files.len() > 1 {
+        out.data.rechunk_mut();
+    }
+    check_share(ds, &out)?;
+    Ok(out)
+}
+
+/// Reads, types and validates one source file.
+fn ingest_file(ds: &DatasetSpec) -> Result<Ingested> {
     let bytes = std::fs::read(&ds.path)
         .map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot read: {e}")))?;
     let source = SourceInfo {
@@ -94,7 +152,6 @@ pub fn ingest(ds: &DatasetSpec) -> Result<Ingested> {
         source,
         source_is_typed_data,
     };
-    check_share(ds, &out)?;
     Ok(out)
 }
 

@@ -62,11 +62,7 @@ pub fn source_hashes(study: &Study) -> Result<BTreeMap<String, String>> {
     study
         .datasets
         .iter()
-        .map(|d| {
-            let h = hash_file(&d.path)
-                .map_err(|e| Error::data(&d.id, &d.path, format!("cannot read: {e}")))?;
-            Ok((d.id.clone(), h))
-        })
+        .map(|d| Ok((d.id.clone(), crate::ingest::sources::hash(d)?)))
         .collect()
 }
 

@@ -145,8 +145,12 @@ pub struct Unpivot {
 pub struct DatasetSpec {
     /// The id (the TOML key).
     pub id: String,
-    /// The source file, absolute.
+    /// The source file, absolute; its file name may be a pattern
+    /// (`survey_*.csv`) matching a file per wave.
     pub path: PathBuf,
+    /// For a pattern: the column holding each file's wave (the text its `*`
+    /// matched), added unless the files have it.
+    pub wave: String,
     /// The source format, from the extension.
     pub format: Format,
     /// The contract, when given.

@@ -68,6 +68,7 @@ pub enum RawText {
 #[serde(deny_unknown_fields)]
 pub struct RawDataset {
     pub path: Spanned<String>,
+    pub wave: Option<String>,
     pub contract: Option<Spanned<String>>,
     pub delimiter: Option<Spanned<String>>,
     pub encoding: Option<Spanned<String>>,

@@ -296,6 +296,7 @@ impl Resolver<'_> {
         Ok(DatasetSpec {
             id,
             path,
+            wave: ds.wave.unwrap_or_else(|| "wave".to_string()),
             format,
             contract,
             delimiter,

@@ -18,6 +18,7 @@ use polars::prelude::*;
 use super::accumulate::Cell;
 
 use crate::error::{Error, Result, choices};
+use crate::ingest::sources::{glob, natural_key};
 use crate::spec::model::{ReplicateMethod, ReplicateSpec};
 
 /// Replicate weights ready for the estimation pass.
@@ -439,38 +440,6 @@ pub fn bootstrap(
     )
 }
 
-/// `*` matches any run of characters, `?` any one; otherwise exact.
-fn glob(pattern: &str, name: &str) -> bool {
-    fn go(p: &[char], n: &[char]) -> bool {
-        match (p.first(), n.first()) {
-            (None, None) => true,
-            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
-            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
-            _ => false,
-        }
-    }
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    go(&p, &n)
-}
-
-/// Sorts `rw2` before `rw10`.
-fn natural_key(s: &str) -> (String, u64) {
-    let digits: String = s
-        .chars()
-        .rev()
-        .take_while(char::is_ascii_digit)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    (
-        s[..s.len() - digits.len()].to_string(),
-        digits.parse().unwrap_or(0),
-    )
-}
-
 /// The replicate factors of row `i` (replicate weight / weight), or `None`
 /// when the weight is zero but a replicate weight is not.
 fn factors(reps: &[Vec<f64>], weights: &[f64], i: usize) -> Option<Vec<f64>> {
@@ -560,14 +529,6 @@ fn rank(rows: &[Vec<f64>], r: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn globs_and_natural_order() {
-        assert!(glob("rw*", "rw12") && glob("brr_?", "brr_3") && !glob("rw*", "pw"));
-        let mut v = vec!["rw10", "rw2", "rw1"];
-        v.sort_by_key(|a| natural_key(a));
-        assert_eq!(v, ["rw1", "rw2", "rw10"]);
-    }
 
     #[test]
     fn rank_of_a_jackknife() {

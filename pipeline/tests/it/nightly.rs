@@ -394,3 +394,48 @@ fn schedulers_get_json_lines_or_silence() {
     assert_eq!(e["event"], "error");
     assert_eq!(e["exit_code"], 4);
 }
+
+#[test]
+fn a_pattern_reads_a_file_per_wave_and_picks_up_new_ones() {
+    let study = "[study]\nid = \"w\"\ntitle = \"Waves\"\n\n[datasets.survey]\npath = \"landing/survey_*.csv\"\n\n[datasets.survey.design]\nweights = \"w\"\n\n[[indicators]]\nid = \"net\"\ndataset = \"survey\"\nstatistic = \"proportion\"\nexpr = \"used = 1\"\nby = [\"wave\"]\n";
+    let wave = |ones: usize| {
+        let mut s = String::from("id,w,used\n");
+        for i in 0..10 {
+            s += &format!("{i},1,{}\n", usize::from(i < ones));
+        }
+        s
+    };
+    let dir = temp_study(&[
+        ("study.toml", study),
+        ("landing/survey_2024.csv", &wave(4)),
+        ("landing/survey_2025.csv", &wave(6)),
+    ]);
+    let (code, _, err) = mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let table = |dir: &Path| std::fs::read_to_string(dir.join("out/indicators.csv")).unwrap();
+    let t = table(dir.path());
+    assert!(t.contains("net,survey,wave,2024,proportion,0.4,"), "{t}");
+    assert!(t.contains("net,survey,wave,2025,proportion,0.6,"), "{t}");
+
+    // Next year's file lands: the dataset is stale, and read again.
+    std::fs::write(dir.path().join("landing/survey_2026.csv"), wave(9)).unwrap();
+    let (_, status, _) = mizan(&["status", "."], dir.path());
+    assert_eq!(
+        state(&status, "ingest:survey"),
+        "stale: source landing/survey_*.csv changed"
+    );
+    let (code, _, err) = mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(table(dir.path()).contains("net,survey,wave,2026,proportion,0.9,"));
+    let (code, _, err) = mizan(&["verify", "out"], dir.path());
+    assert_eq!(code, 0, "{err}");
+
+    // A file whose columns differ is refused, naming it.
+    std::fs::write(dir.path().join("landing/survey_2027.csv"), "id,w\n1,1\n").unwrap();
+    let (code, _, err) = mizan(&["run", "."], dir.path());
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("survey_2027.csv") && err.contains("columns differ"),
+        "{err}"
+    );
+}

@@ -1,0 +1,169 @@
+//! A dataset's source files: one path, or a pattern over the file names of
+//! one folder (`landing/survey_*.csv`) for data that lands a file per wave.
+//! Files of a pattern are read in natural order (`survey_2` before
+//! `survey_10`) and each gives the text its `*` matched as its wave.
+//! Also the one hash that stands for the whole source.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::spec::model::DatasetSpec;
+
+/// One source file and, for a pattern, its wave.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The file.
+    pub path: PathBuf,
+    /// The text the pattern's `*` matched (`None` for a plain path).
+    pub wave: Option<String>,
+}
+
+/// Whether `path`'s file name is a pattern.
+pub fn is_pattern(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().contains(['*', '?']))
+}
+
+/// The files of `ds`, in order. A pattern that matches nothing is a data error.
+pub fn files(ds: &DatasetSpec) -> Result<Vec<SourceFile>> {
+    if !is_pattern(&ds.path) {
+        return Ok(vec![SourceFile {
+            path: ds.path.clone(),
+            wave: None,
+        }]);
+    }
+    let pattern = ds
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let dir = ds.path.parent().unwrap_or(Path::new("."));
+    let fail = |m: String| Error::data(&ds.id, &ds.path, m);
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| fail(format!("cannot list {}: {e}", dir.display())))?;
+    let mut found: Vec<SourceFile> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .filter_map(|p| {
+            let name = p.file_name()?.to_string_lossy().into_owned();
+            glob(&pattern, &name).then(|| SourceFile {
+                wave: Some(star(&pattern, &name)),
+                path: p,
+            })
+        })
+        .collect();
+    if found.is_empty() {
+        return Err(fail(format!(
+            "no file in {} matches `{pattern}`",
+            dir.display()
+        )));
+    }
+    found.sort_by_key(|f| natural_key(&f.path.file_name().unwrap_or_default().to_string_lossy()));
+    Ok(found)
+}
+
+/// The blake3 of a plain source's bytes; for a pattern, of each file's name
+/// and hash in order — so a file added, removed or changed changes it.
+pub fn combined_hash(parts: &[(String, String)]) -> String {
+    if let [(_, only)] = parts {
+        return only.clone();
+    }
+    let mut h = blake3::Hasher::new();
+    for (name, hash) in parts {
+        h.update(name.as_bytes());
+        h.update(&[0]);
+        h.update(hash.as_bytes());
+        h.update(b"\n");
+    }
+    h.finalize().to_hex().to_string()
+}
+
+/// The hash standing for the whole source of `ds`, read from disk now.
+pub fn hash(ds: &DatasetSpec) -> Result<String> {
+    let parts = files(ds)?
+        .iter()
+        .map(|f| {
+            let mut hasher = blake3::Hasher::new();
+            std::fs::File::open(&f.path)
+                .and_then(|file| hasher.update_reader(file).map(|_| ()))
+                .map_err(|e| Error::data(&ds.id, &f.path, format!("cannot read: {e}")))?;
+            Ok((file_name(&f.path), hasher.finalize().to_hex().to_string()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(combined_hash(&parts))
+}
+
+/// A file's name as text.
+pub fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// `*` matches any run of characters, `?` any one; otherwise exact.
+pub fn glob(pattern: &str, name: &str) -> bool {
+    fn go(p: &[char], n: &[char]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    go(&p, &n)
+}
+
+/// The text the first `*` of `pattern` matched in `name` (what lies between
+/// the pattern's fixed start and fixed end).
+fn star(pattern: &str, name: &str) -> String {
+    let Some((before, after)) = pattern.split_once('*') else {
+        return name.to_string();
+    };
+    // Characters, not bytes: `?` stands for one of either kind.
+    let (b, a) = (before.chars().count(), after.chars().count());
+    let chars: Vec<char> = name.chars().collect();
+    let end = chars.len().saturating_sub(a).max(b);
+    chars[b.min(chars.len())..end].iter().collect()
+}
+
+/// Sorts `rw2` before `rw10`: the text before the last digits, their
+/// value, then the whole text (so the order never depends on the listing's).
+pub fn natural_key(s: &str) -> (String, u64, String) {
+    let digits: String = s
+        .chars()
+        .rev()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let head = if digits.is_empty() {
+        s
+    } else {
+        s.rsplit_once(&digits[..]).map_or(s, |(h, _)| h)
+    };
+    (head.to_string(), digits.parse().unwrap_or(0), s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_match_and_give_their_wave() {
+        assert!(glob("survey_*.csv", "survey_2024.csv"));
+        assert!(!glob("survey_*.csv", "survey_2024.parquet"));
+        assert_eq!(star("survey_*.csv", "survey_2024.csv"), "2024");
+        assert_eq!(star("w*", "w3"), "3");
+        assert!(natural_key("survey_2.csv") < natural_key("survey_10.csv"));
+        assert!(glob("rw*", "rw12") && glob("brr_?", "brr_3") && !glob("rw*", "pw"));
+        let mut v = vec!["rw10", "rw2", "rw1"];
+        v.sort_by_key(|a| natural_key(a));
+        assert_eq!(v, ["rw1", "rw2", "rw10"]);
+    }
+}
