@@ -5,7 +5,7 @@
 //! `sort = "code"`.
 
 use super::frame::{self, Align};
-use super::{Figure, Point, drawn, parts, theme};
+use super::{Figure, Point, parts, theme};
 use crate::error::Result;
 use crate::spec::model::BarOrder;
 
@@ -45,26 +45,18 @@ pub fn draw(fig: &Figure) -> Result<String> {
         for (i, p) in points.iter().enumerate() {
             let y0 = top + GAP + i as i32 * (BAR + GAP);
             let yc = y0 + BAR / 2;
-            let label = |s: &str, at: i32, colour, align| {
-                frame::text(area, s, at, yc, theme::LABEL_SIZE, colour, align, false)
-            };
-            label(&p.label, left - 8, theme::INK, Align::Right)?;
-            if !drawn(p) {
-                label(
-                    parts::suppressed_text(fig),
-                    left + 4,
-                    theme::MUTED,
-                    Align::Left,
-                )?;
-                continue;
-            }
-            let end = parts::bar(area, p, x, y0, BAR, theme::series(0))?;
-            label(
-                &fig.fmt(p.value.unwrap_or(0.0)),
-                end + 6,
+            let size = theme::LABEL_SIZE;
+            frame::text(
+                area,
+                &p.label,
+                left - 8,
+                yc,
+                size,
                 theme::INK,
-                Align::Left,
+                Align::Right,
+                false,
             )?;
+            parts::labelled_bar(area, fig, p, x, y0, BAR, theme::series(0), size)?;
         }
         frame::line(area, (x(0.0), top), (x(0.0), axis_y), theme::INK, 1)
     })

@@ -69,16 +69,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
                 false,
             )?;
             if !drawn(p) {
-                frame::text(
-                    area,
-                    parts::suppressed_text(fig),
-                    left + 4,
-                    yc,
-                    theme::LABEL_SIZE,
-                    theme::MUTED,
-                    Align::Left,
-                    false,
-                )?;
+                parts::suppressed(area, fig, left + 4, yc, theme::LABEL_SIZE)?;
                 continue;
             }
             let v = p.value.unwrap_or(0.0);

@@ -4,7 +4,7 @@
 //! estimates as in the bar chart.
 
 use super::frame::{self, Align};
-use super::{Figure, drawn, parts, theme};
+use super::{Figure, parts, theme};
 use crate::error::Result;
 
 const BAR: i32 = 12;
@@ -58,31 +58,8 @@ pub fn draw(fig: &Figure) -> Result<String> {
                     continue;
                 };
                 let y0 = g0 + s as i32 * BAR;
-                let yc = y0 + BAR / 2;
-                if !drawn(p) {
-                    frame::text(
-                        area,
-                        parts::suppressed_text(fig),
-                        left + 4,
-                        yc,
-                        theme::NOTE_SIZE,
-                        theme::MUTED,
-                        Align::Left,
-                        false,
-                    )?;
-                    continue;
-                }
-                let end = parts::bar(area, p, x, y0 + 1, BAR - 2, theme::series(s))?;
-                frame::text(
-                    area,
-                    &fig.fmt(p.value.unwrap_or(0.0)),
-                    end + 5,
-                    yc,
-                    theme::NOTE_SIZE,
-                    theme::INK,
-                    Align::Left,
-                    false,
-                )?;
+                let colour = theme::series(s);
+                parts::labelled_bar(area, fig, p, x, y0 + 1, BAR - 2, colour, theme::NOTE_SIZE)?;
             }
         }
         frame::line(area, (x(0.0), top), (x(0.0), axis_y), theme::INK, 1)

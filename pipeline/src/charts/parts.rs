@@ -102,6 +102,43 @@ pub fn bar(
     Ok(end)
 }
 
+/// `bar` with its value written after it — or, for an estimate not drawn,
+/// "suppressed" written at the axis — in text of `size`.
+#[allow(clippy::too_many_arguments)]
+pub fn labelled_bar(
+    area: &Area,
+    fig: &Figure,
+    p: &Point,
+    x: impl Fn(f64) -> i32,
+    y0: i32,
+    height: i32,
+    colour: RGBColor,
+    size: f64,
+) -> Result<()> {
+    let yc = y0 + height / 2;
+    if !drawn(p) {
+        return suppressed(area, fig, x(0.0) + 4, yc, size);
+    }
+    let end = bar(area, p, &x, y0, height, colour)?;
+    let value = fig.fmt(p.value.unwrap_or(0.0));
+    frame::text(
+        area,
+        &value,
+        end + 5,
+        yc,
+        size,
+        theme::INK,
+        Align::Left,
+        false,
+    )
+}
+
+/// "suppressed", in the figure's language, from (`x`, `y`).
+pub fn suppressed(area: &Area, fig: &Figure, x: i32, y: i32, size: f64) -> Result<()> {
+    let text = suppressed_text(fig);
+    frame::text(area, text, x, y, size, theme::MUTED, Align::Left, false)
+}
+
 /// An interval from `lo` to `hi` at height `y`, with end ticks of half-height `tick`.
 pub fn whisker(area: &Area, lo: i32, hi: i32, y: i32, tick: i32) -> Result<()> {
     frame::line(area, (lo, y), (hi, y), theme::WHISKER, 1)?;

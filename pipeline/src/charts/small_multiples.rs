@@ -3,7 +3,7 @@
 //! panels compare at a glance; two panels a row.
 
 use super::frame::{self, Align};
-use super::{Figure, drawn, parts, theme};
+use super::{Figure, parts, theme};
 use crate::error::Result;
 
 const COLUMNS: i32 = 2;
@@ -50,12 +50,11 @@ pub fn draw(fig: &Figure) -> Result<String> {
             parts::value_axis(area, fig, &ticks, x, first, axis_y, true)?;
             for (i, label) in bars.iter().enumerate() {
                 let b0 = first + GAP + i as i32 * (BAR + GAP);
-                let yc = b0 + BAR / 2;
                 frame::text(
                     area,
                     label,
                     left - 6,
-                    yc,
+                    b0 + BAR / 2,
                     theme::NOTE_SIZE,
                     theme::INK,
                     Align::Right,
@@ -65,31 +64,9 @@ pub fn draw(fig: &Figure) -> Result<String> {
                     .points
                     .iter()
                     .find(|p| p.label == *label && p.series.as_deref().unwrap_or("") == *panel);
-                match point {
-                    Some(p) if drawn(p) => {
-                        let end = parts::bar(area, p, x, b0, BAR, theme::series(0))?;
-                        frame::text(
-                            area,
-                            &fig.fmt(p.value.unwrap_or(0.0)),
-                            end + 4,
-                            yc,
-                            theme::NOTE_SIZE,
-                            theme::INK,
-                            Align::Left,
-                            false,
-                        )?;
-                    }
-                    Some(_) => frame::text(
-                        area,
-                        parts::suppressed_text(fig),
-                        left + 4,
-                        yc,
-                        theme::NOTE_SIZE,
-                        theme::MUTED,
-                        Align::Left,
-                        false,
-                    )?,
-                    None => {}
+                if let Some(p) = point {
+                    let colour = theme::series(0);
+                    parts::labelled_bar(area, fig, p, x, b0, BAR, colour, theme::NOTE_SIZE)?;
                 }
             }
             frame::line(area, (x(0.0), first), (x(0.0), axis_y), theme::INK, 1)?;
