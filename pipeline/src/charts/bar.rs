@@ -41,7 +41,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
     frame::render(fig, plot_h, |area, top, bottom| {
         let x = |v: f64| left + ((v / x_max) * f64::from(right - left)).round() as i32;
         let axis_y = bottom - AXIS;
-        parts::value_axis(area, fig, &ticks, x, top, axis_y, true)?;
+        parts::value_axis(area, fig, &ticks, x, top, axis_y)?;
         for (i, p) in points.iter().enumerate() {
             let y0 = top + GAP + i as i32 * (BAR + GAP);
             let yc = y0 + BAR / 2;

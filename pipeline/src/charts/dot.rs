@@ -48,7 +48,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
     frame::render(fig, plot_h, |area, top, bottom| {
         let x = |v: f64| left + (((v - t0) / (t1 - t0)) * f64::from(right - left)).round() as i32;
         let axis_y = bottom - AXIS;
-        parts::value_axis(area, fig, &ticks, x, top, axis_y, true)?;
+        parts::value_axis(area, fig, &ticks, x, top, axis_y)?;
         let mut rank = 0;
         for (i, p) in points.iter().enumerate() {
             let yc = top + 4 + i as i32 * ROW + ROW / 2;

@@ -36,7 +36,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
         let top = top + LEGEND;
         let x = |v: f64| left + ((v / x_max) * f64::from(right - left)).round() as i32;
         let axis_y = bottom - AXIS;
-        parts::value_axis(area, fig, &ticks, x, top, axis_y, true)?;
+        parts::value_axis(area, fig, &ticks, x, top, axis_y)?;
         for (g, group) in groups.iter().enumerate() {
             let g0 = top + GROUP_GAP + g as i32 * group_h;
             frame::text(

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use plotters::prelude::*;
 
 use super::frame::{self, Align};
-use super::{Figure, Point, drawn, theme};
+use super::{Figure, Point, drawn, parts, theme};
 use crate::error::Result;
 
 const PLOT_H: i32 = 320;
@@ -112,16 +112,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
                 keys.get(*t as usize)
                     .map_or(String::new(), |k| k.to_string())
             };
-            frame::text(
-                area,
-                &label,
-                x(*t),
-                axis_y + 14,
-                theme::LABEL_SIZE,
-                theme::MUTED,
-                Align::Centre,
-                false,
-            )?;
+            parts::tick_label(area, &label, x(*t), axis_y)?;
         }
         frame::line(area, (left, axis_y), (right, axis_y), theme::INK, 1)?;
         let mut ends = Vec::new();

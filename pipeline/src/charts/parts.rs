@@ -46,24 +46,27 @@ pub fn value_axis(
     x: impl Fn(f64) -> i32,
     top: i32,
     axis_y: i32,
-    labels: bool,
 ) -> Result<()> {
     for t in ticks {
         frame::line(area, (x(*t), top), (x(*t), axis_y), theme::GRID, 1)?;
-        if labels {
-            frame::text(
-                area,
-                &fig.fmt_tick(*t, ticks),
-                x(*t),
-                axis_y + 14,
-                theme::LABEL_SIZE,
-                theme::MUTED,
-                Align::Centre,
-                false,
-            )?;
-        }
+        tick_label(area, &fig.fmt_tick(*t, ticks), x(*t), axis_y)?;
     }
     Ok(())
+}
+
+/// A tick's label, centred under the axis at `axis_y`.
+pub fn tick_label(area: &Area, text: &str, x: i32, axis_y: i32) -> Result<()> {
+    let size = theme::LABEL_SIZE;
+    frame::text(
+        area,
+        text,
+        x,
+        axis_y + 14,
+        size,
+        theme::MUTED,
+        Align::Centre,
+        false,
+    )
 }
 
 /// A horizontal bar of `p` from zero, `y0` to `y0 + height`, in `colour`

@@ -47,7 +47,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
             let x = |v: f64| left + ((v / x_max) * f64::from(right - left)).round() as i32;
             let axis_y = y0 + panel_h - AXIS;
             let first = y0 + TITLE;
-            parts::value_axis(area, fig, &ticks, x, first, axis_y, true)?;
+            parts::value_axis(area, fig, &ticks, x, first, axis_y)?;
             for (i, label) in bars.iter().enumerate() {
                 let b0 = first + GAP + i as i32 * (BAR + GAP);
                 frame::text(
