@@ -14,6 +14,7 @@
 
 pub mod charts;
 pub mod cli;
+pub mod composites;
 pub mod error;
 pub mod indicators;
 pub mod ingest;

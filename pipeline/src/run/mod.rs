@@ -624,6 +624,11 @@ fn estimate(
     Vec<indicators::compare::ComparisonRow>,
 )> {
     let (rows, designs, comparisons) = indicators::compute(study, data)?;
+    if !study.composites.is_empty() {
+        let mut table = crate::composites::to_frame(&crate::composites::compute(study, data)?)?;
+        write::parquet(&store.composites_parquet(), &mut table, Vec::new())?;
+        write::csv(&store.composites_csv(), &mut table)?;
+    }
     if !study.comparisons.is_empty() {
         let mut table = indicators::compare::to_frame(&comparisons)?;
         write::parquet(&store.comparisons_parquet(), &mut table, Vec::new())?;

@@ -101,7 +101,7 @@ pub fn fingerprints(
         version,
         &ingests.join(","),
         &format!("{:?}", study.indicators),
-        &format!("{:?}", study.comparisons),
+        &format!("{:?}{:?}", study.comparisons, study.composites),
         &format!("{:?}{:?}", study.reliability, study.drift),
     ]);
     out.push(("estimate".into(), estimate.clone()));
@@ -143,9 +143,9 @@ fn owns(stage: &str, path: &str) -> bool {
             .strip_prefix("figures/")
             .and_then(|f| f.rsplit_once('.'))
             .is_some_and(|(stem, _)| stem == c),
-        _ if stage == "estimate" => {
-            path.starts_with("indicators.") || path.starts_with("comparisons.")
-        }
+        _ if stage == "estimate" => ["indicators.", "comparisons.", "composites."]
+            .iter()
+            .any(|p| path.starts_with(p)),
         _ => path.starts_with("report."),
     }
 }
@@ -214,7 +214,9 @@ fn why_stale(
             }
             (None, None) if !prev.fingerprints.contains_key(stage) => format!("new stage {stage}"),
             (None, None) => match stage {
-                "estimate" => "the indicators, comparisons, reliability or drift spec changed",
+                "estimate" => {
+                    "the indicators, comparisons, composites, reliability or drift spec changed"
+                }
                 "report" => "the report spec or the study's texts changed",
                 _ => "the chart spec (or its geometry) changed",
             }

@@ -7,6 +7,7 @@
 //!   rejects/<dataset>.parquet   refused rows with line and reason
 //!   indicators.parquet|csv      the indicators table
 //!   comparisons.parquet|csv     differences between domains or waves
+//!   composites.parquet|csv      composite indices: score and rank per unit
 //!   figures/<chart>.svg|png|csv each chart and the data it draws
 //!   report.html, report.md      the report
 //!   manifest.json               hashes of every input and output
@@ -78,6 +79,16 @@ impl Store {
     /// `comparisons.csv`.
     pub fn comparisons_csv(&self) -> PathBuf {
         self.root.join("comparisons.csv")
+    }
+
+    /// `composites.parquet`.
+    pub fn composites_parquet(&self) -> PathBuf {
+        self.root.join("composites.parquet")
+    }
+
+    /// `composites.csv`.
+    pub fn composites_csv(&self) -> PathBuf {
+        self.root.join("composites.csv")
     }
 
     /// `figures/<chart>.<ext>`.

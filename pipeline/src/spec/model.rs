@@ -78,6 +78,8 @@ pub struct Study {
     pub charts: Vec<ChartSpec>,
     /// Comparisons in spec order.
     pub comparisons: Vec<ComparisonSpec>,
+    /// Composite indices in spec order.
+    pub composites: Vec<CompositeSpec>,
     /// Report layout.
     pub report: ReportSpec,
     /// Reliability rules for the `flag` column.
@@ -629,4 +631,100 @@ impl Default for Reliability {
             cv_suppress: 0.333,
         }
     }
+}
+
+/// One `[[composites]]`: an index over the rows of a dataset (one per unit
+/// and wave), as the JRC/OECD Handbook on composite indicators describes.
+#[derive(Debug, Clone)]
+pub struct CompositeSpec {
+    /// The id.
+    pub id: String,
+    /// The dataset (one row per unit, or per unit and wave).
+    pub dataset: String,
+    /// The column naming each unit.
+    pub unit: String,
+    /// The column naming each wave; `None`: a single wave.
+    pub wave: Option<String>,
+    /// How each indicator is put on a common scale.
+    pub normalise: Normalise,
+    /// How a node combines its components.
+    pub aggregate: Aggregate,
+    /// The index itself: a node whose components are pillars or indicators.
+    pub root: Node,
+    /// Label.
+    pub label: Text,
+}
+
+/// Normalisation of an indicator over the units of a wave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Normalise {
+    /// As given.
+    None,
+    /// 100 · (x − min) / (max − min).
+    MinMax,
+    /// (x − mean) / standard deviation.
+    ZScore,
+    /// 100 · (x − lower) / (upper − lower), clamped to 0–100, with fixed goalposts.
+    Goalposts,
+    /// The unit's rank, 1 for the lowest (ties share their mean rank).
+    Rank,
+    /// 100 · x / max: the share of the frontier reached.
+    DistanceToFrontier,
+}
+
+impl Normalise {
+    /// Every method with its spec name.
+    pub const ALL: [(Normalise, &'static str); 6] = [
+        (Normalise::None, "none"),
+        (Normalise::MinMax, "minmax"),
+        (Normalise::ZScore, "zscore"),
+        (Normalise::Goalposts, "goalposts"),
+        (Normalise::Rank, "rank"),
+        (Normalise::DistanceToFrontier, "distance_to_frontier"),
+    ];
+}
+
+/// How a node's weighted components combine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aggregate {
+    /// Σ w·x / Σ w.
+    Arithmetic,
+    /// Π x^(w / Σ w): a shortfall in one component is not made up by another.
+    Geometric,
+    /// Σ w / Σ (w / x).
+    Harmonic,
+}
+
+impl Aggregate {
+    /// Every method with its spec name.
+    pub const ALL: [(Aggregate, &'static str); 3] = [
+        (Aggregate::Arithmetic, "arithmetic"),
+        (Aggregate::Geometric, "geometric"),
+        (Aggregate::Harmonic, "harmonic"),
+    ];
+}
+
+/// A node of a composite's framework.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// The node's id (the column for an indicator).
+    pub id: String,
+    /// Its weight within its parent.
+    pub weight: f64,
+    /// An indicator or a group of components.
+    pub kind: NodeKind,
+}
+
+/// What a node is.
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    /// A column of the dataset.
+    Indicator {
+        /// +1 when more is better, −1 when less is.
+        direction: f64,
+        /// Fixed bounds for `goalposts` normalisation.
+        goalposts: Option<(f64, f64)>,
+    },
+    /// A pillar (or the index): its components.
+    Group(Vec<Node>),
 }

@@ -22,7 +22,35 @@ pub struct RawSpec {
     pub charts: Vec<Spanned<RawChart>>,
     #[serde(default)]
     pub comparisons: Vec<Spanned<RawComparison>>,
+    #[serde(default)]
+    pub composites: Vec<Spanned<RawComposite>>,
     pub report: Option<RawReport>,
+}
+
+/// One `[[composites]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawComposite {
+    pub id: Spanned<String>,
+    pub dataset: Spanned<String>,
+    pub unit: String,
+    pub wave: Option<String>,
+    pub normalise: Option<Spanned<String>>,
+    pub aggregate: Option<Spanned<String>>,
+    pub label: Option<RawText>,
+    pub components: Vec<Spanned<RawComponent>>,
+}
+
+/// A component of a composite: an indicator column, or a pillar of components.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawComponent {
+    pub column: Option<String>,
+    pub id: Option<String>,
+    pub weight: Option<Spanned<f64>>,
+    pub direction: Option<Spanned<String>>,
+    pub goalposts: Option<Spanned<[f64; 2]>>,
+    pub components: Option<Vec<Spanned<RawComponent>>>,
 }
 
 /// `[study]`.

@@ -96,6 +96,17 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         }
         comparisons.push(r.comparison(c, location, &indicators, &ind_ids)?);
     }
+    let mut composites: Vec<CompositeSpec> = Vec::new();
+    for c in raw.composites {
+        let c = c.into_inner();
+        if composites.iter().any(|x| &x.id == c.id.get_ref()) {
+            return Err(r.err(
+                &c.id,
+                format!("composite id `{}` is used twice", c.id.get_ref()),
+            ));
+        }
+        composites.push(r.composite(c, &ds_ids)?);
+    }
     let report = r.report(raw.report, &charts, &ind_ids)?;
     let reliability = match raw.study.reliability {
         None => Reliability::default(),
@@ -141,6 +152,7 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
 
     Ok(Study {
         drift,
+        composites,
         id,
         title: text_of(Some(raw.study.title)),
         description: text_of(raw.study.description),
@@ -851,6 +863,97 @@ impl Resolver<'_> {
             source: text_of(ch.source),
             note: text_of(ch.note),
         })
+    }
+
+    fn composite(&self, c: RawComposite, ds_ids: &[&str]) -> Result<CompositeSpec> {
+        let id = c.id.get_ref().clone();
+        if !ds_ids.contains(&c.dataset.get_ref().as_str()) {
+            return Err(self.err(
+                &c.dataset,
+                format!(
+                    "composite `{id}`: unknown dataset `{}` — datasets are: {}",
+                    c.dataset.get_ref(),
+                    choices(ds_ids)
+                ),
+            ));
+        }
+        let normalise = match &c.normalise {
+            None => Normalise::None,
+            Some(n) => pick(self, n, "normalisation", &Normalise::ALL)?,
+        };
+        let aggregate = match &c.aggregate {
+            None => Aggregate::Arithmetic,
+            Some(a) => pick(self, a, "aggregation", &Aggregate::ALL)?,
+        };
+        let children = c
+            .components
+            .into_iter()
+            .map(|n| self.component(&id, n, normalise))
+            .collect::<Result<Vec<_>>>()?;
+        if children.is_empty() {
+            return Err(self.err(&c.id, format!("composite `{id}` needs `components`")));
+        }
+        Ok(CompositeSpec {
+            root: Node {
+                id: id.clone(),
+                weight: 1.0,
+                kind: NodeKind::Group(children),
+            },
+            id,
+            dataset: c.dataset.into_inner(),
+            unit: c.unit,
+            wave: c.wave,
+            normalise,
+            aggregate,
+            label: text_of(c.label),
+        })
+    }
+
+    fn component(
+        &self,
+        composite: &str,
+        n: Spanned<RawComponent>,
+        normalise: Normalise,
+    ) -> Result<Node> {
+        let at = Spanned::new(n.span(), ());
+        let n = n.into_inner();
+        let weight = match &n.weight {
+            None => 1.0,
+            Some(w) if w.get_ref().is_finite() && *w.get_ref() >= 0.0 => *w.get_ref(),
+            Some(w) => {
+                return Err(self.err(
+                    w,
+                    format!("composite `{composite}`: a weight must be a non-negative number"),
+                ));
+            }
+        };
+        match (n.column, n.components) {
+            (Some(column), None) => {
+                let direction = match &n.direction {
+                    None => 1.0,
+                    Some(d) => pick(self, d, "direction", &[(1.0, "+"), (-1.0, "-")])?,
+                };
+                let goalposts = n.goalposts.map(|g| (g.get_ref()[0], g.get_ref()[1]));
+                if normalise == Normalise::Goalposts && goalposts.is_none_or(|(lo, hi)| lo >= hi) {
+                    return Err(self.err(&at, format!("composite `{composite}`: with normalise = \"goalposts\" every indicator needs `goalposts = [lower, upper]`, lower < upper (`{column}` has none)")));
+                }
+                // An indicator's id is its column.
+                Ok(Node {
+                    id: column,
+                    weight,
+                    kind: NodeKind::Indicator { direction, goalposts },
+                })
+            }
+            (None, Some(children)) => {
+                let id = n.id.ok_or_else(|| self.err(&at, format!("composite `{composite}`: a pillar needs an `id`")))?;
+                let children = children
+                    .into_iter()
+                    .map(|c| self.component(composite, c, normalise))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(Node { id, weight, kind: NodeKind::Group(children) })
+            }
+            _ => Err(self.err(&at, format!("composite `{composite}`: a component is either `{{ column = \"…\" }}` (an indicator) or `{{ id = \"…\", components = [...] }}` (a pillar)"))),
+        }
     }
 
     fn comparison(

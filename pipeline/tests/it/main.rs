@@ -6,6 +6,7 @@ mod charts;
 mod cli;
 mod common;
 mod comparisons;
+mod composites;
 mod designs;
 mod example;
 mod ingest;
