@@ -3,7 +3,8 @@
 //! cross enumerates every combination of observed values, so an empty cell
 //! is reported (with n = 0) rather than silently missing. Rows with a
 //! missing breakdown value belong to no domain of that breakdown, as in R's
-//! `svyby`.
+//! `svyby`. A date column gives periods: `funded_at:year`, `:quarter`,
+//! `:month`.
 
 use std::collections::HashMap;
 
@@ -22,13 +23,66 @@ pub struct Variable {
     pub values: Vec<String>,
 }
 
-/// Reads the variable `name` of `df`.
+/// Reads the variable `name` of `df`: a column, or a period of a date
+/// column (`funded_at:quarter`).
 pub fn variable(df: &DataFrame, name: &str) -> Result<Variable> {
+    let (column, period) = match period(name) {
+        Some((column, p)) => (column, Some(p)),
+        None => (name, None),
+    };
     let col = df
-        .column(name)
+        .column(column)
         .map_err(|e| Error::internal(format!("breakdown variable `{name}`"), e))?;
-    let (codes, values) = index_column(col)?;
+    let (codes, values) = match period {
+        None => index_column(col)?,
+        Some(p) => index_column(&periods(col, p, name)?)?,
+    };
     Ok(Variable { codes, values })
+}
+
+/// A period of a date: `2013`, `2013-Q2`, `2013-06`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// Calendar year.
+    Year,
+    /// Calendar quarter.
+    Quarter,
+    /// Calendar month.
+    Month,
+}
+
+/// `column:year|quarter|month` split into the column and the period.
+pub fn period(name: &str) -> Option<(&str, Period)> {
+    let (column, unit) = name.rsplit_once(':')?;
+    let p = match unit {
+        "year" => Period::Year,
+        "quarter" => Period::Quarter,
+        "month" => Period::Month,
+        _ => return None,
+    };
+    Some((column, p))
+}
+
+/// Each row's period of the dates in `col` (a date column, or ISO
+/// `YYYY-MM-DD` text); missing or unreadable dates have none.
+fn periods(col: &Column, p: Period, name: &str) -> Result<Column> {
+    let fail = |e: PolarsError| Error::internal(format!("breakdown `{name}`"), e);
+    let dates = col.cast(&DataType::Date).map_err(fail)?;
+    let days = dates.date().map_err(fail)?.physical().clone();
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
+    let text: Vec<Option<String>> = days
+        .iter()
+        .map(|d| {
+            let date = epoch.checked_add_signed(chrono::TimeDelta::days(i64::from(d?)))?;
+            use chrono::Datelike;
+            Some(match p {
+                Period::Year => format!("{}", date.year()),
+                Period::Quarter => format!("{}-Q{}", date.year(), date.month0() / 3 + 1),
+                Period::Month => format!("{}-{:02}", date.year(), date.month()),
+            })
+        })
+        .collect();
+    Ok(Column::new(name.into(), text))
 }
 
 /// The domains of a breakdown over `vars` (one variable, or a cross).

@@ -41,7 +41,9 @@ pub fn parse(
 pub fn check_by(ind: &IndicatorSpec, df: &DataFrame) -> Result<()> {
     for (vars, loc) in ind.by.iter().zip(&ind.by_locations) {
         for v in vars {
-            if df.column(v).is_err() {
+            // A period of a date column names the column before the colon.
+            let column = super::domains::period(v).map_or(v.as_str(), |(c, _)| c);
+            if df.column(column).is_err() {
                 return Err(Error::spec_at(
                     loc.clone(),
                     format!(

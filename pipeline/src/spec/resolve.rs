@@ -581,7 +581,16 @@ impl Resolver<'_> {
                 ),
             ));
         }
-        let statistic = pick(self, &ind.statistic, "statistic", &Statistic::ALL)?;
+        // `median` is the quantile at 0.5 and `share` a proportion, by their usual names.
+        let names: Vec<(Statistic, &str)> = Statistic::ALL
+            .into_iter()
+            .chain([
+                (Statistic::Quantile, "median"),
+                (Statistic::Proportion, "share"),
+            ])
+            .collect();
+        let statistic = pick(self, &ind.statistic, "statistic", &names)?;
+        let median = ind.statistic.get_ref() == "median";
         let ratio = match (&ind.numerator, &ind.denominator, statistic) {
             (Some(n), Some(d), Statistic::Ratio) => Some([
                 (n.get_ref().clone(), self.loc(n)),
@@ -658,6 +667,7 @@ impl Resolver<'_> {
                 }
                 list
             }
+            (None, Statistic::Quantile) if median => vec![(0.5, false)],
             (None, Statistic::Quantile) => return Err(self.err(&ind.statistic, format!("indicator `{id}`: statistic `quantile` needs `quantile`, e.g. quantile = 0.5 for the median"))),
             (Some(q), _) => return Err(self.err(q, format!("indicator `{id}`: `quantile` belongs to statistic `quantile`"))),
             (None, _) => vec![(0.5, false)],

@@ -16,6 +16,7 @@ mod nightly;
 mod parity;
 mod quantiles;
 mod readme;
+mod registries;
 mod reliability;
 mod replicates;
 mod spec_errors;

@@ -1,0 +1,37 @@
+//! Registry indicators by period: rounds counted by quarter, the median
+//! amount and the share of seed rounds by year, from a date column, by hand.
+
+use crate::common::{estimate, row};
+
+#[test]
+fn counts_medians_and_shares_by_period() {
+    let data = "id,funded_at,amount,kind\n1,2012-02-10,100,seed\n2,2012-05-01,300,series-a\n3,2012-05-20,50,seed\n4,2013-01-15,200,seed\n5,2013-11-30,1000,series-a\n6,,80,seed\n";
+    let toml = "[study]\nid = \"r\"\ntitle = \"R\"\n\n[datasets.rounds]\npath = \"rounds.csv\"\n\n[[indicators]]\nid = \"rounds\"\ndataset = \"rounds\"\nstatistic = \"count\"\nby = [\"funded_at:quarter\"]\n\n[[indicators]]\nid = \"median_amount\"\ndataset = \"rounds\"\nstatistic = \"median\"\nexpr = \"amount\"\nby = [\"funded_at:year\"]\n\n[[indicators]]\nid = \"seed_share\"\ndataset = \"rounds\"\nstatistic = \"share\"\nexpr = \"kind = 'seed'\"\nby = [\"funded_at:year\", \"funded_at:month\"]\n";
+    let rows = estimate(&[("study.toml", toml), ("rounds.csv", data)]);
+    let value = |id: &str, domain: &str| row(&rows, id, domain).est.estimate.unwrap();
+    assert_eq!(value("rounds", ""), 6.0, "every round, dated or not");
+    for (quarter, n) in [
+        ("2012-Q1", 1.0),
+        ("2012-Q2", 2.0),
+        ("2013-Q1", 1.0),
+        ("2013-Q4", 1.0),
+    ] {
+        assert_eq!(value("rounds", quarter), n, "{quarter}");
+    }
+    let quarters: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.indicator == "rounds" && !r.by.is_empty())
+        .map(|r| r.domain[0].as_str())
+        .collect();
+    assert_eq!(
+        quarters,
+        ["2012-Q1", "2012-Q2", "2013-Q1", "2013-Q4"],
+        "in time order"
+    );
+    // R's qrule "math": 2012 {50, 100, 300} → 100; 2013 {200, 1000} → 200.
+    assert_eq!(value("median_amount", "2012"), 100.0);
+    assert_eq!(value("median_amount", "2013"), 200.0);
+    assert!((value("seed_share", "2012") - 2.0 / 3.0).abs() < 1e-15);
+    assert_eq!(value("seed_share", "2013"), 0.5);
+    assert_eq!(value("seed_share", "2012-05"), 0.5);
+}
