@@ -28,16 +28,20 @@ pub enum ColumnType {
     Boolean,
     /// Calendar date, parsed with `formats`.
     Date,
+    /// An amount as people write them: `$1,750,000`, `1 750 000 MAD`,
+    /// `€2.5M`, `(1,200)` — stored as a 64-bit float.
+    Money,
 }
 
 impl ColumnType {
     /// Every type with its contract name.
-    pub const ALL: [(ColumnType, &'static str); 5] = [
+    pub const ALL: [(ColumnType, &'static str); 6] = [
         (ColumnType::Integer, "integer"),
         (ColumnType::Float, "float"),
         (ColumnType::String, "string"),
         (ColumnType::Boolean, "boolean"),
         (ColumnType::Date, "date"),
+        (ColumnType::Money, "money"),
     ];
 
     /// The contract name.

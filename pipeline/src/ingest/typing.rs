@@ -59,6 +59,12 @@ pub fn type_column(
                 .cast(&DataType::Date)
                 .map_err(|e| Error::internal(format!("casting `{name}` to date"), e))?
         }
+        ColumnType::Money => Column::new(
+            name.into(),
+            parse_cells(name, cells, problems, "an amount", |s| {
+                parse_money(s, decimal)
+            }),
+        ),
         ColumnType::String => Column::new(name.into(), cells.to_vec()),
     };
     Ok(col)
@@ -116,6 +122,60 @@ fn parse_float(s: &str, decimal: char) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// An amount as people write them: a currency symbol or code before or
+/// after (`$`, `€`, `£`, `USD`, `MAD`, `DH`…), thousands separators (`,` or
+/// spaces with a decimal point; `.` or spaces with a decimal comma; `'`),
+/// a multiplier suffix (`k`, `M`, `bn`), and parentheses for a negative.
+fn parse_money(s: &str, decimal: char) -> Option<f64> {
+    let mut t = s.trim();
+    let negative = t.starts_with('(') && t.ends_with(')');
+    if negative {
+        t = &t[1..t.len() - 1];
+    }
+    // Currency: symbols and letter codes at either end.
+    let is_currency = |c: char| "$€£¥".contains(c);
+    let body = t.trim_matches(|c: char| is_currency(c) || c.is_whitespace());
+    let body = body.trim_start_matches(|c: char| c.is_ascii_alphabetic() || c.is_whitespace());
+    let (body, multiplier) = {
+        let b = body.trim_end_matches(|c: char| is_currency(c) || c.is_whitespace());
+        let lower = b.to_ascii_lowercase();
+        let suffixes = [("bn", 1e9), ("b", 1e9), ("m", 1e6), ("k", 1e3)];
+        // A trailing currency code (`MAD`, `DH`) is not a multiplier.
+        let letters = lower
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_alphabetic)
+            .count();
+        match suffixes
+            .iter()
+            .find(|(x, _)| letters == x.len() && lower.ends_with(x))
+        {
+            Some((x, m)) => (b[..b.len() - x.len()].trim_end(), *m),
+            None if letters > 0 => (b[..b.len() - letters].trim_end(), 1.0),
+            None => (b, 1.0),
+        }
+    };
+    let body = body.trim_end_matches(|c: char| is_currency(c) || c.is_whitespace());
+    let thousands =
+        |c: char| c.is_whitespace() || matches!(c, '\u{a0}' | '\u{202f}' | '\u{2009}' | '\'');
+    let digits: String = body
+        .chars()
+        .filter(|&c| !thousands(c))
+        .filter(|&c| if decimal == ',' { c != '.' } else { c != ',' })
+        .map(|c| if c == decimal { '.' } else { c })
+        .collect();
+    if digits.is_empty()
+        || !digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+'))
+    {
+        return None;
+    }
+    let v: f64 = digits.parse().ok()?;
+    let v = v * multiplier * if negative { -1.0 } else { 1.0 };
+    v.is_finite().then_some(v)
+}
+
 fn parse_bool(s: &str) -> Option<bool> {
     match s.trim().to_ascii_lowercase().as_str() {
         "true" | "t" | "1" | "yes" | "y" => Some(true),
@@ -133,6 +193,7 @@ pub fn cast_column(col: &Column, rule: &ColumnRule, problems: &mut Problems) -> 
         ColumnType::String => DataType::String,
         ColumnType::Boolean => DataType::Boolean,
         ColumnType::Date => DataType::Date,
+        ColumnType::Money => DataType::Float64,
     };
     if col.dtype() == &target {
         return Ok(col.clone());
@@ -157,4 +218,27 @@ pub fn cast_column(col: &Column, rule: &ColumnRule, problems: &mut Problems) -> 
         }
     }
     Ok(cast)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_money;
+
+    #[test]
+    fn amounts_as_people_write_them() {
+        let dot = |s| parse_money(s, '.');
+        assert_eq!(dot("$1,750,000"), Some(1_750_000.0));
+        assert_eq!(dot("1750000"), Some(1_750_000.0));
+        assert_eq!(dot("USD 2.5M"), Some(2_500_000.0));
+        assert_eq!(dot("€600k"), Some(600_000.0));
+        assert_eq!(dot("£1.2bn"), Some(1_200_000_000.0));
+        assert_eq!(dot("(1,200)"), Some(-1_200.0));
+        assert_eq!(dot("1'000'000 CHF"), Some(1_000_000.0));
+        assert_eq!(dot("about a million"), None);
+        assert_eq!(dot("$"), None);
+        let comma = |s| parse_money(s, ',');
+        assert_eq!(comma("1 750 000 MAD"), Some(1_750_000.0));
+        assert_eq!(comma("2.500.000,50 DH"), Some(2_500_000.5));
+        assert_eq!(comma("12\u{202f}345,6\u{a0}€"), Some(12_345.6));
+    }
 }

@@ -35,3 +35,47 @@ fn counts_medians_and_shares_by_period() {
     assert_eq!(value("seed_share", "2013"), 0.5);
     assert_eq!(value("seed_share", "2012-05"), 0.5);
 }
+
+/// Money and dates as registries write them: a contract parses amounts with
+/// currency signs, separators and multipliers and dates in several formats;
+/// what does not parse goes to the rejects with its reason.
+#[test]
+fn money_and_dates_as_written_are_parsed_or_rejected() {
+    let data = "id;signed;amount\n1;2012-03-01;$1,200,000\n2;15/06/2012;USD 2.5M\n3;Jan 05, 2013;€600k\n4;2013-02-30;100\n5;2013-07-01;about a million\n";
+    let contract = "[dataset]\nmax_reject_share = 0.5\n\n[columns.signed]\ntype = \"date\"\nformats = [\"%Y-%m-%d\", \"%d/%m/%Y\", \"%b %d, %Y\"]\nrequired = true\n\n[columns.amount]\ntype = \"money\"\nrequired = true\n";
+    let toml = "[study]\nid = \"m\"\ntitle = \"M\"\n\n[datasets.deals]\npath = \"deals.csv\"\ndelimiter = \";\"\ncontract = \"deals.contract.toml\"\n\n[[indicators]]\nid = \"raised\"\ndataset = \"deals\"\nstatistic = \"total\"\nexpr = \"amount\"\nby = [\"signed:year\"]\n";
+    let dir = crate::common::temp_study(&[
+        ("study.toml", toml),
+        ("deals.csv", data),
+        ("deals.contract.toml", contract),
+    ]);
+    let (code, _, err) = crate::common::mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let table = std::fs::read_to_string(dir.path().join("out/indicators.csv")).unwrap();
+    assert!(
+        table.contains("raised,deals,signed:year,2012,total,3700000.0,"),
+        "{table}"
+    );
+    assert!(
+        table.contains("raised,deals,signed:year,2013,total,600000.0,"),
+        "{table}"
+    );
+    let rejects = crate::common::read_parquet(&dir.path().join("out/rejects/deals.parquet"));
+    assert_eq!(crate::common::reject_lines(&rejects), [5, 6]);
+    let reasons: Vec<&str> = rejects
+        .column("reason")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    assert!(
+        reasons[0].contains("`2013-02-30` is not a date"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].contains("`about a million` is not an amount"),
+        "{reasons:?}"
+    );
+}
