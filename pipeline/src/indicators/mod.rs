@@ -10,6 +10,7 @@
 pub mod compare;
 pub mod domains;
 pub mod evaluate;
+pub mod join;
 pub mod quantiles;
 pub mod table;
 
@@ -80,174 +81,189 @@ pub struct DesignSummary {
     pub calibration: Option<crate::survey::calibrate::Summary>,
 }
 
+/// What estimation produced.
+#[derive(Debug, Clone)]
+pub struct Computed {
+    /// The indicators table's rows.
+    pub rows: Vec<IndicatorRow>,
+    /// A summary of each survey design used.
+    pub designs: Vec<DesignSummary>,
+    /// The comparisons' rows.
+    pub comparisons: Vec<compare::ComparisonRow>,
+    /// What the methods should say besides: rows of joins without a match.
+    pub notes: Vec<String>,
+}
+
 /// Computes every indicator of `study` over the ingested `data` (dataset id →
 /// kept rows). Rows come out in spec order; within an indicator the overall
 /// row first, then each breakdown in spec order, domains in natural order.
-/// Also returns a summary of each survey design used.
-pub fn compute(
-    study: &Study,
-    data: &BTreeMap<String, DataFrame>,
-) -> Result<(
-    Vec<IndicatorRow>,
-    Vec<DesignSummary>,
-    Vec<compare::ComparisonRow>,
-)> {
+/// Indicators of a dataset are estimated together — those joined to another
+/// dataset together with the others joined the same way.
+pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Computed> {
     let mut comparisons = Vec::new();
     let mut by_indicator: HashMap<String, Vec<IndicatorRow>> = HashMap::new();
     let mut designs = Vec::new();
+    let mut notes = Vec::new();
     for ds in &study.datasets {
-        let inds: Vec<_> = study
-            .indicators
-            .iter()
-            .filter(|i| i.dataset == ds.id)
-            .collect();
-        if inds.is_empty() {
-            continue;
-        }
-        let df = &data[&ds.id];
-        let design = match &ds.design {
-            Some(spec) => PreparedDesign::prepare(spec, df, &ds.id)?,
-            None => PreparedDesign::census(df.height()),
-        };
-        if let Some(spec) = &ds.design {
-            designs.push(DesignSummary {
-                dataset: ds.id.clone(),
-                rows: df.height(),
-                strata: design.strata.len(),
-                psus: design.n_psu(),
-                df: design.degf(),
-                weighted_rows: design.weights.iter().sum(),
-                fpc: !spec.fpc.is_empty(),
-                replicates: spec
-                    .replicates
-                    .as_ref()
-                    .zip(design.replicates.as_ref())
-                    .map(|(r, reps)| {
-                        let name = ReplicateMethod::ALL
-                            .iter()
-                            .find(|(m, _)| *m == r.method)
-                            .map_or("", |(_, n)| *n);
-                        (name, reps.len())
-                    }),
-                calibration: design.calibrated.clone(),
-            });
-        }
-        let evaluated = evaluate::evaluate_all(&inds, df)?;
-        // Index every breakdown variable once; build each distinct breakdown once.
-        let mut names: Vec<&String> = inds.iter().flat_map(|i| i.by.iter().flatten()).collect();
-        names.sort();
-        names.dedup();
-        let vars: HashMap<String, domains::Variable> = names
-            .par_iter()
-            .map(|v| Ok(((*v).clone(), domains::variable(df, v)?)))
-            .collect::<Result<_>>()?;
-        let mut keys: Vec<Vec<String>> = vec![Vec::new()];
-        let mut built: Vec<Option<domains::Domains>> = vec![None];
-        let mut breakdowns = vec![Breakdown::Overall];
-        let mut targets = Vec::new();
-        for (ind, ev) in inds.iter().zip(&evaluated) {
-            let mut idx = vec![0];
-            for b in &ind.by {
-                let pos = keys.iter().position(|k| k == b).unwrap_or_else(|| {
-                    let (d, breakdown) = domains::cross(b, &vars);
-                    breakdowns.push(breakdown);
-                    built.push(Some(d));
-                    keys.push(b.clone());
-                    keys.len() - 1
-                });
-                idx.push(pos);
+        let mut joins: Vec<Option<&crate::spec::model::JoinSpec>> = Vec::new();
+        for i in study.indicators.iter().filter(|i| i.dataset == ds.id) {
+            if !joins.contains(&i.join.as_ref()) {
+                joins.push(i.join.as_ref());
             }
-            targets.push(Target {
-                y: ev.y.view(),
-                x: ev.x.as_deref(),
-                binary: ev.binary,
-                mask: ev.mask.as_deref(),
-                breakdowns: idx,
-            });
         }
-        drop(vars);
-        let sums = accumulate::accumulate_design(&design, &breakdowns, &targets);
-        for c in &study.comparisons {
-            let Some(t) = inds.iter().position(|i| i.id == c.indicator) else {
-                continue;
+        for (group, join) in joins.into_iter().enumerate() {
+            let inds: Vec<_> = study
+                .indicators
+                .iter()
+                .filter(|i| i.dataset == ds.id && i.join.as_ref() == join)
+                .collect();
+            let (joined, note) = join::frame(&ds.id, join, data)?;
+            notes.extend(note);
+            let df: &DataFrame = &joined;
+            let design = match &ds.design {
+                Some(spec) => PreparedDesign::prepare(spec, df, &ds.id)?,
+                None => PreparedDesign::census(df.height()),
             };
-            let layout = compare::Layout {
-                keys: targets[t]
-                    .breakdowns
-                    .iter()
-                    .map(|&b| keys[b].as_slice())
-                    .collect(),
-                values: targets[t]
-                    .breakdowns
-                    .iter()
-                    .map(|&b| built[b].as_ref().map_or(&[][..], |d| d.values.as_slice()))
-                    .collect(),
-            };
-            let form = match inds[t].statistic {
-                Statistic::Mean | Statistic::Proportion | Statistic::Quantile => Form::Mean,
-                Statistic::Ratio => Form::Ratio,
-                Statistic::Total | Statistic::Count => Form::Total,
-            };
-            comparisons.extend(compare::domains(
-                c,
-                &design,
-                &sums,
-                t,
-                &layout,
-                form,
-                inds[t].level,
-            )?);
-        }
-
-        for (t, (ind, target)) in inds.iter().zip(&targets).enumerate() {
-            let quantiles = match ind.statistic {
-                Statistic::Quantile => Some(quantiles::estimate(
-                    ind,
+            if let (Some(spec), 0) = (&ds.design, group) {
+                designs.push(DesignSummary {
+                    dataset: ds.id.clone(),
+                    rows: df.height(),
+                    strata: design.strata.len(),
+                    psus: design.n_psu(),
+                    df: design.degf(),
+                    weighted_rows: design.weights.iter().sum(),
+                    fpc: !spec.fpc.is_empty(),
+                    replicates: spec
+                        .replicates
+                        .as_ref()
+                        .zip(design.replicates.as_ref())
+                        .map(|(r, reps)| {
+                            let name = ReplicateMethod::ALL
+                                .iter()
+                                .find(|(m, _)| *m == r.method)
+                                .map_or("", |(_, n)| *n);
+                            (name, reps.len())
+                        }),
+                    calibration: design.calibrated.clone(),
+                });
+            }
+            let evaluated = evaluate::evaluate_all(&inds, df)?;
+            // Index every breakdown variable once; build each distinct breakdown once.
+            let mut names: Vec<&String> = inds.iter().flat_map(|i| i.by.iter().flatten()).collect();
+            names.sort();
+            names.dedup();
+            let vars: HashMap<String, domains::Variable> = names
+                .par_iter()
+                .map(|v| Ok(((*v).clone(), domains::variable(df, v)?)))
+                .collect::<Result<_>>()?;
+            let mut keys: Vec<Vec<String>> = vec![Vec::new()];
+            let mut built: Vec<Option<domains::Domains>> = vec![None];
+            let mut breakdowns = vec![Breakdown::Overall];
+            let mut targets = Vec::new();
+            for (ind, ev) in inds.iter().zip(&evaluated) {
+                let mut idx = vec![0];
+                for b in &ind.by {
+                    let pos = keys.iter().position(|k| k == b).unwrap_or_else(|| {
+                        let (d, breakdown) = domains::cross(b, &vars);
+                        breakdowns.push(breakdown);
+                        built.push(Some(d));
+                        keys.push(b.clone());
+                        keys.len() - 1
+                    });
+                    idx.push(pos);
+                }
+                targets.push(Target {
+                    y: ev.y.view(),
+                    x: ev.x.as_deref(),
+                    binary: ev.binary,
+                    mask: ev.mask.as_deref(),
+                    breakdowns: idx,
+                });
+            }
+            drop(vars);
+            let sums = accumulate::accumulate_design(&design, &breakdowns, &targets);
+            for c in &study.comparisons {
+                let Some(t) = inds.iter().position(|i| i.id == c.indicator) else {
+                    continue;
+                };
+                let layout = compare::Layout {
+                    keys: targets[t]
+                        .breakdowns
+                        .iter()
+                        .map(|&b| keys[b].as_slice())
+                        .collect(),
+                    values: targets[t]
+                        .breakdowns
+                        .iter()
+                        .map(|&b| built[b].as_ref().map_or(&[][..], |d| d.values.as_slice()))
+                        .collect(),
+                };
+                let form = match inds[t].statistic {
+                    Statistic::Mean | Statistic::Proportion | Statistic::Quantile => Form::Mean,
+                    Statistic::Ratio => Form::Ratio,
+                    Statistic::Total | Statistic::Count => Form::Total,
+                };
+                comparisons.extend(compare::domains(
+                    c,
                     &design,
-                    &breakdowns,
-                    target,
                     &sums,
                     t,
-                    &study.reliability,
-                )?),
-                _ => None,
-            };
-            let (form, interval) = match ind.statistic {
-                Statistic::Mean | Statistic::Quantile => (Form::Mean, Interval::Wald),
-                Statistic::Ratio => (Form::Ratio, Interval::Wald),
-                Statistic::Proportion => (Form::Mean, Interval::Proportion(ind.ci)),
-                Statistic::Total | Statistic::Count => (Form::Total, Interval::Wald),
-            };
-            let mut rows = Vec::new();
-            for (k, &b) in target.breakdowns.iter().enumerate() {
-                let n_domains = breakdowns[b].n_domains();
-                for d in 0..n_domains {
-                    let est = match &quantiles {
-                        Some(q) => q[k][d].clone(),
-                        None => estimate::estimate(
-                            &design,
-                            sums.domain(t, k, d),
-                            form,
-                            interval,
-                            ind.level,
-                            &study.reliability,
-                        ),
-                    };
-                    let (by, domain) = match &built[b] {
-                        None => (Vec::new(), Vec::new()),
-                        Some(dm) => (dm.vars.clone(), dm.values[d].clone()),
-                    };
-                    rows.push(IndicatorRow {
-                        indicator: ind.id.clone(),
-                        dataset: ds.id.clone(),
-                        by,
-                        domain,
-                        statistic: ind.statistic,
-                        est,
-                    });
-                }
+                    &layout,
+                    form,
+                    inds[t].level,
+                )?);
             }
-            by_indicator.insert(ind.id.clone(), rows);
+
+            for (t, (ind, target)) in inds.iter().zip(&targets).enumerate() {
+                let quantiles = match ind.statistic {
+                    Statistic::Quantile => Some(quantiles::estimate(
+                        ind,
+                        &design,
+                        &breakdowns,
+                        target,
+                        &sums,
+                        t,
+                        &study.reliability,
+                    )?),
+                    _ => None,
+                };
+                let (form, interval) = match ind.statistic {
+                    Statistic::Mean | Statistic::Quantile => (Form::Mean, Interval::Wald),
+                    Statistic::Ratio => (Form::Ratio, Interval::Wald),
+                    Statistic::Proportion => (Form::Mean, Interval::Proportion(ind.ci)),
+                    Statistic::Total | Statistic::Count => (Form::Total, Interval::Wald),
+                };
+                let mut rows = Vec::new();
+                for (k, &b) in target.breakdowns.iter().enumerate() {
+                    let n_domains = breakdowns[b].n_domains();
+                    for d in 0..n_domains {
+                        let est = match &quantiles {
+                            Some(q) => q[k][d].clone(),
+                            None => estimate::estimate(
+                                &design,
+                                sums.domain(t, k, d),
+                                form,
+                                interval,
+                                ind.level,
+                                &study.reliability,
+                            ),
+                        };
+                        let (by, domain) = match &built[b] {
+                            None => (Vec::new(), Vec::new()),
+                            Some(dm) => (dm.vars.clone(), dm.values[d].clone()),
+                        };
+                        rows.push(IndicatorRow {
+                            indicator: ind.id.clone(),
+                            dataset: ds.id.clone(),
+                            by,
+                            domain,
+                            statistic: ind.statistic,
+                            est,
+                        });
+                    }
+                }
+                by_indicator.insert(ind.id.clone(), rows);
+            }
         }
     }
     let rows: Vec<IndicatorRow> = study
@@ -258,5 +274,10 @@ pub fn compute(
     comparisons.extend(compare::independent(study, &rows));
     let order = |id: &str| study.comparisons.iter().position(|c| c.id == id);
     comparisons.sort_by_key(|c| order(&c.comparison));
-    Ok((rows, designs, comparisons))
+    Ok(Computed {
+        rows,
+        designs,
+        comparisons,
+        notes,
+    })
 }

@@ -142,6 +142,7 @@ pub fn context(
     figures: &[(Figure, String)],
     sources: Vec<SourceRow>,
     designs: &[DesignSummary],
+    notes: &[String],
     changes: &[String],
 ) -> Context {
     let lang = study.language;
@@ -171,7 +172,11 @@ pub fn context(
                 .collect(),
         })
         .collect();
-    let designs = designs.iter().map(|d| design_text(lang, d)).collect();
+    let designs = designs
+        .iter()
+        .map(|d| design_text(lang, d))
+        .chain(notes.iter().cloned())
+        .collect();
     let reliability = crate::survey::reliability::explain(&study.reliability, lang).methods;
     let indicators = study
         .indicators

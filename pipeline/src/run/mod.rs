@@ -132,9 +132,13 @@ impl Stages {
 /// expression and breakdown against the data. Writes nothing.
 pub fn validate(study: &Study) -> Result<BTreeMap<String, Ingested>> {
     let ingested = ingest_all(study)?;
+    let data: BTreeMap<String, DataFrame> = ingested
+        .iter()
+        .map(|(k, v)| (k.clone(), v.data.clone()))
+        .collect();
     for ind in &study.indicators {
-        let df = &ingested[&ind.dataset].data;
-        evaluate::evaluate(ind, df)?;
+        let (df, _) = indicators::join::frame(&ind.dataset, ind.join.as_ref(), &data)?;
+        evaluate::evaluate(ind, &df)?;
     }
     Ok(ingested)
 }
@@ -426,7 +430,7 @@ fn run_into(
         written
             .map_err(|_| crate::Error::internal("writing data", "the writer thread panicked"))??,
     );
-    let (rows, designs, comparisons) = estimated?;
+    let (rows, designs, comparisons, notes) = estimated?;
     drop(ingested);
     outcomes.push(outcome(plan, "estimate", false, 0.0));
     let drift = drift::indicators(&out.join("indicators.csv"), &rows, study.drift);
@@ -502,6 +506,7 @@ fn run_into(
             &figures,
             sources,
             &designs,
+            &notes,
             &changes,
         );
         write::bytes(&store.report_html(), report::html(&ctx)?.as_bytes())?;
@@ -622,8 +627,14 @@ fn estimate(
     Vec<indicators::IndicatorRow>,
     Vec<indicators::DesignSummary>,
     Vec<indicators::compare::ComparisonRow>,
+    Vec<String>,
 )> {
-    let (rows, designs, comparisons) = indicators::compute(study, data)?;
+    let indicators::Computed {
+        rows,
+        designs,
+        comparisons,
+        notes,
+    } = indicators::compute(study, data)?;
     if !study.composites.is_empty() {
         let mut table = crate::composites::to_frame(&crate::composites::compute(study, data)?)?;
         write::parquet(&store.composites_parquet(), &mut table, Vec::new())?;
@@ -645,7 +656,7 @@ fn estimate(
     write::parquet(&store.indicators_parquet(), &mut table, meta)?;
     let mut flat = table.drop_many([indicators::table::BY_VARS, indicators::table::DOMAIN_VALUES]);
     write::csv(&store.indicators_csv(), &mut flat)?;
-    Ok((rows, designs, comparisons))
+    Ok((rows, designs, comparisons, notes))
 }
 
 /// Whether `path` looks like a study (a `study.toml` or a folder holding one).

@@ -445,6 +445,18 @@ pub struct IndicatorSpec {
     pub where_location: Option<Location>,
     /// Where each `by` entry is.
     pub by_locations: Vec<Location>,
+    /// Columns of a related dataset, joined to each row by key.
+    pub join: Option<JoinSpec>,
+}
+
+/// `join = { dataset = "startups", on = "startup_id" }`: each row gets the
+/// columns of the related dataset's row with the same key (a left join).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct JoinSpec {
+    /// The related dataset.
+    pub dataset: String,
+    /// The key columns, present in both.
+    pub on: Vec<String>,
 }
 
 /// What a comparison compares.

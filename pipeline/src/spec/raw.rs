@@ -231,6 +231,15 @@ pub struct RawIndicator {
     pub level: Option<Spanned<f64>>,
     pub ci: Option<Spanned<String>>,
     pub quantile: Option<Spanned<OneOrManyF64>>,
+    pub join: Option<Spanned<RawJoin>>,
+}
+
+/// `join = { dataset = "…", on = "key" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawJoin {
+    pub dataset: Spanned<String>,
+    pub on: OneOrMany,
 }
 
 /// `[[comparisons]]`.

@@ -685,7 +685,38 @@ impl Resolver<'_> {
             }
             by.push(vars);
         }
+        let join = match ind.join {
+            None => None,
+            Some(j) => {
+                let at = Spanned::new(j.span(), ());
+                let j = j.into_inner();
+                if !ds_ids.contains(&j.dataset.get_ref().as_str())
+                    || j.dataset.get_ref() == ind.dataset.get_ref()
+                {
+                    return Err(self.err(
+                        &j.dataset,
+                        format!(
+                            "indicator `{id}`: join: `{}` is not another dataset — datasets are: {}",
+                            j.dataset.get_ref(),
+                            choices(ds_ids)
+                        ),
+                    ));
+                }
+                let on = j.on.into_vec();
+                if on.is_empty() {
+                    return Err(self.err(
+                        &at,
+                        format!("indicator `{id}`: join needs `on`, the key column(s)"),
+                    ));
+                }
+                Some(JoinSpec {
+                    dataset: j.dataset.into_inner(),
+                    on,
+                })
+            }
+        };
         let spec = IndicatorSpec {
+            join,
             id: id.clone(),
             dataset: ind.dataset.into_inner(),
             statistic,

@@ -69,7 +69,8 @@ pub fn compute(
         .into_iter()
         .map(|(k, v)| (k, v.data))
         .collect();
-    mizan::indicators::compute(&study, &data).expect("compute")
+    let c = mizan::indicators::compute(&study, &data).expect("compute");
+    (c.rows, c.designs, c.comparisons)
 }
 
 /// The row of indicator `id` for `domain` of its one-way breakdown, or the

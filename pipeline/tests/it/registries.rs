@@ -79,3 +79,38 @@ fn money_and_dates_as_written_are_parsed_or_rejected() {
         "{reasons:?}"
     );
 }
+
+/// Funding by the region of the startup that raised it: a join on the key;
+/// the round whose startup is unknown stays in the total, falls in no
+/// region, and is counted in the report; a key naming two startups is refused.
+#[test]
+fn a_join_brings_related_columns_and_counts_the_unmatched() {
+    let startups = "startup_id,region\n1,North\n2,South\n3,North\n";
+    let rounds = "round_id,startup_id,amount\n1,1,100\n2,2,50\n3,3,25\n4,9,70\n";
+    let toml = "[study]\nid = \"j\"\ntitle = \"J\"\n\n[datasets.startups]\npath = \"startups.csv\"\n\n[datasets.rounds]\npath = \"rounds.csv\"\n\n[[indicators]]\nid = \"raised\"\ndataset = \"rounds\"\nstatistic = \"total\"\nexpr = \"amount\"\nby = [\"region\"]\njoin = { dataset = \"startups\", on = \"startup_id\" }\n\n[[indicators]]\nid = \"rounds\"\ndataset = \"rounds\"\nstatistic = \"count\"\n";
+    let files = |startups: &str| {
+        crate::common::temp_study(&[
+            ("study.toml", toml),
+            ("startups.csv", startups),
+            ("rounds.csv", rounds),
+        ])
+    };
+    let dir = files(startups);
+    let (code, _, err) = crate::common::mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let table = std::fs::read_to_string(dir.path().join("out/indicators.csv")).unwrap();
+    assert!(table.contains("raised,rounds,,,total,245.0,"), "{table}");
+    assert!(table.contains("raised,rounds,region,North,total,125.0,"), "{table}");
+    assert!(table.contains("raised,rounds,region,South,total,50.0,"), "{table}");
+    assert!(table.contains("rounds,rounds,,,count,4.0,"), "{table}");
+    let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert!(
+        html.contains("joined with `startups` on startup_id: 1 of 4 rows have no match"),
+        "the report counts the unmatched"
+    );
+
+    let dir = files("startup_id,region\n1,North\n1,South\n");
+    let (code, _, err) = crate::common::mizan(&["run", "."], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the key must name one row of `startups`"), "{err}");
+}
