@@ -134,17 +134,33 @@ pub struct Context {
     methods: MethodsCtx,
 }
 
+/// What the methods section tells besides the spec.
+#[derive(Debug, Clone)]
+pub struct MethodsInput<'a> {
+    /// Each source with its hash and rows.
+    pub sources: Vec<SourceRow>,
+    /// Each survey design used.
+    pub designs: &'a [DesignSummary],
+    /// Further facts, e.g. rows of a join without a match.
+    pub notes: &'a [String],
+    /// Drift and schema changes since the last published run.
+    pub changes: &'a [String],
+}
+
 /// Builds the report's context. `figures` pairs each chart's figure with its SVG.
 pub fn context(
     study: &Study,
     rows: &[IndicatorRow],
     comparisons: &[ComparisonRow],
     figures: &[(Figure, String)],
-    sources: Vec<SourceRow>,
-    designs: &[DesignSummary],
-    notes: &[String],
-    changes: &[String],
+    methods: MethodsInput,
 ) -> Context {
+    let MethodsInput {
+        sources,
+        designs,
+        notes,
+        changes,
+    } = methods;
     let lang = study.language;
     let t = phrases(lang);
     let specs: Vec<SectionSpec> = if study.report.sections.is_empty() {

@@ -430,7 +430,12 @@ fn run_into(
         written
             .map_err(|_| crate::Error::internal("writing data", "the writer thread panicked"))??,
     );
-    let (rows, designs, comparisons, notes) = estimated?;
+    let indicators::Computed {
+        rows,
+        designs,
+        comparisons,
+        notes,
+    } = estimated?;
     drop(ingested);
     outcomes.push(outcome(plan, "estimate", false, 0.0));
     let drift = drift::indicators(&out.join("indicators.csv"), &rows, study.drift);
@@ -499,16 +504,13 @@ fn run_into(
                 rows_rejected: i.rows_rejected,
             })
             .collect();
-        let ctx = report::context(
-            study,
-            &rows,
-            &comparisons,
-            &figures,
+        let methods = report::MethodsInput {
             sources,
-            &designs,
-            &notes,
-            &changes,
-        );
+            designs: &designs,
+            notes: &notes,
+            changes: &changes,
+        };
+        let ctx = report::context(study, &rows, &comparisons, &figures, methods);
         write::bytes(&store.report_html(), report::html(&ctx)?.as_bytes())?;
         write::bytes(
             &store.report_md(),
@@ -618,34 +620,25 @@ fn write_datasets(
     Ok(records)
 }
 
-/// Estimates every indicator and writes `indicators.parquet` and `.csv`.
+/// Estimates every indicator and composite and writes their tables.
 fn estimate(
     study: &Study,
     store: &Store,
     data: &BTreeMap<String, DataFrame>,
-) -> Result<(
-    Vec<indicators::IndicatorRow>,
-    Vec<indicators::DesignSummary>,
-    Vec<indicators::compare::ComparisonRow>,
-    Vec<String>,
-)> {
-    let indicators::Computed {
-        rows,
-        designs,
-        comparisons,
-        notes,
-    } = indicators::compute(study, data)?;
+) -> Result<indicators::Computed> {
+    let computed = indicators::compute(study, data)?;
+    let (rows, comparisons) = (&computed.rows, &computed.comparisons);
     if !study.composites.is_empty() {
         let mut table = crate::composites::to_frame(&crate::composites::compute(study, data)?)?;
         write::parquet(&store.composites_parquet(), &mut table, Vec::new())?;
         write::csv(&store.composites_csv(), &mut table)?;
     }
     if !study.comparisons.is_empty() {
-        let mut table = indicators::compare::to_frame(&comparisons)?;
+        let mut table = indicators::compare::to_frame(comparisons)?;
         write::parquet(&store.comparisons_parquet(), &mut table, Vec::new())?;
         write::csv(&store.comparisons_csv(), &mut table)?;
     }
-    let mut table = indicators::table::to_frame(study, &rows)?;
+    let mut table = indicators::table::to_frame(study, rows)?;
     let meta = vec![
         ("mizan.spec_blake3".to_string(), study.spec_hash.clone()),
         (
@@ -656,7 +649,7 @@ fn estimate(
     write::parquet(&store.indicators_parquet(), &mut table, meta)?;
     let mut flat = table.drop_many([indicators::table::BY_VARS, indicators::table::DOMAIN_VALUES]);
     write::csv(&store.indicators_csv(), &mut flat)?;
-    Ok((rows, designs, comparisons, notes))
+    Ok(computed)
 }
 
 /// Whether `path` looks like a study (a `study.toml` or a folder holding one).

@@ -100,8 +100,14 @@ fn a_join_brings_related_columns_and_counts_the_unmatched() {
     assert_eq!(code, 0, "{err}");
     let table = std::fs::read_to_string(dir.path().join("out/indicators.csv")).unwrap();
     assert!(table.contains("raised,rounds,,,total,245.0,"), "{table}");
-    assert!(table.contains("raised,rounds,region,North,total,125.0,"), "{table}");
-    assert!(table.contains("raised,rounds,region,South,total,50.0,"), "{table}");
+    assert!(
+        table.contains("raised,rounds,region,North,total,125.0,"),
+        "{table}"
+    );
+    assert!(
+        table.contains("raised,rounds,region,South,total,50.0,"),
+        "{table}"
+    );
     assert!(table.contains("rounds,rounds,,,count,4.0,"), "{table}");
     let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
     assert!(
@@ -112,5 +118,8 @@ fn a_join_brings_related_columns_and_counts_the_unmatched() {
     let dir = files("startup_id,region\n1,North\n1,South\n");
     let (code, _, err) = crate::common::mizan(&["run", "."], dir.path());
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("the key must name one row of `startups`"), "{err}");
+    assert!(
+        err.contains("the key must name one row of `startups`"),
+        "{err}"
+    );
 }
