@@ -197,6 +197,23 @@ pub fn evaluate_all(inds: &[&IndicatorSpec], df: &DataFrame) -> Result<Vec<Evalu
             let y = match out.column(&format!("__y_{slot}")) {
                 Err(_) => OwnedValues::Flags(vec![1; df.height()]),
                 Ok(c) if c.dtype().is_bool() => OwnedValues::Flags(flags(c)?),
+                // Text (count_distinct): each distinct value's code, NaN when missing.
+                Ok(c) if c.dtype() == &DataType::String => {
+                    let (codes, _) = crate::survey::codes::index_column(c)?;
+                    OwnedValues::Numbers(
+                        codes
+                            .into_u32()
+                            .into_iter()
+                            .map(|v| {
+                                if v == crate::survey::codes::Codes::NONE {
+                                    f64::NAN
+                                } else {
+                                    f64::from(v)
+                                }
+                            })
+                            .collect(),
+                    )
+                }
                 Ok(c) => OwnedValues::Numbers(f64_values(c)?),
             };
             Ok(Evaluated {
@@ -233,6 +250,8 @@ fn converted(ind: &IndicatorSpec, p: &Part, dtype: &DataType) -> std::result::Re
         ("__y", Statistic::Count) => e.fill_null(lit(false)),
         // Conditions stay boolean: read as one-byte flags.
         ("__y", Statistic::Proportion) => e,
+        // Any values: their text identifies them.
+        ("__y", Statistic::CountDistinct) => e.cast(DataType::String),
         _ if !numeric => {
             return Err(format!(
                 "statistic `{}` needs a number; found values of type {dtype}",

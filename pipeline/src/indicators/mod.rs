@@ -8,6 +8,7 @@
 //! treated as a census and get exact values without standard errors.
 
 pub mod compare;
+pub mod distinct;
 pub mod domains;
 pub mod evaluate;
 pub mod join;
@@ -201,7 +202,7 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                 let form = match inds[t].statistic {
                     Statistic::Mean | Statistic::Proportion | Statistic::Quantile => Form::Mean,
                     Statistic::Ratio => Form::Ratio,
-                    Statistic::Total | Statistic::Count => Form::Total,
+                    Statistic::Total | Statistic::Count | Statistic::CountDistinct => Form::Total,
                 };
                 comparisons.extend(compare::domains(
                     c,
@@ -225,13 +226,23 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                         t,
                         &study.reliability,
                     )?),
+                    Statistic::CountDistinct => Some(distinct::estimate(
+                        ind,
+                        &design,
+                        &breakdowns,
+                        target,
+                        &sums,
+                        t,
+                    )?),
                     _ => None,
                 };
                 let (form, interval) = match ind.statistic {
                     Statistic::Mean | Statistic::Quantile => (Form::Mean, Interval::Wald),
                     Statistic::Ratio => (Form::Ratio, Interval::Wald),
                     Statistic::Proportion => (Form::Mean, Interval::Proportion(ind.ci)),
-                    Statistic::Total | Statistic::Count => (Form::Total, Interval::Wald),
+                    Statistic::Total | Statistic::Count | Statistic::CountDistinct => {
+                        (Form::Total, Interval::Wald)
+                    }
                 };
                 let mut rows = Vec::new();
                 for (k, &b) in target.breakdowns.iter().enumerate() {

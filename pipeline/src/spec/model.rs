@@ -365,17 +365,20 @@ pub enum Statistic {
     Ratio,
     /// A quantile of `expr` (R's qrule "math", Woodruff interval).
     Quantile,
+    /// The number of distinct values of `expr` (registries).
+    CountDistinct,
 }
 
 impl Statistic {
     /// Every statistic with its spec name.
-    pub const ALL: [(Statistic, &'static str); 6] = [
+    pub const ALL: [(Statistic, &'static str); 7] = [
         (Statistic::Mean, "mean"),
         (Statistic::Proportion, "proportion"),
         (Statistic::Total, "total"),
         (Statistic::Count, "count"),
         (Statistic::Ratio, "ratio"),
         (Statistic::Quantile, "quantile"),
+        (Statistic::CountDistinct, "count_distinct"),
     ];
 
     /// The spec name.

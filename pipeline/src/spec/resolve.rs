@@ -622,7 +622,11 @@ impl Resolver<'_> {
         if ind.expr.is_none()
             && matches!(
                 statistic,
-                Statistic::Mean | Statistic::Proportion | Statistic::Total | Statistic::Quantile
+                Statistic::Mean
+                    | Statistic::Proportion
+                    | Statistic::Total
+                    | Statistic::Quantile
+                    | Statistic::CountDistinct
             )
         {
             return Err(self.err(
@@ -1021,10 +1025,16 @@ impl Resolver<'_> {
                 })
         };
         let ind = find(&c.indicator)?;
-        if ind.statistic == Statistic::Quantile {
+        if matches!(
+            ind.statistic,
+            Statistic::Quantile | Statistic::CountDistinct
+        ) {
             return Err(self.err(
                 &c.indicator,
-                format!("comparison `{id}`: differences of quantiles are not supported yet"),
+                format!(
+                    "comparison `{id}`: differences of {}s are not supported",
+                    ind.statistic.name()
+                ),
             ));
         }
         let compared = match (c.by, c.a, c.b, c.versus) {

@@ -123,3 +123,31 @@ fn a_join_brings_related_columns_and_counts_the_unmatched() {
         "{err}"
     );
 }
+
+/// Distinct startups funded, overall and by region, by hand; refused on a
+/// survey design.
+#[test]
+fn count_distinct_counts_each_value_once() {
+    let startups = "startup_id,region\n1,North\n2,South\n3,North\n";
+    let rounds = "round_id,startup_id,amount\n1,1,100\n2,1,50\n3,3,25\n4,2,70\n5,,10\n";
+    let toml = "[study]\nid = \"d\"\ntitle = \"D\"\n\n[datasets.startups]\npath = \"startups.csv\"\n\n[datasets.rounds]\npath = \"rounds.csv\"\n\n[[indicators]]\nid = \"funded\"\ndataset = \"rounds\"\nstatistic = \"count_distinct\"\nexpr = \"startup_id\"\nwhere = \"amount >= 50\"\nby = [\"region\"]\njoin = { dataset = \"startups\", on = \"startup_id\" }\n";
+    let rows = crate::common::estimate(&[
+        ("study.toml", toml),
+        ("startups.csv", startups),
+        ("rounds.csv", rounds),
+    ]);
+    let value = |domain: &str| crate::common::row(&rows, "funded", domain).est.estimate;
+    // Rounds of 50 or more: startups 1 (twice) and 2.
+    assert_eq!(value(""), Some(2.0));
+    assert_eq!(value("North"), Some(1.0));
+    assert_eq!(value("South"), Some(1.0));
+
+    let survey = "[study]\nid = \"s\"\ntitle = \"S\"\n\n[datasets.people]\npath = \"people.csv\"\n[datasets.people.design]\nweights = \"w\"\n\n[[indicators]]\nid = \"d\"\ndataset = \"people\"\nstatistic = \"count_distinct\"\nexpr = \"region\"\n";
+    let dir = crate::common::temp_study(&[
+        ("study.toml", survey),
+        ("people.csv", "id,w,region\n1,2,A\n2,3,B\n"),
+    ]);
+    let (code, _, err) = crate::common::mizan(&["run", "."], dir.path());
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("count_distinct is for registries"), "{err}");
+}
