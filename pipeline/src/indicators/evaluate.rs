@@ -37,8 +37,19 @@ pub fn parse(
     Ok(expr)
 }
 
-/// Checks that every `by` variable of `ind` is a column of `df`.
+/// Checks that every `by` variable of `ind` (and a concentration's `of`) is
+/// a column of `df`.
 pub fn check_by(ind: &IndicatorSpec, df: &DataFrame) -> Result<()> {
+    if let Some((of, _)) = &ind.concentration
+        && df.column(of).is_err()
+    {
+        return Err(Error::spec(format!(
+            "indicator `{}`: of: column `{of}` not found in dataset `{}` — columns are: {}",
+            ind.id,
+            ind.dataset,
+            choices(df.get_column_names())
+        )));
+    }
     for (vars, loc) in ind.by.iter().zip(&ind.by_locations) {
         for v in vars {
             // A period of a date column names the column before the colon.

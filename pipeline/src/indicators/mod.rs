@@ -8,6 +8,7 @@
 //! treated as a census and get exact values without standard errors.
 
 pub mod compare;
+pub mod concentration;
 pub mod distinct;
 pub mod domains;
 pub mod evaluate;
@@ -202,7 +203,10 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                 let form = match inds[t].statistic {
                     Statistic::Mean | Statistic::Proportion | Statistic::Quantile => Form::Mean,
                     Statistic::Ratio => Form::Ratio,
-                    Statistic::Total | Statistic::Count | Statistic::CountDistinct => Form::Total,
+                    Statistic::Total
+                    | Statistic::Count
+                    | Statistic::CountDistinct
+                    | Statistic::Concentration => Form::Total,
                 };
                 comparisons.extend(compare::domains(
                     c,
@@ -234,15 +238,32 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                         &sums,
                         t,
                     )?),
+                    Statistic::Concentration => {
+                        let Some((of, measure)) = &ind.concentration else {
+                            return Err(crate::Error::internal("concentration", "no `of`"));
+                        };
+                        let units = domains::variable(df, of)?;
+                        Some(concentration::estimate(
+                            ind,
+                            &design,
+                            &breakdowns,
+                            target,
+                            &sums,
+                            t,
+                            &units.codes,
+                            *measure,
+                        )?)
+                    }
                     _ => None,
                 };
                 let (form, interval) = match ind.statistic {
                     Statistic::Mean | Statistic::Quantile => (Form::Mean, Interval::Wald),
                     Statistic::Ratio => (Form::Ratio, Interval::Wald),
                     Statistic::Proportion => (Form::Mean, Interval::Proportion(ind.ci)),
-                    Statistic::Total | Statistic::Count | Statistic::CountDistinct => {
-                        (Form::Total, Interval::Wald)
-                    }
+                    Statistic::Total
+                    | Statistic::Count
+                    | Statistic::CountDistinct
+                    | Statistic::Concentration => (Form::Total, Interval::Wald),
                 };
                 let mut rows = Vec::new();
                 for (k, &b) in target.breakdowns.iter().enumerate() {

@@ -367,11 +367,25 @@ pub enum Statistic {
     Quantile,
     /// The number of distinct values of `expr` (registries).
     CountDistinct,
+    /// How concentrated `expr` is across the units of `of` (registries):
+    /// Herfindahl–Hirschman index, top-k share or Gini.
+    Concentration,
+}
+
+/// A concentration measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Concentration {
+    /// Σ sᵢ² of the units' shares, from 1/n (even) to 1 (one unit holds all).
+    Hhi,
+    /// The share held by the `top` largest units.
+    TopShare(usize),
+    /// Gini coefficient of the units' totals (0: equal; → 1: one holds all).
+    Gini,
 }
 
 impl Statistic {
     /// Every statistic with its spec name.
-    pub const ALL: [(Statistic, &'static str); 7] = [
+    pub const ALL: [(Statistic, &'static str); 8] = [
         (Statistic::Mean, "mean"),
         (Statistic::Proportion, "proportion"),
         (Statistic::Total, "total"),
@@ -379,6 +393,7 @@ impl Statistic {
         (Statistic::Ratio, "ratio"),
         (Statistic::Quantile, "quantile"),
         (Statistic::CountDistinct, "count_distinct"),
+        (Statistic::Concentration, "concentration"),
     ];
 
     /// The spec name.
@@ -450,6 +465,8 @@ pub struct IndicatorSpec {
     pub by_locations: Vec<Location>,
     /// Columns of a related dataset, joined to each row by key.
     pub join: Option<JoinSpec>,
+    /// Concentration: the column naming the units and the measure.
+    pub concentration: Option<(String, Concentration)>,
 }
 
 /// `join = { dataset = "startups", on = "startup_id" }`: each row gets the

@@ -232,6 +232,9 @@ pub struct RawIndicator {
     pub ci: Option<Spanned<String>>,
     pub quantile: Option<Spanned<OneOrManyF64>>,
     pub join: Option<Spanned<RawJoin>>,
+    pub of: Option<Spanned<String>>,
+    pub measure: Option<Spanned<String>>,
+    pub top: Option<Spanned<usize>>,
 }
 
 /// `join = { dataset = "…", on = "key" }`.

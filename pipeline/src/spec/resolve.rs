@@ -627,6 +627,7 @@ impl Resolver<'_> {
                     | Statistic::Total
                     | Statistic::Quantile
                     | Statistic::CountDistinct
+                    | Statistic::Concentration
             )
         {
             return Err(self.err(
@@ -719,7 +720,37 @@ impl Resolver<'_> {
                 })
             }
         };
+        let concentration = match (&ind.of, statistic) {
+            (Some(of), Statistic::Concentration) => {
+                let top = ind.top.as_ref().map_or(3, |t| *t.get_ref());
+                let measure = match &ind.measure {
+                    None => Concentration::Hhi,
+                    Some(m) => pick(
+                        self,
+                        m,
+                        "concentration measure",
+                        &[
+                            (Concentration::Hhi, "hhi"),
+                            (Concentration::TopShare(top), "top_share"),
+                            (Concentration::Gini, "gini"),
+                        ],
+                    )?,
+                };
+                Some((of.get_ref().clone(), measure))
+            }
+            (None, Statistic::Concentration) => {
+                return Err(self.err(&ind.statistic, format!("indicator `{id}`: statistic `concentration` needs `of`, the column naming the units whose shares are measured")));
+            }
+            (Some(of), _) => {
+                return Err(self.err(
+                    of,
+                    format!("indicator `{id}`: `of` belongs to statistic `concentration`"),
+                ));
+            }
+            (None, _) => None,
+        };
         let spec = IndicatorSpec {
+            concentration,
             join,
             id: id.clone(),
             dataset: ind.dataset.into_inner(),

@@ -151,3 +151,37 @@ fn count_distinct_counts_each_value_once() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("count_distinct is for registries"), "{err}");
 }
+
+/// Concentration of funding across startups, overall and by region, by hand.
+#[test]
+fn concentration_of_funding_across_startups() {
+    // North: startup 1 raised 50 + 30 = 80 (two rounds), startup 3 raised 20;
+    // South: startup 2 raised 100. Overall: 80, 20, 100 of 200.
+    let rounds = "round_id,startup_id,region,amount\n1,1,North,50\n2,1,North,30\n3,3,North,20\n4,2,South,100\n";
+    let indicator = |id: &str, measure: &str| {
+        format!(
+            "[[indicators]]\nid = \"{id}\"\ndataset = \"rounds\"\nstatistic = \"concentration\"\nexpr = \"amount\"\nof = \"startup_id\"\n{measure}by = [\"region\"]\n\n"
+        )
+    };
+    let toml = format!(
+        "[study]\nid = \"c\"\ntitle = \"C\"\n\n[datasets.rounds]\npath = \"rounds.csv\"\n\n{}{}{}",
+        indicator("hhi", ""),
+        indicator("top1", "measure = \"top_share\"\ntop = 1\n"),
+        indicator("gini", "measure = \"gini\"\n"),
+    );
+    let rows = crate::common::estimate(&[("study.toml", &toml), ("rounds.csv", rounds)]);
+    let value =
+        |id: &str, domain: &str| crate::common::row(&rows, id, domain).est.estimate.unwrap();
+    let close = |a: f64, b: f64| assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+    // Shares 0.4, 0.1, 0.5: HHI 0.16 + 0.01 + 0.25 = 0.42.
+    close(value("hhi", ""), 0.42);
+    // North: 0.8, 0.2 → 0.68; South alone → 1.
+    close(value("hhi", "North"), 0.68);
+    close(value("hhi", "South"), 1.0);
+    close(value("top1", ""), 0.5);
+    close(value("top1", "North"), 0.8);
+    // Gini of (20, 80, 100): Σ(2i − n − 1)x = −2·20 + 0 + 2·100 = 160, / (3 · 200).
+    close(value("gini", ""), 160.0 / 600.0);
+    // North (20, 80): (−20 + 80) / (2 · 100) = 0.3.
+    close(value("gini", "North"), 0.3);
+}
