@@ -12,6 +12,7 @@ pub mod concentration;
 pub mod distinct;
 pub mod domains;
 pub mod evaluate;
+pub mod growth;
 pub mod join;
 pub mod quantiles;
 pub mod table;
@@ -108,7 +109,12 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
     let mut notes = Vec::new();
     for ds in &study.datasets {
         let mut joins: Vec<Option<&crate::spec::model::JoinSpec>> = Vec::new();
-        for i in study.indicators.iter().filter(|i| i.dataset == ds.id) {
+        // Growth follows another indicator's rows: computed after them.
+        for i in study
+            .indicators
+            .iter()
+            .filter(|i| i.dataset == ds.id && i.growth.is_none())
+        {
             if !joins.contains(&i.join.as_ref()) {
                 joins.push(i.join.as_ref());
             }
@@ -117,7 +123,7 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
             let inds: Vec<_> = study
                 .indicators
                 .iter()
-                .filter(|i| i.dataset == ds.id && i.join.as_ref() == join)
+                .filter(|i| i.dataset == ds.id && i.growth.is_none() && i.join.as_ref() == join)
                 .collect();
             let (joined, note) = join::frame(&ds.id, join, data)?;
             notes.extend(note);
@@ -206,7 +212,8 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                     Statistic::Total
                     | Statistic::Count
                     | Statistic::CountDistinct
-                    | Statistic::Concentration => Form::Total,
+                    | Statistic::Concentration
+                    | Statistic::Growth => Form::Total,
                 };
                 comparisons.extend(compare::domains(
                     c,
@@ -263,7 +270,8 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                     Statistic::Total
                     | Statistic::Count
                     | Statistic::CountDistinct
-                    | Statistic::Concentration => (Form::Total, Interval::Wald),
+                    | Statistic::Concentration
+                    | Statistic::Growth => (Form::Total, Interval::Wald),
                 };
                 let mut rows = Vec::new();
                 for (k, &b) in target.breakdowns.iter().enumerate() {
@@ -297,6 +305,15 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                 by_indicator.insert(ind.id.clone(), rows);
             }
         }
+    }
+    for g in study.indicators.iter().filter(|i| i.growth.is_some()) {
+        let source = g
+            .growth
+            .as_ref()
+            .map(|(of, _)| of.as_str())
+            .unwrap_or_default();
+        let grown = growth::rows(g, by_indicator.get(source).map_or(&[][..], Vec::as_slice));
+        by_indicator.insert(g.id.clone(), grown);
     }
     let rows: Vec<IndicatorRow> = study
         .indicators

@@ -136,7 +136,7 @@ pub fn validate(study: &Study) -> Result<BTreeMap<String, Ingested>> {
         .iter()
         .map(|(k, v)| (k.clone(), v.data.clone()))
         .collect();
-    for ind in &study.indicators {
+    for ind in study.indicators.iter().filter(|i| i.growth.is_none()) {
         let (df, _) = indicators::join::frame(&ind.dataset, ind.join.as_ref(), &data)?;
         evaluate::evaluate(ind, &df)?;
     }

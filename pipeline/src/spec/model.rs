@@ -370,6 +370,9 @@ pub enum Statistic {
     /// How concentrated `expr` is across the units of `of` (registries):
     /// Herfindahl–Hirschman index, top-k share or Gini.
     Concentration,
+    /// The growth of another indicator along a time breakdown: period on
+    /// period, and the compound annual rate overall.
+    Growth,
 }
 
 /// A concentration measure.
@@ -385,7 +388,7 @@ pub enum Concentration {
 
 impl Statistic {
     /// Every statistic with its spec name.
-    pub const ALL: [(Statistic, &'static str); 8] = [
+    pub const ALL: [(Statistic, &'static str); 9] = [
         (Statistic::Mean, "mean"),
         (Statistic::Proportion, "proportion"),
         (Statistic::Total, "total"),
@@ -394,6 +397,7 @@ impl Statistic {
         (Statistic::Quantile, "quantile"),
         (Statistic::CountDistinct, "count_distinct"),
         (Statistic::Concentration, "concentration"),
+        (Statistic::Growth, "growth"),
     ];
 
     /// The spec name.
@@ -467,6 +471,8 @@ pub struct IndicatorSpec {
     pub join: Option<JoinSpec>,
     /// Concentration: the column naming the units and the measure.
     pub concentration: Option<(String, Concentration)>,
+    /// Growth: the indicator whose series grows, and the time variable.
+    pub growth: Option<(String, String)>,
 }
 
 /// `join = { dataset = "startups", on = "startup_id" }`: each row gets the

@@ -235,6 +235,7 @@ pub struct RawIndicator {
     pub of: Option<Spanned<String>>,
     pub measure: Option<Spanned<String>>,
     pub top: Option<Spanned<usize>>,
+    pub over: Option<Spanned<String>>,
 }
 
 /// `join = { dataset = "…", on = "key" }`.

@@ -70,6 +70,23 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         }
     }
 
+    for g in &indicators {
+        let Some((of, over)) = &g.growth else {
+            continue;
+        };
+        let source = indicators
+            .iter()
+            .find(|i| &i.id == of && i.growth.is_none());
+        let ok = source.is_some_and(|s| {
+            s.dataset == g.dataset && s.by.iter().any(|b| b.len() == 1 && &b[0] == over)
+        });
+        if !ok {
+            return Err(Error::spec(format!(
+                "indicator `{}`: growth of `{of}` over `{over}`: `{of}` must be an indicator of dataset `{}` (not itself a growth) with the breakdown `by = [\"{over}\"]`",
+                g.id, g.dataset
+            )));
+        }
+    }
     let ind_ids: Vec<&str> = indicators.iter().map(|i| i.id.as_str()).collect();
     let mut charts: Vec<ChartSpec> = Vec::new();
     let mut seen = HashSet::new();
@@ -720,6 +737,21 @@ impl Resolver<'_> {
                 })
             }
         };
+        let growth = match (&ind.of, &ind.over, statistic) {
+            (Some(of), Some(over), Statistic::Growth) => {
+                Some((of.get_ref().clone(), over.get_ref().clone()))
+            }
+            (_, _, Statistic::Growth) => {
+                return Err(self.err(&ind.statistic, format!("indicator `{id}`: statistic `growth` needs `of` (the indicator whose series grows) and `over` (its time breakdown, e.g. \"year\")")));
+            }
+            (_, Some(over), _) => {
+                return Err(self.err(
+                    over,
+                    format!("indicator `{id}`: `over` belongs to statistic `growth`"),
+                ));
+            }
+            _ => None,
+        };
         let concentration = match (&ind.of, statistic) {
             (Some(of), Statistic::Concentration) => {
                 let top = ind.top.as_ref().map_or(3, |t| *t.get_ref());
@@ -741,15 +773,19 @@ impl Resolver<'_> {
             (None, Statistic::Concentration) => {
                 return Err(self.err(&ind.statistic, format!("indicator `{id}`: statistic `concentration` needs `of`, the column naming the units whose shares are measured")));
             }
+            (Some(_), Statistic::Growth) => None,
             (Some(of), _) => {
                 return Err(self.err(
                     of,
-                    format!("indicator `{id}`: `of` belongs to statistic `concentration`"),
+                    format!(
+                        "indicator `{id}`: `of` belongs to statistics `concentration` and `growth`"
+                    ),
                 ));
             }
             (None, _) => None,
         };
         let spec = IndicatorSpec {
+            growth,
             concentration,
             join,
             id: id.clone(),
@@ -1058,7 +1094,10 @@ impl Resolver<'_> {
         let ind = find(&c.indicator)?;
         if matches!(
             ind.statistic,
-            Statistic::Quantile | Statistic::CountDistinct
+            Statistic::Quantile
+                | Statistic::CountDistinct
+                | Statistic::Concentration
+                | Statistic::Growth
         ) {
             return Err(self.err(
                 &c.indicator,

@@ -185,3 +185,38 @@ fn concentration_of_funding_across_startups() {
     // North (20, 80): (−20 + 80) / (2 · 100) = 0.3.
     close(value("gini", "North"), 0.3);
 }
+
+/// Growth of the number of rounds: year on year and compound, by hand.
+#[test]
+fn growth_year_on_year_and_compound() {
+    let mut data = String::from("id,funded_at\n");
+    for (i, year) in [
+        2011, 2011, 2012, 2012, 2012, 2013, 2013, 2013, 2013, 2013, 2013,
+    ]
+    .iter()
+    .enumerate()
+    {
+        data += &format!("{i},{year}-06-01\n");
+    }
+    let toml = "[study]\nid = \"g\"\ntitle = \"G\"\n\n[datasets.rounds]\npath = \"rounds.csv\"\n\n[[indicators]]\nid = \"rounds\"\ndataset = \"rounds\"\nstatistic = \"count\"\nby = [\"funded_at:year\"]\n\n[[indicators]]\nid = \"rounds_growth\"\ndataset = \"rounds\"\nstatistic = \"growth\"\nof = \"rounds\"\nover = \"funded_at:year\"\n";
+    let rows = crate::common::estimate(&[("study.toml", toml), ("rounds.csv", &data)]);
+    let value = |domain: &str| {
+        crate::common::row(&rows, "rounds_growth", domain)
+            .est
+            .estimate
+    };
+    // 2, 3, 6 rounds: +50%, +100%; compound over two years √3 − 1.
+    assert_eq!(value("2011"), None);
+    assert_eq!(value("2012"), Some(0.5));
+    assert_eq!(value("2013"), Some(1.0));
+    assert!((value("").unwrap() - (3f64.sqrt() - 1.0)).abs() < 1e-15);
+
+    let bad = toml.replace("over = \"funded_at:year\"", "over = \"funded_at:month\"");
+    let dir = crate::common::temp_study(&[("study.toml", &bad), ("rounds.csv", &data)]);
+    let (code, _, err) = crate::common::mizan(&["validate", "."], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("with the breakdown `by = [\"funded_at:month\"]`"),
+        "{err}"
+    );
+}
