@@ -14,6 +14,7 @@ pub mod domains;
 pub mod evaluate;
 pub mod growth;
 pub mod join;
+pub mod per_capita;
 pub mod quantiles;
 pub mod table;
 
@@ -213,7 +214,8 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                     | Statistic::Count
                     | Statistic::CountDistinct
                     | Statistic::Concentration
-                    | Statistic::Growth => Form::Total,
+                    | Statistic::Growth
+                    | Statistic::PerCapita => Form::Total,
                 };
                 comparisons.extend(compare::domains(
                     c,
@@ -271,7 +273,8 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                     | Statistic::Count
                     | Statistic::CountDistinct
                     | Statistic::Concentration
-                    | Statistic::Growth => (Form::Total, Interval::Wald),
+                    | Statistic::Growth
+                    | Statistic::PerCapita => (Form::Total, Interval::Wald),
                 };
                 let mut rows = Vec::new();
                 for (k, &b) in target.breakdowns.iter().enumerate() {
@@ -301,6 +304,9 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                             est,
                         });
                     }
+                }
+                if let Some(pc) = &ind.per_capita {
+                    notes.extend(per_capita::apply(&ind.id, pc, &mut rows, data)?);
                 }
                 by_indicator.insert(ind.id.clone(), rows);
             }

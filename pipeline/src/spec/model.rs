@@ -373,6 +373,22 @@ pub enum Statistic {
     /// The growth of another indicator along a time breakdown: period on
     /// period, and the compound annual rate overall.
     Growth,
+    /// The total of `expr` (or the count of rows) per `per` people of a
+    /// population dataset, overall and by its key.
+    PerCapita,
+}
+
+/// `population = { dataset, on, column }` and `per` of a per-capita indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PerCapita {
+    /// The population dataset.
+    pub dataset: String,
+    /// The breakdown variable that is also the population dataset's key.
+    pub on: String,
+    /// The population column.
+    pub column: String,
+    /// Per how many people (1,000 by default).
+    pub per: f64,
 }
 
 /// A concentration measure.
@@ -388,7 +404,7 @@ pub enum Concentration {
 
 impl Statistic {
     /// Every statistic with its spec name.
-    pub const ALL: [(Statistic, &'static str); 9] = [
+    pub const ALL: [(Statistic, &'static str); 10] = [
         (Statistic::Mean, "mean"),
         (Statistic::Proportion, "proportion"),
         (Statistic::Total, "total"),
@@ -398,6 +414,7 @@ impl Statistic {
         (Statistic::CountDistinct, "count_distinct"),
         (Statistic::Concentration, "concentration"),
         (Statistic::Growth, "growth"),
+        (Statistic::PerCapita, "per_capita"),
     ];
 
     /// The spec name.
@@ -473,6 +490,8 @@ pub struct IndicatorSpec {
     pub concentration: Option<(String, Concentration)>,
     /// Growth: the indicator whose series grows, and the time variable.
     pub growth: Option<(String, String)>,
+    /// Per capita: the population it is divided by.
+    pub per_capita: Option<PerCapita>,
 }
 
 /// `join = { dataset = "startups", on = "startup_id" }`: each row gets the

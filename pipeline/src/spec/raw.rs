@@ -236,6 +236,17 @@ pub struct RawIndicator {
     pub measure: Option<Spanned<String>>,
     pub top: Option<Spanned<usize>>,
     pub over: Option<Spanned<String>>,
+    pub population: Option<Spanned<RawPerCapita>>,
+    pub per: Option<Spanned<f64>>,
+}
+
+/// `population = { dataset = "…", on = "region", column = "people" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPerCapita {
+    pub dataset: Spanned<String>,
+    pub on: String,
+    pub column: String,
 }
 
 /// `join = { dataset = "…", on = "key" }`.

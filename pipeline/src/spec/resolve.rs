@@ -784,7 +784,49 @@ impl Resolver<'_> {
             }
             (None, _) => None,
         };
+        let per_capita = match (ind.population, statistic) {
+            (Some(p), Statistic::PerCapita) => {
+                let p = p.into_inner();
+                if !ds_ids.contains(&p.dataset.get_ref().as_str()) {
+                    return Err(self.err(
+                        &p.dataset,
+                        format!(
+                            "indicator `{id}`: population: unknown dataset `{}` — datasets are: {}",
+                            p.dataset.get_ref(),
+                            choices(ds_ids)
+                        ),
+                    ));
+                }
+                let per = match &ind.per {
+                    None => 1000.0,
+                    Some(x) if x.get_ref().is_finite() && *x.get_ref() > 0.0 => *x.get_ref(),
+                    Some(x) => {
+                        return Err(self.err(
+                            x,
+                            format!("indicator `{id}`: `per` must be a positive number, e.g. 1000"),
+                        ));
+                    }
+                };
+                Some(PerCapita {
+                    dataset: p.dataset.into_inner(),
+                    on: p.on,
+                    column: p.column,
+                    per,
+                })
+            }
+            (None, Statistic::PerCapita) => {
+                return Err(self.err(&ind.statistic, format!("indicator `{id}`: statistic `per_capita` needs `population = {{ dataset = \"…\", on = \"region\", column = \"people\" }}`")));
+            }
+            (Some(p), _) => {
+                return Err(self.err(
+                    &p,
+                    format!("indicator `{id}`: `population` belongs to statistic `per_capita`"),
+                ));
+            }
+            (None, _) => None,
+        };
         let spec = IndicatorSpec {
+            per_capita,
             growth,
             concentration,
             join,
@@ -1098,6 +1140,7 @@ impl Resolver<'_> {
                 | Statistic::CountDistinct
                 | Statistic::Concentration
                 | Statistic::Growth
+                | Statistic::PerCapita
         ) {
             return Err(self.err(
                 &c.indicator,

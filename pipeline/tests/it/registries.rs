@@ -220,3 +220,42 @@ fn growth_year_on_year_and_compound() {
         "{err}"
     );
 }
+
+/// Startups per 100,000 people by region and overall, by hand; a region
+/// without a population gets no rate and a note.
+#[test]
+fn per_capita_rates_by_the_population_key() {
+    let startups = "id,region\n1,North\n2,North\n3,North\n4,North\n5,South\n6,East\n";
+    let population = "region,people\nNorth,200000\nSouth,100000\n";
+    let toml = "[study]\nid = \"p\"\ntitle = \"P\"\n\n[datasets.startups]\npath = \"startups.csv\"\n\n[datasets.population]\npath = \"population.csv\"\n\n[[indicators]]\nid = \"density\"\ndataset = \"startups\"\nstatistic = \"per_capita\"\npopulation = { dataset = \"population\", on = \"region\", column = \"people\" }\nper = 100000\nby = [\"region\"]\n";
+    let dir = crate::common::temp_study(&[
+        ("study.toml", toml),
+        ("startups.csv", startups),
+        ("population.csv", population),
+    ]);
+    let (code, _, err) = crate::common::mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let table = std::fs::read_to_string(dir.path().join("out/indicators.csv")).unwrap();
+    // 6 startups for 300,000 people; North 4 for 200,000; South 1 for 100,000.
+    assert!(
+        table.contains("density,startups,,,per_capita,2.0,"),
+        "{table}"
+    );
+    assert!(
+        table.contains("density,startups,region,North,per_capita,2.0,"),
+        "{table}"
+    );
+    assert!(
+        table.contains("density,startups,region,South,per_capita,1.0,"),
+        "{table}"
+    );
+    assert!(
+        table.contains("density,startups,region,East,per_capita,,"),
+        "{table}"
+    );
+    let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert!(
+        html.contains("no population in `population` for East"),
+        "the report says so"
+    );
+}
