@@ -16,6 +16,7 @@ pub mod growth;
 pub mod join;
 pub mod per_capita;
 pub mod quantiles;
+pub mod survival;
 pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
@@ -215,7 +216,8 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                     | Statistic::CountDistinct
                     | Statistic::Concentration
                     | Statistic::Growth
-                    | Statistic::PerCapita => Form::Total,
+                    | Statistic::PerCapita
+                    | Statistic::Survival => Form::Total,
                 };
                 comparisons.extend(compare::domains(
                     c,
@@ -247,6 +249,19 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                         &sums,
                         t,
                     )?),
+                    Statistic::Survival => {
+                        let Some(spec) = &ind.survival else {
+                            return Err(crate::Error::internal("survival", "no spec"));
+                        };
+                        Some(survival::estimate(
+                            ind,
+                            spec,
+                            &design,
+                            df,
+                            &breakdowns,
+                            target,
+                        )?)
+                    }
                     Statistic::Concentration => {
                         let Some((of, measure)) = &ind.concentration else {
                             return Err(crate::Error::internal("concentration", "no `of`"));
@@ -274,7 +289,8 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                     | Statistic::CountDistinct
                     | Statistic::Concentration
                     | Statistic::Growth
-                    | Statistic::PerCapita => (Form::Total, Interval::Wald),
+                    | Statistic::PerCapita
+                    | Statistic::Survival => (Form::Total, Interval::Wald),
                 };
                 let mut rows = Vec::new();
                 for (k, &b) in target.breakdowns.iter().enumerate() {

@@ -376,6 +376,22 @@ pub enum Statistic {
     /// The total of `expr` (or the count of rows) per `per` people of a
     /// population dataset, overall and by its key.
     PerCapita,
+    /// The share of units still active `after` years after their founding
+    /// (registries).
+    Survival,
+}
+
+/// `founded`, `closed`, `after`, `as_of` of a survival indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurvivalSpec {
+    /// The founding-date column.
+    pub founded: String,
+    /// The closing-date column (empty while active).
+    pub closed: String,
+    /// Years after founding.
+    pub after: u32,
+    /// The date the registry stands at (default: its latest date).
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 /// `population = { dataset, on, column }` and `per` of a per-capita indicator.
@@ -404,7 +420,7 @@ pub enum Concentration {
 
 impl Statistic {
     /// Every statistic with its spec name.
-    pub const ALL: [(Statistic, &'static str); 10] = [
+    pub const ALL: [(Statistic, &'static str); 11] = [
         (Statistic::Mean, "mean"),
         (Statistic::Proportion, "proportion"),
         (Statistic::Total, "total"),
@@ -415,6 +431,7 @@ impl Statistic {
         (Statistic::Concentration, "concentration"),
         (Statistic::Growth, "growth"),
         (Statistic::PerCapita, "per_capita"),
+        (Statistic::Survival, "survival"),
     ];
 
     /// The spec name.
@@ -492,6 +509,8 @@ pub struct IndicatorSpec {
     pub growth: Option<(String, String)>,
     /// Per capita: the population it is divided by.
     pub per_capita: Option<PerCapita>,
+    /// Survival: the dates and horizon.
+    pub survival: Option<SurvivalSpec>,
 }
 
 /// `join = { dataset = "startups", on = "startup_id" }`: each row gets the

@@ -238,6 +238,10 @@ pub struct RawIndicator {
     pub over: Option<Spanned<String>>,
     pub population: Option<Spanned<RawPerCapita>>,
     pub per: Option<Spanned<f64>>,
+    pub founded: Option<String>,
+    pub closed: Option<String>,
+    pub after: Option<u32>,
+    pub as_of: Option<Spanned<String>>,
 }
 
 /// `population = { dataset = "…", on = "region", column = "people" }`.

@@ -825,7 +825,36 @@ impl Resolver<'_> {
             }
             (None, _) => None,
         };
+        let survival = match (statistic, &ind.founded, &ind.closed, ind.after) {
+            (Statistic::Survival, Some(founded), Some(closed), Some(after)) => {
+                let as_of = match &ind.as_of {
+                    None => None,
+                    Some(d) => Some(chrono::NaiveDate::parse_from_str(d.get_ref(), "%Y-%m-%d").map_err(|_| {
+                        self.err(d, format!("indicator `{id}`: `as_of` must be a date written YYYY-MM-DD"))
+                    })?),
+                };
+                Some(SurvivalSpec {
+                    founded: founded.clone(),
+                    closed: closed.clone(),
+                    after,
+                    as_of,
+                })
+            }
+            (Statistic::Survival, ..) => {
+                return Err(self.err(&ind.statistic, format!("indicator `{id}`: statistic `survival` needs `founded` and `closed` (date columns) and `after` (years)")));
+            }
+            (_, Some(_), _, _) | (_, _, Some(_), _) => {
+                return Err(self.err(
+                    &ind.statistic,
+                    format!(
+                        "indicator `{id}`: `founded` and `closed` belong to statistic `survival`"
+                    ),
+                ));
+            }
+            _ => None,
+        };
         let spec = IndicatorSpec {
+            survival,
             per_capita,
             growth,
             concentration,
@@ -1141,6 +1170,7 @@ impl Resolver<'_> {
                 | Statistic::Concentration
                 | Statistic::Growth
                 | Statistic::PerCapita
+                | Statistic::Survival
         ) {
             return Err(self.err(
                 &c.indicator,

@@ -259,3 +259,21 @@ fn per_capita_rates_by_the_population_key() {
         "the report says so"
     );
 }
+
+/// Two-year survival of founding cohorts, by hand.
+#[test]
+fn survival_of_founding_cohorts() {
+    // As of 2013-12-31, two years on: A alive; B closed within two years;
+    // C closed after its two years; D too recent to tell; E alive.
+    let data = "id,founded,closed\nA,2010-01-01,\nB,2010-06-01,2011-01-01\nC,2011-03-01,2013-06-01\nD,2012-05-01,\nE,2011-01-01,\n";
+    let toml = "[study]\nid = \"s\"\ntitle = \"S\"\n\n[datasets.startups]\npath = \"startups.csv\"\n\n[[indicators]]\nid = \"survival\"\ndataset = \"startups\"\nstatistic = \"survival\"\nfounded = \"founded\"\nclosed = \"closed\"\nafter = 2\nas_of = \"2013-12-31\"\nby = [\"founded:year\"]\n";
+    let rows = crate::common::estimate(&[("study.toml", toml), ("startups.csv", data)]);
+    let est = |domain: &str| {
+        let r = crate::common::row(&rows, "survival", domain);
+        (r.est.estimate, r.est.n)
+    };
+    assert_eq!(est(""), (Some(0.75), 4));
+    assert_eq!(est("2010"), (Some(0.5), 2));
+    assert_eq!(est("2011"), (Some(1.0), 2));
+    assert_eq!(est("2012"), (None, 0));
+}
