@@ -238,6 +238,7 @@ pub struct RawIndicator {
     pub over: Option<Spanned<String>>,
     pub population: Option<Spanned<RawPerCapita>>,
     pub per: Option<Spanned<f64>>,
+    pub stages: Option<Spanned<Vec<String>>>,
     pub founded: Option<String>,
     pub closed: Option<String>,
     pub after: Option<u32>,

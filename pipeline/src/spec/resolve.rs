@@ -604,11 +604,37 @@ impl Resolver<'_> {
             .chain([
                 (Statistic::Quantile, "median"),
                 (Statistic::Proportion, "share"),
+                (Statistic::Ratio, "funnel"),
             ])
             .collect();
         let statistic = pick(self, &ind.statistic, "statistic", &names)?;
         let median = ind.statistic.get_ref() == "median";
+        // A funnel is ratios of stage totals: the last stage over the first,
+        // and each stage over the one before (`<id>_<stage>`).
+        let funnel: Option<Vec<String>> = match (&ind.stages, ind.statistic.get_ref().as_str()) {
+            (Some(st), "funnel") if st.get_ref().len() >= 2 => Some(st.get_ref().clone()),
+            (_, "funnel") => {
+                return Err(self.err(&ind.statistic, format!("indicator `{id}`: a funnel needs `stages`, two or more columns of counts in order, e.g. [\"applications\", \"shortlisted\", \"selected\"]")));
+            }
+            (Some(st), _) => {
+                return Err(self.err(
+                    st,
+                    format!("indicator `{id}`: `stages` belongs to statistic `funnel`"),
+                ));
+            }
+            (None, _) => None,
+        };
+        let stage_ratio = |num: &str, den: &str| {
+            let at = self.loc(&ind.statistic);
+            Some([
+                (format!("\"{num}\""), at.clone()),
+                (format!("\"{den}\""), at),
+            ])
+        };
         let ratio = match (&ind.numerator, &ind.denominator, statistic) {
+            _ if funnel.is_some() => funnel
+                .as_ref()
+                .and_then(|st| stage_ratio(&st[st.len() - 1], &st[0])),
             (Some(n), Some(d), Statistic::Ratio) => Some([
                 (n.get_ref().clone(), self.loc(n)),
                 (d.get_ref().clone(), self.loc(d)),
@@ -874,6 +900,24 @@ impl Resolver<'_> {
             quantile: 0.5,
             by_locations,
         };
+        if let Some(stages) = funnel {
+            let mut specs = vec![spec.clone()];
+            for pair in stages.windows(2) {
+                specs.push(IndicatorSpec {
+                    id: format!("{id}_{}", pair[1]),
+                    ratio: stage_ratio(&pair[1], &pair[0]),
+                    label: Text(
+                        spec.label
+                            .0
+                            .iter()
+                            .map(|(lang, l)| (lang.clone(), format!("{l} — {}", pair[1])))
+                            .collect(),
+                    ),
+                    ..spec.clone()
+                });
+            }
+            return Ok(specs);
+        }
         Ok(quantiles
             .into_iter()
             .map(|(p, suffixed)| IndicatorSpec {

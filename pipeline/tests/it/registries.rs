@@ -277,3 +277,25 @@ fn survival_of_founding_cohorts() {
     assert_eq!(est("2011"), (Some(1.0), 2));
     assert_eq!(est("2012"), (None, 0));
 }
+
+/// A call-for-projects funnel, overall and by axis, by hand.
+#[test]
+fn funnel_conversions_between_stages() {
+    let data =
+        "call,axis,applications,shortlisted,selected\n1,A,60,20,4\n2,A,40,20,6\n3,B,50,25,5\n";
+    let toml = "[study]\nid = \"f\"\ntitle = \"F\"\n\n[datasets.calls]\npath = \"calls.csv\"\n\n[[indicators]]\nid = \"funnel\"\ndataset = \"calls\"\nstatistic = \"funnel\"\nstages = [\"applications\", \"shortlisted\", \"selected\"]\nby = [\"axis\"]\nlabel = \"Calls for projects\"\n";
+    let rows = crate::common::estimate(&[("study.toml", toml), ("calls.csv", data)]);
+    let value =
+        |id: &str, domain: &str| crate::common::row(&rows, id, domain).est.estimate.unwrap();
+    let close = |a: f64, b: f64| assert!((a - b).abs() < 1e-15, "{a} vs {b}");
+    // Applications → selected: A 10/100, B 5/50, all 15/150.
+    close(value("funnel", ""), 0.1);
+    close(value("funnel", "A"), 0.1);
+    // Applications → shortlisted: A 40/100, B 25/50, all 65/150.
+    close(value("funnel_shortlisted", "A"), 0.4);
+    close(value("funnel_shortlisted", "B"), 0.5);
+    close(value("funnel_shortlisted", ""), 65.0 / 150.0);
+    // Shortlisted → selected: A 10/40, all 15/65.
+    close(value("funnel_selected", "A"), 0.25);
+    close(value("funnel_selected", ""), 15.0 / 65.0);
+}
