@@ -6,9 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::spec::model::{Concentration, IndicatorSpec};
-use crate::survey::accumulate::{Breakdown, DesignSums, Target, Values};
+use crate::survey::accumulate::{Breakdown, DesignSums, Target};
 use crate::survey::codes::Codes;
 use crate::survey::design::PreparedDesign;
 use crate::survey::estimate::Estimate;
@@ -26,15 +26,8 @@ pub fn estimate(
     units: &Codes,
     measure: Concentration,
 ) -> Result<Vec<Vec<Estimate>>> {
-    if !design.census {
-        return Err(Error::Estimation {
-            indicator: ind.id.clone(),
-            message: "concentration is for registries (datasets without a survey design)".into(),
-        });
-    }
-    let Values::Numbers(y) = target.y else {
-        return Err(Error::internal("concentration", "values are not numbers"));
-    };
+    super::registry_only(ind, design)?;
+    let y = super::numbers(target, "concentration")?;
     Ok(target
         .breakdowns
         .iter()

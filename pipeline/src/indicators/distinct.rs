@@ -6,9 +6,9 @@
 
 use std::collections::HashSet;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::spec::model::IndicatorSpec;
-use crate::survey::accumulate::{Breakdown, DesignSums, Target, Values};
+use crate::survey::accumulate::{Breakdown, DesignSums, Target};
 use crate::survey::design::PreparedDesign;
 use crate::survey::estimate::Estimate;
 
@@ -21,15 +21,8 @@ pub fn estimate(
     sums: &DesignSums,
     t: usize,
 ) -> Result<Vec<Vec<Estimate>>> {
-    if !design.census {
-        return Err(Error::Estimation {
-            indicator: ind.id.clone(),
-            message: "count_distinct is for registries (datasets without a survey design)".into(),
-        });
-    }
-    let Values::Numbers(y) = target.y else {
-        return Err(Error::internal("count_distinct", "values are not codes"));
-    };
+    super::registry_only(ind, design)?;
+    let y = super::numbers(target, "count_distinct")?;
     Ok(target
         .breakdowns
         .iter()

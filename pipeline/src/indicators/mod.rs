@@ -208,17 +208,7 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                         .map(|&b| built[b].as_ref().map_or(&[][..], |d| d.values.as_slice()))
                         .collect(),
                 };
-                let form = match inds[t].statistic {
-                    Statistic::Mean | Statistic::Proportion | Statistic::Quantile => Form::Mean,
-                    Statistic::Ratio => Form::Ratio,
-                    Statistic::Total
-                    | Statistic::Count
-                    | Statistic::CountDistinct
-                    | Statistic::Concentration
-                    | Statistic::Growth
-                    | Statistic::PerCapita
-                    | Statistic::Survival => Form::Total,
-                };
+                let (form, _) = form(inds[t]);
                 comparisons.extend(compare::domains(
                     c,
                     &design,
@@ -280,18 +270,7 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                     }
                     _ => None,
                 };
-                let (form, interval) = match ind.statistic {
-                    Statistic::Mean | Statistic::Quantile => (Form::Mean, Interval::Wald),
-                    Statistic::Ratio => (Form::Ratio, Interval::Wald),
-                    Statistic::Proportion => (Form::Mean, Interval::Proportion(ind.ci)),
-                    Statistic::Total
-                    | Statistic::Count
-                    | Statistic::CountDistinct
-                    | Statistic::Concentration
-                    | Statistic::Growth
-                    | Statistic::PerCapita
-                    | Statistic::Survival => (Form::Total, Interval::Wald),
-                };
+                let (form, interval) = form(ind);
                 let mut rows = Vec::new();
                 for (k, &b) in target.breakdowns.iter().enumerate() {
                     let n_domains = breakdowns[b].n_domains();
@@ -351,4 +330,43 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
         comparisons,
         notes,
     })
+}
+
+/// The estimator's form and interval of an indicator's statistic (the
+/// statistics computed otherwise are summed as totals).
+fn form(ind: &crate::spec::model::IndicatorSpec) -> (Form, Interval) {
+    match ind.statistic {
+        Statistic::Mean | Statistic::Quantile => (Form::Mean, Interval::Wald),
+        Statistic::Ratio => (Form::Ratio, Interval::Wald),
+        Statistic::Proportion => (Form::Mean, Interval::Proportion(ind.ci)),
+        Statistic::Total
+        | Statistic::Count
+        | Statistic::CountDistinct
+        | Statistic::Concentration
+        | Statistic::Growth
+        | Statistic::PerCapita
+        | Statistic::Survival => (Form::Total, Interval::Wald),
+    }
+}
+
+/// Refuses a survey design for a statistic defined on registries only.
+fn registry_only(ind: &crate::spec::model::IndicatorSpec, design: &PreparedDesign) -> Result<()> {
+    if design.census {
+        return Ok(());
+    }
+    Err(crate::Error::Estimation {
+        indicator: ind.id.clone(),
+        message: format!(
+            "{} is for registries (datasets without a survey design)",
+            ind.statistic.name()
+        ),
+    })
+}
+
+/// A target's values as numbers (the evaluation gives numbers for these statistics).
+fn numbers<'a>(target: &Target<'a>, what: &str) -> Result<&'a [f64]> {
+    match target.y {
+        accumulate::Values::Numbers(y) => Ok(y),
+        accumulate::Values::Flags(_) => Err(crate::Error::internal(what, "values are not numbers")),
+    }
 }

@@ -42,12 +42,7 @@ pub fn estimate(
     breakdowns: &[Breakdown],
     target: &Target,
 ) -> Result<Vec<Vec<Estimate>>> {
-    if !design.census {
-        return Err(Error::Estimation {
-            indicator: ind.id.clone(),
-            message: "survival is for registries (datasets without a survey design)".into(),
-        });
-    }
+    super::registry_only(ind, design)?;
     let founded = dates(df, &spec.founded, &ind.id)?;
     let closed = dates(df, &spec.closed, &ind.id)?;
     let as_of = spec
