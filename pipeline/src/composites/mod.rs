@@ -5,8 +5,9 @@
 //! wave, score, rank` (node: the index itself or a pillar).
 
 pub mod methods;
+pub mod uncertainty;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use polars::prelude::*;
 
@@ -30,6 +31,10 @@ pub struct CompositeRow {
     pub score: Option<f64>,
     /// Rank among the wave's units, 1 the highest.
     pub rank: Option<u32>,
+    /// With the uncertainty analysis (index rows): the 5th and 95th
+    /// percentiles of the score over the draws, and the median, 5th and
+    /// 95th percentiles of the rank.
+    pub interval: Option<uncertainty::Interval>,
 }
 
 /// Computes every composite of `study` over the ingested `data`.
@@ -81,18 +86,33 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Vec<
                     ),
                 ));
             }
+            let columns = columns(c, &c.root, df, &members)?;
+            let base = Scenario {
+                normalise: c.normalise,
+                aggregate: c.aggregate,
+                weight: &|_| 1.0,
+                values: &columns,
+            };
             let mut scores: Vec<(String, Vec<f64>)> = Vec::new();
-            evaluate(c, &c.root, df, &members, &mut scores)?;
+            score(&c.root, &base, Some(&mut scores));
+            let intervals = c
+                .uncertainty
+                .as_ref()
+                .map(|u| uncertainty::analyse(c, u, &columns, members.len()));
             for (node, values) in scores {
                 let ranks = methods::rank_scores(&values);
-                for ((&row, v), r) in members.iter().zip(&values).zip(ranks) {
+                for (i, ((&row, v), r)) in members.iter().zip(&values).zip(ranks).enumerate() {
                     rows.push(CompositeRow {
                         composite: c.id.clone(),
-                        node: node.clone(),
                         unit: units[row].clone(),
                         wave: wave.clone(),
                         score: (!v.is_nan()).then_some(*v),
                         rank: r,
+                        interval: intervals
+                            .as_ref()
+                            .filter(|_| node == c.root.id)
+                            .and_then(|iv| iv[i].clone()),
+                        node: node.clone(),
                     });
                 }
             }
@@ -101,53 +121,88 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Vec<
     Ok(rows)
 }
 
-/// The node's values for the rows `members` (one per unit); a group's
-/// values are also pushed to `scores`, the index first, then each pillar.
-fn evaluate(
+/// How one computation of a composite is made: the normalisation, the
+/// aggregation, a multiplier of each node's weight (by node id) and each
+/// indicator's values (by column).
+pub struct Scenario<'a> {
+    /// Normalisation of every indicator.
+    pub normalise: crate::spec::model::Normalise,
+    /// Aggregation of every group.
+    pub aggregate: crate::spec::model::Aggregate,
+    /// Multiplier of a node's weight.
+    pub weight: &'a dyn Fn(&str) -> f64,
+    /// Each indicator's values for the wave's units (and each `se` column's).
+    pub values: &'a HashMap<String, Vec<f64>>,
+}
+
+/// The values (for the wave's units `members`) of every indicator column of
+/// the framework and of their `se` columns.
+fn columns(
     c: &CompositeSpec,
     node: &Node,
     df: &DataFrame,
     members: &[usize],
-    scores: &mut Vec<(String, Vec<f64>)>,
-) -> Result<Vec<f64>> {
+) -> Result<HashMap<String, Vec<f64>>> {
+    let mut out = HashMap::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        match &n.kind {
+            NodeKind::Group(children) => stack.extend(children),
+            NodeKind::Indicator { se, .. } => {
+                for name in std::iter::once(&n.id).chain(se) {
+                    let col = df.column(name).map_err(|_| missing(c, df, name))?;
+                    if !col.dtype().is_primitive_numeric() {
+                        return Err(Error::spec(format!(
+                            "composite `{}`: column `{name}` is not numeric (it holds {})",
+                            c.id,
+                            col.dtype()
+                        )));
+                    }
+                    let all = f64_values(col)?;
+                    out.insert(name.clone(), members.iter().map(|&i| all[i]).collect());
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The node's values under `sc` (one per unit); each group's values are also
+/// pushed to `scores` when given, the index first, then each pillar.
+pub fn score(
+    node: &Node,
+    sc: &Scenario,
+    mut scores: Option<&mut Vec<(String, Vec<f64>)>>,
+) -> Vec<f64> {
     match &node.kind {
         NodeKind::Indicator {
             direction,
             goalposts,
-        } => {
-            let col = df.column(&node.id).map_err(|_| missing(c, df, &node.id))?;
-            if !col.dtype().is_primitive_numeric() {
-                return Err(Error::spec(format!(
-                    "composite `{}`: column `{}` is not numeric (it holds {})",
-                    c.id,
-                    node.id,
-                    col.dtype()
-                )));
-            }
-            let all = f64_values(col)?;
-            let values: Vec<f64> = members.iter().map(|&i| all[i]).collect();
-            Ok(methods::normalise(
-                &values,
-                c.normalise,
-                *direction,
-                *goalposts,
-            ))
-        }
+            ..
+        } => methods::normalise(&sc.values[&node.id], sc.normalise, *direction, *goalposts),
         NodeKind::Group(children) => {
-            let slot = scores.len();
-            scores.push((node.id.clone(), Vec::new()));
+            let slot = scores.as_ref().map(|s| s.len());
+            if let Some(s) = scores.as_deref_mut() {
+                s.push((node.id.clone(), Vec::new()));
+            }
             let parts: Vec<(Vec<f64>, f64)> = children
                 .iter()
-                .map(|child| Ok((evaluate(c, child, df, members, scores)?, child.weight)))
-                .collect::<Result<_>>()?;
-            let values: Vec<f64> = (0..members.len())
-                .map(|u| {
-                    let unit: Vec<(f64, f64)> = parts.iter().map(|(v, w)| (v[u], *w)).collect();
-                    methods::aggregate(&unit, c.aggregate)
+                .map(|child| {
+                    let values = score(child, sc, scores.as_deref_mut());
+                    (values, child.weight * (sc.weight)(&child.id))
                 })
                 .collect();
-            scores[slot].1 = values.clone();
-            Ok(values)
+            let units = parts.first().map_or(0, |(v, _)| v.len());
+            let values: Vec<f64> = (0..units)
+                .map(|u| {
+                    let unit: Vec<(f64, f64)> = parts.iter().map(|(v, w)| (v[u], *w)).collect();
+                    methods::aggregate(&unit, sc.aggregate)
+                })
+                .collect();
+            if let (Some(s), Some(slot)) = (scores, slot) {
+                s[slot].1 = values.clone();
+            }
+            values
         }
     }
 }
@@ -177,6 +232,21 @@ pub fn to_frame(rows: &[CompositeRow]) -> Result<DataFrame> {
             "rank".into(),
             rows.iter().map(|r| r.rank).collect::<Vec<Option<u32>>>(),
         ),
+        interval(rows, "score_low", |i| i.score_low),
+        interval(rows, "score_high", |i| i.score_high),
+        interval(rows, "rank_median", |i| i.rank_median),
+        interval(rows, "rank_low", |i| i.rank_low),
+        interval(rows, "rank_high", |i| i.rank_high),
     ])
     .map_err(|e| Error::internal("composites table", e))
+}
+
+/// One column of the uncertainty analysis (empty without it).
+fn interval(
+    rows: &[CompositeRow],
+    name: &str,
+    f: impl Fn(&uncertainty::Interval) -> f64,
+) -> Column {
+    let values: Vec<Option<f64>> = rows.iter().map(|r| r.interval.as_ref().map(&f)).collect();
+    Column::new(name.into(), values)
 }

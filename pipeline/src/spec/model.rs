@@ -729,6 +729,26 @@ pub struct CompositeSpec {
     pub root: Node,
     /// Label.
     pub label: Text,
+    /// The Monte Carlo uncertainty analysis, when asked for.
+    pub uncertainty: Option<Uncertainty>,
+}
+
+/// `uncertainty = { draws, seed, weights, normalise, aggregate }`: each draw
+/// perturbs every weight by a uniform factor in [1 − weights, 1 + weights],
+/// picks a normalisation and an aggregation among the declared ones, and
+/// redraws each indicator with an `se` column from N(value, se²).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Uncertainty {
+    /// Number of draws.
+    pub draws: usize,
+    /// Seed of the draws.
+    pub seed: u64,
+    /// Relative weight perturbation.
+    pub weights: f64,
+    /// Normalisations drawn among (the composite's own when empty).
+    pub normalise: Vec<Normalise>,
+    /// Aggregations drawn among (the composite's own when empty).
+    pub aggregate: Vec<Aggregate>,
 }
 
 /// Normalisation of an indicator over the units of a wave.
@@ -800,6 +820,9 @@ pub enum NodeKind {
         direction: f64,
         /// Fixed bounds for `goalposts` normalisation.
         goalposts: Option<(f64, f64)>,
+        /// The column of the value's standard error (a survey estimate),
+        /// redrawn in the uncertainty analysis.
+        se: Option<String>,
     },
     /// A pillar (or the index): its components.
     Group(Vec<Node>),

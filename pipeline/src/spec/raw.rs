@@ -39,6 +39,18 @@ pub struct RawComposite {
     pub aggregate: Option<Spanned<String>>,
     pub label: Option<RawText>,
     pub components: Vec<Spanned<RawComponent>>,
+    pub uncertainty: Option<Spanned<RawUncertainty>>,
+}
+
+/// `uncertainty = { draws, seed, weights, normalise, aggregate }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUncertainty {
+    pub draws: Option<usize>,
+    pub seed: Option<u64>,
+    pub weights: Option<f64>,
+    pub normalise: Option<Vec<Spanned<String>>>,
+    pub aggregate: Option<Vec<Spanned<String>>>,
 }
 
 /// A component of a composite: an indicator column, or a pillar of components.
@@ -50,6 +62,7 @@ pub struct RawComponent {
     pub weight: Option<Spanned<f64>>,
     pub direction: Option<Spanned<String>>,
     pub goalposts: Option<Spanned<[f64; 2]>>,
+    pub se: Option<String>,
     pub components: Option<Vec<Spanned<RawComponent>>>,
 }
 

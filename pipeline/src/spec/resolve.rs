@@ -1120,7 +1120,33 @@ impl Resolver<'_> {
         if children.is_empty() {
             return Err(self.err(&c.id, format!("composite `{id}` needs `components`")));
         }
+        let uncertainty = match c.uncertainty {
+            None => None,
+            Some(u) => {
+                let u = u.into_inner();
+                let normalise = u
+                    .normalise
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|n| pick(self, n, "normalisation", &Normalise::ALL))
+                    .collect::<Result<Vec<_>>>()?;
+                let aggregate = u
+                    .aggregate
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|a| pick(self, a, "aggregation", &Aggregate::ALL))
+                    .collect::<Result<Vec<_>>>()?;
+                Some(Uncertainty {
+                    draws: u.draws.unwrap_or(1000).max(2),
+                    seed: u.seed.unwrap_or(20_261_128),
+                    weights: u.weights.unwrap_or(0.25).clamp(0.0, 0.99),
+                    normalise,
+                    aggregate,
+                })
+            }
+        };
         Ok(CompositeSpec {
+            uncertainty,
             root: Node {
                 id: id.clone(),
                 weight: 1.0,
@@ -1168,7 +1194,11 @@ impl Resolver<'_> {
                 Ok(Node {
                     id: column,
                     weight,
-                    kind: NodeKind::Indicator { direction, goalposts },
+                    kind: NodeKind::Indicator {
+                        direction,
+                        goalposts,
+                        se: n.se,
+                    },
                 })
             }
             (None, Some(children)) => {
