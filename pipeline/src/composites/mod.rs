@@ -5,6 +5,7 @@
 //! wave, score, rank` (node: the index itself or a pillar).
 
 pub mod methods;
+pub mod treat;
 pub mod uncertainty;
 
 use std::collections::{BTreeMap, HashMap};
@@ -86,7 +87,20 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Vec<
                     ),
                 ));
             }
-            let columns = columns(c, &c.root, df, &members)?;
+            let mut columns = columns(c, &c.root, df, &members)?;
+            let indicators = leaves(&c.root);
+            let covered = treat::coverage(&columns, &indicators, members.len());
+            let groups = match &c.impute.1 {
+                Some(g) => {
+                    let all = text(g)?;
+                    Some(members.iter().map(|&i| all[i].clone()).collect::<Vec<_>>())
+                }
+                None => None,
+            };
+            treat::impute(&mut columns, &indicators, c.impute.0, groups.as_deref());
+            if let Some(rule) = c.outliers {
+                treat::outliers(&mut columns, &indicators, rule);
+            }
             let base = Scenario {
                 normalise: c.normalise,
                 aggregate: c.aggregate,
@@ -95,6 +109,14 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Vec<
             };
             let mut scores: Vec<(String, Vec<f64>)> = Vec::new();
             score(&c.root, &base, Some(&mut scores));
+            // Units short of the coverage get no score.
+            for (_, values) in &mut scores {
+                for (v, cov) in values.iter_mut().zip(&covered) {
+                    if *cov < c.coverage {
+                        *v = f64::NAN;
+                    }
+                }
+            }
             let intervals = c
                 .uncertainty
                 .as_ref()
@@ -249,4 +271,12 @@ fn interval(
 ) -> Column {
     let values: Vec<Option<f64>> = rows.iter().map(|r| r.interval.as_ref().map(&f)).collect();
     Column::new(name.into(), values)
+}
+
+/// The indicator columns of the framework, in order.
+fn leaves(node: &Node) -> Vec<String> {
+    match &node.kind {
+        NodeKind::Indicator { .. } => vec![node.id.clone()],
+        NodeKind::Group(children) => children.iter().flat_map(leaves).collect(),
+    }
 }

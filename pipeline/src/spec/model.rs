@@ -731,6 +731,37 @@ pub struct CompositeSpec {
     pub label: Text,
     /// The Monte Carlo uncertainty analysis, when asked for.
     pub uncertainty: Option<Uncertainty>,
+    /// The share of its indicators a unit needs to get a score (0–1).
+    pub coverage: f64,
+    /// How missing indicator values are filled, and the grouping column.
+    pub impute: (Impute, Option<String>),
+    /// Outlier treatment, when asked for.
+    pub outliers: Option<Outliers>,
+}
+
+/// Imputation of a missing indicator value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Impute {
+    /// Left missing.
+    None,
+    /// The mean of the other units (of the group).
+    Mean,
+    /// The median of the other units (of the group).
+    Median,
+}
+
+/// COINr's default outlier rule: an indicator with |skewness| above
+/// `skewness` and kurtosis above `kurtosis` is winsorised one extreme value
+/// at a time, at most `winsorise` values; if it still breaks the rule, its
+/// original values are log-transformed instead.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outliers {
+    /// |skewness| threshold (default 2).
+    pub skewness: f64,
+    /// Excess-kurtosis threshold (default 3.5).
+    pub kurtosis: f64,
+    /// Most values winsorised (default 5).
+    pub winsorise: usize,
 }
 
 /// `uncertainty = { draws, seed, weights, normalise, aggregate }`: each draw

@@ -40,6 +40,19 @@ pub struct RawComposite {
     pub label: Option<RawText>,
     pub components: Vec<Spanned<RawComponent>>,
     pub uncertainty: Option<Spanned<RawUncertainty>>,
+    pub coverage: Option<Spanned<f64>>,
+    pub impute: Option<Spanned<String>>,
+    pub impute_by: Option<String>,
+    pub outliers: Option<RawOutliers>,
+}
+
+/// `outliers = { skewness = 2, kurtosis = 3.5, winsorise = 5 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOutliers {
+    pub skewness: Option<f64>,
+    pub kurtosis: Option<f64>,
+    pub winsorise: Option<usize>,
 }
 
 /// `uncertainty = { draws, seed, weights, normalise, aggregate }`.

@@ -1145,7 +1145,38 @@ impl Resolver<'_> {
                 })
             }
         };
+        let coverage = match &c.coverage {
+            None => 0.0,
+            Some(v) if (0.0..=1.0).contains(v.get_ref()) => *v.get_ref(),
+            Some(v) => {
+                return Err(self.err(
+                    v,
+                    format!("composite `{id}`: `coverage` is a share, between 0 and 1"),
+                ));
+            }
+        };
+        let impute = match &c.impute {
+            None => Impute::None,
+            Some(m) => pick(
+                self,
+                m,
+                "imputation",
+                &[
+                    (Impute::None, "none"),
+                    (Impute::Mean, "mean"),
+                    (Impute::Median, "median"),
+                ],
+            )?,
+        };
+        let outliers = c.outliers.map(|o| Outliers {
+            skewness: o.skewness.unwrap_or(2.0),
+            kurtosis: o.kurtosis.unwrap_or(3.5),
+            winsorise: o.winsorise.unwrap_or(5),
+        });
         Ok(CompositeSpec {
+            coverage,
+            impute: (impute, c.impute_by),
+            outliers,
             uncertainty,
             root: Node {
                 id: id.clone(),

@@ -152,3 +152,36 @@ fn uncertainty_analysis_gives_score_and_rank_intervals() {
     let row_d = mixed.iter().find(|r| &r[2] == "D").unwrap();
     assert!(num(row_d, 6) <= num(row_d, 4) && num(row_d, 4) <= num(row_d, 7));
 }
+
+/// Coverage and imputation: a unit missing one of two indicators gets no
+/// score under `coverage = 1`, and the other units' mean under `impute`.
+#[test]
+fn coverage_and_imputation_by_hand() {
+    let data = "unit,x,y\nA,10,20\nB,30,40\nC,,60\n";
+    let study = |extra: &str| {
+        format!(
+            "[study]\nid = \"c\"\ntitle = \"C\"\n\n[datasets.d]\npath = \"d.csv\"\n\n[[composites]]\nid = \"idx\"\ndataset = \"d\"\nunit = \"unit\"\n{extra}components = [{{ column = \"x\" }}, {{ column = \"y\" }}]\n"
+        )
+    };
+    let score = |toml: &str, unit: &str| {
+        let dir = temp_study(&[("study.toml", toml), ("d.csv", data)]);
+        let (code, _, err) = mizan(&["run", "."], dir.path());
+        assert_eq!(code, 0, "{err}");
+        composites(dir.path())
+            .iter()
+            .find(|r| &r[2] == unit)
+            .and_then(|r| r[4].parse::<f64>().ok())
+    };
+    assert_eq!(score(&study("coverage = 1\n"), "C"), None);
+    assert_eq!(
+        score(&study("coverage = 0.5\n"), "C"),
+        None,
+        "a missing value still leaves no mean"
+    );
+    // x imputed as (10 + 30) / 2 = 20: C = (20 + 60) / 2 = 40.
+    assert_eq!(score(&study("impute = \"mean\"\n"), "C"), Some(40.0));
+    assert_eq!(
+        score(&study("impute = \"mean\"\ncoverage = 1\n"), "C"),
+        None
+    );
+}
