@@ -88,7 +88,10 @@ pub fn ingest(ds: &DatasetSpec) -> Result<Ingested> {
     let mut out = all
         .next()
         .ok_or_else(|| Error::internal("ingest", "no file"))?;
-    for (next, f) in all.zip(files.iter().skip(1)) {
+    for (mut next, f) in all.zip(files.iter().skip(1)) {
+        // Types inferred file by file may differ (`126` and `126.0`): both
+        // take the wider one.
+        align_types(&mut out.data, &mut next.data)?;
         let stack = |a: &mut DataFrame, b: &DataFrame| {
             a.vstack_mut(b).map(|_| ()).map_err(|e| {
                 Error::data(
@@ -110,6 +113,30 @@ pub fn ingest(ds: &DatasetSpec) -> Result<Ingested> {
     }
     check_share(ds, &out)?;
     Ok(out)
+}
+
+/// Casts the columns two frames share to one type where they differ: a
+/// float when both are numbers, text otherwise.
+fn align_types(a: &mut DataFrame, b: &mut DataFrame) -> Result<()> {
+    let fail = |e: PolarsError| Error::internal("aligning column types", e);
+    let names: Vec<String> = a.get_column_names().iter().map(|n| n.to_string()).collect();
+    for name in names {
+        let (Ok(x), Ok(y)) = (a.column(&name), b.column(&name)) else {
+            continue;
+        };
+        if x.dtype() == y.dtype() {
+            continue;
+        }
+        let wide = if x.dtype().is_primitive_numeric() && y.dtype().is_primitive_numeric() {
+            DataType::Float64
+        } else {
+            DataType::String
+        };
+        let (x, y) = (x.cast(&wide).map_err(fail)?, y.cast(&wide).map_err(fail)?);
+        a.with_column(x).map_err(fail)?;
+        b.with_column(y).map_err(fail)?;
+    }
+    Ok(())
 }
 
 /// Reads, types and validates one source file.
