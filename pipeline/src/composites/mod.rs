@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use polars::prelude::*;
 
 use crate::error::{Error, Result, choices};
+use crate::indicators::IndicatorRow;
 use crate::spec::model::{CompositeSpec, Node, NodeKind, Study};
 use crate::survey::codes::natural_cmp;
 use crate::survey::columns::f64_values;
@@ -38,11 +39,22 @@ pub struct CompositeRow {
     pub interval: Option<uncertainty::Interval>,
 }
 
-/// Computes every composite of `study` over the ingested `data`.
-pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Vec<CompositeRow>> {
+/// Computes every composite of `study` over the ingested `data`, or over
+/// the `indicators` rows for a composite of indicators.
+pub fn compute(
+    study: &Study,
+    data: &BTreeMap<String, DataFrame>,
+    indicators: &[IndicatorRow],
+) -> Result<Vec<CompositeRow>> {
     let mut rows = Vec::new();
     for c in &study.composites {
-        let df = &data[&c.dataset];
+        let from_indicators;
+        let df = if c.dataset.is_empty() {
+            from_indicators = indicator_frame(c, indicators)?;
+            &from_indicators
+        } else {
+            &data[&c.dataset]
+        };
         let text = |name: &str| -> Result<Vec<String>> {
             let col = df.column(name).map_err(|_| missing(c, df, name))?;
             let s = col
@@ -279,4 +291,39 @@ fn leaves(node: &Node) -> Vec<String> {
         NodeKind::Indicator { .. } => vec![node.id.clone()],
         NodeKind::Group(children) => children.iter().flat_map(leaves).collect(),
     }
+}
+
+/// A composite of indicators as a frame: a row per domain of `unit`, for
+/// each indicator its estimate and its standard error (`<indicator>_se`).
+fn indicator_frame(c: &CompositeSpec, rows: &[IndicatorRow]) -> Result<DataFrame> {
+    let ids = leaves(&c.root);
+    let of_unit = |r: &&IndicatorRow| r.by.len() == 1 && r.by[0] == c.unit;
+    let by_unit = |id: &String| -> Vec<&IndicatorRow> {
+        rows.iter()
+            .filter(of_unit)
+            .filter(|r| &r.indicator == id)
+            .collect()
+    };
+    let mut units: Vec<String> = ids
+        .iter()
+        .flat_map(|id| by_unit(id).into_iter().map(|r| r.domain[0].clone()))
+        .collect();
+    units.sort_by(|a, b| natural_cmp(a, b));
+    units.dedup();
+    let mut columns = vec![Column::new(c.unit.as_str().into(), units.clone())];
+    for id in &ids {
+        let mine = by_unit(id);
+        let find = |u: &String| mine.iter().find(|r| &r.domain[0] == u);
+        let estimate: Vec<Option<f64>> = units
+            .iter()
+            .map(|u| find(u).and_then(|r| r.est.estimate))
+            .collect();
+        let se: Vec<Option<f64>> = units
+            .iter()
+            .map(|u| find(u).and_then(|r| r.est.se))
+            .collect();
+        columns.push(Column::new(id.as_str().into(), estimate));
+        columns.push(Column::new(format!("{id}_se").into(), se));
+    }
+    DataFrame::new_infer_height(columns).map_err(|e| Error::internal("composite of indicators", e))
 }

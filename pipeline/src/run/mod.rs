@@ -629,7 +629,8 @@ fn estimate(
     let computed = indicators::compute(study, data)?;
     let (rows, comparisons) = (&computed.rows, &computed.comparisons);
     if !study.composites.is_empty() {
-        let mut table = crate::composites::to_frame(&crate::composites::compute(study, data)?)?;
+        let composites = crate::composites::compute(study, data, &computed.rows)?;
+        let mut table = crate::composites::to_frame(&composites)?;
         write::parquet(&store.composites_parquet(), &mut table, Vec::new())?;
         write::csv(&store.composites_csv(), &mut table)?;
     }

@@ -715,7 +715,8 @@ impl Default for Reliability {
 pub struct CompositeSpec {
     /// The id.
     pub id: String,
-    /// The dataset (one row per unit, or per unit and wave).
+    /// The dataset (one row per unit, or per unit and wave); empty when the
+    /// components are indicators, read by the domains of `unit`.
     pub dataset: String,
     /// The column naming each unit.
     pub unit: String,
@@ -854,6 +855,9 @@ pub enum NodeKind {
         /// The column of the value's standard error (a survey estimate),
         /// redrawn in the uncertainty analysis.
         se: Option<String>,
+        /// The values are an indicator's estimates (a composite of
+        /// indicators), not a dataset's column.
+        estimates: bool,
     },
     /// A pillar (or the index): its components.
     Group(Vec<Node>),

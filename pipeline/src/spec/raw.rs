@@ -32,7 +32,7 @@ pub struct RawSpec {
 #[serde(deny_unknown_fields)]
 pub struct RawComposite {
     pub id: Spanned<String>,
-    pub dataset: Spanned<String>,
+    pub dataset: Option<Spanned<String>>,
     pub unit: String,
     pub wave: Option<String>,
     pub normalise: Option<Spanned<String>>,
@@ -71,6 +71,7 @@ pub struct RawUncertainty {
 #[serde(deny_unknown_fields)]
 pub struct RawComponent {
     pub column: Option<String>,
+    pub indicator: Option<String>,
     pub id: Option<String>,
     pub weight: Option<Spanned<f64>>,
     pub direction: Option<Spanned<String>>,

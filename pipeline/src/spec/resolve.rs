@@ -122,7 +122,7 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
                 format!("composite id `{}` is used twice", c.id.get_ref()),
             ));
         }
-        composites.push(r.composite(c, &ds_ids)?);
+        composites.push(r.composite(c, &ds_ids, &indicators)?);
     }
     let report = r.report(raw.report, &charts, &ind_ids)?;
     let reliability = match raw.study.reliability {
@@ -1092,14 +1092,23 @@ impl Resolver<'_> {
         })
     }
 
-    fn composite(&self, c: RawComposite, ds_ids: &[&str]) -> Result<CompositeSpec> {
+    fn composite(
+        &self,
+        c: RawComposite,
+        ds_ids: &[&str],
+        indicators: &[IndicatorSpec],
+    ) -> Result<CompositeSpec> {
         let id = c.id.get_ref().clone();
-        if !ds_ids.contains(&c.dataset.get_ref().as_str()) {
+        if let Some(d) = c
+            .dataset
+            .as_ref()
+            .filter(|d| !ds_ids.contains(&d.get_ref().as_str()))
+        {
             return Err(self.err(
-                &c.dataset,
+                d,
                 format!(
                     "composite `{id}`: unknown dataset `{}` — datasets are: {}",
-                    c.dataset.get_ref(),
+                    d.get_ref(),
                     choices(ds_ids)
                 ),
             ));
@@ -1117,6 +1126,31 @@ impl Resolver<'_> {
             .into_iter()
             .map(|n| self.component(&id, n, normalise))
             .collect::<Result<Vec<_>>>()?;
+        // Without a dataset, every indicator component is an indicator with
+        // a breakdown by the unit; with one, every component is a column.
+        let mut stack: Vec<&Node> = children.iter().collect();
+        while let Some(n) = stack.pop() {
+            match &n.kind {
+                NodeKind::Group(ch) => stack.extend(ch),
+                NodeKind::Indicator { estimates, .. } => match (&c.dataset, *estimates) {
+                    (None, true) => {
+                        let known = indicators.iter().any(|i| {
+                            i.id == n.id && i.by.iter().any(|b| b == std::slice::from_ref(&c.unit))
+                        });
+                        if !known {
+                            return Err(self.err(&c.id, format!("composite `{id}`: `{}` must be an indicator with the breakdown `by = [\"{}\"]`", n.id, c.unit)));
+                        }
+                    }
+                    (None, false) => {
+                        return Err(self.err(&c.id, format!("composite `{id}`: without `dataset`, components are indicators: `{{ indicator = \"…\" }}` (`{}` is a column)", n.id)));
+                    }
+                    (Some(_), true) => {
+                        return Err(self.err(&c.id, format!("composite `{id}`: with `dataset`, components are its columns: `{{ column = \"…\" }}` (`{}` is an indicator)", n.id)));
+                    }
+                    (Some(_), false) => {}
+                },
+            }
+        }
         if children.is_empty() {
             return Err(self.err(&c.id, format!("composite `{id}` needs `components`")));
         }
@@ -1184,7 +1218,7 @@ impl Resolver<'_> {
                 kind: NodeKind::Group(children),
             },
             id,
-            dataset: c.dataset.into_inner(),
+            dataset: c.dataset.map(Spanned::into_inner).unwrap_or_default(),
             unit: c.unit,
             wave: c.wave,
             normalise,
@@ -1211,7 +1245,17 @@ impl Resolver<'_> {
                 ));
             }
         };
-        match (n.column, n.components) {
+        // An indicator component: its estimates, redrawn from their SEs.
+        let estimates = n.indicator.is_some();
+        let (column, se) = match (n.column, n.indicator) {
+            (None, Some(ind)) => (Some(ind.clone()), Some(format!("{ind}_se"))),
+            (Some(col), None) => (Some(col), n.se),
+            (Some(_), Some(_)) => {
+                return Err(self.err(&at, format!("composite `{composite}`: a component takes `column` or `indicator`, not both")));
+            }
+            (None, None) => (None, n.se),
+        };
+        match (column, n.components) {
             (Some(column), None) => {
                 let direction = match &n.direction {
                     None => 1.0,
@@ -1228,7 +1272,8 @@ impl Resolver<'_> {
                     kind: NodeKind::Indicator {
                         direction,
                         goalposts,
-                        se: n.se,
+                        se,
+                        estimates,
                     },
                 })
             }

@@ -212,3 +212,69 @@ fn coverage_and_imputation_by_hand() {
         None
     );
 }
+
+/// The example's regional index of indicators: its scores recomputed here
+/// from the published indicators table (min–max of each indicator over the
+/// regions, pillar means, index mean), and its uncertainty intervals
+/// bracketing them.
+#[test]
+fn the_example_regional_index_follows_its_indicators() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let (code, _, err) = mizan(
+        &["run", "reports/example", "--out", out.to_str().unwrap()],
+        &repo(),
+    );
+    assert_eq!(code, 0, "{err}");
+    let table = std::fs::read_to_string(out.join("indicators.csv")).unwrap();
+    let by_region = |id: &str| -> Vec<(String, f64)> {
+        csv::Reader::from_reader(table.as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .filter(|r| &r[0] == id && &r[2] == "region")
+            .map(|r| (r[3].to_string(), r[5].parse().unwrap()))
+            .collect()
+    };
+    let minmax = |id: &str| -> std::collections::HashMap<String, f64> {
+        let v = by_region(id);
+        let lo = v.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
+        let hi = v.iter().map(|x| x.1).fold(f64::NEG_INFINITY, f64::max);
+        v.into_iter()
+            .map(|(k, x)| (k, 100.0 * (x - lo) / (hi - lo)))
+            .collect()
+    };
+    let usage = [
+        "internet_users",
+        "smartphone_users",
+        "computer_users",
+        "ecommerce_users",
+    ]
+    .map(minmax);
+    let ecosystem = ["startups", "funding_by_region"].map(minmax);
+    let rows = composites(tmp.path());
+    let index: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[1] == "digital_index").collect();
+    assert_eq!(index.len(), 12);
+    for r in index {
+        let region = &r[2];
+        let mean = |p: &[std::collections::HashMap<String, f64>]| {
+            p.iter().map(|m| m[region]).sum::<f64>() / p.len() as f64
+        };
+        let expected = (mean(&usage) + mean(&ecosystem)) / 2.0;
+        let score: f64 = r[4].parse().unwrap();
+        assert!(
+            (score - expected).abs() < 1e-9,
+            "region {region}: {score} vs {expected}"
+        );
+        let (lo, hi): (f64, f64) = (r[6].parse().unwrap(), r[7].parse().unwrap());
+        let (rank_lo, rank, rank_hi): (f64, f64, f64) = (
+            r[9].parse().unwrap(),
+            r[5].parse().unwrap(),
+            r[10].parse().unwrap(),
+        );
+        assert!(
+            lo <= hi && rank_lo <= rank_hi && rank_lo >= 1.0 && rank_hi <= 12.0,
+            "{r:?}"
+        );
+        assert!((rank_lo - 1.0..=rank_hi + 1.0).contains(&rank), "{r:?}");
+    }
+}
