@@ -196,6 +196,69 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
     })
 }
 
+/// The figure of a composite's index: each unit's score with the 5th–95th
+/// percentile interval of the uncertainty analysis, ranked.
+pub fn composite_figure(
+    study: &Study,
+    chart: &ChartSpec,
+    rows: &[crate::composites::CompositeRow],
+) -> Result<Figure> {
+    let lang = study.language;
+    let c = study
+        .composites
+        .iter()
+        .find(|c| c.id == chart.indicator)
+        .ok_or_else(|| {
+            Error::internal("chart", format!("composite `{}` vanished", chart.indicator))
+        })?;
+    // Unit labels from the dataset that names the units.
+    let dataset = if c.dataset.is_empty() {
+        study
+            .indicators
+            .iter()
+            .find(|i| i.by.iter().any(|b| b == std::slice::from_ref(&c.unit)))
+            .map_or(String::new(), |i| i.dataset.clone())
+    } else {
+        c.dataset.clone()
+    };
+    let points: Vec<Point> = rows
+        .iter()
+        .filter(|r| r.composite == c.id && r.node == c.root.id)
+        .map(|r| Point {
+            series: None,
+            key: r.unit.clone(),
+            label: value_label(study, &dataset, &c.unit, &r.unit),
+            value: r.score,
+            low: r.interval.as_ref().map(|i| i.score_low),
+            high: r.interval.as_ref().map(|i| i.score_high),
+            n: 0,
+            flag: None,
+        })
+        .collect();
+    let mut notes: Vec<String> = chart
+        .note
+        .get(lang)
+        .map(str::to_string)
+        .into_iter()
+        .collect();
+    if let Some(u) = &c.uncertainty {
+        notes.push(match lang {
+            Language::En => format!("Whiskers: 5th to 95th percentiles of the score over {} draws of weights, methods and survey estimates.", u.draws),
+            Language::Fr => format!("Traits : 5e au 95e centile du score sur {} tirages des poids, des méthodes et des estimations d'enquête.", u.draws),
+        });
+    }
+    Ok(Figure {
+        spec: chart.clone(),
+        lang,
+        title: chart.title.get_or(lang, &c.id).to_string(),
+        subtitle: chart.subtitle.get_or(lang, "").to_string(),
+        source: chart.source.get_or(lang, "").to_string(),
+        notes,
+        percent: false,
+        points,
+    })
+}
+
 /// Draws the figure as SVG.
 pub fn svg(fig: &Figure) -> Result<String> {
     match fig.spec.kind {

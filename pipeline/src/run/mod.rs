@@ -430,12 +430,15 @@ fn run_into(
         written
             .map_err(|_| crate::Error::internal("writing data", "the writer thread panicked"))??,
     );
-    let indicators::Computed {
-        rows,
-        designs,
-        comparisons,
-        notes,
-    } = estimated?;
+    let (
+        indicators::Computed {
+            rows,
+            designs,
+            comparisons,
+            notes,
+        },
+        composite_rows,
+    ) = estimated?;
     drop(ingested);
     outcomes.push(outcome(plan, "estimate", false, 0.0));
     let drift = drift::indicators(&out.join("indicators.csv"), &rows, study.drift);
@@ -455,7 +458,11 @@ fn run_into(
         let stage = format!("chart:{}", chart.id);
         let reuse = plan.previous.is_some() && plan.fresh(&stage);
         let fig = st.time(stage.clone(), || {
-            let fig = charts::figure(study, chart, &rows)?;
+            let fig = if chart.composite {
+                charts::composite_figure(study, chart, &composite_rows)?
+            } else {
+                charts::figure(study, chart, &rows)?
+            };
             if reuse {
                 for ext in ["svg", "png", "csv", "json"] {
                     let from = out.join("figures").join(format!("{}.{ext}", chart.id));
@@ -625,11 +632,11 @@ fn estimate(
     study: &Study,
     store: &Store,
     data: &BTreeMap<String, DataFrame>,
-) -> Result<indicators::Computed> {
+) -> Result<(indicators::Computed, Vec<crate::composites::CompositeRow>)> {
     let computed = indicators::compute(study, data)?;
     let (rows, comparisons) = (&computed.rows, &computed.comparisons);
+    let composites = crate::composites::compute(study, data, &computed.rows)?;
     if !study.composites.is_empty() {
-        let composites = crate::composites::compute(study, data, &computed.rows)?;
         let mut table = crate::composites::to_frame(&composites)?;
         write::parquet(&store.composites_parquet(), &mut table, Vec::new())?;
         write::csv(&store.composites_csv(), &mut table)?;
@@ -650,7 +657,7 @@ fn estimate(
     write::parquet(&store.indicators_parquet(), &mut table, meta)?;
     let mut flat = table.drop_many([indicators::table::BY_VARS, indicators::table::DOMAIN_VALUES]);
     write::csv(&store.indicators_csv(), &mut flat)?;
-    Ok(computed)
+    Ok((computed, composites))
 }
 
 /// Whether `path` looks like a study (a `study.toml` or a folder holding one).

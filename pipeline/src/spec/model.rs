@@ -639,6 +639,8 @@ pub struct ChartSpec {
     pub geometry: Option<MapGeometry>,
     /// PNG resolution.
     pub dpi: u32,
+    /// `indicator` names a composite: its index is drawn with its intervals.
+    pub composite: bool,
     /// Bar order.
     pub order: BarOrder,
     /// Title (defaults to the indicator label).

@@ -87,6 +87,17 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
             )));
         }
     }
+    let mut composites: Vec<CompositeSpec> = Vec::new();
+    for c in raw.composites {
+        let c = c.into_inner();
+        if composites.iter().any(|x| &x.id == c.id.get_ref()) {
+            return Err(r.err(
+                &c.id,
+                format!("composite id `{}` is used twice", c.id.get_ref()),
+            ));
+        }
+        composites.push(r.composite(c, &ds_ids, &indicators)?);
+    }
     let ind_ids: Vec<&str> = indicators.iter().map(|i| i.id.as_str()).collect();
     let mut charts: Vec<ChartSpec> = Vec::new();
     let mut seen = HashSet::new();
@@ -98,7 +109,7 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
                 format!("chart id `{}` is used twice", ch.id.get_ref()),
             ));
         }
-        charts.push(r.chart(ch, &indicators, &ind_ids)?);
+        charts.push(r.chart(ch, &indicators, &composites, &ind_ids)?);
     }
 
     let mut comparisons: Vec<ComparisonSpec> = Vec::new();
@@ -112,17 +123,6 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
             ));
         }
         comparisons.push(r.comparison(c, location, &indicators, &ind_ids)?);
-    }
-    let mut composites: Vec<CompositeSpec> = Vec::new();
-    for c in raw.composites {
-        let c = c.into_inner();
-        if composites.iter().any(|x| &x.id == c.id.get_ref()) {
-            return Err(r.err(
-                &c.id,
-                format!("composite id `{}` is used twice", c.id.get_ref()),
-            ));
-        }
-        composites.push(r.composite(c, &ds_ids, &indicators)?);
     }
     let report = r.report(raw.report, &charts, &ind_ids)?;
     let reliability = match raw.study.reliability {
@@ -936,6 +936,7 @@ impl Resolver<'_> {
         &self,
         ch: RawChart,
         indicators: &[IndicatorSpec],
+        composites: &[CompositeSpec],
         ind_ids: &[&str],
     ) -> Result<ChartSpec> {
         let id = ch.id.get_ref().clone();
@@ -952,6 +953,33 @@ impl Resolver<'_> {
             ));
         }
         let names = ch.indicator.get_ref().clone().into_vec();
+        // A composite's index, drawn as a ranking with its uncertainty intervals.
+        if let [name] = names.as_slice()
+            && let Some(c) = composites.iter().find(|c| &c.id == name)
+        {
+            let kind = pick(self, &ch.kind, "chart kind", &ChartKind::ALL)?;
+            if kind != ChartKind::Dot {
+                return Err(self.err(&ch.kind, format!("chart `{id}`: a composite is drawn as a `dot` chart (a ranking with intervals)")));
+            }
+            return Ok(ChartSpec {
+                id,
+                indicator: c.id.clone(),
+                indicators: vec![c.id.clone()],
+                kind,
+                by: c.unit.clone(),
+                series: None,
+                geometry: None,
+                dpi: ch.dpi.map_or(300, |d| *d.get_ref()),
+                order: BarOrder::Value,
+                title: ch
+                    .title
+                    .map_or_else(|| c.label.clone(), |t| text_of(Some(t))),
+                subtitle: text_of(ch.subtitle),
+                source: text_of(ch.source),
+                note: text_of(ch.note),
+                composite: true,
+            });
+        }
         let find = |name: &String| {
             indicators.iter().find(|i| &i.id == name).ok_or_else(|| {
                 self.err(
@@ -1089,6 +1117,7 @@ impl Resolver<'_> {
             subtitle: text_of(ch.subtitle),
             source: text_of(ch.source),
             note: text_of(ch.note),
+            composite: false,
         })
     }
 

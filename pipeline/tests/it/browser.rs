@@ -234,7 +234,7 @@ fn report_opens_cleanly_in_a_real_browser() {
         );
         let figures = checks["figures"].as_u64().expect("figures");
         assert_eq!(
-            figures, 17,
+            figures, 18,
             "{lang}: every chart of the example's sections is shown"
         );
         assert_eq!(

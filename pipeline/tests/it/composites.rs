@@ -277,4 +277,18 @@ fn the_example_regional_index_follows_its_indicators() {
         );
         assert!((rank_lo - 1.0..=rank_hi + 1.0).contains(&rank), "{r:?}");
     }
+    // The ranking chart draws each score with its interval.
+    let drawn = std::fs::read_to_string(out.join("figures/digital_index_ranking.csv")).unwrap();
+    let drawn: Vec<csv::StringRecord> = csv::Reader::from_reader(drawn.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(drawn.len(), 12);
+    for d in &drawn {
+        let r = rows
+            .iter()
+            .find(|r| &r[1] == "digital_index" && r[2] == d[3])
+            .unwrap();
+        assert_eq!((&d[6], &d[7], &d[8]), (&r[4], &r[6], &r[7]), "{d:?}");
+    }
 }
