@@ -733,6 +733,56 @@ impl Resolver<'_> {
             }
             by.push(vars);
         }
+        // `period` (with `date`): the date column's periods as a breakdown;
+        // `from`, `to`: the rows whose date falls in the range.
+        let mut where_ = ind.where_.as_ref().map(|w| w.get_ref().clone());
+        let needs_date = ind.period.is_some() || ind.from.is_some() || ind.to.is_some();
+        match (&ind.date, needs_date) {
+            (None, true) => {
+                return Err(self.err(
+                    &ind.statistic,
+                    format!(
+                        "indicator `{id}`: `period`, `from` and `to` need `date`, the date column"
+                    ),
+                ));
+            }
+            (Some(d), false) => {
+                return Err(self.err(
+                    d,
+                    format!("indicator `{id}`: `date` goes with `period`, `from` or `to`"),
+                ));
+            }
+            _ => {}
+        }
+        if let (Some(p), Some(d)) = (&ind.period, &ind.date) {
+            let unit = pick(
+                self,
+                p,
+                "period",
+                &[("year", "year"), ("quarter", "quarter"), ("month", "month")],
+            )?;
+            by_locations.push(self.loc(p));
+            by.push(vec![format!("{}:{unit}", d.get_ref())]);
+        }
+        for (bound, op) in [(&ind.from, ">="), (&ind.to, "<=")] {
+            let (Some(b), Some(d)) = (bound, &ind.date) else {
+                continue;
+            };
+            if chrono::NaiveDate::parse_from_str(b.get_ref(), "%Y-%m-%d").is_err() {
+                return Err(self.err(
+                    b,
+                    format!(
+                        "indicator `{id}`: a date written YYYY-MM-DD, not `{}`",
+                        b.get_ref()
+                    ),
+                ));
+            }
+            let clause = format!("\"{}\" {op} DATE '{}'", d.get_ref(), b.get_ref());
+            where_ = Some(match where_ {
+                None => clause,
+                Some(w) => format!("({w}) AND {clause}"),
+            });
+        }
         let join = match ind.join {
             None => None,
             Some(j) => {
@@ -891,7 +941,7 @@ impl Resolver<'_> {
             expr_location: ind.expr.as_ref().map(|e| self.loc(e)),
             where_location: ind.where_.as_ref().map(|e| self.loc(e)),
             expr: ind.expr.map(Spanned::into_inner),
-            where_: ind.where_.map(Spanned::into_inner),
+            where_,
             ratio,
             by,
             label: text_of(ind.label),

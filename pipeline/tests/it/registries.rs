@@ -299,3 +299,34 @@ fn funnel_conversions_between_stages() {
     close(value("funnel_selected", "A"), 0.25);
     close(value("funnel_selected", ""), 15.0 / 65.0);
 }
+
+/// `period`, `date`, `from`, `to`: rounds per quarter within a date range.
+#[test]
+fn periods_and_ranges_by_their_own_keys() {
+    let data =
+        "id,funded_at\n1,2012-02-10\n2,2012-05-01\n3,2012-05-20\n4,2013-01-15\n5,2013-11-30\n6,\n";
+    let contract = "[columns.funded_at]\ntype = \"date\"\n";
+    let toml = "[study]\nid = \"r\"\ntitle = \"R\"\n\n[datasets.rounds]\npath = \"rounds.csv\"\ncontract = \"rounds.contract.toml\"\n\n[[indicators]]\nid = \"rounds\"\ndataset = \"rounds\"\nstatistic = \"count\"\ndate = \"funded_at\"\nperiod = \"quarter\"\nfrom = \"2012-04-01\"\nto = \"2013-03-31\"\n";
+    let rows = crate::common::estimate(&[
+        ("study.toml", toml),
+        ("rounds.csv", data),
+        ("rounds.contract.toml", contract),
+    ]);
+    let value = |domain: &str| {
+        crate::common::row(&rows, "rounds", domain)
+            .est
+            .estimate
+            .unwrap()
+    };
+    assert_eq!(value(""), 3.0, "the rounds of April 2012 to March 2013");
+    assert_eq!(value("2012-Q2"), 2.0);
+    assert_eq!(value("2013-Q1"), 1.0);
+    // Quarters outside the range are empty cells (n = 0), as every empty domain.
+    for outside in ["2012-Q1", "2013-Q4"] {
+        assert_eq!(
+            crate::common::row(&rows, "rounds", outside).est.n,
+            0,
+            "{outside}"
+        );
+    }
+}
