@@ -83,7 +83,14 @@ pub fn draw(fig: &Figure) -> Result<String> {
         .max()
         .unwrap_or(0);
     let left = theme::MARGIN + y_label_w + 8;
-    let right = theme::WIDTH as i32 - theme::MARGIN - name_w - 10;
+    // Room on the right for the series' names, and for half the last x label.
+    let last_label = if numeric {
+        x_ticks.last().map_or(String::new(), |t| format!("{t}"))
+    } else {
+        keys.last().map_or(String::new(), |k| k.to_string())
+    };
+    let half_label = theme::text_width(&last_label, theme::LABEL_SIZE) / 2;
+    let right = theme::WIDTH as i32 - theme::MARGIN - (name_w + 10).max(half_label);
     frame::render(fig, PLOT_H + AXIS, |area, top, bottom| {
         let axis_y = bottom - AXIS;
         let x = |v: f64| {
