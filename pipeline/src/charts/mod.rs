@@ -104,6 +104,16 @@ pub fn phrase(lang: Language, key: &str) -> &'static str {
     }
 }
 
+/// The chart's own note from the spec, first of its notes.
+fn spec_notes(chart: &ChartSpec, lang: Language) -> Vec<String> {
+    chart
+        .note
+        .get(lang)
+        .map(str::to_string)
+        .into_iter()
+        .collect()
+}
+
 /// Builds the figure of `chart` from the indicators table.
 pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result<Figure> {
     let lang = study.language;
@@ -158,12 +168,7 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
             });
         }
     }
-    let mut notes: Vec<String> = chart
-        .note
-        .get(lang)
-        .map(str::to_string)
-        .into_iter()
-        .collect();
+    let mut notes = spec_notes(chart, lang);
     let intervals_drawn = !matches!(chart.kind, ChartKind::Heatmap | ChartKind::Map);
     if intervals_drawn && points.iter().any(|p| p.low.is_some()) {
         notes.push(phrase(lang, "interval").to_string());
@@ -235,12 +240,7 @@ pub fn composite_figure(
             flag: None,
         })
         .collect();
-    let mut notes: Vec<String> = chart
-        .note
-        .get(lang)
-        .map(str::to_string)
-        .into_iter()
-        .collect();
+    let mut notes = spec_notes(chart, lang);
     if let Some(u) = &c.uncertainty {
         notes.push(match lang {
             Language::En => format!("Whiskers: 5th to 95th percentiles of the score over {} draws of weights, methods and survey estimates.", u.draws),

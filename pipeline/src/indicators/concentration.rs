@@ -28,40 +28,22 @@ pub fn estimate(
 ) -> Result<Vec<Vec<Estimate>>> {
     super::registry_only(ind, design)?;
     let y = super::numbers(target, "concentration")?;
-    Ok(target
-        .breakdowns
-        .iter()
-        .enumerate()
-        .map(|(k, &b)| {
-            // Each domain's total per unit, in unit order (a fixed summation order).
-            let mut totals: Vec<BTreeMap<u32, f64>> =
-                vec![BTreeMap::new(); breakdowns[b].n_domains()];
-            for (row, &v) in y.iter().enumerate() {
-                let (d, u) = (breakdowns[b].code(row), units.get(row));
-                if d != Breakdown::NONE
-                    && u != Codes::NONE
-                    && !v.is_nan()
-                    && target.mask.is_none_or(|m| m[row])
-                {
-                    *totals[d as usize].entry(u).or_insert(0.0) += v;
-                }
+    // Each domain's total per unit, in unit order (a fixed summation order).
+    Ok(super::fold_domains(
+        breakdowns,
+        target,
+        y,
+        sums,
+        t,
+        BTreeMap::new(),
+        |totals: &mut BTreeMap<u32, f64>, row, v| {
+            let u = units.get(row);
+            if u != Codes::NONE {
+                *totals.entry(u).or_insert(0.0) += v;
             }
-            totals
-                .iter()
-                .enumerate()
-                .map(|(d, per_unit)| {
-                    let cells = sums.main.domain(t, k, d);
-                    let values: Vec<f64> = per_unit.values().copied().collect();
-                    Estimate {
-                        estimate: measured(&values, measure),
-                        n: cells.iter().map(|c| c.n).sum(),
-                        weighted_n: cells.iter().map(|c| c.w).sum(),
-                        ..Default::default()
-                    }
-                })
-                .collect()
-        })
-        .collect())
+        },
+        |totals, _| measured(&totals.values().copied().collect::<Vec<_>>(), measure),
+    ))
 }
 
 /// The measure over the units' totals; `None` without a positive total.

@@ -23,31 +23,16 @@ pub fn estimate(
 ) -> Result<Vec<Vec<Estimate>>> {
     super::registry_only(ind, design)?;
     let y = super::numbers(target, "count_distinct")?;
-    Ok(target
-        .breakdowns
-        .iter()
-        .enumerate()
-        .map(|(k, &b)| {
-            let mut seen: Vec<HashSet<u64>> = vec![HashSet::new(); breakdowns[b].n_domains()];
-            for (row, v) in y.iter().enumerate() {
-                let d = breakdowns[b].code(row);
-                if d != Breakdown::NONE && !v.is_nan() && target.mask.is_none_or(|m| m[row]) {
-                    seen[d as usize].insert(v.to_bits());
-                }
-            }
-            seen.iter()
-                .enumerate()
-                .map(|(d, values)| {
-                    let cells = sums.main.domain(t, k, d);
-                    let n: u64 = cells.iter().map(|c| c.n).sum();
-                    Estimate {
-                        estimate: (n > 0).then_some(values.len() as f64),
-                        n,
-                        weighted_n: cells.iter().map(|c| c.w).sum(),
-                        ..Default::default()
-                    }
-                })
-                .collect()
-        })
-        .collect())
+    Ok(super::fold_domains(
+        breakdowns,
+        target,
+        y,
+        sums,
+        t,
+        HashSet::new(),
+        |seen: &mut HashSet<u64>, _, v| {
+            seen.insert(v.to_bits());
+        },
+        |seen, n| (n > 0).then_some(seen.len() as f64),
+    ))
 }

@@ -370,3 +370,49 @@ fn numbers<'a>(target: &Target<'a>, what: &str) -> Result<&'a [f64]> {
         accumulate::Values::Flags(_) => Err(crate::Error::internal(what, "values are not numbers")),
     }
 }
+
+/// The shared shape of the registry statistics computed from the rows
+/// themselves: for each of the target's breakdowns, every row in a domain,
+/// with a value and in the subpopulation, is folded into its domain's
+/// `state`; `finish` turns a domain's state into the estimate (`None` for
+/// an empty one), with n and Σw from the estimation pass's sums.
+#[allow(clippy::too_many_arguments)]
+fn fold_domains<S: Clone>(
+    breakdowns: &[Breakdown],
+    target: &Target,
+    y: &[f64],
+    sums: &accumulate::DesignSums,
+    t: usize,
+    empty: S,
+    add: impl Fn(&mut S, usize, f64),
+    finish: impl Fn(&S, u64) -> Option<f64>,
+) -> Vec<Vec<Estimate>> {
+    target
+        .breakdowns
+        .iter()
+        .enumerate()
+        .map(|(k, &b)| {
+            let mut state = vec![empty.clone(); breakdowns[b].n_domains()];
+            for (row, &v) in y.iter().enumerate() {
+                let d = breakdowns[b].code(row);
+                if d != Breakdown::NONE && !v.is_nan() && target.mask.is_none_or(|m| m[row]) {
+                    add(&mut state[d as usize], row, v);
+                }
+            }
+            state
+                .iter()
+                .enumerate()
+                .map(|(d, s)| {
+                    let cells = sums.main.domain(t, k, d);
+                    let n: u64 = cells.iter().map(|c| c.n).sum();
+                    Estimate {
+                        estimate: finish(s, n),
+                        n,
+                        weighted_n: cells.iter().map(|c| c.w).sum(),
+                        ..Default::default()
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
