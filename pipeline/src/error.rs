@@ -74,6 +74,16 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A dataset's survey design cannot be prepared from its rows (a stratum
+    /// with a single PSU under `lonely_psu = "fail"`, cluster ids repeated
+    /// across strata without `nest`, an empty design column).
+    #[error("dataset `{dataset}`, survey design: {message}")]
+    Design {
+        /// The dataset.
+        dataset: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -131,7 +141,10 @@ impl Error {
             Error::Drift { .. } => 5,
             Error::NotReproduced(_) => 6,
             Error::Reported(code) => *code,
-            Error::Estimation { .. } | Error::Io { .. } | Error::Internal { .. } => 1,
+            Error::Estimation { .. }
+            | Error::Design { .. }
+            | Error::Io { .. }
+            | Error::Internal { .. } => 1,
         }
     }
 
@@ -157,6 +170,36 @@ impl Error {
             dataset: dataset.to_string(),
             path: path.to_path_buf(),
             message: message.into(),
+        }
+    }
+
+    /// A spec error without a position given `location`; any other error as it is.
+    pub fn located(self, location: &Location) -> Self {
+        match self {
+            Error::Spec {
+                location: None,
+                message,
+            } => Error::Spec {
+                location: Some(location.clone()),
+                message,
+            },
+            other => other,
+        }
+    }
+
+    /// A data error without a file given `path`; any other error as it is.
+    pub fn in_file(self, path: &Path) -> Self {
+        match self {
+            Error::Data {
+                dataset,
+                path: p,
+                message,
+            } if p.as_os_str().is_empty() => Error::Data {
+                dataset,
+                path: path.to_path_buf(),
+                message,
+            },
+            other => other,
         }
     }
 

@@ -22,5 +22,6 @@ pub mod report;
 pub mod run;
 pub mod spec;
 pub mod survey;
+pub mod text;
 
 pub use error::{Error, Result};

@@ -17,7 +17,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(mizan::Error::Reported(code)) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e}");
+            // Values from data can hold terminal escape sequences: shown, not obeyed.
+            eprintln!("error: {}", mizan::text::escape_control(&e.to_string()));
             ExitCode::from(e.exit_code())
         }
     }

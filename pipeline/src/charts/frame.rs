@@ -83,18 +83,24 @@ fn sep(fig: &Figure) -> &'static str {
     }
 }
 
-/// Splits `s` into lines of at most `max` characters at spaces.
+/// Splits `s` into lines of at most `max` characters at spaces (a word
+/// longer than a line stands alone). Linear in the length of `s`.
 pub fn wrap(s: &str, max: usize) -> Vec<String> {
     let mut lines = vec![String::new()];
+    let mut len = 0;
     for word in s.split(' ') {
+        let w = word.chars().count();
         let last = lines.last_mut().expect("one line");
-        if !last.is_empty() && last.chars().count() + 1 + word.chars().count() > max {
+        if len > 0 && len + 1 + w > max {
             lines.push(word.to_string());
+            len = w;
         } else {
-            if !last.is_empty() {
+            if len > 0 {
                 last.push(' ');
+                len += 1;
             }
             last.push_str(word);
+            len += w;
         }
     }
     lines

@@ -75,7 +75,11 @@ fn choropleth(fig: &Figure, geometry: &MapGeometry, bounds: &[f64]) -> Result<St
         };
         for f in &features {
             let point = fig.points.iter().find(|p| {
-                let key = if geometry.by_label { &p.label } else { &p.key };
+                let key = if geometry.by_label {
+                    &p.full_label
+                } else {
+                    &p.key
+                };
                 *key == f.key
             });
             let colour = fill(bounds, point);

@@ -4,6 +4,7 @@
 //! chart kind draws; this module picks the data and writes the files.
 
 pub mod bar;
+pub mod categories;
 pub mod dot;
 pub mod format;
 pub mod frame;
@@ -21,6 +22,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::indicators::{IndicatorRow, table::value_label};
 use crate::spec::model::{ChartKind, ChartSpec, Language, Statistic, Study};
+use crate::text;
 
 /// One drawn value.
 #[derive(Debug, Clone, Serialize)]
@@ -29,8 +31,10 @@ pub struct Point {
     pub series: Option<String>,
     /// Domain value (bar category or x value).
     pub key: String,
-    /// Label shown.
+    /// Label drawn (shortened when long: see [`categories`]).
     pub label: String,
+    /// The whole label, for tables and the figure's CSV.
+    pub full_label: String,
     /// Estimate, in the drawn unit.
     pub value: Option<f64>,
     /// Lower interval bound, in the drawn unit.
@@ -63,6 +67,8 @@ pub struct Figure {
     pub percent: bool,
     /// The points.
     pub points: Vec<Point>,
+    /// Categories left out of the drawing (`max_categories`).
+    pub omitted: usize,
 }
 
 impl Figure {
@@ -147,7 +153,8 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
                     .map(|i| r.domain[i].clone())
             };
             let key = pick(&chart.by).unwrap_or_default();
-            let label = value_label(study, &r.dataset, &chart.by, &key);
+            let label =
+                text::escape_control(&value_label(study, &r.dataset, &chart.by, &key)).into_owned();
             // A heatmap's rows are its indicators; other charts' series a variable's values.
             let series = match chart.kind {
                 ChartKind::Heatmap => Some(spec.label.get_or(lang, &spec.id).to_string()),
@@ -157,8 +164,9 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
                     .and_then(|var| pick(var).map(|s| value_label(study, &r.dataset, var, &s))),
             };
             points.push(Point {
-                series,
+                series: series.map(|s| categories::shorten(&text::escape_control(&s))),
                 key,
+                full_label: label.clone(),
                 label,
                 value: r.est.estimate.map(|v| v * scale),
                 low: r.est.ci_low.map(|v| v * scale),
@@ -168,7 +176,17 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
             });
         }
     }
+    let omitted = categories::limit(&mut points, chart);
+    categories::shorten_labels(&mut points);
     let mut notes = spec_notes(chart, lang);
+    if omitted > 0 {
+        notes.push(categories::note(
+            omitted,
+            chart.max_categories,
+            chart.kind,
+            lang,
+        ));
+    }
     let intervals_drawn = !matches!(chart.kind, ChartKind::Heatmap | ChartKind::Map);
     if intervals_drawn && points.iter().any(|p| p.low.is_some()) {
         notes.push(phrase(lang, "interval").to_string());
@@ -192,12 +210,13 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
     Ok(Figure {
         spec: chart.clone(),
         lang,
-        title: chart.title.get_or(lang, &ind.id).to_string(),
-        subtitle: chart.subtitle.get_or(lang, "").to_string(),
-        source,
-        notes,
+        title: shown(chart.title.get_or(lang, &ind.id)),
+        subtitle: shown(chart.subtitle.get_or(lang, "")),
+        source: shown(&source),
+        notes: notes.iter().map(|n| shown(n)).collect(),
         percent,
         points,
+        omitted,
     })
 }
 
@@ -232,7 +251,9 @@ pub fn composite_figure(
         .map(|r| Point {
             series: None,
             key: r.unit.clone(),
-            label: value_label(study, &dataset, &c.unit, &r.unit),
+            label: text::escape_control(&value_label(study, &dataset, &c.unit, &r.unit))
+                .into_owned(),
+            full_label: value_label(study, &dataset, &c.unit, &r.unit),
             value: r.score,
             low: r.interval.as_ref().map(|i| i.score_low),
             high: r.interval.as_ref().map(|i| i.score_high),
@@ -247,16 +268,25 @@ pub fn composite_figure(
             Language::Fr => format!("Traits : 5e au 95e centile du score sur {} tirages des poids, des méthodes et des estimations d'enquête.", u.draws),
         });
     }
+    let mut points = points;
+    categories::shorten_labels(&mut points);
     Ok(Figure {
         spec: chart.clone(),
         lang,
-        title: chart.title.get_or(lang, &c.id).to_string(),
-        subtitle: chart.subtitle.get_or(lang, "").to_string(),
-        source: chart.source.get_or(lang, "").to_string(),
-        notes,
+        title: shown(chart.title.get_or(lang, &c.id)),
+        subtitle: shown(chart.subtitle.get_or(lang, "")),
+        source: shown(chart.source.get_or(lang, "")),
+        notes: notes.iter().map(|n| shown(n)).collect(),
         percent: false,
         points,
+        omitted: 0,
     })
+}
+
+/// A text from the spec or data as drawn: control characters made visible
+/// (they are not allowed in SVG).
+fn shown(s: &str) -> String {
+    text::escape_control(s).into_owned()
 }
 
 /// Draws the figure as SVG.
@@ -298,9 +328,9 @@ pub fn csv(fig: &Figure) -> Result<Vec<u8>> {
         w.write_record([
             fig.spec.id.as_str(),
             fig.spec.indicator.as_str(),
-            p.series.as_deref().unwrap_or(""),
-            &p.key,
-            &p.label,
+            &text::csv_cell(p.series.as_deref().unwrap_or("")),
+            &text::csv_cell(&p.key),
+            &text::csv_cell(&p.full_label),
             unit,
             &opt(p.value),
             &opt(p.low),

@@ -207,14 +207,8 @@ pub fn legend(area: &Area, entries: &[(RGBColor, String)], x: i32, y: i32) -> Re
 
 /// The distinct values of `f(point)` in order of first appearance.
 pub fn distinct<'a>(points: &'a [Point], f: impl Fn(&'a Point) -> &'a str) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    for p in points {
-        let v = f(p);
-        if !out.contains(&v) {
-            out.push(v);
-        }
-    }
-    out
+    let mut seen = std::collections::HashSet::new();
+    points.iter().map(f).filter(|v| seen.insert(*v)).collect()
 }
 
 /// Classes for a sequential colour scale over the drawn values: "nice"

@@ -106,6 +106,12 @@ fn people_csv() -> String {
 
 /// Creates the study in `dir`.
 pub fn init(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is a file, not a folder; choose a new folder",
+            dir.display()
+        )));
+    }
     if dir.exists()
         && std::fs::read_dir(dir)
             .map_err(|e| Error::io(dir, e))?

@@ -55,7 +55,7 @@ pub enum Command {
         /// A study.toml or the folder holding one (default: the bundled example).
         study: Option<PathBuf>,
         /// Output folder (default: `out/` beside study.toml).
-        #[arg(long)]
+        #[arg(short, long)]
         out: Option<PathBuf>,
     },
     /// Check a published output folder: its inputs still have the recorded
@@ -81,11 +81,13 @@ pub enum LogFormat {
 pub struct RunArgs {
     /// A study.toml or the folder holding one (default: the bundled example).
     pub study: Option<PathBuf>,
-    /// Output folder (default: `out/` beside study.toml).
-    #[arg(long)]
+    /// Output folder (default: `out/` beside study.toml). It must be absent,
+    /// empty or a previous Mizan output: publishing replaces it whole.
+    #[arg(short, long)]
     pub out: Option<PathBuf>,
-    /// Worker threads for estimation and ingest (default: all cores).
-    #[arg(long)]
+    /// Worker threads for estimation and ingest (default: all cores; more
+    /// than the machine's cores are capped at them).
+    #[arg(short, long)]
     pub jobs: Option<usize>,
     /// Rerun every stage, even those up to date.
     #[arg(long)]
@@ -94,8 +96,8 @@ pub struct RunArgs {
     /// [study.drift] since the last published run.
     #[arg(long)]
     pub fail_on_drift: bool,
-    /// Print only errors.
-    #[arg(long)]
+    /// Print only errors and warnings.
+    #[arg(short, long)]
     pub quiet: bool,
     /// `text` (default) or `json` (structured lines on stderr).
     #[arg(long, value_enum, default_value_t)]

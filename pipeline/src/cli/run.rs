@@ -31,6 +31,13 @@ fn run_and_report(args: &RunArgs) -> Result<()> {
         if n == 0 {
             return Err(Error::Usage("--jobs must be at least 1".into()));
         }
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        if n > cores {
+            eprintln!(
+                "warning: --jobs {n} is more than this machine's {cores} cores: using {cores} (outputs are the same whatever the number)"
+            );
+        }
+        let n = n.min(cores);
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build_global()
@@ -50,7 +57,7 @@ fn run_and_report(args: &RunArgs) -> Result<()> {
     match (args.log_format, args.quiet) {
         (LogFormat::Json, _) => log_json(&study.id, &s),
         (LogFormat::Text, false) => print_summary(&study.id, &s),
-        (LogFormat::Text, true) => {}
+        (LogFormat::Text, true) => print_warnings(&s),
     }
     Ok(())
 }
@@ -68,6 +75,9 @@ fn log_json(study: &str, s: &Summary) {
     for c in &s.schema_changes {
         eprintln!("{}", json!({ "event": "schema_change", "change": c }));
     }
+    for w in &s.warnings {
+        eprintln!("{}", json!({ "event": "warning", "message": w }));
+    }
     eprintln!(
         "{}",
         json!({
@@ -81,7 +91,16 @@ fn log_json(study: &str, s: &Summary) {
     );
 }
 
+/// Warnings go to stderr, so that a scheduler's log keeps them even under
+/// `--quiet`, which silences the rest.
+fn print_warnings(s: &Summary) {
+    for w in &s.warnings {
+        eprintln!("warning: {}", crate::text::escape_control(w));
+    }
+}
+
 fn print_summary(study: &str, s: &Summary) {
+    print_warnings(s);
     if s.unchanged {
         println!(
             "mizan: study `{study}` is up to date — no input, spec or output changed since the last run; nothing was redone"

@@ -1,4 +1,5 @@
-//! `mizan validate`: every check of a run, nothing written.
+//! `mizan validate`: every check of a run, nothing written; the warnings a
+//! run would give on stderr.
 
 use std::path::PathBuf;
 
@@ -9,9 +10,12 @@ use crate::error::Result;
 pub fn validate(study: Option<PathBuf>) -> Result<()> {
     let path = study.unwrap_or_else(default_study);
     let study = crate::spec::load(&path)?;
-    let ingested = crate::run::validate(&study)?;
+    let checked = crate::run::validate(&study)?;
+    for w in &checked.warnings {
+        eprintln!("warning: {}", crate::text::escape_control(w));
+    }
     println!("mizan: study `{}` is valid", study.id);
-    for (id, ing) in &ingested {
+    for (id, ing) in &checked.ingested {
         println!(
             "  dataset {id}: {} rows read, {} kept, {} rejected",
             ing.rows_read,

@@ -114,6 +114,70 @@ struct Part {
 /// The checked expressions of `ind`, converted to what estimation reads and
 /// named `<role>_<slot>` so that many indicators evaluate in one pass.
 fn prepare(ind: &IndicatorSpec, df: &DataFrame, slot: usize) -> Result<Vec<Expr>> {
+    let parts = parts(ind, df)?;
+    let lf = df.clone().lazy();
+    parts
+        .iter()
+        .map(|p| {
+            let dtype = lf
+                .clone()
+                .select([p.expr.clone()])
+                .collect_schema()
+                .map_err(|e| p.error(ind, df, format!("cannot evaluate: {e}")))?
+                .get_at_index(0)
+                .map(|(_, d)| d.clone())
+                .unwrap_or(DataType::Null);
+            converted(ind, p, &dtype)
+                .map(|e| e.alias(format!("{}_{slot}", p.alias)))
+                .map_err(|m| p.error(ind, df, m))
+        })
+        .collect()
+}
+
+impl Part {
+    /// A spec error about this part, at its key, naming the types of the
+    /// columns it uses.
+    fn error(&self, ind: &IndicatorSpec, df: &DataFrame, m: String) -> Error {
+        let types: Vec<String> = self
+            .expr
+            .clone()
+            .meta()
+            .root_names()
+            .iter()
+            .filter_map(|n| {
+                let c = df.column(n.as_str()).ok()?;
+                Some(format!("`{n}` is {}", c.dtype()))
+            })
+            .collect();
+        let types = if types.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", types.join(", "))
+        };
+        Error::Spec {
+            location: self.location.clone(),
+            message: format!("indicator `{}`: {}: {m}{types}", ind.id, self.key),
+        }
+    }
+}
+
+/// When the one pass over every indicator fails: the part that fails on its
+/// own, as a spec error at its key (else the error as it came).
+fn culprit(inds: &[&IndicatorSpec], df: &DataFrame, e: PolarsError) -> Error {
+    for ind in inds {
+        let Ok(parts) = parts(ind, df) else { continue };
+        for p in parts {
+            if let Err(e) = df.clone().lazy().select([p.expr.clone()]).collect() {
+                return p.error(ind, df, format!("cannot evaluate: {e}"));
+            }
+        }
+    }
+    Error::internal("evaluating indicators", e)
+}
+
+/// The parsed, checked parts of `ind`: `expr` (or `numerator` and
+/// `denominator`) and `where`.
+fn parts(ind: &IndicatorSpec, df: &DataFrame) -> Result<Vec<Part>> {
     check_by(ind, df)?;
     let mut parts = Vec::new();
     let mut add = |key: &'static str,
@@ -140,27 +204,7 @@ fn prepare(ind: &IndicatorSpec, df: &DataFrame, slot: usize) -> Result<Vec<Expr>
     if let Some(w) = &ind.where_ {
         add("where", w, ind.where_location.as_ref(), "__where")?;
     }
-    let lf = df.clone().lazy();
-    parts
-        .iter()
-        .map(|p| {
-            let fail = |m: String| Error::Spec {
-                location: p.location.clone(),
-                message: format!("indicator `{}`: {}: {m}", ind.id, p.key),
-            };
-            let dtype = lf
-                .clone()
-                .select([p.expr.clone()])
-                .collect_schema()
-                .map_err(|e| fail(format!("cannot evaluate: {e}")))?
-                .get_at_index(0)
-                .map(|(_, d)| d.clone())
-                .unwrap_or(DataType::Null);
-            converted(ind, p, &dtype)
-                .map(|e| e.alias(format!("{}_{slot}", p.alias)))
-                .map_err(fail)
-        })
-        .collect()
+    Ok(parts)
 }
 
 /// Evaluates one indicator over `df` (checks included).
@@ -184,7 +228,7 @@ pub fn evaluate_all(inds: &[&IndicatorSpec], df: &DataFrame) -> Result<Vec<Evalu
             .lazy()
             .select(exprs)
             .collect()
-            .map_err(|e| Error::internal("evaluating indicators", e))?
+            .map_err(|e| culprit(inds, df, e))?
     };
     inds.iter()
         .enumerate()

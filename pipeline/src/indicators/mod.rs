@@ -16,6 +16,7 @@ pub mod growth;
 pub mod join;
 pub mod per_capita;
 pub mod quantiles;
+pub mod screen;
 pub mod survival;
 pub mod table;
 
@@ -97,6 +98,9 @@ pub struct Computed {
     pub comparisons: Vec<compare::ComparisonRow>,
     /// What the methods should say besides: rows of joins without a match.
     pub notes: Vec<String>,
+    /// What the person running the study should look at: indicators
+    /// without a single value.
+    pub warnings: Vec<String>,
 }
 
 /// Computes every indicator of `study` over the ingested `data` (dataset id →
@@ -131,7 +135,8 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
             notes.extend(note);
             let df: &DataFrame = &joined;
             let design = match &ds.design {
-                Some(spec) => PreparedDesign::prepare(spec, df, &ds.id)?,
+                Some(spec) => PreparedDesign::prepare(spec, df, &ds.id)
+                    .map_err(|e| e.located(&spec.location).in_file(&ds.path))?,
                 None => PreparedDesign::census(df.height()),
             };
             if let (Some(spec), 0) = (&ds.design, group) {
@@ -290,6 +295,11 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                             None => (Vec::new(), Vec::new()),
                             Some(dm) => (dm.vars.clone(), dm.values[d].clone()),
                         };
+                        let mut est = est;
+                        if est.n == 0 && !design.census {
+                            // Nothing to estimate from: as unreliable as it gets.
+                            est.flag = Some("suppressed");
+                        }
                         rows.push(IndicatorRow {
                             indicator: ind.id.clone(),
                             dataset: ds.id.clone(),
@@ -321,6 +331,8 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
         .iter()
         .flat_map(|i| by_indicator.remove(&i.id).unwrap_or_default())
         .collect();
+    screen::finite(&rows)?;
+    let warnings = screen::empty(study, &rows);
     comparisons.extend(compare::independent(study, &rows));
     let order = |id: &str| study.comparisons.iter().position(|c| c.id == id);
     comparisons.sort_by_key(|c| order(&c.comparison));
@@ -329,6 +341,7 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
         designs,
         comparisons,
         notes,
+        warnings,
     })
 }
 

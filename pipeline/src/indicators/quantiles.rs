@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::spec::model::{IndicatorSpec, Reliability};
-use crate::survey::accumulate::{self, Breakdown, DesignSums, Target, Values};
+use crate::survey::accumulate::{self, Breakdown, Cell, DesignSums, DomainSums, Target, Values};
 use crate::survey::design::PreparedDesign;
 use crate::survey::estimate::{self, Estimate, Form, Interval};
 use crate::survey::quantile::{Sorted, woodruff};
@@ -44,6 +44,9 @@ pub fn estimate(
             .iter()
             .enumerate()
             .map(|(row, &v)| match breakdowns[b].code(row) {
+                // A missing value is out of the domain, as R's `na.rm = TRUE`
+                // subsets the design: not a row above the quantile.
+                _ if v.is_nan() => f64::NAN,
                 Breakdown::NONE => f64::NAN,
                 d => q[d as usize].map_or(f64::NAN, |q| f64::from(u8::from(v <= q))),
             })
@@ -85,9 +88,22 @@ pub fn estimate(
                     if design.census {
                         return out;
                     }
+                    // R subsets the design to the rows with a value before
+                    // svyquantile: its degrees of freedom count only the
+                    // PSUs holding one.
+                    let sums = below.domain(k, 0, d);
+                    let with_value: Vec<Cell> = sums
+                        .cells
+                        .iter()
+                        .map(|c| Cell { n_any: c.n, ..*c })
+                        .collect();
+                    let sums = DomainSums {
+                        cells: &with_value,
+                        ..sums
+                    };
                     let p = estimate::estimate(
                         design,
-                        below.domain(k, 0, d),
+                        sums,
                         Form::Mean,
                         Interval::Wald,
                         ind.level,

@@ -71,6 +71,9 @@ pub struct ColumnRule {
     pub label: Text,
     /// Date formats (chrono `strftime` syntax), tried in order.
     pub formats: Vec<String>,
+    /// Money: the one currency allowed (ISO code); amounts that name none
+    /// are in it, amounts in another are refused.
+    pub currency: Option<String>,
 }
 
 /// A parsed contract.
@@ -136,6 +139,7 @@ struct RawColumn {
     label: Option<RawText>,
     format: Option<String>,
     formats: Option<Vec<String>>,
+    currency: Option<Spanned<String>>,
 }
 
 /// Reads and checks the contract at `path`.
@@ -187,6 +191,30 @@ pub fn load(path: &Path) -> Result<Contract> {
                 .map(|(k, v)| (canonical_code(&k, kind), text_of(Some(v))))
                 .collect::<BTreeMap<_, _>>()
         });
+        let currency = match col.currency {
+            None => None,
+            Some(c) if kind != ColumnType::Money => {
+                return Err(Error::spec_at(
+                    at(c.span().start),
+                    format!(
+                        "column `{name}`: `currency` belongs to type \"money\", not \"{}\"",
+                        kind.name()
+                    ),
+                ));
+            }
+            Some(c) => {
+                let code = c.get_ref().trim().to_string();
+                if code.len() != 3 || !code.chars().all(|ch| ch.is_ascii_uppercase()) {
+                    return Err(Error::spec_at(
+                        at(c.span().start),
+                        format!(
+                            "column `{name}`: currency `{code}` is not an ISO 4217 code such as MAD, USD or EUR"
+                        ),
+                    ));
+                }
+                Some(code)
+            }
+        };
         let mut formats: Vec<String> = col.format.into_iter().collect();
         formats.extend(col.formats.unwrap_or_default());
         if formats.is_empty() {
@@ -202,6 +230,7 @@ pub fn load(path: &Path) -> Result<Contract> {
                 codes,
                 label: text_of(col.label),
                 formats,
+                currency,
             },
         );
     }

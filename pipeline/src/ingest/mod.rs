@@ -4,6 +4,8 @@
 //! allowed by the contract decides whether the run may go on.
 
 pub mod contract;
+pub mod markers;
+pub mod money;
 pub mod sources;
 pub mod text_table;
 pub mod typing;
@@ -203,15 +205,26 @@ fn missing_columns(ds: &DatasetSpec, names: &[String]) -> Result<()> {
 fn from_text(ds: &DatasetSpec, table: TextTable) -> Result<(DataFrame, DataFrame, usize)> {
     missing_columns(ds, &table.names)?;
     let mut problems = Problems::new();
-    let columns: Vec<Column> = table
-        .names
-        .iter()
-        .zip(&table.columns)
-        .map(|(name, cells)| {
-            let rule = ds.contract.as_ref().and_then(|c| c.columns.get(name));
-            typing::type_column(name, cells, rule, ds.decimal, &mut problems)
-        })
-        .collect::<Result<_>>()?;
+    let mut columns: Vec<Column> = Vec::with_capacity(table.names.len());
+    for (name, cells) in table.names.iter().zip(&table.columns) {
+        let rule = ds.contract.as_ref().and_then(|c| c.columns.get(name));
+        for col in typing::type_column(name, cells, rule, ds.decimal, &mut problems)? {
+            if col.name() != name && table.names.iter().any(|n| n == col.name().as_str()) {
+                return Err(Error::data(
+                    &ds.id,
+                    &ds.path,
+                    format!(
+                        "money column `{name}` keeps its currency in `{}`, which the file already has; rename that column",
+                        col.name()
+                    ),
+                ));
+            }
+            if col.name() != name {
+                one_currency(ds, name, &col)?;
+            }
+            columns.push(col);
+        }
+    }
     let df = DataFrame::new_infer_height(columns)
         .map_err(|e| Error::internal(format!("dataset `{}`", ds.id), e))?;
     if let Some(c) = &ds.contract {
@@ -257,6 +270,34 @@ fn from_text(ds: &DatasetSpec, table: TextTable) -> Result<(DataFrame, DataFrame
         DataFrame::new_infer_height(rej_cols).map_err(|e| Error::internal("rejects", e))?;
     let kept = keep(df, &problems)?;
     Ok((kept, rejects, rows_read))
+}
+
+/// Amounts in several currencies cannot be added up: a money column whose
+/// values name more than one currency needs the contract's `currency`
+/// (the others refused) — an input-data error listing what was found.
+fn one_currency(ds: &DatasetSpec, money: &str, currencies: &Column) -> Result<()> {
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    let text = currencies
+        .str()
+        .map_err(|e| Error::internal("counting currencies", e))?;
+    for c in text.iter().flatten() {
+        *counts.entry(c).or_default() += 1;
+    }
+    let found: Vec<String> = counts
+        .iter()
+        .map(|(c, n)| format!("{c} ({n} rows)"))
+        .collect();
+    if found.len() > 1 {
+        return Err(Error::data(
+            &ds.id,
+            &ds.path,
+            format!(
+                "money column `{money}` holds amounts in several currencies: {} — they cannot be added together; state the one currency in its contract (`currency = \"MAD\"`, the others are then rejected) or convert them upstream",
+                choices(found)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Reads a Parquet source: kept rows, rejects, rows read, and whether the

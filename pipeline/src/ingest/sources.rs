@@ -27,6 +27,17 @@ pub fn is_pattern(path: &Path) -> bool {
 /// The files of `ds`, in order. A pattern that matches nothing is a data error.
 pub fn files(ds: &DatasetSpec) -> Result<Vec<SourceFile>> {
     if !is_pattern(&ds.path) {
+        // A device or FIFO would hang the reader (or never end): refused
+        // before anything reads it.
+        if let Ok(m) = std::fs::metadata(&ds.path)
+            && !m.is_file()
+        {
+            return Err(Error::data(
+                &ds.id,
+                &ds.path,
+                "not a regular file (a folder, device or FIFO): a source must be a file, or a pattern over the files of a folder",
+            ));
+        }
         return Ok(vec![SourceFile {
             path: ds.path.clone(),
             wave: None,

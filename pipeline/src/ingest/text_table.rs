@@ -125,15 +125,27 @@ pub fn read_delimited(ds: &DatasetSpec) -> Result<TextTable> {
             format!("line {}: the header line is empty", ds.skip_rows + 1),
         ));
     }
+    check_header(ds, &header)?;
+    if let Some(line) = unterminated_quote(body.as_bytes(), ds.delimiter) {
+        return Err(Error::data(
+            &ds.id,
+            &ds.path,
+            format!(
+                "line {}: a quote opens a field and is never closed; everything after it would be read as one field — close the quote (a quote inside a field is written twice: \"\")",
+                line + ds.skip_rows as u64
+            ),
+        ));
+    }
     let width = header.len();
     let mut table = TextTable::with_header(header);
     let offset = ds.skip_rows as u64;
+    let mut lines = LineCounter::new(body.as_bytes());
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line()) + offset;
+                let line = lines.at(record.position().map_or(0, |p| p.byte() as usize)) + offset;
                 let fields: Vec<Option<String>> = record.iter().map(cell).collect();
                 if fields.len() == 1 && fields[0].is_none() && width > 1 {
                     continue; // a blank line
@@ -152,7 +164,7 @@ pub fn read_delimited(ds: &DatasetSpec) -> Result<TextTable> {
                 }
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line()) + offset;
+                let line = lines.at(e.position().map_or(0, |p| p.byte() as usize)) + offset;
                 table.broken.push(BrokenRecord {
                     line,
                     reason: format!("unreadable record: {e}"),
@@ -168,6 +180,102 @@ pub fn read_delimited(ds: &DatasetSpec) -> Result<TextTable> {
     Ok(table)
 }
 
+/// Two columns of one name would make every later reference ambiguous: an
+/// input-data error naming the column.
+fn check_header(ds: &DatasetSpec, names: &[String]) -> Result<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    match names
+        .iter()
+        .find(|n| !n.is_empty() && !seen.insert(n.as_str()))
+    {
+        Some(dup) => Err(Error::data(
+            &ds.id,
+            &ds.path,
+            format!(
+                "the header names column `{}` twice; rename one of them",
+                crate::text::escape_control(dup)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The 1-based line where a quoted field opens and never closes, if any:
+/// RFC 4180 quoting as the CSV reader applies it — a quote opens a field
+/// only at its start, `""` inside is a quote.
+fn unterminated_quote(body: &[u8], delimiter: u8) -> Option<u64> {
+    let (mut line, mut opened_on) = (1u64, 0u64);
+    let (mut quoted, mut field_start) = (false, true);
+    let mut i = 0;
+    while i < body.len() {
+        let b = body[i];
+        if quoted {
+            if b == b'"' {
+                if body.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if b == b'"' && field_start {
+            quoted = true;
+            opened_on = line;
+        }
+        if b == b'\n' {
+            line += 1;
+        }
+        field_start = !quoted && (b == delimiter || b == b'\n' || b == b'\r');
+        i += 1;
+    }
+    quoted.then_some(opened_on)
+}
+
+/// Turns byte offsets met in increasing order into 1-based line numbers,
+/// counting each line feed once (linear in the text, whatever is skipped).
+struct LineCounter<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        LineCounter {
+            text,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    fn at(&mut self, offset: usize) -> u64 {
+        // A record's position is where the reader began it, before any
+        // blank lines it skipped: its line is that of its first character.
+        let mut offset = offset.min(self.text.len());
+        while matches!(self.text.get(offset), Some(b'\n' | b'\r')) {
+            offset += 1;
+        }
+        if offset > self.at {
+            self.line += self.text[self.at..offset]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count() as u64;
+            self.at = offset;
+        }
+        self.line
+    }
+}
+
+/// The 1-based line of the byte after `before`: lines end with LF, CRLF or
+/// CR alone.
+fn line_after(before: &[u8]) -> usize {
+    let cr_alone = before
+        .windows(2)
+        .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+        .count()
+        + usize::from(before.last() == Some(&b'\r'));
+    before.iter().filter(|b| **b == b'\n').count() + cr_alone + 1
+}
+
 /// Decodes bytes in the dataset's encoding into UTF-8 text; a file that is
 /// not valid in the declared encoding is an error naming the line.
 fn decode(ds: &DatasetSpec, bytes: &[u8]) -> Result<String> {
@@ -176,8 +284,7 @@ fn decode(ds: &DatasetSpec, bytes: &[u8]) -> Result<String> {
         return match std::str::from_utf8(bytes) {
             Ok(s) => Ok(s.to_string()),
             Err(e) => {
-                let upto = &bytes[..e.valid_up_to()];
-                let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
+                let line = line_after(&bytes[..e.valid_up_to()]);
                 Err(Error::data(
                     &ds.id,
                     &ds.path,
@@ -203,6 +310,7 @@ fn decode(ds: &DatasetSpec, bytes: &[u8]) -> Result<String> {
 /// Reads the dataset's sheet (the first when none is named) of a workbook.
 pub fn read_xlsx(ds: &DatasetSpec) -> Result<TextTable> {
     let fail = |m: String| Error::data(&ds.id, &ds.path, m);
+    check_inflated_size(ds)?;
     let mut wb = calamine::open_workbook_auto(&ds.path)
         .map_err(|e| fail(format!("cannot open workbook: {e}")))?;
     let names = wb.sheet_names().to_vec();
@@ -232,6 +340,7 @@ pub fn read_xlsx(ds: &DatasetSpec) -> Result<TextTable> {
                 .collect()
         })
         .ok_or_else(|| fail(format!("sheet `{sheet}` is empty")))?;
+    check_header(ds, &header)?;
     let mut table = TextTable::with_header(header);
     for (i, row) in rows {
         let fields: Vec<Option<String>> = row.iter().map(xlsx_text).collect();
@@ -242,6 +351,36 @@ pub fn read_xlsx(ds: &DatasetSpec) -> Result<TextTable> {
     }
     table.tidy_header();
     Ok(table)
+}
+
+/// The most a workbook may inflate to (the sum of the sizes its parts
+/// declare): beyond it, reading would take that much memory.
+pub const MAX_WORKBOOK_INFLATED: u64 = 1 << 30;
+
+/// Refuses a workbook whose parts declare more than
+/// [`MAX_WORKBOOK_INFLATED`] bytes once inflated (a "zip bomb", or a sheet
+/// too large for memory), before anything is inflated.
+fn check_inflated_size(ds: &DatasetSpec) -> Result<()> {
+    let fail = |m: String| Error::data(&ds.id, &ds.path, m);
+    let file = std::fs::File::open(&ds.path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
+        .map_err(|e| fail(format!("not a workbook (an .xlsx is a zip archive): {e}")))?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let part = zip
+            .by_index_raw(i)
+            .map_err(|e| fail(format!("damaged workbook: {e}")))?;
+        total = total.saturating_add(part.size());
+        if total > MAX_WORKBOOK_INFLATED {
+            return Err(fail(format!(
+                "the workbook inflates to more than {} MiB (part `{}` alone declares {} MiB); export the sheet as CSV or Parquet",
+                MAX_WORKBOOK_INFLATED >> 20,
+                crate::text::escape_control(part.name()),
+                part.size() >> 20
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn xlsx_text(c: &Data) -> Option<String> {
@@ -271,14 +410,12 @@ pub fn unpivot(ds: &DatasetSpec, table: TextTable, u: &Unpivot) -> Result<TextTa
         .iter()
         .map(|n| {
             table.names.iter().position(|c| c == n).ok_or_else(|| {
-                Error::data(
-                    &ds.id,
-                    &ds.path,
-                    format!(
-                        "unpivot index column `{n}` not found — columns are: {}",
-                        crate::error::choices(&table.names)
-                    ),
-                )
+                Error::spec(format!(
+                    "dataset `{}`: unpivot index column `{n}` is not in {} — columns are: {}",
+                    ds.id,
+                    ds.path.display(),
+                    crate::error::choices(&table.names)
+                ))
             })
         })
         .collect::<Result<_>>()?;

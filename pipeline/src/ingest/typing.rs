@@ -15,15 +15,20 @@ use crate::error::{Error, Result};
 pub type Problems = BTreeMap<usize, Vec<String>>;
 
 /// Parses one text column into `kind` (or the inferred type when `rule` is
-/// `None`), recording a reason for each cell that does not parse.
+/// `None`), recording a reason for each cell that does not parse. A money
+/// column comes with its currency column, `<name>_currency`.
 pub fn type_column(
     name: &str,
     cells: &[Option<String>],
     rule: Option<&ColumnRule>,
     decimal: char,
     problems: &mut Problems,
-) -> Result<Column> {
+) -> Result<Vec<Column>> {
     let kind = rule.map_or_else(|| infer(cells, decimal), |r| r.kind);
+    if kind == ColumnType::Money {
+        let required = rule.and_then(|r| r.currency.as_deref());
+        return Ok(money_columns(name, cells, required, decimal, problems));
+    }
     let col = match kind {
         ColumnType::Integer => Column::new(
             name.into(),
@@ -59,15 +64,43 @@ pub fn type_column(
                 .cast(&DataType::Date)
                 .map_err(|e| Error::internal(format!("casting `{name}` to date"), e))?
         }
-        ColumnType::Money => Column::new(
-            name.into(),
-            parse_cells(name, cells, problems, "an amount", |s| {
-                parse_money(s, decimal)
-            }),
-        ),
-        ColumnType::String => Column::new(name.into(), cells.to_vec()),
+        ColumnType::String | ColumnType::Money => Column::new(name.into(), cells.to_vec()),
     };
-    Ok(col)
+    Ok(vec![col])
+}
+
+/// The name of a money column's currency column.
+pub fn currency_column(name: &str) -> String {
+    format!("{name}_currency")
+}
+
+/// A money column and its currency column. With a contract's `currency`,
+/// amounts without one are in it and amounts in another are refused.
+fn money_columns(
+    name: &str,
+    cells: &[Option<String>],
+    required: Option<&str>,
+    decimal: char,
+    problems: &mut Problems,
+) -> Vec<Column> {
+    let parsed = parse_cells_with(name, cells, problems, |s| {
+        let m = super::money::parse(s, decimal)?;
+        match (required, m.currency) {
+            (Some(want), Some(got)) if got != want => Err(format!(
+                "is in {got}; the contract allows amounts in {want} only"
+            )),
+            (Some(want), _) => Ok((m.amount, Some(want.to_string()))),
+            (None, c) => Ok((m.amount, c)),
+        }
+    });
+    let (amounts, currencies): (Vec<Option<f64>>, Vec<Option<String>>) = parsed
+        .into_iter()
+        .map(|p| p.map_or((None, None), |(a, c)| (Some(a), c)))
+        .unzip();
+    vec![
+        Column::new(name.into(), amounts),
+        Column::new(currency_column(name).into(), currencies),
+    ]
 }
 
 /// Parses every non-empty cell with `parse`; a cell that fails becomes null
@@ -79,19 +112,32 @@ fn parse_cells<T>(
     what: &str,
     parse: impl Fn(&str) -> Option<T>,
 ) -> Vec<Option<T>> {
+    parse_cells_with(name, cells, problems, |s| {
+        parse(s).ok_or_else(|| format!("is not {what}"))
+    })
+}
+
+/// Parses every non-empty cell with `parse`, whose error says why; a cell
+/// that fails becomes null and its row gets "column `name`: `value` {why}".
+fn parse_cells_with<T>(
+    name: &str,
+    cells: &[Option<String>],
+    problems: &mut Problems,
+    parse: impl Fn(&str) -> std::result::Result<T, String>,
+) -> Vec<Option<T>> {
     cells
         .iter()
         .enumerate()
         .map(|(row, c)| {
             let s = c.as_deref()?;
-            let v = parse(s);
-            if v.is_none() {
-                problems
-                    .entry(row)
-                    .or_default()
-                    .push(format!("column `{name}`: `{s}` is not {what}"));
-            }
-            v
+            parse(s)
+                .map_err(|why| {
+                    problems.entry(row).or_default().push(format!(
+                        "column `{name}`: `{}` {why}",
+                        crate::text::escape_control(s)
+                    ));
+                })
+                .ok()
         })
         .collect()
 }
@@ -119,60 +165,6 @@ fn parse_float(s: &str, decimal: char) -> Option<f64> {
     } else {
         t.parse().ok()?
     };
-    v.is_finite().then_some(v)
-}
-
-/// An amount as people write them: a currency symbol or code before or
-/// after (`$`, `€`, `£`, `USD`, `MAD`, `DH`…), thousands separators (`,` or
-/// spaces with a decimal point; `.` or spaces with a decimal comma; `'`),
-/// a multiplier suffix (`k`, `M`, `bn`), and parentheses for a negative.
-fn parse_money(s: &str, decimal: char) -> Option<f64> {
-    let mut t = s.trim();
-    let negative = t.starts_with('(') && t.ends_with(')');
-    if negative {
-        t = &t[1..t.len() - 1];
-    }
-    // Currency: symbols and letter codes at either end.
-    let is_currency = |c: char| "$€£¥".contains(c);
-    let body = t.trim_matches(|c: char| is_currency(c) || c.is_whitespace());
-    let body = body.trim_start_matches(|c: char| c.is_ascii_alphabetic() || c.is_whitespace());
-    let (body, multiplier) = {
-        let b = body.trim_end_matches(|c: char| is_currency(c) || c.is_whitespace());
-        let lower = b.to_ascii_lowercase();
-        let suffixes = [("bn", 1e9), ("b", 1e9), ("m", 1e6), ("k", 1e3)];
-        // A trailing currency code (`MAD`, `DH`) is not a multiplier.
-        let letters = lower
-            .chars()
-            .rev()
-            .take_while(char::is_ascii_alphabetic)
-            .count();
-        match suffixes
-            .iter()
-            .find(|(x, _)| letters == x.len() && lower.ends_with(x))
-        {
-            Some((x, m)) => (b[..b.len() - x.len()].trim_end(), *m),
-            None if letters > 0 => (b[..b.len() - letters].trim_end(), 1.0),
-            None => (b, 1.0),
-        }
-    };
-    let body = body.trim_end_matches(|c: char| is_currency(c) || c.is_whitespace());
-    let thousands =
-        |c: char| c.is_whitespace() || matches!(c, '\u{a0}' | '\u{202f}' | '\u{2009}' | '\'');
-    let digits: String = body
-        .chars()
-        .filter(|&c| !thousands(c))
-        .filter(|&c| if decimal == ',' { c != '.' } else { c != ',' })
-        .map(|c| if c == decimal { '.' } else { c })
-        .collect();
-    if digits.is_empty()
-        || !digits
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+'))
-    {
-        return None;
-    }
-    let v: f64 = digits.parse().ok()?;
-    let v = v * multiplier * if negative { -1.0 } else { 1.0 };
     v.is_finite().then_some(v)
 }
 
@@ -218,27 +210,4 @@ pub fn cast_column(col: &Column, rule: &ColumnRule, problems: &mut Problems) -> 
         }
     }
     Ok(cast)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_money;
-
-    #[test]
-    fn amounts_as_people_write_them() {
-        let dot = |s| parse_money(s, '.');
-        assert_eq!(dot("$1,750,000"), Some(1_750_000.0));
-        assert_eq!(dot("1750000"), Some(1_750_000.0));
-        assert_eq!(dot("USD 2.5M"), Some(2_500_000.0));
-        assert_eq!(dot("€600k"), Some(600_000.0));
-        assert_eq!(dot("£1.2bn"), Some(1_200_000_000.0));
-        assert_eq!(dot("(1,200)"), Some(-1_200.0));
-        assert_eq!(dot("1'000'000 CHF"), Some(1_000_000.0));
-        assert_eq!(dot("about a million"), None);
-        assert_eq!(dot("$"), None);
-        let comma = |s| parse_money(s, ',');
-        assert_eq!(comma("1 750 000 MAD"), Some(1_750_000.0));
-        assert_eq!(comma("2.500.000,50 DH"), Some(2_500_000.5));
-        assert_eq!(comma("12\u{202f}345,6\u{a0}€"), Some(12_345.6));
-    }
 }

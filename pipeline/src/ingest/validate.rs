@@ -20,14 +20,19 @@ pub fn check(
 ) -> Result<()> {
     for (name, rule) in &contract.columns {
         let Ok(col) = df.column(name) else { continue };
-        let mut add = |row: usize, why: String| problems.entry(row).or_default().push(why);
         if rule.required {
+            // A value that did not parse is null too, but its row already
+            // says why: it was not empty.
+            let about = format!("column `{name}`: ");
             for (i, null) in col.is_null().iter().enumerate() {
-                if null == Some(true) {
-                    add(i, format!("column `{name}` is required but empty"));
+                let why = problems.entry(i).or_default();
+                if null == Some(true) && !why.iter().any(|w| w.starts_with(&about)) {
+                    why.push(format!("column `{name}` is required but empty"));
                 }
             }
+            problems.retain(|_, why| !why.is_empty());
         }
+        let mut add = |row: usize, why: String| problems.entry(row).or_default().push(why);
         if (rule.min.is_some() || rule.max.is_some()) && col.dtype().is_primitive_numeric() {
             let f = col
                 .cast(&DataType::Float64)

@@ -1,6 +1,7 @@
 //! `report.md`: the report's [`Context`] as Markdown, with the PNG figures,
-//! for people who publish through other tools. Text escapes `&`, `<`, `>`;
-//! table cells also `|`.
+//! for people who publish through other tools. Text from data or the spec
+//! is escaped ([`crate::text::markdown`]), so it can never become a link,
+//! an image or HTML.
 
 use serde_json::Value;
 
@@ -12,15 +13,10 @@ pub fn render(ctx: &Context) -> Result<String> {
     // Read the context through its serialised form: the same fields the
     // HTML template reads, so both reports show the same content.
     let v = serde_json::to_value(ctx).map_err(|e| Error::internal("report.md", e))?;
-    // Text from data or spec is text: HTML's special characters are escaped,
-    // since Markdown passes raw HTML through.
-    let s = |v: &Value| {
-        v.as_str()
-            .unwrap_or("")
-            .replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
+    // Text from data or spec is text, never markup: no link, image, HTML
+    // or emphasis can come out of a label or a value.
+    let s = |v: &Value| crate::text::markdown(v.as_str().unwrap_or(""));
+    let raw = |v: &Value| v.as_str().unwrap_or("").to_string();
     let t = |k: &str| s(&v["t"][k]);
     let mut out = format!("# {}\n\n", s(&v["title"]));
     if !s(&v["intro"]).is_empty() {
@@ -35,7 +31,7 @@ pub fn render(ctx: &Context) -> Result<String> {
             out += &format!(
                 "![{}]({})\n\n*{}*\n\n",
                 s(&f["alt"]),
-                s(&f["png"]),
+                raw(&f["png"]),
                 s(&f["caption"])
             );
             out += &table(
@@ -123,11 +119,11 @@ pub fn render(ctx: &Context) -> Result<String> {
         m["datasets"].as_array().into_iter().flatten().map(|d| {
             vec![
                 s(&d["label"]),
-                format!("`{}`", s(&d["path"])),
+                crate::text::code_span(&raw(&d["path"])),
                 d["rows_read"].to_string(),
                 d["rows_kept"].to_string(),
                 d["rows_rejected"].to_string(),
-                format!("`{}`", s(&d["blake3"])),
+                crate::text::code_span(&raw(&d["blake3"])),
             ]
         }),
     );
@@ -170,28 +166,39 @@ pub fn render(ctx: &Context) -> Result<String> {
             t("breakdowns"),
         ],
         m["indicators"].as_array().into_iter().flatten().map(|i| {
-            let code = |x: String| if x.is_empty() { x } else { format!("`{x}`") };
+            let code = |x: String| {
+                if x.is_empty() {
+                    x
+                } else {
+                    crate::text::code_span(&x)
+                }
+            };
             vec![
-                format!("{} (`{}`)", s(&i["label"]), s(&i["id"])),
+                format!(
+                    "{} ({})",
+                    s(&i["label"]),
+                    crate::text::code_span(&raw(&i["id"]))
+                ),
                 s(&i["statistic"]),
-                code(s(&i["expr"])),
-                code(s(&i["where"])),
+                code(raw(&i["expr"])),
+                code(raw(&i["where"])),
                 s(&i["by"]),
             ]
         }),
     );
     out += &format!(
-        "{} mizan {}. {} `{}`\n",
+        "{} mizan {}. {} {}\n",
         t("software"),
         s(&v["version"]),
         t("spec"),
-        s(&v["spec_hash"])
+        crate::text::code_span(&raw(&v["spec_hash"]))
     );
     Ok(out)
 }
 
 fn table(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> String {
-    let cell = |c: &str| c.replace('|', "\\|").replace('\n', " ");
+    // Cells arrive escaped (`|` included); only line breaks would break a row.
+    let cell = |c: &str| c.replace('\n', " ");
     let mut out = format!(
         "| {} |\n|{}\n",
         header

@@ -285,7 +285,7 @@ fn value_row(f: &Figure, p: &charts::Point) -> ValueRow {
     ValueRow {
         by: String::new(),
         series: p.series.clone().unwrap_or_default(),
-        label: p.label.clone(),
+        label: p.full_label.clone(),
         value: if shown {
             p.value.map(|v| f.fmt(v)).unwrap_or_default()
         } else {
@@ -543,7 +543,10 @@ pub fn html(ctx: &Context) -> Result<String> {
     let mut env = minijinja::Environment::new();
     env.add_template("report.html", include_str!("templates/report.html"))
         .map_err(|e| Error::internal("report template", e))?;
-    env.get_template("report.html")
+    let html = env
+        .get_template("report.html")
         .and_then(|t| t.render(ctx))
-        .map_err(|e| Error::internal("rendering report.html", e))
+        .map_err(|e| Error::internal("rendering report.html", e))?;
+    // The template has none: any control character came from data or the spec.
+    Ok(crate::text::escape_control(&html).into_owned())
 }

@@ -109,6 +109,23 @@ pub fn indicators(previous: &Path, rows: &[IndicatorRow], limits: Drift) -> Vec<
         .collect()
 }
 
+/// Datasets that held rows in the last published run and hold none now (a
+/// header-only file replacing a full one): volume drift.
+pub fn emptied(previous: &[InputRecord], now: &[InputRecord]) -> Vec<String> {
+    now.iter()
+        .filter(|n| n.rows == 0)
+        .filter_map(|n| {
+            let p = previous.iter().find(|p| p.dataset == n.dataset)?;
+            (p.rows > 0).then(|| {
+                format!(
+                    "{}: no rows read ({} in the last published run) — the source arrived empty",
+                    n.dataset, p.rows
+                )
+            })
+        })
+        .collect()
+}
+
 /// Columns added, removed or retyped in each source since the last run,
 /// with what the contract makes of it.
 pub fn schema(study: &Study, previous: &[InputRecord], now: &[InputRecord]) -> Vec<String> {

@@ -62,6 +62,8 @@ pub struct RunRecord {
     pub drift: Vec<DriftRow>,
     /// Columns added, removed or retyped in the sources.
     pub schema_changes: Vec<String>,
+    /// What a person should look at although the run succeeded.
+    pub warnings: Vec<String>,
 }
 
 /// The current time for records.

@@ -9,6 +9,7 @@ pub mod lock;
 pub mod manifest;
 pub mod plan;
 pub mod store;
+pub mod target;
 pub mod verify;
 pub mod write;
 
@@ -21,7 +22,7 @@ use polars::prelude::DataFrame;
 
 use crate::charts;
 use crate::error::Result;
-use crate::indicators::{self, evaluate};
+use crate::indicators;
 use crate::ingest::{self, Ingested};
 use crate::report;
 use crate::spec::model::Study;
@@ -84,6 +85,10 @@ pub struct Summary {
     pub schema_changes: Vec<String>,
     /// This run's record in `out/runs/`.
     pub record: PathBuf,
+    /// What a person should look at although the run succeeded: a lock
+    /// taken over, a probable missing-value marker, an indicator without a
+    /// row, categories left out of a chart.
+    pub warnings: Vec<String>,
 }
 
 /// The default output folder of a study.
@@ -128,22 +133,65 @@ impl Stages {
     }
 }
 
-/// Ingests every dataset of `study` (in parallel) and checks every indicator
-/// expression and breakdown against the data. Writes nothing.
-pub fn validate(study: &Study) -> Result<BTreeMap<String, Ingested>> {
-    let ingested = ingest_all(study)?;
+/// What `mizan validate` found: each dataset's rows, and the warnings a
+/// run would print.
+#[derive(Debug)]
+pub struct Validated {
+    /// Each dataset as ingested.
+    pub ingested: BTreeMap<String, Ingested>,
+    /// What a run would warn about.
+    pub warnings: Vec<String>,
+}
+
+/// Every check of a run, nothing written: ingests every dataset, prepares
+/// every design, estimates every indicator, comparison and composite in
+/// memory and builds every figure (without drawing it) — so a spec that
+/// `validate` passes is one that `run` accepts.
+pub fn validate(study: &Study) -> Result<Validated> {
+    let ingested = ingest(study)?;
     let data: BTreeMap<String, DataFrame> = ingested
         .iter()
         .map(|(k, v)| (k.clone(), v.data.clone()))
         .collect();
-    for ind in study.indicators.iter().filter(|i| i.growth.is_none()) {
-        let (df, _) = indicators::join::frame(&ind.dataset, ind.join.as_ref(), &data)?;
-        evaluate::evaluate(ind, &df)?;
+    let computed = indicators::compute(study, &data)?;
+    let composites = crate::composites::compute(study, &data, &computed.rows)?;
+    let mut warnings = marker_warnings(study, &data);
+    warnings.extend(computed.warnings);
+    for chart in &study.charts {
+        let fig = if chart.composite {
+            charts::composite_figure(study, chart, &composites)?
+        } else {
+            charts::figure(study, chart, &computed.rows)?
+        };
+        warnings.extend(omitted_warning(chart, &fig));
     }
-    Ok(ingested)
+    Ok(Validated { ingested, warnings })
 }
 
-fn ingest_all(study: &Study) -> Result<BTreeMap<String, Ingested>> {
+/// Warnings about text columns that are numbers but for a probable
+/// missing-value marker.
+fn marker_warnings(study: &Study, data: &BTreeMap<String, DataFrame>) -> Vec<String> {
+    let suspects: Vec<_> = data
+        .iter()
+        .flat_map(|(id, df)| ingest::markers::suspects(id, df))
+        .collect();
+    ingest::markers::warnings(study, &suspects)
+}
+
+/// The warning of a chart that leaves categories out.
+fn omitted_warning(chart: &crate::spec::model::ChartSpec, fig: &charts::Figure) -> Option<String> {
+    (fig.omitted > 0).then(|| {
+        format!(
+            "chart `{}` draws {} of its {} categories (max_categories); the tables hold them all",
+            chart.id,
+            chart.max_categories,
+            chart.max_categories + fig.omitted
+        )
+    })
+}
+
+/// Ingests every dataset of `study`, in parallel. Writes nothing.
+pub fn ingest(study: &Study) -> Result<BTreeMap<String, Ingested>> {
     use rayon::prelude::*;
     let results: Vec<Result<Ingested>> = study.datasets.par_iter().map(ingest::ingest).collect();
     study
@@ -160,9 +208,13 @@ fn ingest_all(study: &Study) -> Result<BTreeMap<String, Ingested>> {
 pub fn run(study: &Study, opts: &RunOptions) -> Result<Summary> {
     let out = opts.out.clone().unwrap_or_else(|| default_out(study));
     let out = std::path::absolute(&out).map_err(|e| crate::Error::io(&out, e))?;
-    let _lock = lock::RunLock::acquire(&out)?;
+    let out = target::check(study, &out)?;
+    let lock = lock::RunLock::acquire(&out)?;
     let started = history::now();
-    let result = run_locked(study, opts, &out);
+    let result = run_locked(study, opts, &out).map(|mut s| {
+        s.warnings.splice(0..0, lock.taken_over.clone());
+        s
+    });
     let (status, exit_code, error) = match &result {
         Ok(s) if s.unchanged => ("unchanged", 0, None),
         Ok(_) => ("published", 0, None),
@@ -191,6 +243,10 @@ pub fn run(study: &Study, opts: &RunOptions) -> Result<Summary> {
             .collect(),
         drift: s.drift.clone(),
         schema_changes: s.schema_changes.clone(),
+        warnings: match &result {
+            Ok(s) => s.warnings.clone(),
+            Err(_) => lock.taken_over.iter().cloned().collect(),
+        },
     };
     let path = history::write(&out, &record);
     let mut summary = result?;
@@ -212,6 +268,7 @@ impl Default for Summary {
             drift: Vec::new(),
             schema_changes: Vec::new(),
             record: PathBuf::new(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -249,7 +306,7 @@ fn run_locked(study: &Study, opts: &RunOptions, out: &Path) -> Result<Summary> {
         });
     }
     let staging = Store::new(Store::staging_for(out));
-    staging.discard_if_exists();
+    staging.discard_if_exists()?;
     staging.create()?;
     let result = run_into(study, opts, &staging, &plan, out).and_then(|s| {
         // A source that changed while the run read it would make the
@@ -409,11 +466,17 @@ fn run_into(
             rejected: ing.rows_rejected(),
         });
     }
-    let schema_changes = plan
+    let (mut schema_changes, emptied) = plan
         .previous
         .as_ref()
-        .map(|p| drift::schema(study, &p.inputs, &inputs))
+        .map(|p| {
+            (
+                drift::schema(study, &p.inputs, &inputs),
+                drift::emptied(&p.inputs, &inputs),
+            )
+        })
         .unwrap_or_default();
+    schema_changes.extend(emptied.iter().cloned());
     let data: BTreeMap<String, DataFrame> = ingested
         .iter()
         .map(|(k, v)| (k.clone(), v.data.clone()))
@@ -436,17 +499,21 @@ fn run_into(
             designs,
             comparisons,
             notes,
+            mut warnings,
         },
         composite_rows,
     ) = estimated?;
     drop(ingested);
+    warnings.splice(0..0, marker_warnings(study, &data));
     outcomes.push(outcome(plan, "estimate", false, 0.0));
     let drift = drift::indicators(&out.join("indicators.csv"), &rows, study.drift);
-    if opts.fail_on_drift && !drift.is_empty() {
+    if opts.fail_on_drift && (!drift.is_empty() || !emptied.is_empty()) {
         return Err(crate::Error::Drift {
-            count: drift.len(),
+            count: drift.len() + emptied.len(),
             listing: drift
                 .iter()
+                .map(ToString::to_string)
+                .chain(emptied)
                 .map(|d| format!("  {d}"))
                 .collect::<Vec<_>>()
                 .join("\n"),
@@ -487,6 +554,7 @@ fn run_into(
             Ok((fig, svg))
         })?;
         outcomes.push(outcome(plan, &stage, reuse, 0.0));
+        warnings.extend(omitted_warning(chart, &fig.0));
         figures.push(fig);
     }
 
@@ -565,6 +633,7 @@ fn run_into(
         stages: outcomes,
         drift,
         schema_changes,
+        warnings,
         ..Summary::default()
     })
 }

@@ -21,6 +21,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// The file marking a staging folder as Mizan's, removed as it is published.
+const STAGING_MARKER: &str = ".mizan-staging";
+
 /// The output folder of one run (while it is being written: the staging folder).
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -38,8 +41,12 @@ impl Store {
         &self.root
     }
 
-    /// Creates the store's folders.
+    /// Creates the store's folders, marked as Mizan's own so that a run
+    /// killed before publishing leaves a folder the next run may remove.
     pub fn create(&self) -> Result<()> {
+        std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
+        let marker = self.root.join(STAGING_MARKER);
+        std::fs::write(&marker, b"").map_err(|e| Error::io(&marker, e))?;
         for d in [
             self.root.clone(),
             self.root.join("data"),
@@ -124,6 +131,8 @@ impl Store {
     /// renames where the file system cannot exchange), then removes the old
     /// outputs, keeping their `runs/` history. Called under the run lock.
     pub fn publish(self, out: &Path) -> Result<()> {
+        let marker = self.root.join(STAGING_MARKER);
+        std::fs::remove_file(&marker).map_err(|e| Error::io(&marker, e))?;
         if !out.exists() {
             return std::fs::rename(&self.root, out).map_err(|e| Error::io(out, e));
         }
@@ -158,11 +167,26 @@ impl Store {
 
     /// Removes the folder (after a failed run).
     pub fn discard(self) {
-        self.discard_if_exists();
+        let _ = std::fs::remove_dir_all(&self.root);
     }
 
-    /// Removes a leftover folder of the same name (from a killed run).
-    pub fn discard_if_exists(&self) {
-        let _ = std::fs::remove_dir_all(&self.root);
+    /// Removes a leftover folder of the same name from a killed run — one
+    /// Mizan made: a staging folder (marked) or previous outputs (holding
+    /// `manifest.json`). Anything else there is refused, untouched.
+    pub fn discard_if_exists(&self) -> Result<()> {
+        match std::fs::symlink_metadata(&self.root) {
+            Err(_) => Ok(()),
+            Ok(m)
+                if m.is_dir()
+                    && (self.root.join(STAGING_MARKER).exists()
+                        || self.root.join("manifest.json").exists()) =>
+            {
+                std::fs::remove_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))
+            }
+            Ok(_) => Err(Error::Usage(format!(
+                "{} is in the way of the run's staging folder and was not made by Mizan; it was left untouched — move it or choose another --out",
+                self.root.display()
+            ))),
+        }
     }
 }

@@ -23,10 +23,18 @@ pub struct Verification {
 
 /// Verifies the published outputs in `out_dir`.
 pub fn verify(out_dir: &Path) -> Result<Verification> {
-    let manifest = Manifest::read(out_dir).ok_or_else(|| {
-        Error::Usage(format!(
-            "{} has no readable manifest.json: is it the output folder of a mizan run?",
+    let at = out_dir.join("manifest.json");
+    if !at.is_file() {
+        return Err(Error::Usage(format!(
+            "{} has no manifest.json: is it the output folder of a mizan run?",
             out_dir.display()
+        )));
+    }
+    // A manifest that is there but unreadable: the published folder was damaged.
+    let manifest = Manifest::read(out_dir).ok_or_else(|| {
+        Error::NotReproduced(format!(
+            "{} is damaged (not the JSON a run writes): the published outputs cannot be checked against it",
+            at.display()
         ))
     })?;
     let study_dir = out_dir.join(&manifest.study_dir);
@@ -121,6 +129,15 @@ pub fn verify(out_dir: &Path) -> Result<Verification> {
     for f in &now.outputs {
         if !manifest.outputs.iter().any(|m| m.path == f.path) {
             v.problems.push(format!("output {} is new", f.path));
+        }
+    }
+    // What is in the folder but was never published there (the run records aside).
+    for f in super::manifest::outputs(out_dir)? {
+        if !f.path.starts_with("runs/") && !manifest.outputs.iter().any(|m| m.path == f.path) {
+            v.problems.push(format!(
+                "{} is in the output folder but not in manifest.json: no run published it",
+                crate::text::escape_control(&f.path)
+            ));
         }
     }
     Ok(v)

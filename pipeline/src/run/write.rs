@@ -19,13 +19,30 @@ pub fn parquet(path: &Path, df: &mut DataFrame, metadata: Vec<(String, String)>)
 }
 
 /// Writes `df` as CSV (comma, header, empty for missing, shortest
-/// round-trip floats).
+/// round-trip floats), its text cells safe for spreadsheets
+/// ([`crate::text::csv_cell`]); numbers stay numbers.
 pub fn csv(path: &Path, df: &mut DataFrame) -> Result<()> {
+    let fail = |e: PolarsError| Error::internal(format!("writing {}", path.display()), e);
+    let columns = df
+        .columns()
+        .iter()
+        .map(|c| match c.str() {
+            Ok(text) => {
+                let safe: StringChunked = text
+                    .iter()
+                    .map(|v| v.map(|v| crate::text::csv_cell(v).into_owned()))
+                    .collect();
+                Column::new(c.name().clone(), safe.into_series())
+            }
+            Err(_) => c.clone(),
+        })
+        .collect();
+    let mut safe = DataFrame::new_infer_height(columns).map_err(fail)?;
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
     CsvWriter::new(file)
         .include_header(true)
-        .finish(df)
-        .map_err(|e| Error::internal(format!("writing {}", path.display()), e))
+        .finish(&mut safe)
+        .map_err(fail)
 }
 
 /// Writes bytes.

@@ -214,6 +214,8 @@ pub struct DesignSpec {
     /// Calibration of the weights to population margins: post-stratification,
     /// raking or linear (GREG) calibration.
     pub calibration: Option<CalibrationSpec>,
+    /// Where the design table is in `study.toml`, for errors about its columns.
+    pub location: Location,
 }
 
 /// Calibration of a design's weights to known population figures:
@@ -639,6 +641,9 @@ pub struct ChartSpec {
     pub geometry: Option<MapGeometry>,
     /// PNG resolution.
     pub dpi: u32,
+    /// The most categories drawn (the largest by value; a line's most
+    /// recent); the others are in the tables, and a note says so.
+    pub max_categories: usize,
     /// `indicator` names a composite: its index is drawn with its intervals.
     pub composite: bool,
     /// Bar order.

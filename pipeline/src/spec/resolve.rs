@@ -257,6 +257,17 @@ impl Resolver<'_> {
                 ));
             }
         };
+        if let Some(sheet) = &ds.sheet
+            && format != Format::Xlsx
+        {
+            return Err(self.err(
+                sheet,
+                format!(
+                    "dataset `{id}`: `sheet` belongs to a workbook (.xlsx), not to {}",
+                    ds.path.get_ref()
+                ),
+            ));
+        }
         let delimiter = match &ds.delimiter {
             None if ext == "tsv" => b'\t',
             None => b',',
@@ -331,7 +342,7 @@ impl Resolver<'_> {
             delimiter,
             encoding,
             decimal,
-            sheet: ds.sheet,
+            sheet: ds.sheet.map(Spanned::into_inner),
             skip_rows: ds.skip_rows.unwrap_or(0),
             unpivot,
             label: text_of(ds.label),
@@ -403,6 +414,7 @@ impl Resolver<'_> {
             fpc,
             nest: d.nest.unwrap_or(false),
             lonely_psu,
+            location: self.loc(&span_holder),
         })
     }
 
@@ -605,6 +617,7 @@ impl Resolver<'_> {
                 (Statistic::Quantile, "median"),
                 (Statistic::Proportion, "share"),
                 (Statistic::Ratio, "funnel"),
+                (Statistic::Total, "sum"),
             ])
             .collect();
         let statistic = pick(self, &ind.statistic, "statistic", &names)?;
@@ -1012,6 +1025,7 @@ impl Resolver<'_> {
                 return Err(self.err(&ch.kind, format!("chart `{id}`: a composite is drawn as a `dot` chart (a ranking with intervals)")));
             }
             return Ok(ChartSpec {
+                max_categories: self.max_categories(&id, ch.max_categories.as_ref())?,
                 id,
                 indicator: c.id.clone(),
                 indicators: vec![c.id.clone()],
@@ -1152,6 +1166,7 @@ impl Resolver<'_> {
             )?,
         };
         Ok(ChartSpec {
+            max_categories: self.max_categories(&id, ch.max_categories.as_ref())?,
             id,
             indicator: ind.id.clone(),
             indicators: all.iter().map(|i| i.id.clone()).collect(),
@@ -1169,6 +1184,21 @@ impl Resolver<'_> {
             note: text_of(ch.note),
             composite: false,
         })
+    }
+
+    /// A chart's `max_categories`: 1 to 1,000 (default 40).
+    fn max_categories(&self, id: &str, given: Option<&Spanned<usize>>) -> Result<usize> {
+        match given {
+            None => Ok(40),
+            Some(n) if (1..=1000).contains(n.get_ref()) => Ok(*n.get_ref()),
+            Some(n) => Err(self.err(
+                n,
+                format!(
+                    "chart `{id}`: max_categories must be between 1 and 1000, not {}",
+                    n.get_ref()
+                ),
+            )),
+        }
     }
 
     fn composite(
@@ -1431,6 +1461,12 @@ impl Resolver<'_> {
             }
             (None, None, None, Some(versus)) => {
                 let other = find(&versus)?;
+                if other.id == ind.id {
+                    return Err(self.err(
+                        &versus,
+                        format!("comparison `{id}`: `versus` names indicator `{}` itself; compare it with another indicator (an independent sample), or compare two of its domains with `by`, `a` and `b`", ind.id),
+                    ));
+                }
                 Compared::Independent {
                     versus: other.id.clone(),
                 }

@@ -155,8 +155,8 @@ impl PreparedDesign {
 
     /// Prepares `spec` over the ingested rows of dataset `dataset`.
     pub fn prepare(spec: &DesignSpec, df: &DataFrame, dataset: &str) -> Result<Self> {
-        let err = |m: String| Error::Estimation {
-            indicator: format!("(design of dataset `{dataset}`)"),
+        let err = |m: String| Error::Design {
+            dataset: dataset.to_string(),
             message: m,
         };
         let n = df.height();
@@ -170,11 +170,16 @@ impl PreparedDesign {
             .enumerate()
             .find(|(_, w)| !w.is_finite() || **w < 0.0)
         {
-            return Err(err(format!(
-                "weight column `{}` has a missing or negative value ({w}) in row {}; weights must be finite and non-negative",
-                spec.weights.as_deref().unwrap_or_default(),
-                i + 1
-            )));
+            // Bad data, not a bad design: an input-data error (exit 3).
+            return Err(Error::data(
+                dataset,
+                std::path::Path::new(""),
+                format!(
+                    "weight column `{}` has a missing, infinite or negative value ({w}) in kept row {}; weights must be finite and non-negative (a contract with `required = true, min = 0` on it sends such rows to the rejects)",
+                    spec.weights.as_deref().unwrap_or_default(),
+                    i + 1
+                ),
+            ));
         }
         if let Some(rep) = spec.replicates.as_ref().filter(|r| !r.build) {
             // The variance comes from the replicates; the estimation pass only
@@ -405,8 +410,8 @@ fn second_stage(
     strata: &[Stratum],
     weights: Vec<f64>,
 ) -> Result<(Vec<u32>, Vec<u32>, Option<Stage2>, Vec<f64>)> {
-    let err = |m: String| Error::Estimation {
-        indicator: format!("(design of dataset `{dataset}`)"),
+    let err = |m: String| Error::Design {
+        dataset: dataset.to_string(),
         message: m,
     };
     let n_psu = psu_stratum.len();
@@ -507,8 +512,8 @@ fn keys(df: &DataFrame, name: &str, dataset: &str) -> Result<(Vec<u32>, Vec<Stri
     let (codes, labels) = index_column(col)?;
     let codes = codes.into_u32();
     if let Some(i) = codes.iter().position(|c| *c == u32::MAX) {
-        return Err(Error::Estimation {
-            indicator: format!("(design of dataset `{dataset}`)"),
+        return Err(Error::Design {
+            dataset: dataset.to_string(),
             message: format!("design column `{name}` is empty in row {}", i + 1),
         });
     }

@@ -117,9 +117,9 @@ impl Replicates {
         weights: &[f64],
         dataset: &str,
     ) -> Result<Self> {
-        let err = |m: String| Error::Estimation {
-            indicator: format!("(replicate design of dataset `{dataset}`)"),
-            message: m,
+        let err = |m: String| Error::Design {
+            dataset: dataset.to_string(),
+            message: format!("replicate weights: {m}"),
         };
         let names: Vec<String> = df
             .get_column_names()

@@ -64,7 +64,7 @@ pub fn compute(
 ) {
     let dir = temp_study(files);
     let study = mizan::spec::load(dir.path()).expect("spec");
-    let data = mizan::run::validate(&study)
+    let data = mizan::run::ingest(&study)
         .expect("ingest")
         .into_iter()
         .map(|(k, v)| (k, v.data))

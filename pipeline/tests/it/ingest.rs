@@ -205,7 +205,7 @@ fn world_bank_wide_file_is_unpivoted_and_morocco_2022_is_the_published_89_9() {
     );
     let dir = temp_study(&[("study.toml", &toml)]);
     let study = mizan::spec::load(dir.path()).unwrap();
-    let ingested = mizan::run::validate(&study).unwrap();
+    let ingested = mizan::run::ingest(&study).unwrap();
     // 6 countries x 64 years (1960-2023) and 6 x 62 years (1960-2021).
     assert_eq!(ingested["net"].rows_read, 6 * 64);
     assert_eq!(ingested["mobile"].rows_read, 6 * 62);
@@ -228,7 +228,7 @@ fn an_excel_sheet_is_read_by_name_with_its_types() {
     );
     let dir = temp_study(&[("study.toml", &toml), ("p.contract.toml", contract)]);
     let study = mizan::spec::load(dir.path()).unwrap();
-    let ingested = mizan::run::validate(&study).unwrap();
+    let ingested = mizan::run::ingest(&study).unwrap();
     let df = &ingested["p"].data;
     assert_eq!(df.height(), 3);
     let names: Vec<&str> = df

@@ -10,6 +10,8 @@ mod composites;
 mod crunchbase;
 mod designs;
 mod example;
+mod fuzz;
+mod hardening;
 mod ingest;
 mod intervals;
 mod multistage;

@@ -218,6 +218,9 @@ fn drift_and_schema_changes_are_recorded_and_can_stop_publishing() {
 fn a_held_lock_stops_a_second_run_and_a_dead_one_is_taken_over() {
     let dir = temp_study(&[("study.toml", STUDY), ("people.csv", &people(0))]);
     let lock = dir.path().join(".out.lock");
+    // A live holder: this process holds the OS lock on the file.
+    let holder = std::fs::File::create(&lock).unwrap();
+    holder.try_lock().unwrap();
     std::fs::write(
         &lock,
         format!("pid {} since 2026-11-28T00:00:00Z\n", std::process::id()),
@@ -238,12 +241,14 @@ fn a_held_lock_stops_a_second_run_and_a_dead_one_is_taken_over() {
     );
 
     // The lock of a process that has exited.
+    drop(holder);
     let mut gone = std::process::Command::new("true").spawn().unwrap();
     let pid = gone.id();
     gone.wait().unwrap();
     std::fs::write(&lock, format!("pid {pid} since 2026-11-28T00:00:00Z\n")).unwrap();
     let (code, _, err) = mizan(&["run", "."], dir.path());
     assert_eq!(code, 0, "{err}");
+    assert!(err.contains("took over the lock"), "{err}");
     assert!(!lock.exists(), "released at the end");
 
     // Two runs started together: each publishes or is turned away, never both at once.
@@ -386,6 +391,8 @@ fn schedulers_get_json_lines_or_silence() {
     let (code, stdout, stderr) = mizan(&["run", ".", "--quiet"], dir.path());
     assert_eq!((code, stdout.as_str(), stderr.as_str()), (0, "", ""));
 
+    let held = std::fs::File::create(dir.path().join(".out.lock")).unwrap();
+    held.try_lock().unwrap();
     std::fs::write(
         dir.path().join(".out.lock"),
         format!("pid {} since now\n", std::process::id()),

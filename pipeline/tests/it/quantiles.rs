@@ -112,3 +112,52 @@ fn quartiles_by_domain_match_svyquantile_on_subsets() {
     }
     assert_eq!(checked, 12);
 }
+
+/// Quantiles of variables with missing values, overall and by domain, as R's
+/// `svyquantile(..., na.rm = TRUE)` computes them: it subsets the design to
+/// the rows holding a value, so those rows are out of the proportion below
+/// the quantile too (`golden_quantile_na.R`, stratified, cluster and JK1
+/// replicate designs). Before the fix, the missing rows counted as rows
+/// above the quantile (SE 0.735 instead of R's 0.490 on one such design).
+#[test]
+fn quantiles_with_missing_values_match_svyquantile_na_rm() {
+    let golden =
+        std::fs::read_to_string(fixtures().join("survey-api/golden_quantile_na.csv")).unwrap();
+    let jk1 =
+        format!("{CLUS1}\n\n[datasets.api.design.replicates]\nmethod = \"jk1\"\nbuild = \"jk1\"");
+    let mut checked = 0;
+    for (name, file, design, var) in [
+        ("strat", "apistrat.csv", STRAT.to_string(), "acs.46"),
+        ("clus1", "apiclus1.csv", CLUS1.to_string(), "avg.ed"),
+        ("jk1", "apiclus1.csv", jk1, "avg.ed"),
+    ] {
+        let indicators = indicator(
+            "median",
+            "quantile",
+            &format!("quantile = 0.5\nexpr = '\"{var}\"'\nby = [\"stype\"]"),
+        );
+        let toml = api_study(&design, &indicators);
+        let rows = estimate(&[("study.toml", &toml), ("api.csv", &api_data(file))]);
+        let mut reader = csv::Reader::from_reader(golden.as_bytes());
+        for rec in reader.records() {
+            let g = rec.unwrap();
+            if &g[0] != name {
+                continue;
+            }
+            let r = row(&rows, "median", &g[2]);
+            let what = format!("{name} median of {var} [{}]", &g[2]);
+            let num = |i: usize| g[i].parse::<f64>().unwrap();
+            let same = |ours: Option<f64>, i: usize, tol: f64, part: &str| match ours {
+                None => assert!(g[i].eq("NaN"), "{what} {part}: empty, R has {}", &g[i]),
+                Some(v) => close(v, num(i), tol, &format!("{what} {part}")),
+            };
+            same(r.est.estimate, 3, 1e-12, "estimate");
+            same(r.est.ci_low, 4, 1e-12, "lower");
+            same(r.est.ci_high, 5, 1e-12, "upper");
+            same(r.est.se, 6, 1e-7, "se");
+            assert_eq!(r.est.df, Some(num(7)), "{what} df");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 12);
+}
