@@ -42,14 +42,17 @@ pub fn csv_cell(s: &str) -> Cow<'_, str> {
 
 /// `s` for Markdown prose, a heading or a table cell (never at a line's
 /// start): every character Markdown could read as markup there (links,
-/// images, emphasis, code, tables, HTML, entities) escaped with a
-/// backslash, line breaks as spaces.
+/// images, emphasis, code, tables) escaped with a backslash, HTML's `<`,
+/// `>` and `&` as entities, line breaks as spaces.
 pub fn markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in escape_control(s).chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '!' | '|' | '<'
-            | '>' | '&' | '~' => {
+            // HTML passes through Markdown: entities, which every renderer reads.
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '!' | '|' | '~' => {
                 out.push('\\');
                 out.push(c);
             }

@@ -164,7 +164,7 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
                     .and_then(|var| pick(var).map(|s| value_label(study, &r.dataset, var, &s))),
             };
             points.push(Point {
-                series: series.map(|s| categories::shorten(&text::escape_control(&s))),
+                series: series.map(|s| text::escape_control(&s).into_owned()),
                 key,
                 full_label: label.clone(),
                 label,

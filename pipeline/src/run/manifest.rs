@@ -97,7 +97,8 @@ pub fn file_record(path: &Path, shown: String) -> Result<FileRecord> {
     })
 }
 
-/// Records every file under `root` (except `manifest.json`), sorted.
+/// Records every file under `root` (except `manifest.json` and the staging
+/// marker), sorted.
 pub fn outputs(root: &Path) -> Result<Vec<FileRecord>> {
     let mut files = Vec::new();
     let mut stack = vec![root.to_path_buf()];
@@ -108,7 +109,7 @@ pub fn outputs(root: &Path) -> Result<Vec<FileRecord>> {
                 stack.push(path);
             } else {
                 let rel = relative(&path, root);
-                if rel != "manifest.json" {
+                if rel != "manifest.json" && rel != super::store::STAGING_MARKER {
                     files.push(file_record(&path, rel)?);
                 }
             }

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// The file marking a staging folder as Mizan's, removed as it is published.
-const STAGING_MARKER: &str = ".mizan-staging";
+pub const STAGING_MARKER: &str = ".mizan-staging";
 
 /// The output folder of one run (while it is being written: the staging folder).
 #[derive(Debug, Clone)]

@@ -71,8 +71,8 @@ fn bad_designs_are_refused_clearly() {
     let cases: [(&str, i32, &str); 5] = [
         (
             "weights = \"w\"\nstrata = \"s\"\nclusters = \"psu\"\nnest = true",
-            1,
-            "weight column `w` has a missing or negative value (-5) in row 3",
+            3,
+            "weight column `w` has a missing, infinite or negative value (-5) in kept row 3",
         ),
         (
             "weights = \"id\"\nstrata = \"s\"\nclusters = \"psu\"",
