@@ -160,6 +160,19 @@ pub fn reject_lines(rejects: &polars::prelude::DataFrame) -> Vec<u64> {
         .collect()
 }
 
+/// The `reason` column of a rejects table.
+pub fn reject_reasons(rejects: &polars::prelude::DataFrame) -> Vec<String> {
+    rejects
+        .column("reason")
+        .expect("reason")
+        .str()
+        .expect("text")
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect()
+}
+
 /// The design lines of R's api samples, as `svydesign` declares them.
 pub mod designs {
     /// `svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc, data = apistrat)`.

@@ -168,15 +168,7 @@ fn line_numbers_count_every_line() {
     assert_eq!(code, 0, "{err}");
     let rejects = crate::common::read_parquet(&dir.path().join("out/rejects/people.parquet"));
     assert_eq!(crate::common::reject_lines(&rejects), [6, 7]);
-    let reasons: Vec<String> = rejects
-        .column("reason")
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .flatten()
-        .map(str::to_string)
-        .collect();
+    let reasons = crate::common::reject_reasons(&rejects);
     assert_eq!(
         reasons[0], "column `w`: `abc` is not a number",
         "{reasons:?}"
@@ -238,14 +230,7 @@ fn amounts_in_several_currencies_are_never_added() {
     let table = std::fs::read_to_string(dir.path().join("out/indicators.csv")).unwrap();
     assert!(table.contains("raised,deals,,,total,1502500.0,"), "{table}");
     let rejects = crate::common::read_parquet(&dir.path().join("out/rejects/deals.parquet"));
-    let reasons: Vec<&str> = rejects
-        .column("reason")
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .flatten()
-        .collect();
+    let reasons = crate::common::reject_reasons(&rejects);
     assert!(
         reasons[0].contains("is in USD; the contract allows amounts in MAD only"),
         "{reasons:?}"

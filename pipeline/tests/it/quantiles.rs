@@ -69,6 +69,22 @@ fn a_registry_median_is_exact() {
     assert_eq!(r.est.se, None);
 }
 
+/// A row agrees with a golden row `design, p or variable, domain, estimate,
+/// ci_low, ci_high, se, df` (bounds and estimate 1e-12, SE 1e-7).
+fn agrees_with_golden(r: &mizan::indicators::IndicatorRow, g: &csv::StringRecord, what: &str) {
+    let num = |i: usize| g[i].parse::<f64>().unwrap();
+    // R gives NaN where the interval of the proportion leaves [0, 1]; Mizan leaves it empty.
+    let same = |ours: Option<f64>, i: usize, tol: f64, part: &str| match ours {
+        None => assert!(g[i].eq("NaN"), "{what} {part}: empty, R has {}", &g[i]),
+        Some(v) => close(v, num(i), tol, &format!("{what} {part}")),
+    };
+    same(r.est.estimate, 3, 1e-12, "estimate");
+    same(r.est.ci_low, 4, 1e-12, "lower");
+    same(r.est.ci_high, 5, 1e-12, "upper");
+    same(r.est.se, 6, 1e-7, "se");
+    assert_eq!(r.est.df, Some(num(7)), "{what} df");
+}
+
 #[test]
 fn quartiles_by_domain_match_svyquantile_on_subsets() {
     let golden =
@@ -95,18 +111,7 @@ fn quartiles_by_domain_match_svyquantile_on_subsets() {
             }
             let id = if &g[1] == "0.25" { "q_p25" } else { "q_p75" };
             let r = row(&rows, id, &g[2]);
-            let what = format!("{name} {id} [{}]", &g[2]);
-            let num = |i: usize| g[i].parse::<f64>().unwrap();
-            // R gives NaN where the interval of the proportion leaves [0, 1]; Mizan leaves it empty.
-            let same = |ours: Option<f64>, i: usize, tol: f64, part: &str| match ours {
-                None => assert!(g[i].eq("NaN"), "{what} {part}: empty, R has {}", &g[i]),
-                Some(v) => close(v, num(i), tol, &format!("{what} {part}")),
-            };
-            same(r.est.estimate, 3, 1e-12, "estimate");
-            same(r.est.ci_low, 4, 1e-12, "lower");
-            same(r.est.ci_high, 5, 1e-12, "upper");
-            same(r.est.se, 6, 1e-7, "se");
-            assert_eq!(r.est.df, Some(num(7)), "{what} df");
+            agrees_with_golden(r, &g, &format!("{name} {id} [{}]", &g[2]));
             checked += 1;
         }
     }
@@ -145,17 +150,7 @@ fn quantiles_with_missing_values_match_svyquantile_na_rm() {
                 continue;
             }
             let r = row(&rows, "median", &g[2]);
-            let what = format!("{name} median of {var} [{}]", &g[2]);
-            let num = |i: usize| g[i].parse::<f64>().unwrap();
-            let same = |ours: Option<f64>, i: usize, tol: f64, part: &str| match ours {
-                None => assert!(g[i].eq("NaN"), "{what} {part}: empty, R has {}", &g[i]),
-                Some(v) => close(v, num(i), tol, &format!("{what} {part}")),
-            };
-            same(r.est.estimate, 3, 1e-12, "estimate");
-            same(r.est.ci_low, 4, 1e-12, "lower");
-            same(r.est.ci_high, 5, 1e-12, "upper");
-            same(r.est.se, 6, 1e-7, "se");
-            assert_eq!(r.est.df, Some(num(7)), "{what} df");
+            agrees_with_golden(r, &g, &format!("{name} median of {var} [{}]", &g[2]));
             checked += 1;
         }
     }

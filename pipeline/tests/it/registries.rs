@@ -62,14 +62,7 @@ fn money_and_dates_as_written_are_parsed_or_rejected() {
     );
     let rejects = crate::common::read_parquet(&dir.path().join("out/rejects/deals.parquet"));
     assert_eq!(crate::common::reject_lines(&rejects), [5, 6]);
-    let reasons: Vec<&str> = rejects
-        .column("reason")
-        .unwrap()
-        .str()
-        .unwrap()
-        .iter()
-        .flatten()
-        .collect();
+    let reasons = crate::common::reject_reasons(&rejects);
     assert!(
         reasons[0].contains("`2013-02-30` is not a date"),
         "{reasons:?}"
