@@ -78,6 +78,16 @@ pub fn code_span(s: &str) -> String {
     }
 }
 
+/// Whether the SQL text `sql` names `column` as a whole word (or quoted).
+pub fn mentions(sql: &str, column: &str) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    sql.match_indices(column).any(|(i, _)| {
+        let before = sql[..i].chars().next_back();
+        let after = sql[i + column.len()..].chars().next();
+        !before.is_some_and(is_word) && !after.is_some_and(is_word)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -138,6 +138,9 @@ fn print_summary(study: &str, s: &Summary) {
     for c in &s.schema_changes {
         println!("  schema:     {c}");
     }
+    for m in &s.missing {
+        println!("  missing:    {m}");
+    }
     println!("  outputs:    {}", s.out.display());
     println!("  report:     {}", s.report.display());
     println!("  run record: {}", s.record.display());

@@ -14,6 +14,7 @@ pub mod domains;
 pub mod evaluate;
 pub mod growth;
 pub mod join;
+pub mod missing;
 pub mod per_capita;
 pub mod quantiles;
 pub mod screen;
@@ -104,7 +105,8 @@ pub struct Computed {
 }
 
 /// Computes every indicator of `study` over the ingested `data` (dataset id →
-/// kept rows). Rows come out in spec order; within an indicator the overall
+/// kept rows, declared missing codes already made missing by
+/// [`missing::for_estimation`]). Rows come out in spec order; within an indicator the overall
 /// row first, then each breakdown in spec order, domains in natural order.
 /// Indicators of a dataset are estimated together — those joined to another
 /// dataset together with the others joined the same way.

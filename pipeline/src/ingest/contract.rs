@@ -74,6 +74,10 @@ pub struct ColumnRule {
     /// Money: the one currency allowed (ISO code); amounts that name none
     /// are in it, amounts in another are refused.
     pub currency: Option<String>,
+    /// Codes that mean a missing answer (canonical text, as `codes`) and
+    /// their reasons (`98` "Don't know"): kept in the data, left out of
+    /// every estimate.
+    pub missing: BTreeMap<String, Text>,
 }
 
 /// A parsed contract.
@@ -140,6 +144,15 @@ struct RawColumn {
     format: Option<String>,
     formats: Option<Vec<String>>,
     currency: Option<Spanned<String>>,
+    missing: Option<RawMissing>,
+}
+
+/// `missing = [98, 99]` or `missing = { 98 = "Don't know", 99 = "Refused" }`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawMissing {
+    Codes(Vec<toml::Value>),
+    Reasons(BTreeMap<String, RawText>),
 }
 
 /// Reads and checks the contract at `path`.
@@ -231,6 +244,26 @@ pub fn load(path: &Path) -> Result<Contract> {
                 label: text_of(col.label),
                 formats,
                 currency,
+                missing: match col.missing {
+                    None => BTreeMap::new(),
+                    Some(RawMissing::Codes(codes)) => codes
+                        .iter()
+                        .map(|v| {
+                            let text = match v {
+                                toml::Value::String(s) => s.clone(),
+                                toml::Value::Integer(i) => i.to_string(),
+                                toml::Value::Float(f) => f.to_string(),
+                                toml::Value::Boolean(b) => b.to_string(),
+                                other => format!("{other:?}"),
+                            };
+                            (canonical_code(&text, kind), Text::default())
+                        })
+                        .collect(),
+                    Some(RawMissing::Reasons(m)) => m
+                        .into_iter()
+                        .map(|(k, v)| (canonical_code(&k, kind), text_of(Some(v))))
+                        .collect(),
+                },
             },
         );
     }

@@ -62,12 +62,16 @@ pub fn warnings(study: &Study, suspects: &[Suspect]) -> Vec<String> {
     for s in suspects {
         let token = crate::text::escape_control(&s.token);
         out.push(format!(
-            "dataset `{}`, column `{}`: numbers except `{token}` ({} rows), probably a missing-value marker — the column is read as text; leave those cells empty in the source, or exclude them with `where`",
+            "dataset `{}`, column `{}`: numbers except `{token}` ({} rows), probably a missing-value marker — the column is read as text; declare it with `missing = [\"{token}\"]` on the dataset",
             s.dataset, s.column, s.rows
         ));
         for ind in study.indicators.iter().filter(|i| i.dataset == s.dataset) {
             let texts = [ind.expr.as_deref(), ind.where_.as_deref()];
-            if texts.iter().flatten().any(|t| mentions(t, &s.column)) {
+            if texts
+                .iter()
+                .flatten()
+                .any(|t| crate::text::mentions(t, &s.column))
+            {
                 out.push(format!(
                     "indicator `{}` uses column `{}`, whose `{token}` values are probably missing answers: compared as text, they count as answers (a \"no\"), not as missing",
                     ind.id, s.column
@@ -76,16 +80,6 @@ pub fn warnings(study: &Study, suspects: &[Suspect]) -> Vec<String> {
         }
     }
     out
-}
-
-/// Whether the SQL text `sql` names `column` as a whole word (or quoted).
-fn mentions(sql: &str, column: &str) -> bool {
-    let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    sql.match_indices(column).any(|(i, _)| {
-        let before = sql[..i].chars().next_back();
-        let after = sql[i + column.len()..].chars().next();
-        !before.is_some_and(is_word) && !after.is_some_and(is_word)
-    })
 }
 
 #[cfg(test)]
@@ -111,8 +105,8 @@ mod tests {
             ),
             ("hi_chol", "NA", 2)
         );
-        assert!(mentions("hi_chol = '1'", "hi_chol"));
-        assert!(!mentions("hi_chol2 = '1'", "hi_chol"));
-        assert!(mentions("\"hi_chol\" = '1'", "hi_chol"));
+        assert!(crate::text::mentions("hi_chol = '1'", "hi_chol"));
+        assert!(!crate::text::mentions("hi_chol2 = '1'", "hi_chol"));
+        assert!(crate::text::mentions("\"hi_chol\" = '1'", "hi_chol"));
     }
 }

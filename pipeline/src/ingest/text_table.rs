@@ -78,8 +78,10 @@ impl TextTable {
     }
 }
 
-fn cell(s: &str) -> Option<String> {
-    if s.is_empty() {
+/// A cell's text, `None` when it is empty or one of the dataset's
+/// `missing` markers (compared without surrounding spaces).
+fn cell(ds: &DatasetSpec, s: &str) -> Option<String> {
+    if s.is_empty() || ds.missing.iter().any(|m| m == s.trim()) {
         None
     } else {
         Some(s.to_string())
@@ -146,7 +148,7 @@ pub fn read_delimited(ds: &DatasetSpec) -> Result<TextTable> {
             Ok(false) => break,
             Ok(true) => {
                 let line = lines.at(record.position().map_or(0, |p| p.byte() as usize)) + offset;
-                let fields: Vec<Option<String>> = record.iter().map(cell).collect();
+                let fields: Vec<Option<String>> = record.iter().map(|f| cell(ds, f)).collect();
                 if fields.len() == 1 && fields[0].is_none() && width > 1 {
                     continue; // a blank line
                 }
@@ -343,7 +345,10 @@ pub fn read_xlsx(ds: &DatasetSpec) -> Result<TextTable> {
     check_header(ds, &header)?;
     let mut table = TextTable::with_header(header);
     for (i, row) in rows {
-        let fields: Vec<Option<String>> = row.iter().map(xlsx_text).collect();
+        let fields: Vec<Option<String>> = row
+            .iter()
+            .map(|c| xlsx_text(c).and_then(|t| cell(ds, &t)))
+            .collect();
         if fields.iter().all(Option::is_none) {
             continue;
         }
@@ -386,7 +391,7 @@ fn check_inflated_size(ds: &DatasetSpec) -> Result<()> {
 fn xlsx_text(c: &Data) -> Option<String> {
     match c {
         Data::Empty => None,
-        Data::String(s) => cell(s),
+        Data::String(s) => Some(s.clone()),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(format!("{}", *f as i64)),
         Data::Float(f) => Some(f.to_string()),
         Data::Int(i) => Some(i.to_string()),
@@ -398,7 +403,7 @@ fn xlsx_text(c: &Data) -> Option<String> {
                 dt.format("%Y-%m-%d %H:%M:%S").to_string()
             }
         }),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => cell(s),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
         Data::Error(_) => None,
     }
 }

@@ -85,6 +85,8 @@ pub struct Summary {
     pub schema_changes: Vec<String>,
     /// This run's record in `out/runs/`.
     pub record: PathBuf,
+    /// Per indicator, the rows left out for declared missing codes.
+    pub missing: Vec<String>,
     /// What a person should look at although the run succeeded: a lock
     /// taken over, a probable missing-value marker, an indicator without a
     /// row, categories left out of a chart.
@@ -153,9 +155,10 @@ pub fn validate(study: &Study) -> Result<Validated> {
         .iter()
         .map(|(k, v)| (k.clone(), v.data.clone()))
         .collect();
+    let mut warnings = marker_warnings(study, &data);
+    let (data, _) = indicators::missing::for_estimation(study, &data)?;
     let computed = indicators::compute(study, &data)?;
     let composites = crate::composites::compute(study, &data, &computed.rows)?;
-    let mut warnings = marker_warnings(study, &data);
     warnings.extend(computed.warnings);
     for chart in &study.charts {
         let fig = if chart.composite {
@@ -269,6 +272,7 @@ impl Default for Summary {
             schema_changes: Vec::new(),
             record: PathBuf::new(),
             warnings: Vec::new(),
+            missing: Vec::new(),
         }
     }
 }
@@ -481,6 +485,7 @@ fn run_into(
         .iter()
         .map(|(k, v)| (k.clone(), v.data.clone()))
         .collect();
+    let (data, missing_counts) = indicators::missing::for_estimation(study, &data)?;
 
     // Writing the typed data and estimating both only read the ingested
     // rows: do them at the same time.
@@ -498,13 +503,15 @@ fn run_into(
             rows,
             designs,
             comparisons,
-            notes,
+            mut notes,
             mut warnings,
         },
         composite_rows,
     ) = estimated?;
     drop(ingested);
     warnings.splice(0..0, marker_warnings(study, &data));
+    let missing = indicators::missing::notes(study, &missing_counts);
+    notes.extend(missing.iter().cloned());
     outcomes.push(outcome(plan, "estimate", false, 0.0));
     let drift = drift::indicators(&out.join("indicators.csv"), &rows, study.drift);
     if opts.fail_on_drift && (!drift.is_empty() || !emptied.is_empty()) {
@@ -634,6 +641,7 @@ fn run_into(
         drift,
         schema_changes,
         warnings,
+        missing,
         ..Summary::default()
     })
 }

@@ -167,6 +167,9 @@ pub struct DatasetSpec {
     pub sheet: Option<String>,
     /// Preamble lines before the header.
     pub skip_rows: usize,
+    /// Texts that mean "no value" in every column of a text or workbook
+    /// source (`NA`, `.`), besides the empty cell.
+    pub missing: Vec<String>,
     /// Wide-to-long reshaping.
     pub unpivot: Option<Unpivot>,
     /// Human name.

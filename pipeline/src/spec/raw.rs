@@ -130,6 +130,7 @@ pub struct RawDataset {
     pub decimal: Option<Spanned<String>>,
     pub sheet: Option<Spanned<String>>,
     pub skip_rows: Option<usize>,
+    pub missing: Option<Vec<String>>,
     pub unpivot: Option<Spanned<RawUnpivot>>,
     pub label: Option<RawText>,
     pub source: Option<RawText>,

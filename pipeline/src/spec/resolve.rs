@@ -344,6 +344,13 @@ impl Resolver<'_> {
             decimal,
             sheet: ds.sheet.map(Spanned::into_inner),
             skip_rows: ds.skip_rows.unwrap_or(0),
+            missing: ds
+                .missing
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| m.trim().to_string())
+                .filter(|m| !m.is_empty())
+                .collect(),
             unpivot,
             label: text_of(ds.label),
             source: text_of(ds.source),

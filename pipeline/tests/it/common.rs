@@ -69,6 +69,7 @@ pub fn compute(
         .into_iter()
         .map(|(k, v)| (k, v.data))
         .collect();
+    let (data, _) = mizan::indicators::missing::for_estimation(&study, &data).expect("missing");
     let c = mizan::indicators::compute(&study, &data).expect("compute");
     (c.rows, c.designs, c.comparisons)
 }

@@ -14,6 +14,8 @@ mod fuzz;
 mod hardening;
 mod ingest;
 mod intervals;
+mod missing;
+mod missing;
 mod multistage;
 mod nightly;
 mod parity;
