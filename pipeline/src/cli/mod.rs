@@ -2,6 +2,7 @@
 //! this one parses the arguments and dispatches. `mizan` alone runs the
 //! bundled example study.
 
+mod describe;
 mod init;
 mod run;
 mod status;
@@ -44,6 +45,12 @@ pub enum Command {
     Validate {
         /// A study.toml or the folder holding one (default: the bundled example).
         study: Option<PathBuf>,
+    },
+    /// Describe a data file (CSV, Excel, Parquet, SPSS, Stata, SAS): each
+    /// column's type, label, codes, missing values and range.
+    Describe {
+        /// The file.
+        file: PathBuf,
     },
     /// Create a new study in DIR that `mizan run DIR` runs as it is.
     Init {
@@ -111,6 +118,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Run(args)) => run::run(args),
         Some(Command::Validate { study }) => validate::validate(study),
         Some(Command::Init { dir }) => init::init(&dir),
+        Some(Command::Describe { file }) => describe::describe(&file),
         Some(Command::Status { study, out }) => status::status(study, out),
         Some(Command::Verify { out_dir }) => verify::verify(&out_dir),
     }

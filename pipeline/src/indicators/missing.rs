@@ -36,6 +36,7 @@ pub fn for_estimation(
     let mut counts = Vec::new();
     let mut out = BTreeMap::new();
     for (id, df) in data {
+        counts.extend(file_reasons(study, id, df)?);
         let Some(contract) = study.dataset(id).and_then(|d| d.contract.as_ref()) else {
             out.insert(id.clone(), df.clone());
             continue;
@@ -87,6 +88,36 @@ pub fn for_estimation(
         out.insert(id.clone(), df);
     }
     Ok((out, counts))
+}
+
+/// The rows of each reason in a microdata file's `<name>_missing` columns
+/// (its declared missing values, already missing in `<name>`).
+fn file_reasons(study: &Study, dataset: &str, df: &DataFrame) -> Result<Vec<Count>> {
+    let suffix = crate::ingest::microdata::MISSING_SUFFIX;
+    let mut out = Vec::new();
+    for col in df.columns() {
+        let Some(base) = col.name().strip_suffix(suffix) else {
+            continue;
+        };
+        let (Ok(text), true) = (col.str(), df.column(base).is_ok()) else {
+            continue;
+        };
+        let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in text.iter().flatten() {
+            *by_reason.entry(r).or_default() += 1;
+        }
+        out.extend(by_reason.into_iter().map(|(code, rows)| {
+            let label = super::table::value_label(study, dataset, base, code);
+            Count {
+                dataset: dataset.to_string(),
+                column: base.to_string(),
+                code: code.to_string(),
+                reason: if label == code { String::new() } else { label },
+                rows,
+            }
+        }));
+    }
+    Ok(out)
 }
 
 /// For the methods: per indicator, the rows its expression lost to each

@@ -7,6 +7,7 @@
 //! needs. Survey datasets get design-based standard errors; registries are
 //! treated as a census and get exact values without standard errors.
 
+pub mod codebook;
 pub mod compare;
 pub mod concentration;
 pub mod distinct;

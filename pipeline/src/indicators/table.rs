@@ -13,12 +13,22 @@ use crate::error::{Error, Result};
 use crate::spec::model::Study;
 
 /// The label of value `value` of variable `var` of `dataset`: its code label
-/// from the dataset's contract in the study's language, or the value itself.
+/// from the dataset's contract in the study's language, else the value label
+/// its microdata file gives, else the value itself.
 pub fn value_label(study: &Study, dataset: &str, var: &str, value: &str) -> String {
-    study
-        .dataset(dataset)
-        .and_then(|d| d.contract.as_ref())
+    let Some(ds) = study.dataset(dataset) else {
+        return value.to_string();
+    };
+    ds.contract
+        .as_ref()
         .and_then(|c| c.code_label(var, value, study.language))
+        .or_else(|| {
+            ds.file_labels
+                .get(var)?
+                .values
+                .get(value)
+                .map(String::as_str)
+        })
         .unwrap_or(value)
         .to_string()
 }

@@ -5,6 +5,7 @@
 
 pub mod contract;
 pub mod markers;
+pub mod microdata;
 pub mod money;
 pub mod sources;
 pub mod text_table;
@@ -163,6 +164,11 @@ fn ingest_file(ds: &DatasetSpec) -> Result<Ingested> {
             let (data, rejects, rows_read) = from_text(ds, table)?;
             (data, rejects, rows_read, false)
         }
+        Format::Microdata => {
+            let df = microdata::read(ds, &ds.path)?;
+            let (data, rejects, rows_read, _) = from_typed(ds, df)?;
+            (data, rejects, rows_read, false)
+        }
         Format::Parquet => {
             if ds.unpivot.is_some() {
                 return Err(Error::data(
@@ -308,6 +314,12 @@ fn from_parquet(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize, bool)>
     let df = ParquetReader::new(file)
         .finish()
         .map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot read Parquet: {e}")))?;
+    from_typed(ds, df)
+}
+
+/// Applies the contract to rows that arrive typed (Parquet, microdata):
+/// kept rows, rejects, rows read, and whether nothing was refused or retyped.
+fn from_typed(ds: &DatasetSpec, df: DataFrame) -> Result<(DataFrame, DataFrame, usize, bool)> {
     let names: Vec<String> = df
         .get_column_names()
         .iter()

@@ -508,7 +508,15 @@ fn run_into(
         },
         composite_rows,
     ) = estimated?;
+    let as_kept: BTreeMap<String, DataFrame> = ingested
+        .iter()
+        .map(|(k, v)| (k.clone(), v.data.clone()))
+        .collect();
     drop(ingested);
+    let mut codebook =
+        indicators::codebook::to_frame(&indicators::codebook::lines(study, &as_kept)?)?;
+    drop(as_kept);
+    write::csv(&store.codebook_csv(), &mut codebook)?;
     warnings.splice(0..0, marker_warnings(study, &data));
     let missing = indicators::missing::notes(study, &missing_counts);
     notes.extend(missing.iter().cloned());

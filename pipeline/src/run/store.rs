@@ -8,6 +8,7 @@
 //!   indicators.parquet|csv      the indicators table
 //!   comparisons.parquet|csv     differences between domains or waves
 //!   composites.parquet|csv      composite indices: score and rank per unit
+//!   codebook.csv                every dataset's columns: labels, codes, frequencies, missing
 //!   figures/<chart>.svg|png|csv each chart and the data it draws
 //!   report.html, report.md      the report
 //!   manifest.json               hashes of every input and output
@@ -96,6 +97,11 @@ impl Store {
     /// `composites.csv`.
     pub fn composites_csv(&self) -> PathBuf {
         self.root.join("composites.csv")
+    }
+
+    /// `codebook.csv`.
+    pub fn codebook_csv(&self) -> PathBuf {
+        self.root.join("codebook.csv")
     }
 
     /// `figures/<chart>.<ext>`.

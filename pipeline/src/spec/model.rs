@@ -129,6 +129,8 @@ pub enum Format {
     Parquet,
     /// Excel workbook (.xlsx).
     Xlsx,
+    /// SPSS, Stata or SAS microdata (.sav, .zsav, .dta, .sas7bdat, .xpt).
+    Microdata,
 }
 
 /// Wide-to-long reshaping at ingest.
@@ -178,6 +180,9 @@ pub struct DatasetSpec {
     pub source: Text,
     /// Survey design; `None` for a registry (complete enumeration).
     pub design: Option<DesignSpec>,
+    /// What a microdata file says of its variables (labels and value
+    /// labels), read from its header; a contract's labels come first.
+    pub file_labels: BTreeMap<String, crate::ingest::microdata::Variable>,
 }
 
 /// What to do with a stratum holding a single PSU (R's `survey.lonely.psu`).

@@ -4,7 +4,7 @@
 //! expressions are checked later, against the ingested schemas
 //! (`indicators::check`), because only the data knows its columns.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use toml::Spanned;
@@ -247,11 +247,12 @@ impl Resolver<'_> {
             "tsv" => Format::Delimited,
             "parquet" => Format::Parquet,
             "xlsx" | "xlsm" => Format::Xlsx,
+            "sav" | "zsav" | "dta" | "sas7bdat" | "xpt" => Format::Microdata,
             _ => {
                 return Err(self.err(
                     &ds.path,
                     format!(
-                        "dataset `{id}`: cannot tell the format of `{}` from its extension — expected one of .csv, .tsv, .txt, .parquet, .xlsx",
+                        "dataset `{id}`: cannot tell the format of `{}` from its extension — expected one of .csv, .tsv, .txt, .parquet, .xlsx, .sav, .zsav, .dta, .sas7bdat, .xpt",
                         ds.path.get_ref()
                     ),
                 ));
@@ -333,6 +334,10 @@ impl Resolver<'_> {
             None => None,
             Some(d) => Some(self.design(&id, d)?),
         };
+        let file_labels = match format {
+            Format::Microdata => file_labels(&path),
+            _ => BTreeMap::new(),
+        };
         Ok(DatasetSpec {
             id,
             path,
@@ -355,6 +360,7 @@ impl Resolver<'_> {
             label: text_of(ds.label),
             source: text_of(ds.source),
             design,
+            file_labels,
         })
     }
 
@@ -1571,4 +1577,38 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// The labels a microdata file gives its variables (of its first file, for
+/// a pattern); none when it cannot be read yet — ingest then says why.
+fn file_labels(path: &Path) -> BTreeMap<String, crate::ingest::microdata::Variable> {
+    let first = if crate::ingest::sources::is_pattern(path) {
+        let Some(dir) = path.parent() else {
+            return BTreeMap::new();
+        };
+        let pattern = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| crate::ingest::sources::glob(&pattern, &n.to_string_lossy()))
+            })
+            .collect();
+        names.sort();
+        match names.into_iter().next() {
+            Some(p) => p,
+            None => return BTreeMap::new(),
+        }
+    } else {
+        path.to_path_buf()
+    };
+    if !first.is_file() {
+        return BTreeMap::new();
+    }
+    crate::ingest::microdata::labels(&first).unwrap_or_default()
 }

@@ -14,7 +14,7 @@ mod fuzz;
 mod hardening;
 mod ingest;
 mod intervals;
-mod missing;
+mod microdata;
 mod missing;
 mod multistage;
 mod nightly;
