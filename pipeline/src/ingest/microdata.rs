@@ -68,23 +68,22 @@ pub fn read(ds: &DatasetSpec, path: &Path) -> Result<DataFrame> {
         };
         Some(o)
     };
+    // SPSS and Stata readers share their builder's shape, not a trait.
+    macro_rules! labelled {
+        ($reader:ty) => {
+            <$reader>::open(path)
+                .and_then(|r| {
+                    r.read()
+                        .value_labels_as_strings(false)
+                        .informative_nulls(reasons())
+                        .finish()
+                })
+                .map_err(|e| fail(e.to_string()))?
+        };
+    }
     let df = match kind {
-        Kind::Spss => polars_readstat_rs::SpssReader::open(path)
-            .and_then(|r| {
-                r.read()
-                    .value_labels_as_strings(false)
-                    .informative_nulls(reasons())
-                    .finish()
-            })
-            .map_err(|e| fail(e.to_string()))?,
-        Kind::Stata => polars_readstat_rs::StataReader::open(path)
-            .and_then(|r| {
-                r.read()
-                    .value_labels_as_strings(false)
-                    .informative_nulls(reasons())
-                    .finish()
-            })
-            .map_err(|e| fail(e.to_string()))?,
+        Kind::Spss => labelled!(polars_readstat_rs::SpssReader),
+        Kind::Stata => labelled!(polars_readstat_rs::StataReader),
         Kind::Sas7bdat => polars_readstat_rs::Sas7bdatReader::open(path)
             .and_then(|r| r.read().informative_nulls(reasons()).finish())
             .map_err(|e| fail(e.to_string()))?,

@@ -7,11 +7,12 @@
 
 use crate::common::{close, fixtures, mizan, temp_study};
 
-const FILES: [&str; 5] = [
+const FILES: [&str; 6] = [
     "schools.sav",
     "schools.zsav",
     "schools_v117.dta",
     "schools_v118.dta",
+    "schools_v119.dta",
     "schools.xpt",
 ];
 
@@ -66,7 +67,7 @@ fn estimates_from_each_file_agree_with_r() {
             );
         }
     }
-    assert_eq!(checked, 5 * 5);
+    assert_eq!(checked, FILES.len() * 5);
 }
 
 #[test]
