@@ -9,13 +9,20 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::indicators::codebook::{self, Line};
 
-/// Describes `file` on stdout.
-pub fn describe(file: &Path) -> Result<()> {
-    let file = std::path::absolute(file).map_err(|e| Error::io(file, e))?;
+/// A file read as the one dataset of a study: as ingested, and its codebook.
+pub struct Described {
+    /// The file as ingested.
+    pub ingested: crate::ingest::Ingested,
+    /// Its codebook.
+    pub lines: Vec<Line>,
+}
+
+/// Reads `file` (absolute) as the one dataset of a study written in a
+/// folder of our own.
+pub fn read(file: &Path) -> Result<Described> {
     if !file.is_file() {
         return Err(Error::Usage(format!("{} is not a file", file.display())));
     }
-    // A one-dataset study around the file, in a folder of our own.
     let scratch = tempfile::tempdir().map_err(|e| Error::io(Path::new("(temp)"), e))?;
     // A TOML basic string: the path with `\` and `"` escaped.
     let path = format!("{:?}", file.display().to_string());
@@ -25,13 +32,23 @@ pub fn describe(file: &Path) -> Result<()> {
     let spec_path = scratch.path().join("study.toml");
     std::fs::write(&spec_path, spec).map_err(|e| Error::io(&spec_path, e))?;
     let study = crate::spec::load(&spec_path)?;
-    let ingested = crate::run::ingest(&study)?;
+    let mut ingested = crate::run::ingest(&study)?;
     let data = ingested
         .iter()
         .map(|(k, v)| (k.clone(), v.data.clone()))
         .collect();
     let lines = codebook::lines(&study, &data)?;
-    let ing = &ingested["file"];
+    let ingested = ingested
+        .remove("file")
+        .ok_or_else(|| Error::internal("describe", "the file was not read"))?;
+    Ok(Described { ingested, lines })
+}
+
+/// Describes `file` on stdout.
+pub fn describe(file: &Path) -> Result<()> {
+    let file = std::path::absolute(file).map_err(|e| Error::io(file, e))?;
+    let Described { ingested, lines } = read(&file)?;
+    let ing = &ingested;
     let mut out = format!(
         "{} — {} rows read, {} kept, {} refused\n",
         file.display(),

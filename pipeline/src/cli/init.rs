@@ -106,6 +106,23 @@ fn people_csv() -> String {
 
 /// Creates the study in `dir`.
 pub fn init(dir: &Path) -> Result<()> {
+    refuse_non_empty(dir)?;
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).map_err(|e| Error::io(&data, e))?;
+    for (path, text) in [
+        (dir.join("study.toml"), STUDY.to_string()),
+        (data.join("people.csv"), people_csv()),
+        (data.join("people.contract.toml"), CONTRACT.to_string()),
+    ] {
+        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    }
+    println!("mizan: created a study in {}", dir.display());
+    println!("  run it:  mizan run {}", dir.display());
+    Ok(())
+}
+
+/// Refuses a `dir` that is a file or a folder holding anything.
+pub fn refuse_non_empty(dir: &Path) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Usage(format!(
             "{} is a file, not a folder; choose a new folder",
@@ -123,16 +140,5 @@ pub fn init(dir: &Path) -> Result<()> {
             dir.display()
         )));
     }
-    let data = dir.join("data");
-    std::fs::create_dir_all(&data).map_err(|e| Error::io(&data, e))?;
-    for (path, text) in [
-        (dir.join("study.toml"), STUDY.to_string()),
-        (data.join("people.csv"), people_csv()),
-        (data.join("people.contract.toml"), CONTRACT.to_string()),
-    ] {
-        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
-    }
-    println!("mizan: created a study in {}", dir.display());
-    println!("  run it:  mizan run {}", dir.display());
     Ok(())
 }

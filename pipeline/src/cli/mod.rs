@@ -4,6 +4,7 @@
 
 mod describe;
 mod init;
+mod init_from;
 mod run;
 mod status;
 mod validate;
@@ -56,6 +57,10 @@ pub enum Command {
     Init {
         /// The folder to create (must not exist or be empty).
         dir: PathBuf,
+        /// Build the study around this data file (CSV, Excel, Parquet, SPSS,
+        /// Stata, SAS): its dataset and contract from the file's metadata.
+        #[arg(long)]
+        from: Option<PathBuf>,
     },
     /// List every stage of a study as up to date or stale, and why.
     Status {
@@ -117,7 +122,11 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         None => run::run(RunArgs::default()),
         Some(Command::Run(args)) => run::run(args),
         Some(Command::Validate { study }) => validate::validate(study),
-        Some(Command::Init { dir }) => init::init(&dir),
+        Some(Command::Init { dir, from: None }) => init::init(&dir),
+        Some(Command::Init {
+            dir,
+            from: Some(file),
+        }) => init::refuse_non_empty(&dir).and_then(|()| init_from::init_from(&dir, &file)),
         Some(Command::Describe { file }) => describe::describe(&file),
         Some(Command::Status { study, out }) => status::status(study, out),
         Some(Command::Verify { out_dir }) => verify::verify(&out_dir),

@@ -159,3 +159,38 @@ fn describe_shows_labels_codes_and_missing_reasons() {
     assert!(out.contains("\nacs.46 (i64)"), "{out}");
     assert!(out.contains("missing: 66 no value"), "{out}");
 }
+
+/// `init --from` builds a study around a file from its own metadata (types,
+/// labels, codes, a key) that runs as it is; for a CSV too.
+#[test]
+fn init_from_a_file_writes_a_study_that_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, file) in [
+        ("from-sav", fixtures().join("microdata/schools.sav")),
+        ("from-csv", fixtures().join("survey-api/apiclus1.csv")),
+    ] {
+        let (code, out, err) = mizan(
+            &["init", name, "--from", &file.display().to_string()],
+            dir.path(),
+        );
+        assert_eq!(code, 0, "{name}: {out}{err}");
+        let contract =
+            std::fs::read_to_string(dir.path().join(name).join("data.contract.toml")).unwrap();
+        if name == "from-sav" {
+            assert!(contract.contains("key = [\"snum\"]"), "{contract}");
+            assert!(contract.contains("label = \"School type\""), "{contract}");
+            assert!(
+                contract.contains(
+                    "codes = { \"1\" = \"Elementary\", \"2\" = \"High\", \"3\" = \"Middle\" }"
+                ),
+                "{contract}"
+            );
+        }
+        let (code, out, err) = mizan(&["run", name], dir.path());
+        assert_eq!(code, 0, "{name}: {out}{err}");
+        assert!(out.contains("183        183          0"), "{name}: {out}");
+    }
+    // Into a folder that holds something: refused.
+    let (code, _, _) = mizan(&["init", "from-sav", "--from", "whatever.sav"], dir.path());
+    assert_eq!(code, 2);
+}
