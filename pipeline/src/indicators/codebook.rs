@@ -15,7 +15,7 @@ use crate::spec::model::Study;
 use crate::survey::columns::f64_values;
 
 /// A column with at most this many distinct values is listed code by code.
-const MAX_CODES: usize = 20;
+const MAX_CODES: usize = 12;
 
 /// One line of the codebook.
 #[derive(Debug, Clone, Default, PartialEq)]

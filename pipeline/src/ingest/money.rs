@@ -103,14 +103,17 @@ fn currency(text: &str) -> Result<Option<String>, String> {
 /// or both (`M MAD`, `MDH`, `k€`).
 fn multiplier_and_currency(suffix: &str) -> Result<(f64, Option<String>), String> {
     let compact: String = suffix.chars().filter(|c| !c.is_whitespace()).collect();
-    let lower = compact.to_lowercase();
     let mut last_error = None;
     for (m, factor) in MULTIPLIERS {
-        let Some(rest) = lower.strip_prefix(m) else {
+        // Multipliers are ASCII: compared without case, byte for byte (a
+        // lowercase of other letters may change their length).
+        if !compact
+            .get(..m.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(m))
+        {
             continue;
-        };
-        // The same characters, in their case, for the currency part.
-        let rest_text = &compact[compact.len() - rest.len()..];
+        }
+        let rest_text = &compact[m.len()..];
         if rest_text.is_empty() {
             return Ok((factor, None));
         }
@@ -248,5 +251,7 @@ mod tests {
         assert!(refused("12 apples", '.').contains("not a currency"));
         assert!(refused("$12 MAD", '.').contains("two currencies"));
         assert!(refused("1e400", '.').contains("`e` inside"));
+        // Found by fuzz.rs: a letter whose lowercase is longer than itself.
+        assert!(refused("0Ⱥ", '.').contains("not a currency"));
     }
 }

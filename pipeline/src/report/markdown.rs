@@ -186,6 +186,28 @@ pub fn render(ctx: &Context) -> Result<String> {
             ]
         }),
     );
+    for d in m["codebook"].as_array().into_iter().flatten() {
+        out += &format!("### {} — {}\n\n", t("codebook"), s(&d["label"]));
+        out += &table(
+            &[
+                t("column"),
+                t("type"),
+                t("values"),
+                t("missing"),
+                t("codes"),
+            ],
+            d["columns"].as_array().into_iter().flatten().map(|c| {
+                let label = s(&c["label"]);
+                vec![
+                    format!("{} {label}", crate::text::code_span(&raw(&c["column"]))),
+                    s(&c["kind"]),
+                    c["values"].to_string(),
+                    s(&c["missing"]),
+                    s(&c["codes"]),
+                ]
+            }),
+        );
+    }
     out += &format!(
         "{} mizan {}. {} {}\n",
         t("software"),

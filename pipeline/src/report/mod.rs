@@ -118,6 +118,80 @@ pub struct MethodsCtx {
     /// Values that moved beyond `[study.drift]` and source columns that
     /// changed, since the last published run.
     changes: Vec<String>,
+    /// Per dataset, its columns as the codebook describes them.
+    codebook: Vec<CodebookDataset>,
+}
+
+/// One dataset's part of the codebook.
+#[derive(Debug, Clone, Serialize)]
+struct CodebookDataset {
+    label: String,
+    columns: Vec<CodebookColumn>,
+}
+
+/// One column of the codebook, in words.
+#[derive(Debug, Clone, Serialize)]
+struct CodebookColumn {
+    column: String,
+    label: String,
+    kind: String,
+    values: u64,
+    missing: String,
+    codes: String,
+}
+
+/// The codebook's lines grouped by dataset and column, codes and missing
+/// values in words (at most 12 codes per column; the CSV has them all).
+fn codebook_ctx(
+    study: &Study,
+    lines: &[crate::indicators::codebook::Line],
+) -> Vec<CodebookDataset> {
+    let fmt = |v: f64| crate::charts::format::number(v, 0, study.language);
+    study
+        .datasets
+        .iter()
+        .map(|d| CodebookDataset {
+            label: d.label.get_or(study.language, &d.id).to_string(),
+            columns: lines
+                .iter()
+                .filter(|l| l.dataset == d.id && l.row == "summary")
+                .map(|s| {
+                    let of = |row: &'static str| {
+                        lines.iter().filter(move |l| {
+                            l.dataset == d.id && l.column == s.column && l.row == row
+                        })
+                    };
+                    let codes: Vec<String> = of("code")
+                        .map(|c| {
+                            let label = if c.value_label == c.value {
+                                String::new()
+                            } else {
+                                format!(" {}", c.value_label)
+                            };
+                            format!("{}{label} ({})", c.value, fmt(c.n as f64))
+                        })
+                        .collect();
+                    let more = codes.len().saturating_sub(12);
+                    let mut codes: Vec<String> = codes.into_iter().take(12).collect();
+                    if more > 0 {
+                        codes.push(format!("… +{more}"));
+                    }
+                    CodebookColumn {
+                        column: s.column.clone(),
+                        label: s.label.clone(),
+                        kind: s.kind.clone(),
+                        values: s.n,
+                        missing: of("missing")
+                            .map(|m| format!("{}: {}", m.value, fmt(m.n as f64)))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                        codes: codes.join("; "),
+                    }
+                })
+                .collect(),
+        })
+        .filter(|d| !d.columns.is_empty())
+        .collect()
 }
 
 /// Everything the report shows.
@@ -145,6 +219,8 @@ pub struct MethodsInput<'a> {
     pub notes: &'a [String],
     /// Drift and schema changes since the last published run.
     pub changes: &'a [String],
+    /// The codebook of every dataset.
+    pub codebook: &'a [crate::indicators::codebook::Line],
 }
 
 /// Builds the report's context. `figures` pairs each chart's figure with its SVG.
@@ -160,6 +236,7 @@ pub fn context(
         designs,
         notes,
         changes,
+        codebook,
     } = methods;
     let lang = study.language;
     let t = phrases(lang);
@@ -241,6 +318,7 @@ pub fn context(
             reliability,
             indicators,
             changes: changes.to_vec(),
+            codebook: codebook_ctx(study, codebook),
         },
     }
 }

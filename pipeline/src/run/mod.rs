@@ -513,10 +513,12 @@ fn run_into(
         .map(|(k, v)| (k.clone(), v.data.clone()))
         .collect();
     drop(ingested);
-    let mut codebook =
-        indicators::codebook::to_frame(&indicators::codebook::lines(study, &as_kept)?)?;
+    let codebook = indicators::codebook::lines(study, &as_kept)?;
     drop(as_kept);
-    write::csv(&store.codebook_csv(), &mut codebook)?;
+    write::csv(
+        &store.codebook_csv(),
+        &mut indicators::codebook::to_frame(&codebook)?,
+    )?;
     warnings.splice(0..0, marker_warnings(study, &data));
     let missing = indicators::missing::notes(study, &missing_counts);
     notes.extend(missing.iter().cloned());
@@ -599,6 +601,7 @@ fn run_into(
             designs: &designs,
             notes: &notes,
             changes: &changes,
+            codebook: &codebook,
         };
         let ctx = report::context(study, &rows, &comparisons, &figures, methods);
         write::bytes(&store.report_html(), report::html(&ctx)?.as_bytes())?;
