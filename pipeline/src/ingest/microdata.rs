@@ -88,20 +88,7 @@ pub fn read(ds: &DatasetSpec, path: &Path) -> Result<DataFrame> {
             .and_then(|r| r.read().informative_nulls(reasons()).finish())
             .map_err(|e| fail(e.to_string()))?,
         Kind::Xpt => {
-            // A transport file is made of 80-byte records: a length that is
-            // not a multiple of 80 is a file cut short, whose rows would be lost.
-            let len = std::fs::metadata(path)
-                .map_err(|e| fail(e.to_string()))?
-                .len();
-            if len % 80 != 0 {
-                return Err(Error::data(
-                    &ds.id,
-                    path,
-                    format!(
-                        "a SAS transport file is made of 80-byte records, but this one has {len} bytes: it is truncated or damaged"
-                    ),
-                ));
-            }
+            check_transport_length(ds, path)?;
             let opts = polars_readstat_rs::ScanOptions {
                 informative_nulls: reasons(),
                 ..Default::default()
@@ -117,6 +104,40 @@ pub fn read(ds: &DatasetSpec, path: &Path) -> Result<DataFrame> {
         .map(integral_as_integer)
         .collect::<Result<Vec<_>>>()?;
     DataFrame::new_infer_height(columns).map_err(|e| fail(e.to_string()))
+}
+
+/// A transport file holds no trustworthy row count (writers other than SAS
+/// leave it zero), so a file cut short would silently lose rows. What can
+/// be checked is checked: it is made of 80-byte records, and after its last
+/// whole row comes only the blank padding of the last record. A cut that
+/// falls exactly on both a record and a row boundary cannot be seen.
+fn check_transport_length(ds: &DatasetSpec, path: &Path) -> Result<()> {
+    let damaged = |why: String| {
+        Error::data(
+            &ds.id,
+            path,
+            format!("this SAS transport file is truncated or damaged: {why}"),
+        )
+    };
+    let bytes = std::fs::read(path).map_err(|e| damaged(e.to_string()))?;
+    if bytes.len() % 80 != 0 {
+        return Err(damaged(format!(
+            "it is made of 80-byte records, but has {} bytes",
+            bytes.len()
+        )));
+    }
+    let meta = polars_readstat_rs::read_xpt_metadata(path).map_err(|e| damaged(e.to_string()))?;
+    let data = bytes.len().saturating_sub(meta.data_offset as usize);
+    if meta.row_length > 0 {
+        let tail = &bytes[bytes.len() - data % meta.row_length..];
+        if tail.len() >= 80 || tail.iter().any(|b| *b != b' ') {
+            return Err(damaged(format!(
+                "its last {} bytes are part of a row, not the blank padding after the last one",
+                tail.len()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// A float column whose values are all whole numbers (codes, counts) as
@@ -191,4 +212,32 @@ fn code_text(k: &str) -> String {
         Ok(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => format!("{}", v as i64),
         _ => k.to_string(),
     }
+}
+
+/// Warnings for codes that a dataset's contract labels otherwise than its
+/// microdata file does (the contract's label is the one used).
+pub fn label_conflicts(study: &crate::spec::model::Study) -> Vec<String> {
+    let mut out = Vec::new();
+    for ds in &study.datasets {
+        let Some(contract) = &ds.contract else {
+            continue;
+        };
+        for (column, var) in &ds.file_labels {
+            let Some(codes) = contract.columns.get(column).and_then(|r| r.codes.as_ref()) else {
+                continue;
+            };
+            for (code, file_label) in &var.values {
+                let Some(ours) = codes.get(code).and_then(|t| t.get(study.language)) else {
+                    continue;
+                };
+                if ours != file_label {
+                    out.push(format!(
+                        "dataset `{}`, column `{column}`: the contract labels code {code} \"{ours}\", the file \"{file_label}\" — the contract's label is used",
+                        ds.id
+                    ));
+                }
+            }
+        }
+    }
+    out
 }

@@ -171,14 +171,17 @@ pub fn validate(study: &Study) -> Result<Validated> {
     Ok(Validated { ingested, warnings })
 }
 
-/// Warnings about text columns that are numbers but for a probable
-/// missing-value marker.
+/// Warnings about the data as it came: text columns that are numbers but
+/// for a probable missing-value marker, and codes a contract labels
+/// otherwise than the microdata file.
 fn marker_warnings(study: &Study, data: &BTreeMap<String, DataFrame>) -> Vec<String> {
     let suspects: Vec<_> = data
         .iter()
         .flat_map(|(id, df)| ingest::markers::suspects(id, df))
         .collect();
-    ingest::markers::warnings(study, &suspects)
+    let mut out = ingest::markers::warnings(study, &suspects);
+    out.extend(ingest::microdata::label_conflicts(study));
+    out
 }
 
 /// The warning of a chart that leaves categories out.

@@ -235,7 +235,10 @@ fn report_opens_cleanly_in_a_real_browser() {
         let figures = checks["figures"].as_u64().expect("figures");
         let spec = mizan::spec::load(&repo().join(study)).expect("spec");
         let charts: usize = spec.report.sections.iter().map(|s| s.charts.len()).sum();
-        assert!(charts >= 18, "{lang}: the example's sections hold {charts} charts");
+        assert!(
+            charts >= 18,
+            "{lang}: the example's sections hold {charts} charts"
+        );
         assert_eq!(
             figures as usize, charts,
             "{lang}: every chart of the example's sections is shown"

@@ -55,6 +55,12 @@ fn estimates_from_each_file_agree_with_r() {
             close(num(&r[6]), num(&rec[3]), 1e-7, &format!("{what} se"));
             checked += 1;
         }
+        // Dates arrive as dates: school 236 was visited 236 days into 2025.
+        let data = crate::common::read_parquet(&dir.path().join("out/data/schools.parquet"));
+        let visited = data.column("visited").unwrap();
+        assert_eq!(visited.dtype(), &polars::prelude::DataType::Date, "{file}");
+        let first = visited.cast(&polars::prelude::DataType::String).unwrap();
+        assert_eq!(first.str().unwrap().get(0), Some("2025-08-25"), "{file}");
         // Value labels from the file name the domains (not in a transport file).
         if !file.ends_with(".xpt") {
             assert!(
@@ -76,12 +82,15 @@ fn a_damaged_file_is_an_input_error_with_nothing_published() {
         let bytes = std::fs::read(fixtures().join("microdata").join(file)).unwrap();
         let ext = file.rsplit('.').next().unwrap();
         let truncated = bytes[..bytes.len() / 2].to_vec();
+        // Cut on a record boundary too (a transport file's records are 80 bytes).
+        let on_record = bytes[..bytes.len() / 2 / 80 * 80].to_vec();
         let mut garbled = bytes.clone();
         for b in garbled.iter_mut().skip(64).step_by(7) {
             *b ^= 0x5a;
         }
         for (how, data) in [
             ("truncated", truncated),
+            ("truncated on a record", on_record),
             ("garbled", garbled),
             ("empty", Vec::new()),
         ] {
@@ -193,4 +202,27 @@ fn init_from_a_file_writes_a_study_that_runs() {
     // Into a folder that holds something: refused.
     let (code, _, _) = mizan(&["init", "from-sav", "--from", "whatever.sav"], dir.path());
     assert_eq!(code, 2);
+}
+
+/// A contract may relabel a file's codes; where the two disagree, the run
+/// says so and uses the contract's label.
+#[test]
+fn a_contract_labelling_a_code_otherwise_is_a_warning() {
+    let path = fixtures().join("microdata/schools.sav");
+    let toml = study(&path.display().to_string()).replace(
+        "[datasets.schools.design]",
+        "contract = \"schools.contract.toml\"\n\n[datasets.schools.design]",
+    );
+    let contract = "[columns.stype]\ntype = \"integer\"\ncodes = { 1 = \"Primary\", 2 = \"High\", 3 = \"Middle\" }\n";
+    let dir = temp_study(&[("study.toml", &toml), ("schools.contract.toml", contract)]);
+    let (code, _, err) = mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "column `stype`: the contract labels code 1 \"Primary\", the file \"Elementary\""
+        ),
+        "{err}"
+    );
+    let table = std::fs::read_to_string(dir.path().join("out/indicators.csv")).unwrap();
+    assert!(table.contains(",Primary,"), "{table}");
 }
