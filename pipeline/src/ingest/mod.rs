@@ -169,16 +169,7 @@ fn ingest_file(ds: &DatasetSpec) -> Result<Ingested> {
             let (data, rejects, rows_read, _) = from_typed(ds, df)?;
             (data, rejects, rows_read, false)
         }
-        Format::Parquet => {
-            if ds.unpivot.is_some() {
-                return Err(Error::data(
-                    &ds.id,
-                    &ds.path,
-                    "`unpivot` applies to text and workbook sources; reshape Parquet upstream",
-                ));
-            }
-            from_parquet(ds)?
-        }
+        Format::Parquet => from_parquet(ds)?,
     };
     let out = Ingested {
         data,

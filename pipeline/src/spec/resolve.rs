@@ -322,6 +322,14 @@ impl Resolver<'_> {
                 },
             )?),
         };
+        if let Some(u) = &ds.unpivot
+            && !matches!(format, Format::Delimited | Format::Xlsx)
+        {
+            return Err(self.err(
+                u,
+                format!("dataset `{id}`: `unpivot` applies to text and workbook sources; reshape {} upstream", ds.path.get_ref()),
+            ));
+        }
         let unpivot = ds.unpivot.map(|u| {
             let u = u.into_inner();
             Unpivot {

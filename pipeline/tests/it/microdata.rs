@@ -226,3 +226,19 @@ fn a_contract_labelling_a_code_otherwise_is_a_warning() {
     let table = std::fs::read_to_string(dir.path().join("out/indicators.csv")).unwrap();
     assert!(table.contains(",Primary,"), "{table}");
 }
+
+#[test]
+fn unpivot_on_a_microdata_file_is_a_spec_error() {
+    let path = fixtures().join("microdata/schools_v118.dta");
+    let toml = study(&path.display().to_string()).replace(
+        "[datasets.schools.design]",
+        "unpivot = { index = [\"snum\"], variable = \"k\", value = \"v\" }\n\n[datasets.schools.design]",
+    );
+    let dir = temp_study(&[("study.toml", &toml)]);
+    let (code, _, err) = mizan(&["validate", "."], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("`unpivot` applies to text and workbook sources"),
+        "{err}"
+    );
+}
