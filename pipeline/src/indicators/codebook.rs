@@ -46,15 +46,22 @@ pub struct Line {
     pub mean: Option<f64>,
 }
 
-/// The codebook of every dataset of `study` (`data`: the kept rows).
+/// The codebook of every dataset of `study` (`data`: the kept rows). Built
+/// from column aggregates — null counts, min, max, mean, distinct counts —
+/// and group counts of the coded columns only, so that a ten-million-row
+/// survey costs little more than a pass per column.
 pub fn lines(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Vec<Line>> {
     let mut out = Vec::new();
     for ds in &study.datasets {
         let Some(df) = data.get(&ds.id) else { continue };
-        let weights = match ds.design.as_ref().and_then(|d| d.weights.as_ref()) {
-            Some(w) => df.column(w).ok().map(f64_values).transpose()?,
-            None => None,
-        };
+        let weights: Option<Column> = ds
+            .design
+            .as_ref()
+            .and_then(|d| d.weights.as_ref())
+            .and_then(|w| df.column(w).ok())
+            .map(|w| w.cast(&DataType::Float64))
+            .transpose()
+            .map_err(|e| Error::internal("codebook weights", e))?;
         let suffix = crate::ingest::microdata::MISSING_SUFFIX;
         for col in df.columns() {
             let name = col.name().to_string();
@@ -64,122 +71,189 @@ pub fn lines(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Vec<Li
             {
                 continue;
             }
-            let rule = ds.contract.as_ref().and_then(|c| c.columns.get(&name));
-            let file = ds.file_labels.get(&name);
-            let label = rule
-                .and_then(|r| r.label.get(study.language))
-                .map(str::to_string)
-                .or_else(|| file.and_then(|f| f.label.clone()))
-                .unwrap_or_default();
-            let base = Line {
-                dataset: ds.id.clone(),
-                column: name.clone(),
-                label,
-                kind: col.dtype().to_string(),
-                ..Line::default()
-            };
-            let fail = |e: PolarsError| Error::internal(format!("codebook of `{name}`"), e);
-            let text = col.cast(&DataType::String).map_err(fail)?;
-            let text = text.str().map_err(fail)?;
-            let sum_w = |rows: &mut dyn Iterator<Item = usize>| {
-                weights.as_ref().map(|w| rows.map(|i| w[i]).sum::<f64>())
-            };
-            // The column as a whole.
-            let present: Vec<usize> = (0..df.height())
-                .filter(|&i| text.get(i).is_some())
-                .collect();
-            let numbers = col
-                .dtype()
-                .is_primitive_numeric()
-                .then(|| f64_values(col))
-                .transpose()?;
-            let (min, max, mean) = match &numbers {
-                Some(v) if !present.is_empty() => {
-                    let vals: Vec<f64> = present.iter().map(|&i| v[i]).collect();
-                    (
-                        vals.iter().copied().reduce(f64::min),
-                        vals.iter().copied().reduce(f64::max),
-                        Some(vals.iter().sum::<f64>() / vals.len() as f64),
-                    )
-                }
-                _ => (None, None, None),
-            };
-            out.push(Line {
-                row: "summary",
-                n: present.len() as u64,
-                weighted_n: sum_w(&mut present.iter().copied()),
-                min,
-                max,
-                mean,
-                ..base.clone()
-            });
-            // Each code, when the column is coded.
-            let mut codes: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-            for &i in &present {
-                if let Some(v) = text.get(i) {
-                    codes.entry(v).or_default().push(i);
-                }
-            }
-            // Coded: few values, or a label for every value present.
-            let labelled = !codes.is_empty()
-                && codes
-                    .keys()
-                    .all(|c| value_label(study, &ds.id, &name, c) != *c);
-            if labelled || codes.len() <= MAX_CODES {
-                let mut ordered: Vec<(&str, Vec<usize>)> = codes.into_iter().collect();
-                ordered.sort_by(|a, b| {
-                    crate::ingest::sources::natural_key(a.0)
-                        .cmp(&crate::ingest::sources::natural_key(b.0))
-                });
-                for (code, rows) in ordered {
-                    out.push(Line {
-                        row: "code",
-                        value: code.to_string(),
-                        value_label: value_label(study, &ds.id, &name, code),
-                        n: rows.len() as u64,
-                        weighted_n: sum_w(&mut rows.iter().copied()),
-                        ..base.clone()
-                    });
-                }
-            }
-            // Missing values, by reason.
-            let mut reasons: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-            let why = df
-                .column(&format!("{name}{suffix}"))
-                .ok()
-                .and_then(|c| c.str().ok().cloned());
-            for i in (0..df.height()).filter(|&i| text.get(i).is_none()) {
-                let reason = match why.as_ref().and_then(|w| w.get(i)) {
-                    Some(code) => labelled_code(study, &ds.id, &name, code),
-                    None => "no value".to_string(),
-                };
-                reasons.entry(reason).or_default().push(i);
-            }
-            if let Some(r) = rule {
-                for (code, reason) in &r.missing {
-                    let rows: Vec<usize> = present
-                        .iter()
-                        .copied()
-                        .filter(|&i| same_code(text.get(i), code, numbers.as_ref().map(|v| v[i])))
-                        .collect();
-                    if !rows.is_empty() {
-                        let r = reason.get_or(study.language, code);
-                        reasons.insert(format!("{code} ({r})"), rows);
-                    }
-                }
-            }
-            for (reason, rows) in reasons {
+            out.extend(column_lines(study, ds, df, col, weights.as_ref())?);
+        }
+    }
+    Ok(out)
+}
+
+/// The lines of one column.
+fn column_lines(
+    study: &Study,
+    ds: &crate::spec::model::DatasetSpec,
+    df: &DataFrame,
+    col: &Column,
+    weights: Option<&Column>,
+) -> Result<Vec<Line>> {
+    let name = col.name().to_string();
+    let fail = |e: PolarsError| Error::internal(format!("codebook of `{name}`"), e);
+    let rule = ds.contract.as_ref().and_then(|c| c.columns.get(&name));
+    let file = ds.file_labels.get(&name);
+    let label = rule
+        .and_then(|r| r.label.get(study.language))
+        .map(str::to_string)
+        .or_else(|| file.and_then(|f| f.label.clone()))
+        .unwrap_or_default();
+    let base = Line {
+        dataset: ds.id.clone(),
+        column: name.clone(),
+        label,
+        kind: col.dtype().to_string(),
+        ..Line::default()
+    };
+    // Σ w over the rows where `mask` holds.
+    let weighted = |mask: &BooleanChunked| -> Result<Option<f64>> {
+        weights
+            .map(|w| {
+                let w = w.as_materialized_series().filter(mask).map_err(fail)?;
+                w.sum::<f64>().map_err(fail)
+            })
+            .transpose()
+    };
+    let present = col.is_not_null();
+    let series = col.as_materialized_series();
+    let numeric = col.dtype().is_primitive_numeric();
+    let stat = |v: PolarsResult<Option<f64>>| v.ok().flatten();
+    let mut out = vec![Line {
+        row: "summary",
+        n: (col.len() - col.null_count()) as u64,
+        weighted_n: weighted(&present)?,
+        min: numeric.then(|| stat(series.min::<f64>())).flatten(),
+        max: numeric.then(|| stat(series.max::<f64>())).flatten(),
+        mean: numeric.then(|| series.mean()).flatten(),
+        ..base.clone()
+    }];
+    // Each code, when the column is coded: few values, or a label for each.
+    let distinct = series.drop_nulls().n_unique().map_err(fail)?;
+    if distinct > 0
+        && distinct <= 1000
+        && (col.dtype().is_integer() || col.dtype() == &DataType::String || col.dtype().is_bool())
+    {
+        let counts = group_counts(df, &name, weights)?;
+        let labelled = counts
+            .iter()
+            .all(|(code, _, _)| value_label(study, &ds.id, &name, code) != *code);
+        if labelled || distinct <= MAX_CODES {
+            for (code, n, w) in counts {
                 out.push(Line {
-                    row: "missing",
-                    value: reason,
-                    n: rows.len() as u64,
-                    weighted_n: sum_w(&mut rows.iter().copied()),
+                    row: "code",
+                    value_label: value_label(study, &ds.id, &name, &code),
+                    value: code,
+                    n,
+                    weighted_n: w,
                     ..base.clone()
                 });
             }
         }
     }
+    // Missing values, by reason: a file's reason column, else "no value".
+    let nulls = col.null_count();
+    if nulls > 0 {
+        let reasons = format!("{name}{}", crate::ingest::microdata::MISSING_SUFFIX);
+        let missing = col.is_null();
+        match df.column(&reasons) {
+            Ok(why) => {
+                let only = DataFrame::new_infer_height(vec![why.filter(&missing).map_err(fail)?])
+                    .map_err(fail)?;
+                let w = weights
+                    .map(|w| w.filter(&missing))
+                    .transpose()
+                    .map_err(fail)?;
+                let reasons_of = group_counts(&only, &reasons, w.as_ref())?;
+                let with_reason: u64 = reasons_of.iter().map(|r| r.1).sum();
+                for (code, n, wn) in reasons_of {
+                    out.push(Line {
+                        row: "missing",
+                        value: labelled_code(study, &ds.id, &name, &code),
+                        n,
+                        weighted_n: wn,
+                        ..base.clone()
+                    });
+                }
+                let plain = nulls as u64 - with_reason;
+                if plain > 0 {
+                    let no_reason = why.is_null();
+                    let mask = &missing & &no_reason;
+                    out.push(Line {
+                        row: "missing",
+                        value: "no value".to_string(),
+                        n: plain,
+                        weighted_n: weighted(&mask)?,
+                        ..base.clone()
+                    });
+                }
+            }
+            Err(_) => out.push(Line {
+                row: "missing",
+                value: "no value".to_string(),
+                n: nulls as u64,
+                weighted_n: weighted(&missing)?,
+                ..base.clone()
+            }),
+        }
+    }
+    // Codes a contract declares missing: kept in the data, counted here.
+    for (code, reason) in rule.map(|r| &r.missing).into_iter().flatten() {
+        let hit = if numeric {
+            let v: f64 = code.trim().parse().unwrap_or(f64::NAN);
+            series
+                .cast(&DataType::Float64)
+                .map_err(fail)?
+                .f64()
+                .map_err(fail)?
+                .equal(v)
+        } else {
+            series
+                .cast(&DataType::String)
+                .map_err(fail)?
+                .str()
+                .map_err(fail)?
+                .equal(code.as_str())
+        };
+        let n = hit.sum().unwrap_or(0) as u64;
+        if n > 0 {
+            let r = reason.get_or(study.language, code);
+            out.push(Line {
+                row: "missing",
+                value: format!("{code} ({r})"),
+                n,
+                weighted_n: weighted(&hit)?,
+                ..base.clone()
+            });
+        }
+    }
     Ok(out)
+}
+
+/// Each value of column `name` of `df` present, with its rows and Σ weights
+/// (summed in row order, so the codebook is the same bytes every run), in
+/// natural order.
+fn group_counts(
+    df: &DataFrame,
+    name: &str,
+    weights: Option<&Column>,
+) -> Result<Vec<(String, u64, Option<f64>)>> {
+    let col = df
+        .column(name)
+        .map_err(|e| Error::internal("codebook", e))?;
+    let w = weights.map(f64_values).transpose()?;
+    let (codes, values) = crate::survey::codes::index_column(col)?;
+    let mut n = vec![0u64; values.len()];
+    let mut sum = vec![0f64; values.len()];
+    for row in 0..codes.len() {
+        let c = codes.get(row);
+        if c != crate::survey::codes::Codes::NONE {
+            n[c as usize] += 1;
+            if let Some(w) = &w {
+                sum[c as usize] += w[row];
+            }
+        }
+    }
+    Ok(values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| (v, n[i], w.as_ref().map(|_| sum[i])))
+        .collect())
 }
 
 /// A missing code with its label when it has one: `98 (Don't know)`.
@@ -189,14 +263,6 @@ pub fn labelled_code(study: &Study, dataset: &str, column: &str, code: &str) -> 
         code.to_string()
     } else {
         format!("{code} ({label})")
-    }
-}
-
-/// Whether a value is a declared missing code: numerically for numbers.
-fn same_code(text: Option<&str>, code: &str, number: Option<f64>) -> bool {
-    match (number, code.trim().parse::<f64>()) {
-        (Some(v), Ok(c)) => v == c,
-        _ => text == Some(code),
     }
 }
 
