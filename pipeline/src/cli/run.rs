@@ -78,6 +78,9 @@ fn log_json(study: &str, s: &Summary) {
     for w in &s.warnings {
         eprintln!("{}", json!({ "event": "warning", "message": w }));
     }
+    for m in &s.missing {
+        eprintln!("{}", json!({ "event": "missing", "message": m }));
+    }
     eprintln!(
         "{}",
         json!({
