@@ -75,7 +75,11 @@ fn examples(df: &polars::prelude::DataFrame, column: &str) -> Vec<String> {
     let Ok(col) = df.column(column) else {
         return Vec::new();
     };
-    let Ok(text) = col.cast(&polars::prelude::DataType::String) else {
+    // The first rows are enough to show examples (and cheap on a big file).
+    let Ok(text) = col
+        .slice(0, 10_000)
+        .cast(&polars::prelude::DataType::String)
+    else {
         return Vec::new();
     };
     let mut out: Vec<String> = Vec::new();

@@ -1,7 +1,7 @@
 //! The codebook a statistics office publishes with its microdata (as
 //! Stata's `codebook`): per dataset and column, its label and type; for
-//! numbers, min, max and mean; for coded columns (labelled, or with few
-//! distinct values), each code with its label and its unweighted and — for
+//! numbers, min, max and mean; for coded columns (with value labels from a
+//! contract or the file), each code with its label and its unweighted and — for
 //! a survey dataset, with its sampling weights — weighted frequency; and
 //! the missing values, by reason. Written as `out/codebook.csv`.
 
@@ -13,9 +13,6 @@ use super::table::value_label;
 use crate::error::{Error, Result};
 use crate::spec::model::Study;
 use crate::survey::columns::f64_values;
-
-/// A column with at most this many distinct values is listed code by code.
-const MAX_CODES: usize = 12;
 
 /// One line of the codebook.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -112,38 +109,40 @@ fn column_lines(
     };
     let present = col.is_not_null();
     let series = col.as_materialized_series();
+    let total_w = weights
+        .map(|w| w.as_materialized_series().sum::<f64>())
+        .transpose()
+        .map_err(fail)?;
     let numeric = col.dtype().is_primitive_numeric();
     let stat = |v: PolarsResult<Option<f64>>| v.ok().flatten();
     let mut out = vec![Line {
         row: "summary",
         n: (col.len() - col.null_count()) as u64,
-        weighted_n: weighted(&present)?,
+        weighted_n: if col.null_count() == 0 {
+            total_w
+        } else {
+            weighted(&present)?
+        },
         min: numeric.then(|| stat(series.min::<f64>())).flatten(),
         max: numeric.then(|| stat(series.max::<f64>())).flatten(),
         mean: numeric.then(|| series.mean()).flatten(),
         ..base.clone()
     }];
-    // Each code, when the column is coded: few values, or a label for each.
-    let distinct = series.drop_nulls().n_unique().map_err(fail)?;
-    if distinct > 0
-        && distinct <= 1000
-        && (col.dtype().is_integer() || col.dtype() == &DataType::String || col.dtype().is_bool())
-    {
-        let counts = group_counts(df, &name, weights)?;
-        let labelled = counts
-            .iter()
-            .all(|(code, _, _)| value_label(study, &ds.id, &name, code) != *code);
-        if labelled || distinct <= MAX_CODES {
-            for (code, n, w) in counts {
-                out.push(Line {
-                    row: "code",
-                    value_label: value_label(study, &ds.id, &name, &code),
-                    value: code,
-                    n,
-                    weighted_n: w,
-                    ..base.clone()
-                });
-            }
+    // Each code of a coded column: one with value labels (a contract's codes
+    // or the file's). Listing every column's values would cost a pass per
+    // column over every row; `mizan describe` shows examples instead.
+    let coded =
+        rule.is_some_and(|r| r.codes.is_some()) || file.is_some_and(|f| !f.values.is_empty());
+    if coded {
+        for (code, n, w) in group_counts(df, &name, weights)? {
+            out.push(Line {
+                row: "code",
+                value_label: value_label(study, &ds.id, &name, &code),
+                value: code,
+                n,
+                weighted_n: w,
+                ..base.clone()
+            });
         }
     }
     // Missing values, by reason: a file's reason column, else "no value".
