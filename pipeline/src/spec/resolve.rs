@@ -342,11 +342,7 @@ impl Resolver<'_> {
             None => None,
             Some(d) => Some(self.design(&id, d)?),
         };
-        let file_labels = match format {
-            Format::Microdata => file_labels(&path),
-            _ => BTreeMap::new(),
-        };
-        Ok(DatasetSpec {
+        let mut spec = DatasetSpec {
             id,
             path,
             wave: ds.wave.unwrap_or_else(|| "wave".to_string()),
@@ -368,8 +364,12 @@ impl Resolver<'_> {
             label: text_of(ds.label),
             source: text_of(ds.source),
             design,
-            file_labels,
-        })
+            file_labels: BTreeMap::new(),
+        };
+        if spec.format == Format::Microdata {
+            spec.file_labels = file_labels(&spec);
+        }
+        Ok(spec)
     }
 
     fn design(&self, ds_id: &str, d: Spanned<RawDesign>) -> Result<DesignSpec> {
@@ -1589,34 +1589,11 @@ pub fn normalize(path: &Path) -> PathBuf {
 
 /// The labels a microdata file gives its variables (of its first file, for
 /// a pattern); none when it cannot be read yet — ingest then says why.
-fn file_labels(path: &Path) -> BTreeMap<String, crate::ingest::microdata::Variable> {
-    let first = if crate::ingest::sources::is_pattern(path) {
-        let Some(dir) = path.parent() else {
-            return BTreeMap::new();
-        };
-        let pattern = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.file_name()
-                    .is_some_and(|n| crate::ingest::sources::glob(&pattern, &n.to_string_lossy()))
-            })
-            .collect();
-        names.sort();
-        match names.into_iter().next() {
-            Some(p) => p,
-            None => return BTreeMap::new(),
-        }
-    } else {
-        path.to_path_buf()
-    };
-    if !first.is_file() {
-        return BTreeMap::new();
-    }
-    crate::ingest::microdata::labels(&first).unwrap_or_default()
+fn file_labels(ds: &DatasetSpec) -> BTreeMap<String, crate::ingest::microdata::Variable> {
+    crate::ingest::sources::files(ds)
+        .ok()
+        .and_then(|files| files.into_iter().next())
+        .filter(|f| f.path.is_file())
+        .and_then(|f| crate::ingest::microdata::labels(&f.path).ok())
+        .unwrap_or_default()
 }
