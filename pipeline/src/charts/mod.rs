@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::indicators::{IndicatorRow, table::value_label};
-use crate::spec::model::{ChartKind, ChartSpec, Language, Statistic, Study};
+use crate::spec::model::{ChartKind, ChartSpec, Language, Study};
 use crate::text;
 
 /// One drawn value.
@@ -127,7 +127,7 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
         Error::internal("chart", format!("indicator `{}` vanished", chart.indicator))
     })?;
     let ds = study.dataset(&ind.dataset);
-    let percent = ind.statistic == Statistic::Proportion;
+    let percent = ind.statistic.is_proportion();
     let scale = if percent { 100.0 } else { 1.0 };
     let wanted: Vec<&str> = match &chart.series {
         Some(s) => vec![s.as_str(), chart.by.as_str()],
@@ -240,7 +240,7 @@ pub fn composite_figure(
         study
             .indicators
             .iter()
-            .find(|i| i.by.iter().any(|b| b == std::slice::from_ref(&c.unit)))
+            .find(|i| i.has_breakdown(&c.unit))
             .map_or(String::new(), |i| i.dataset.clone())
     } else {
         c.dataset.clone()
@@ -368,7 +368,7 @@ pub fn metadata(study: &Study, fig: &Figure) -> Result<Vec<u8>> {
             "dataset": ind.map(|i| i.dataset.clone()),
             "statistic": ind.map(|i| i.statistic.name()),
             "expr": ind.and_then(|i| i.expr.clone()),
-            "where": ind.and_then(|i| i.where_.clone()),
+            "where": ind.and_then(|i| i.subpopulation()),
         },
         "by": fig.spec.by,
         "series": fig.spec.series,

@@ -34,10 +34,8 @@ pub struct ComparisonRow {
 
 /// Where a target's domains are: its breakdown keys and each domain's values.
 pub struct Layout<'a> {
-    /// The breakdown variables of each of the target's breakdowns.
-    pub keys: Vec<&'a [String]>,
-    /// The domain values of each of the target's breakdowns.
-    pub values: Vec<&'a [Vec<String>]>,
+    /// The domains of each of the target's breakdowns (`None` overall).
+    pub keys: Vec<&'a Option<super::domains::Domains>>,
 }
 
 /// The domain comparison `c` of a target estimated with `form` over `design`.
@@ -60,14 +58,19 @@ pub fn domains(
     let k = layout
         .keys
         .iter()
-        .position(|key| key.len() == 1 && &key[0] == by)
+        .position(|key| {
+            key.as_ref()
+                .is_some_and(|d| d.vars.len() == 1 && &d.vars[0] == by)
+        })
         .ok_or_else(|| {
             err(format!(
                 "indicator `{}` has no breakdown by `{by}`",
                 c.indicator
             ))
         })?;
-    let values = layout.values[k];
+    let values = layout.keys[k]
+        .as_ref()
+        .map_or(&[][..], |d| d.values.as_slice());
     let index = |v: &String| {
         values
             .iter()

@@ -6,44 +6,57 @@
 
 use std::collections::BTreeMap;
 
+use super::estimator::{Estimator, Pass};
 use crate::error::Result;
-use crate::spec::model::{Concentration, IndicatorSpec};
-use crate::survey::accumulate::{Breakdown, DesignSums, Target};
+use crate::spec::model::{Concentration, IndicatorSpec, Variable};
+use crate::survey::accumulate::Target;
 use crate::survey::codes::Codes;
-use crate::survey::design::PreparedDesign;
 use crate::survey::estimate::Estimate;
 
-/// The measure of target `t` for each of its breakdowns and domains; `units`
-/// names each row's unit.
-#[allow(clippy::too_many_arguments)]
-pub fn estimate(
-    ind: &IndicatorSpec,
-    design: &PreparedDesign,
-    breakdowns: &[Breakdown],
-    target: &Target,
-    sums: &DesignSums,
-    t: usize,
-    units: &Codes,
-    measure: Concentration,
-) -> Result<Vec<Vec<Estimate>>> {
-    super::registry_only(ind, design)?;
-    let y = super::numbers(target, "concentration")?;
-    // Each domain's total per unit, in unit order (a fixed summation order).
-    Ok(super::fold_domains(
-        breakdowns,
-        target,
-        y,
-        sums,
-        t,
-        BTreeMap::new(),
-        |totals: &mut BTreeMap<u32, f64>, row, v| {
-            let u = units.get(row);
-            if u != Codes::NONE {
-                *totals.entry(u).or_insert(0.0) += v;
-            }
-        },
-        |totals, _| measured(&totals.values().copied().collect::<Vec<_>>(), measure),
-    ))
+/// A concentration measure of the units named by the column `of`.
+pub struct Measured<'a> {
+    /// The column naming the units.
+    pub of: &'a str,
+    /// The measure.
+    pub measure: Concentration,
+}
+
+impl Estimator for Measured<'_> {
+    fn registries_only(&self) -> bool {
+        true
+    }
+
+    /// The measure of target `t` for each of its breakdowns and domains.
+    fn estimate(
+        &self,
+        _ind: &IndicatorSpec,
+        pass: &Pass,
+        target: &Target,
+        t: usize,
+    ) -> Result<Vec<Vec<Estimate>>> {
+        let of = Variable {
+            column: self.of.to_string(),
+            period: None,
+        };
+        let units = super::domains::variable(pass.df, &of)?.codes;
+        let measure = self.measure;
+        let y = super::numbers(target, "concentration")?;
+        // Each domain's total per unit, in unit order (a fixed summation order).
+        Ok(super::fold_domains(
+            pass,
+            target,
+            y,
+            t,
+            BTreeMap::new(),
+            |totals: &mut BTreeMap<u32, f64>, row, v| {
+                let u = units.get(row);
+                if u != Codes::NONE {
+                    *totals.entry(u).or_insert(0.0) += v;
+                }
+            },
+            |totals, _| measured(&totals.values().copied().collect::<Vec<_>>(), measure),
+        ))
+    }
 }
 
 /// The measure over the units' totals; `None` without a positive total.

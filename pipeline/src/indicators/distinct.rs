@@ -6,33 +6,43 @@
 
 use std::collections::HashSet;
 
+use super::estimator::{Estimator, Pass, Reads};
 use crate::error::Result;
 use crate::spec::model::IndicatorSpec;
-use crate::survey::accumulate::{Breakdown, DesignSums, Target};
-use crate::survey::design::PreparedDesign;
+use crate::survey::accumulate::Target;
 use crate::survey::estimate::Estimate;
 
-/// The distinct counts of target `t` for each of its breakdowns and domains.
-pub fn estimate(
-    ind: &IndicatorSpec,
-    design: &PreparedDesign,
-    breakdowns: &[Breakdown],
-    target: &Target,
-    sums: &DesignSums,
-    t: usize,
-) -> Result<Vec<Vec<Estimate>>> {
-    super::registry_only(ind, design)?;
-    let y = super::numbers(target, "count_distinct")?;
-    Ok(super::fold_domains(
-        breakdowns,
-        target,
-        y,
-        sums,
-        t,
-        HashSet::new(),
-        |seen: &mut HashSet<u64>, _, v| {
-            seen.insert(v.to_bits());
-        },
-        |seen, n| (n > 0).then_some(seen.len() as f64),
-    ))
+/// The number of distinct values.
+pub struct CountDistinct;
+
+impl Estimator for CountDistinct {
+    fn reads(&self) -> Reads {
+        Reads::Text
+    }
+
+    fn registries_only(&self) -> bool {
+        true
+    }
+
+    /// The distinct counts of target `t` for each of its breakdowns and domains.
+    fn estimate(
+        &self,
+        _ind: &IndicatorSpec,
+        pass: &Pass,
+        target: &Target,
+        t: usize,
+    ) -> Result<Vec<Vec<Estimate>>> {
+        let y = super::numbers(target, "count_distinct")?;
+        Ok(super::fold_domains(
+            pass,
+            target,
+            y,
+            t,
+            HashSet::new(),
+            |seen: &mut HashSet<u64>, _, v| {
+                seen.insert(v.to_bits());
+            },
+            |seen, n| (n > 0).then_some(seen.len() as f64),
+        ))
+    }
 }

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::spec::model::Period;
 use crate::survey::accumulate::Breakdown;
 use crate::survey::codes::{Codes, index_column};
 
@@ -23,44 +24,17 @@ pub struct Variable {
     pub values: Vec<String>,
 }
 
-/// Reads the variable `name` of `df`: a column, or a period of a date
+/// Reads the variable `var` of `df`: a column, or a period of a date
 /// column (`funded_at:quarter`).
-pub fn variable(df: &DataFrame, name: &str) -> Result<Variable> {
-    let (column, period) = match period(name) {
-        Some((column, p)) => (column, Some(p)),
-        None => (name, None),
-    };
+pub fn variable(df: &DataFrame, var: &crate::spec::model::Variable) -> Result<Variable> {
     let col = df
-        .column(column)
-        .map_err(|e| Error::internal(format!("breakdown variable `{name}`"), e))?;
-    let (codes, values) = match period {
+        .column(&var.column)
+        .map_err(|e| Error::internal(format!("breakdown variable `{}`", var.name()), e))?;
+    let (codes, values) = match var.period {
         None => index_column(col)?,
-        Some(p) => index_column(&periods(col, p, name)?)?,
+        Some(p) => index_column(&periods(col, p, &var.name())?)?,
     };
     Ok(Variable { codes, values })
-}
-
-/// A period of a date: `2013`, `2013-Q2`, `2013-06`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Period {
-    /// Calendar year.
-    Year,
-    /// Calendar quarter.
-    Quarter,
-    /// Calendar month.
-    Month,
-}
-
-/// `column:year|quarter|month` split into the column and the period.
-pub fn period(name: &str) -> Option<(&str, Period)> {
-    let (column, unit) = name.rsplit_once(':')?;
-    let p = match unit {
-        "year" => Period::Year,
-        "quarter" => Period::Quarter,
-        "month" => Period::Month,
-        _ => return None,
-    };
-    Some((column, p))
 }
 
 /// Each row's period of the dates in `col` (a date column, or ISO
@@ -96,7 +70,14 @@ pub struct Domains {
 
 /// Builds the cross of `vars` from their indexed values: its domains, and
 /// each row's domain for the estimation pass.
-pub fn cross(vars: &[String], indexed: &HashMap<String, Variable>) -> (Domains, Breakdown) {
+pub fn cross(
+    vars: &[crate::spec::model::Variable],
+    indexed: &HashMap<String, Variable>,
+) -> (Domains, Breakdown) {
+    let vars: Vec<String> = vars
+        .iter()
+        .map(crate::spec::model::Variable::name)
+        .collect();
     let parts: Vec<&Variable> = vars.iter().map(|v| &indexed[v]).collect();
     let n_rows = parts.first().map_or(0, |p| p.codes.len());
     let n_domains: usize = parts.iter().map(|p| p.values.len()).product();
@@ -128,10 +109,7 @@ pub fn cross(vars: &[String], indexed: &HashMap<String, Variable>) -> (Domains, 
             .collect();
     }
     (
-        Domains {
-            vars: vars.to_vec(),
-            values,
-        },
+        Domains { vars, values },
         Breakdown::Codes { codes, n_domains },
     )
 }

@@ -7,6 +7,7 @@
 
 use polars::prelude::*;
 
+use super::estimator::{Method, Reads, estimator};
 use crate::error::{Error, Location, Result, choices};
 use crate::spec::model::{IndicatorSpec, Statistic};
 use crate::survey::accumulate::Values;
@@ -40,7 +41,7 @@ pub fn parse(
 /// Checks that every `by` variable of `ind` (and a concentration's `of`) is
 /// a column of `df`.
 pub fn check_by(ind: &IndicatorSpec, df: &DataFrame) -> Result<()> {
-    if let Some((of, _)) = &ind.concentration
+    if let Statistic::Concentration { of, .. } = &ind.statistic
         && df.column(of).is_err()
     {
         return Err(Error::spec(format!(
@@ -52,14 +53,13 @@ pub fn check_by(ind: &IndicatorSpec, df: &DataFrame) -> Result<()> {
     }
     for (vars, loc) in ind.by.iter().zip(&ind.by_locations) {
         for v in vars {
-            // A period of a date column names the column before the colon.
-            let column = super::domains::period(v).map_or(v.as_str(), |(c, _)| c);
-            if df.column(column).is_err() {
+            if df.column(&v.column).is_err() {
                 return Err(Error::spec_at(
                     loc.clone(),
                     format!(
-                        "indicator `{}`: by: column `{v}` not found in dataset `{}` — columns are: {}",
+                        "indicator `{}`: by: column `{}` not found in dataset `{}` — columns are: {}",
                         ind.id,
+                        v.name(),
                         ind.dataset,
                         choices(df.get_column_names())
                     ),
@@ -197,12 +197,29 @@ fn parts(ind: &IndicatorSpec, df: &DataFrame) -> Result<Vec<Part>> {
     if let Some(e) = &ind.expr {
         add("expr", e, ind.expr_location.as_ref(), "__y")?;
     }
-    if let Some([(num, num_loc), (den, den_loc)]) = &ind.ratio {
-        add("numerator", num, Some(num_loc), "__y")?;
-        add("denominator", den, Some(den_loc), "__x")?;
+    if let Statistic::Ratio {
+        numerator,
+        denominator,
+    } = &ind.statistic
+    {
+        add(
+            "numerator",
+            &numerator.text,
+            Some(&numerator.location),
+            "__y",
+        )?;
+        add(
+            "denominator",
+            &denominator.text,
+            Some(&denominator.location),
+            "__x",
+        )?;
     }
     if let Some(w) = &ind.where_ {
         add("where", w, ind.where_location.as_ref(), "__where")?;
+    }
+    if let Some(range) = &ind.dates {
+        add("from/to", &range.sql(), Some(&range.location), "__range")?;
     }
     Ok(parts)
 }
@@ -239,16 +256,18 @@ pub fn evaluate_all(inds: &[&IndicatorSpec], df: &DataFrame) -> Result<Vec<Evalu
                     .map(f64_values)
                     .transpose()
             };
-            let mask = match out.column(&format!("__where_{slot}")) {
-                Ok(c) => Some(
-                    c.bool()
-                        .map_err(|e| Error::internal("where", e))?
-                        .iter()
-                        .map(|v| v == Some(true))
-                        .collect(),
-                ),
-                Err(_) => None,
-            };
+            // In the subpopulation: `where` holds and the date is in range.
+            let mut mask: Option<Vec<bool>> = None;
+            for role in ["__where", "__range"] {
+                let Ok(c) = out.column(&format!("{role}_{slot}")) else {
+                    continue;
+                };
+                let holds = c.bool().map_err(|e| Error::internal("where", e))?;
+                let m = mask.get_or_insert_with(|| vec![true; df.height()]);
+                for (m, v) in m.iter_mut().zip(holds.iter()) {
+                    *m &= v == Some(true);
+                }
+            }
             let y = match out.column(&format!("__y_{slot}")) {
                 Err(_) => OwnedValues::Flags(vec![1; df.height()]),
                 Ok(c) if c.dtype().is_bool() => OwnedValues::Flags(flags(c)?),
@@ -275,7 +294,7 @@ pub fn evaluate_all(inds: &[&IndicatorSpec], df: &DataFrame) -> Result<Vec<Evalu
                 y,
                 x: floats("__x")?,
                 mask,
-                binary: matches!(ind.statistic, Statistic::Proportion | Statistic::Count),
+                binary: matches!(reads(ind), Reads::Condition | Reads::CountedCondition),
             })
         })
         .collect()
@@ -287,14 +306,14 @@ pub fn evaluate_all(inds: &[&IndicatorSpec], df: &DataFrame) -> Result<Vec<Evalu
 fn converted(ind: &IndicatorSpec, p: &Part, dtype: &DataType) -> std::result::Result<Expr, String> {
     let e = p.expr.clone();
     let numeric = dtype.is_primitive_numeric() || dtype.is_bool();
-    let out = match (p.alias, ind.statistic) {
-        ("__where", _) if dtype.is_bool() => e.fill_null(lit(false)),
-        ("__where", _) => {
+    let out = match (p.alias, reads(ind)) {
+        ("__where" | "__range", _) if dtype.is_bool() => e.fill_null(lit(false)),
+        ("__where" | "__range", _) => {
             return Err(format!(
                 "must be a condition (true/false), found values of type {dtype}"
             ));
         }
-        ("__y", Statistic::Proportion | Statistic::Count) if !dtype.is_bool() => {
+        ("__y", Reads::Condition | Reads::CountedCondition) if !dtype.is_bool() => {
             return Err(format!(
                 "statistic `{}` needs a condition (true/false), such as `used_internet = 1`; found values of type {dtype}",
                 ind.statistic.name()
@@ -302,11 +321,11 @@ fn converted(ind: &IndicatorSpec, p: &Part, dtype: &DataType) -> std::result::Re
         }
         // A count counts rows where the condition holds; a proportion
         // treats an unknown answer as missing.
-        ("__y", Statistic::Count) => e.fill_null(lit(false)),
+        ("__y", Reads::CountedCondition) => e.fill_null(lit(false)),
         // Conditions stay boolean: read as one-byte flags.
-        ("__y", Statistic::Proportion) => e,
+        ("__y", Reads::Condition) => e,
         // Any values: their text identifies them.
-        ("__y", Statistic::CountDistinct) => e.cast(DataType::String),
+        ("__y", Reads::Text) => e.cast(DataType::String),
         _ if !numeric => {
             return Err(format!(
                 "statistic `{}` needs a number; found values of type {dtype}",
@@ -316,4 +335,13 @@ fn converted(ind: &IndicatorSpec, p: &Part, dtype: &DataType) -> std::result::Re
         _ => e.cast(DataType::Float64).fill_null(lit(f64::NAN)),
     };
     Ok(out)
+}
+
+/// What the statistic of `ind` reads from its `expr` (a derived statistic
+/// reads no rows: numbers).
+fn reads(ind: &IndicatorSpec) -> Reads {
+    match estimator(&ind.statistic) {
+        Method::Pass(m) => m.reads(),
+        Method::Derived(_) => Reads::Number,
+    }
 }

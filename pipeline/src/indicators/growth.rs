@@ -5,24 +5,40 @@
 //! number of years between them when periods are years, else of steps.
 
 use super::IndicatorRow;
+use super::estimator::Derived;
 use crate::spec::model::IndicatorSpec;
 use crate::survey::estimate::Estimate;
 
+/// The growth of indicator `of` along its breakdown `over`.
+pub struct Growth<'a> {
+    /// The indicator whose series grows.
+    pub of: &'a str,
+    /// Its time breakdown.
+    pub over: &'a str,
+}
+
+impl Derived for Growth<'_> {
+    fn of(&self) -> &str {
+        self.of
+    }
+
+    fn rows(&self, ind: &IndicatorSpec, source: &[IndicatorRow]) -> Vec<IndicatorRow> {
+        rows(ind, self.over, source)
+    }
+}
+
 /// The growth rows of `spec` from the rows of the indicator it follows.
-pub fn rows(spec: &IndicatorSpec, source: &[IndicatorRow]) -> Vec<IndicatorRow> {
-    let Some((_, over)) = &spec.growth else {
-        return Vec::new();
-    };
+fn rows(spec: &IndicatorSpec, over: &str, source: &[IndicatorRow]) -> Vec<IndicatorRow> {
     let series: Vec<&IndicatorRow> = source
         .iter()
-        .filter(|r| r.by.len() == 1 && &r.by[0] == over)
+        .filter(|r| r.by.len() == 1 && r.by[0] == over)
         .collect();
     let row = |by: Vec<String>, domain: Vec<String>, value: Option<f64>, n: u64| IndicatorRow {
         indicator: spec.id.clone(),
         dataset: spec.dataset.clone(),
         by,
         domain,
-        statistic: spec.statistic,
+        statistic: spec.statistic.clone(),
         est: Estimate {
             estimate: value.filter(|v| v.is_finite()),
             n,

@@ -125,15 +125,7 @@ fn file_reasons(study: &Study, dataset: &str, df: &DataFrame) -> Result<Vec<Coun
 pub fn notes(study: &Study, counts: &[Count]) -> Vec<String> {
     let mut out = Vec::new();
     for ind in &study.indicators {
-        let texts: Vec<&str> = [ind.expr.as_deref(), ind.where_.as_deref()]
-            .into_iter()
-            .flatten()
-            .chain(
-                ind.ratio
-                    .iter()
-                    .flat_map(|r| r.iter().map(|(t, _)| t.as_str())),
-            )
-            .collect();
+        let texts = ind.sql();
         let mut by_column: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         for c in counts.iter().filter(|c| c.dataset == ind.dataset) {
             if texts.iter().any(|t| crate::text::mentions(t, &c.column)) {

@@ -12,6 +12,7 @@ pub mod compare;
 pub mod concentration;
 pub mod distinct;
 pub mod domains;
+pub mod estimator;
 pub mod evaluate;
 pub mod growth;
 pub mod join;
@@ -31,7 +32,8 @@ use crate::error::Result;
 use crate::spec::model::{ReplicateMethod, Statistic, Study};
 use crate::survey::accumulate::{self, Breakdown, Target};
 use crate::survey::design::PreparedDesign;
-use crate::survey::estimate::{self, Estimate, Form, Interval};
+use crate::survey::estimate::Estimate;
+use estimator::{Method, Pass, estimator};
 
 /// One row of the indicators table.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,11 +121,10 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
     for ds in &study.datasets {
         let mut joins: Vec<Option<&crate::spec::model::JoinSpec>> = Vec::new();
         // Growth follows another indicator's rows: computed after them.
-        for i in study
-            .indicators
-            .iter()
-            .filter(|i| i.dataset == ds.id && i.growth.is_none())
-        {
+        let in_pass = |i: &&crate::spec::model::IndicatorSpec| {
+            i.dataset == ds.id && matches!(estimator(&i.statistic), Method::Pass(_))
+        };
+        for i in study.indicators.iter().filter(in_pass) {
             if !joins.contains(&i.join.as_ref()) {
                 joins.push(i.join.as_ref());
             }
@@ -132,7 +133,7 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
             let inds: Vec<_> = study
                 .indicators
                 .iter()
-                .filter(|i| i.dataset == ds.id && i.growth.is_none() && i.join.as_ref() == join)
+                .filter(|i| in_pass(i) && i.join.as_ref() == join)
                 .collect();
             let (joined, note) = join::frame(&ds.id, join, data)?;
             notes.extend(note);
@@ -167,14 +168,15 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
             }
             let evaluated = evaluate::evaluate_all(&inds, df)?;
             // Index every breakdown variable once; build each distinct breakdown once.
-            let mut names: Vec<&String> = inds.iter().flat_map(|i| i.by.iter().flatten()).collect();
+            let mut names: Vec<&crate::spec::model::Variable> =
+                inds.iter().flat_map(|i| i.by.iter().flatten()).collect();
             names.sort();
             names.dedup();
             let vars: HashMap<String, domains::Variable> = names
                 .par_iter()
-                .map(|v| Ok(((*v).clone(), domains::variable(df, v)?)))
+                .map(|v| Ok((v.name(), domains::variable(df, v)?)))
                 .collect::<Result<_>>()?;
-            let mut keys: Vec<Vec<String>> = vec![Vec::new()];
+            let mut keys: Vec<Vec<crate::spec::model::Variable>> = vec![Vec::new()];
             let mut built: Vec<Option<domains::Domains>> = vec![None];
             let mut breakdowns = vec![Breakdown::Overall];
             let mut targets = Vec::new();
@@ -200,105 +202,55 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
             }
             drop(vars);
             let sums = accumulate::accumulate_design(&design, &breakdowns, &targets);
+            let pass = Pass {
+                design: &design,
+                df,
+                breakdowns: &breakdowns,
+                sums: &sums,
+                rules: &study.reliability,
+            };
             for c in &study.comparisons {
                 let Some(t) = inds.iter().position(|i| i.id == c.indicator) else {
                     continue;
                 };
-                let layout = compare::Layout {
-                    keys: targets[t]
-                        .breakdowns
-                        .iter()
-                        .map(|&b| keys[b].as_slice())
-                        .collect(),
-                    values: targets[t]
-                        .breakdowns
-                        .iter()
-                        .map(|&b| built[b].as_ref().map_or(&[][..], |d| d.values.as_slice()))
-                        .collect(),
+                let Method::Pass(method) = estimator(&inds[t].statistic) else {
+                    continue;
                 };
-                let (form, _) = form(inds[t]);
+                let layout = compare::Layout {
+                    keys: targets[t].breakdowns.iter().map(|&b| &built[b]).collect(),
+                };
                 comparisons.extend(compare::domains(
                     c,
                     &design,
                     &sums,
                     t,
                     &layout,
-                    form,
+                    method.form().0,
                     inds[t].level,
                 )?);
             }
 
             for (t, (ind, target)) in inds.iter().zip(&targets).enumerate() {
-                let quantiles = match ind.statistic {
-                    Statistic::Quantile => Some(quantiles::estimate(
-                        ind,
-                        &design,
-                        &breakdowns,
-                        target,
-                        &sums,
-                        t,
-                        &study.reliability,
-                    )?),
-                    Statistic::CountDistinct => Some(distinct::estimate(
-                        ind,
-                        &design,
-                        &breakdowns,
-                        target,
-                        &sums,
-                        t,
-                    )?),
-                    Statistic::Survival => {
-                        let Some(spec) = &ind.survival else {
-                            return Err(crate::Error::internal("survival", "no spec"));
-                        };
-                        Some(survival::estimate(
-                            ind,
-                            spec,
-                            &design,
-                            df,
-                            &breakdowns,
-                            target,
-                        )?)
-                    }
-                    Statistic::Concentration => {
-                        let Some((of, measure)) = &ind.concentration else {
-                            return Err(crate::Error::internal("concentration", "no `of`"));
-                        };
-                        let units = domains::variable(df, of)?;
-                        Some(concentration::estimate(
-                            ind,
-                            &design,
-                            &breakdowns,
-                            target,
-                            &sums,
-                            t,
-                            &units.codes,
-                            *measure,
-                        )?)
-                    }
-                    _ => None,
+                let Method::Pass(method) = estimator(&ind.statistic) else {
+                    continue;
                 };
-                let (form, interval) = form(ind);
+                if method.registries_only() && !design.census {
+                    return Err(crate::Error::Estimation {
+                        indicator: ind.id.clone(),
+                        message: format!(
+                            "{} is for registries (datasets without a survey design)",
+                            ind.statistic.name()
+                        ),
+                    });
+                }
+                let estimates = method.estimate(ind, &pass, target, t)?;
                 let mut rows = Vec::new();
-                for (k, &b) in target.breakdowns.iter().enumerate() {
-                    let n_domains = breakdowns[b].n_domains();
-                    for d in 0..n_domains {
-                        let est = match &quantiles {
-                            Some(q) => q[k][d].clone(),
-                            None => estimate::estimate(
-                                &design,
-                                sums.domain(t, k, d),
-                                form,
-                                interval,
-                                ind.level,
-                                &study.reliability,
-                            ),
-                        };
+                for (&b, domains) in target.breakdowns.iter().zip(estimates) {
+                    for (d, mut est) in domains.into_iter().enumerate() {
                         let (by, domain) = match &built[b] {
                             None => (Vec::new(), Vec::new()),
                             Some(dm) => (dm.vars.clone(), dm.values[d].clone()),
                         };
-                        let mut est = est;
                         if est.n == 0 && !design.census {
                             // Nothing to estimate from: as unreliable as it gets.
                             est.flag = Some("suppressed");
@@ -308,25 +260,22 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                             dataset: ds.id.clone(),
                             by,
                             domain,
-                            statistic: ind.statistic,
+                            statistic: ind.statistic.clone(),
                             est,
                         });
                     }
                 }
-                if let Some(pc) = &ind.per_capita {
-                    notes.extend(per_capita::apply(&ind.id, pc, &mut rows, data)?);
-                }
+                notes.extend(method.finish(ind, &mut rows, data)?);
                 by_indicator.insert(ind.id.clone(), rows);
             }
         }
     }
-    for g in study.indicators.iter().filter(|i| i.growth.is_some()) {
-        let source = g
-            .growth
-            .as_ref()
-            .map(|(of, _)| of.as_str())
-            .unwrap_or_default();
-        let grown = growth::rows(g, by_indicator.get(source).map_or(&[][..], Vec::as_slice));
+    for g in &study.indicators {
+        let Method::Derived(method) = estimator(&g.statistic) else {
+            continue;
+        };
+        let source = by_indicator.get(method.of()).map_or(&[][..], Vec::as_slice);
+        let grown = method.rows(g, source);
         by_indicator.insert(g.id.clone(), grown);
     }
     let rows: Vec<IndicatorRow> = study
@@ -348,37 +297,6 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
     })
 }
 
-/// The estimator's form and interval of an indicator's statistic (the
-/// statistics computed otherwise are summed as totals).
-fn form(ind: &crate::spec::model::IndicatorSpec) -> (Form, Interval) {
-    match ind.statistic {
-        Statistic::Mean | Statistic::Quantile => (Form::Mean, Interval::Wald),
-        Statistic::Ratio => (Form::Ratio, Interval::Wald),
-        Statistic::Proportion => (Form::Mean, Interval::Proportion(ind.ci)),
-        Statistic::Total
-        | Statistic::Count
-        | Statistic::CountDistinct
-        | Statistic::Concentration
-        | Statistic::Growth
-        | Statistic::PerCapita
-        | Statistic::Survival => (Form::Total, Interval::Wald),
-    }
-}
-
-/// Refuses a survey design for a statistic defined on registries only.
-fn registry_only(ind: &crate::spec::model::IndicatorSpec, design: &PreparedDesign) -> Result<()> {
-    if design.census {
-        return Ok(());
-    }
-    Err(crate::Error::Estimation {
-        indicator: ind.id.clone(),
-        message: format!(
-            "{} is for registries (datasets without a survey design)",
-            ind.statistic.name()
-        ),
-    })
-}
-
 /// A target's values as numbers (the evaluation gives numbers for these statistics).
 fn numbers<'a>(target: &Target<'a>, what: &str) -> Result<&'a [f64]> {
     match target.y {
@@ -392,12 +310,10 @@ fn numbers<'a>(target: &Target<'a>, what: &str) -> Result<&'a [f64]> {
 /// with a value and in the subpopulation, is folded into its domain's
 /// `state`; `finish` turns a domain's state into the estimate (`None` for
 /// an empty one), with n and Σw from the estimation pass's sums.
-#[allow(clippy::too_many_arguments)]
 fn fold_domains<S: Clone>(
-    breakdowns: &[Breakdown],
+    pass: &Pass,
     target: &Target,
     y: &[f64],
-    sums: &accumulate::DesignSums,
     t: usize,
     empty: S,
     add: impl Fn(&mut S, usize, f64),
@@ -408,6 +324,7 @@ fn fold_domains<S: Clone>(
         .iter()
         .enumerate()
         .map(|(k, &b)| {
+            let breakdowns = pass.breakdowns;
             let mut state = vec![empty.clone(); breakdowns[b].n_domains()];
             for (row, &v) in y.iter().enumerate() {
                 let d = breakdowns[b].code(row);
@@ -419,7 +336,7 @@ fn fold_domains<S: Clone>(
                 .iter()
                 .enumerate()
                 .map(|(d, s)| {
-                    let cells = sums.main.domain(t, k, d);
+                    let cells = pass.sums.main.domain(t, k, d);
                     let n: u64 = cells.iter().map(|c| c.n).sum();
                     Estimate {
                         estimate: finish(s, n),

@@ -10,13 +10,28 @@ use std::collections::HashMap;
 use polars::prelude::*;
 
 use super::IndicatorRow;
+use super::estimator::Estimator;
 use crate::error::{Error, Result};
-use crate::spec::model::PerCapita;
+use crate::spec::model::{IndicatorSpec, PerCapita};
 use crate::survey::columns::f64_values;
+
+/// A total per population: estimated as a total, then divided.
+pub struct PerPopulation<'a>(pub &'a PerCapita);
+
+impl Estimator for PerPopulation<'_> {
+    fn finish(
+        &self,
+        ind: &IndicatorSpec,
+        rows: &mut [IndicatorRow],
+        data: &std::collections::BTreeMap<String, DataFrame>,
+    ) -> Result<Option<String>> {
+        apply(&ind.id, self.0, rows, data)
+    }
+}
 
 /// Turns `rows` (totals of indicator `id`) into rates per `spec.per` people;
 /// returns a note when some domain had no population.
-pub fn apply(
+fn apply(
     id: &str,
     spec: &PerCapita,
     rows: &mut [IndicatorRow],

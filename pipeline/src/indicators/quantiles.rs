@@ -4,25 +4,49 @@
 //! below their domain's quantile — whose design-based SE gives Woodruff's
 //! interval (see [`crate::survey::quantile`]).
 
+use super::estimator::{Estimator, Pass};
 use crate::error::{Error, Result};
-use crate::spec::model::{IndicatorSpec, Reliability};
-use crate::survey::accumulate::{self, Breakdown, Cell, DesignSums, DomainSums, Target, Values};
-use crate::survey::design::PreparedDesign;
+use crate::spec::model::IndicatorSpec;
+use crate::survey::accumulate::{self, Breakdown, Cell, DomainSums, Target, Values};
 use crate::survey::estimate::{self, Estimate, Form, Interval};
 use crate::survey::quantile::{Sorted, woodruff};
 use crate::survey::reliability;
 
-/// The quantile estimates of target `t` (indicator `ind`) for each of its
-/// breakdowns and domains, in the order the other statistics use.
-pub fn estimate(
+/// The quantile at probability `.0` (0.5 for the median).
+pub struct Quantile(pub f64);
+
+impl Estimator for Quantile {
+    fn form(&self) -> (Form, Interval) {
+        (Form::Mean, Interval::Wald)
+    }
+
+    /// The quantile estimates of target `t` (indicator `ind`) for each of
+    /// its breakdowns and domains, in the order the other statistics use.
+    fn estimate(
+        &self,
+        ind: &IndicatorSpec,
+        pass: &Pass,
+        target: &Target,
+        t: usize,
+    ) -> Result<Vec<Vec<Estimate>>> {
+        estimate(self.0, ind, pass, target, t)
+    }
+}
+
+fn estimate(
+    p: f64,
     ind: &IndicatorSpec,
-    design: &PreparedDesign,
-    breakdowns: &[Breakdown],
+    pass: &Pass,
     target: &Target,
-    sums: &DesignSums,
     t: usize,
-    rules: &Reliability,
 ) -> Result<Vec<Vec<Estimate>>> {
+    let Pass {
+        design,
+        breakdowns,
+        sums,
+        rules,
+        ..
+    } = *pass;
     let Values::Numbers(y) = target.y else {
         return Err(Error::internal("quantile", "values are not numbers"));
     };
@@ -39,7 +63,7 @@ pub fn estimate(
             }
         }
         let domains: Vec<Sorted> = rows.into_iter().map(Sorted::new).collect();
-        let q: Vec<Option<f64>> = domains.iter().map(|s| s.quantile(ind.quantile)).collect();
+        let q: Vec<Option<f64>> = domains.iter().map(|s| s.quantile(p)).collect();
         let z = y
             .iter()
             .enumerate()
@@ -81,7 +105,7 @@ pub fn estimate(
                         weighted_n: cells.iter().map(|c| c.w).sum(),
                         ..Default::default()
                     };
-                    let Some(q) = s.quantile(ind.quantile) else {
+                    let Some(q) = s.quantile(p) else {
                         return out;
                     };
                     out.estimate = Some(q);
@@ -101,7 +125,7 @@ pub fn estimate(
                         cells: &with_value,
                         ..sums
                     };
-                    let p = estimate::estimate(
+                    let share = estimate::estimate(
                         design,
                         sums,
                         Form::Mean,
@@ -109,7 +133,8 @@ pub fn estimate(
                         ind.level,
                         rules,
                     );
-                    let (Some(p_hat), Some(p_se), Some(df)) = (p.estimate, p.se, p.df) else {
+                    let (Some(p_hat), Some(p_se), Some(df)) = (share.estimate, share.se, share.df)
+                    else {
                         return out;
                     };
                     (out.ci_low, out.ci_high, out.se) = woodruff(s, p_hat, p_se, df, ind.level);

@@ -6,10 +6,10 @@
 use chrono::{Months, NaiveDate};
 use polars::prelude::*;
 
+use super::estimator::{Estimator, Pass};
 use crate::error::{Error, Result};
 use crate::spec::model::{IndicatorSpec, SurvivalSpec};
 use crate::survey::accumulate::{Breakdown, Target};
-use crate::survey::design::PreparedDesign;
 use crate::survey::estimate::Estimate;
 
 /// Each row's date in `name` (none when missing).
@@ -32,17 +32,33 @@ fn dates(df: &DataFrame, name: &str, id: &str) -> Result<Vec<Option<NaiveDate>>>
         .collect())
 }
 
-/// The survival share of target `target` (indicator `ind`) for each of its
-/// breakdowns and domains.
-pub fn estimate(
+/// The survival of units past a horizon.
+pub struct Survival<'a>(pub &'a SurvivalSpec);
+
+impl Estimator for Survival<'_> {
+    fn registries_only(&self) -> bool {
+        true
+    }
+
+    fn estimate(
+        &self,
+        ind: &IndicatorSpec,
+        pass: &Pass,
+        target: &Target,
+        _t: usize,
+    ) -> Result<Vec<Vec<Estimate>>> {
+        estimate(ind, self.0, pass, target)
+    }
+}
+
+/// The survival shares of `target` for each of its breakdowns and domains.
+fn estimate(
     ind: &IndicatorSpec,
     spec: &SurvivalSpec,
-    design: &PreparedDesign,
-    df: &DataFrame,
-    breakdowns: &[Breakdown],
+    pass: &Pass,
     target: &Target,
 ) -> Result<Vec<Vec<Estimate>>> {
-    super::registry_only(ind, design)?;
+    let (df, breakdowns) = (pass.df, pass.breakdowns);
     let founded = dates(df, &spec.founded, &ind.id)?;
     let closed = dates(df, &spec.closed, &ind.id)?;
     let as_of = spec

@@ -66,10 +66,9 @@ pub fn warnings(study: &Study, suspects: &[Suspect]) -> Vec<String> {
             s.dataset, s.column, s.rows
         ));
         for ind in study.indicators.iter().filter(|i| i.dataset == s.dataset) {
-            let texts = [ind.expr.as_deref(), ind.where_.as_deref()];
-            if texts
+            if ind
+                .sql()
                 .iter()
-                .flatten()
                 .any(|t| crate::text::mentions(t, &s.column))
             {
                 out.push(format!(

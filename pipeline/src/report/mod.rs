@@ -279,9 +279,9 @@ pub fn context(
             label: i.label.get_or(lang, &i.id).to_string(),
             statistic: i.statistic.name().to_string(),
             expr: i.expr.clone().unwrap_or_default(),
-            where_: i.where_.clone().unwrap_or_default(),
+            where_: i.subpopulation().unwrap_or_default(),
             by: i
-                .by
+                .breakdown_names()
                 .iter()
                 .map(|b| b.join(IndicatorRow::CROSS))
                 .collect::<Vec<_>>()
@@ -413,7 +413,7 @@ fn figure_ctx(f: &Figure, svg: &str) -> FigureCtx {
 fn table_ctx(study: &Study, id: &str, rows: &[IndicatorRow]) -> TableCtx {
     let lang = study.language;
     let ind = study.indicator(id);
-    let percent = ind.is_some_and(|i| i.statistic == crate::spec::model::Statistic::Proportion);
+    let percent = ind.is_some_and(|i| i.statistic.is_proportion());
     let fmt = |v: f64| {
         if percent {
             charts::format::percent(v * 100.0, lang)
@@ -456,7 +456,7 @@ fn table_ctx(study: &Study, id: &str, rows: &[IndicatorRow]) -> TableCtx {
 fn comparison_ctx(study: &Study, c: &ComparisonRow) -> ComparisonCtx {
     let lang = study.language;
     let ind = study.indicator(&c.indicator);
-    let percent = ind.is_some_and(|i| i.statistic == crate::spec::model::Statistic::Proportion);
+    let percent = ind.is_some_and(|i| i.statistic.is_proportion());
     let fmt = |v: f64| {
         if percent {
             charts::format::number(v * 100.0, 1, lang)

@@ -1,0 +1,100 @@
+//! `[[charts]]` resolved.
+
+use super::*;
+
+/// Kinds of chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Horizontal bars with CI error bars, one per domain of `by`.
+    Bar,
+    /// Bars of `by`, one per value of `series` within each, side by side.
+    GroupedBar,
+    /// A series over `x` (waves, years), one line per value of `series`.
+    Line,
+    /// A ranking: a dot per domain of `by` with its interval, best first.
+    Dot,
+    /// Indicators (rows) × domains of `by` (columns), coloured by value.
+    Heatmap,
+    /// One small bar chart of `by` per value of `series`, on a shared scale.
+    SmallMultiples,
+    /// A choropleth of the domains of `by` over a GeoJSON file, or a tile grid.
+    Map,
+}
+
+impl ChartKind {
+    /// Every kind with its spec name.
+    pub const ALL: [(ChartKind, &'static str); 7] = [
+        (ChartKind::Bar, "bar"),
+        (ChartKind::GroupedBar, "grouped_bar"),
+        (ChartKind::Line, "line"),
+        (ChartKind::Dot, "dot"),
+        (ChartKind::Heatmap, "heatmap"),
+        (ChartKind::SmallMultiples, "small_multiples"),
+        (ChartKind::Map, "map"),
+    ];
+
+    /// The kind's spec name.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map_or("", |(_, n)| n)
+    }
+}
+
+/// A map's geometry: a GeoJSON file and how its features meet the domains.
+#[derive(Debug, Clone)]
+pub struct MapGeometry {
+    /// The GeoJSON file (polygons and multipolygons, WGS84 longitude/latitude).
+    pub path: PathBuf,
+    /// The feature property holding each feature's key.
+    pub property: String,
+    /// Match the property against the domain's label (true) or its value (false).
+    pub by_label: bool,
+}
+
+/// Bar order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BarOrder {
+    /// Largest estimate first.
+    Value,
+    /// In code order.
+    Code,
+}
+
+/// One `[[charts]]`.
+#[derive(Debug, Clone)]
+pub struct ChartSpec {
+    /// The id (file stem of the figure).
+    pub id: String,
+    /// The indicator drawn (the first row of a heatmap).
+    pub indicator: String,
+    /// Every indicator drawn: the rows of a heatmap, else just `indicator`.
+    pub indicators: Vec<String>,
+    /// The kind.
+    pub kind: ChartKind,
+    /// The breakdown variable (bars, dots, columns, regions); a line's x variable.
+    pub by: String,
+    /// Line: one line per value; grouped bar: one bar per value within each
+    /// group; small multiples: one panel per value (a crossed breakdown with `by`).
+    pub series: Option<String>,
+    /// A map's geometry; `None` draws a tile grid.
+    pub geometry: Option<MapGeometry>,
+    /// PNG resolution.
+    pub dpi: u32,
+    /// The most categories drawn (the largest by value; a line's most
+    /// recent); the others are in the tables, and a note says so.
+    pub max_categories: usize,
+    /// `indicator` names a composite: its index is drawn with its intervals.
+    pub composite: bool,
+    /// Bar order.
+    pub order: BarOrder,
+    /// Title (defaults to the indicator label).
+    pub title: Text,
+    /// Subtitle.
+    pub subtitle: Text,
+    /// Source line (defaults to the dataset's source).
+    pub source: Text,
+    /// Notes.
+    pub note: Text,
+}

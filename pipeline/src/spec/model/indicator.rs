@@ -1,0 +1,356 @@
+//! `[[indicators]]` resolved: each statistic with its parameters.
+
+use super::*;
+
+/// The statistic of an indicator, with the parameters it needs: a
+/// statistic cannot exist without them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Statistic {
+    /// Weighted mean of `expr`.
+    Mean,
+    /// Weighted share of rows where the boolean `expr` holds, with its interval method.
+    Proportion {
+        /// How the interval is built.
+        ci: CiMethod,
+    },
+    /// Weighted total of `expr`.
+    Total,
+    /// Number of rows where `expr` holds (estimated population count for a survey).
+    Count,
+    /// Ratio of the totals of `numerator` and `denominator` (also each
+    /// stage of a `funnel` over the one before).
+    Ratio {
+        /// The numerator's expression.
+        numerator: Expr,
+        /// The denominator's expression.
+        denominator: Expr,
+    },
+    /// A quantile of `expr` (R's qrule "math", Woodruff interval).
+    Quantile {
+        /// The probability (0.5 for the median).
+        p: f64,
+    },
+    /// The number of distinct values of `expr` (registries).
+    CountDistinct,
+    /// How concentrated `expr` is across the units of `of` (registries):
+    /// Herfindahl–Hirschman index, top-k share or Gini.
+    Concentration {
+        /// The column naming the units.
+        of: String,
+        /// The measure.
+        measure: Concentration,
+    },
+    /// The growth of another indicator along a time breakdown: period on
+    /// period, and the compound annual rate overall.
+    Growth {
+        /// The indicator whose series grows.
+        of: String,
+        /// Its time breakdown variable.
+        over: String,
+    },
+    /// The total of `expr` (or the count of rows) per `per` people of a
+    /// population dataset, overall and by its key.
+    PerCapita(PerCapita),
+    /// The share of units still active `after` years after their founding
+    /// (registries).
+    Survival(SurvivalSpec),
+}
+
+/// An SQL expression of the spec with where it is written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// The expression.
+    pub text: String,
+    /// Its key in `study.toml`.
+    pub location: Location,
+}
+
+/// `founded`, `closed`, `after`, `as_of` of a survival indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurvivalSpec {
+    /// The founding-date column.
+    pub founded: String,
+    /// The closing-date column (empty while active).
+    pub closed: String,
+    /// Years after founding.
+    pub after: u32,
+    /// The date the registry stands at (default: its latest date).
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+/// `population = { dataset, on, column }` and `per` of a per-capita indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PerCapita {
+    /// The population dataset.
+    pub dataset: String,
+    /// The breakdown variable that is also the population dataset's key.
+    pub on: String,
+    /// The population column.
+    pub column: String,
+    /// Per how many people (1,000 by default).
+    pub per: f64,
+}
+
+/// A concentration measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Concentration {
+    /// Σ sᵢ² of the units' shares, from 1/n (even) to 1 (one unit holds all).
+    Hhi,
+    /// The share held by the `top` largest units.
+    TopShare(usize),
+    /// Gini coefficient of the units' totals (0: equal; → 1: one holds all).
+    Gini,
+}
+
+impl Statistic {
+    /// Every statistic's spec name.
+    pub const NAMES: [&'static str; 11] = [
+        "mean",
+        "proportion",
+        "total",
+        "count",
+        "ratio",
+        "quantile",
+        "count_distinct",
+        "concentration",
+        "growth",
+        "per_capita",
+        "survival",
+    ];
+
+    /// The spec name (the `statistic` column of the indicators table).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Statistic::Mean => "mean",
+            Statistic::Proportion { .. } => "proportion",
+            Statistic::Total => "total",
+            Statistic::Count => "count",
+            Statistic::Ratio { .. } => "ratio",
+            Statistic::Quantile { .. } => "quantile",
+            Statistic::CountDistinct => "count_distinct",
+            Statistic::Concentration { .. } => "concentration",
+            Statistic::Growth { .. } => "growth",
+            Statistic::PerCapita(_) => "per_capita",
+            Statistic::Survival(_) => "survival",
+        }
+    }
+
+    /// A mean, share, total, count or ratio: estimated from sums alone, so
+    /// differences between domains have a design-based SE.
+    pub fn is_linear(&self) -> bool {
+        matches!(
+            self,
+            Statistic::Mean
+                | Statistic::Proportion { .. }
+                | Statistic::Total
+                | Statistic::Count
+                | Statistic::Ratio { .. }
+        )
+    }
+
+    /// A share of rows, printed as a percentage.
+    pub fn is_proportion(&self) -> bool {
+        matches!(self, Statistic::Proportion { .. })
+    }
+}
+
+/// How a proportion's interval is built (R's `svyciprop` methods).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CiMethod {
+    /// On the logit scale with the SE of logit(p) (default; `svyciprop`'s "logit").
+    Logit,
+    /// p ± t·SE (`svyciprop`'s "mean").
+    Wald,
+    /// Korn–Graubard, from the beta distribution with the effective sample size.
+    Beta,
+    /// On the logit scale with the delta-method SE(p) / (p(1 − p)).
+    XLogit,
+    /// On the arcsine-square-root scale.
+    Asin,
+}
+
+impl CiMethod {
+    /// Every method with its spec name.
+    pub const ALL: [(CiMethod, &'static str); 5] = [
+        (CiMethod::Logit, "logit"),
+        (CiMethod::Wald, "wald"),
+        (CiMethod::Beta, "beta"),
+        (CiMethod::XLogit, "xlogit"),
+        (CiMethod::Asin, "asin"),
+    ];
+}
+
+/// One `[[indicators]]`.
+#[derive(Debug, Clone)]
+pub struct IndicatorSpec {
+    /// The id.
+    pub id: String,
+    /// The dataset id.
+    pub dataset: String,
+    /// The statistic with its parameters.
+    pub statistic: Statistic,
+    /// SQL expression over the dataset's columns (`None`: every row / 1).
+    pub expr: Option<String>,
+    /// SQL condition defining the subpopulation.
+    pub where_: Option<String>,
+    /// `from`, `to`: the rows whose date falls in a range.
+    pub dates: Option<DateRange>,
+    /// Breakdowns: each a list of variables (one variable = one-way; several = crossed).
+    pub by: Vec<Vec<Variable>>,
+    /// Human label.
+    pub label: Text,
+    /// Confidence level of intervals.
+    pub level: f64,
+    /// Where `expr` is.
+    pub expr_location: Option<Location>,
+    /// Where `where` is.
+    pub where_location: Option<Location>,
+    /// Where each `by` entry is.
+    pub by_locations: Vec<Location>,
+    /// Columns of a related dataset, joined to each row by key.
+    pub join: Option<JoinSpec>,
+}
+
+impl IndicatorSpec {
+    /// The subpopulation in words of SQL: `where` and the date range, as
+    /// the methods print them.
+    pub fn subpopulation(&self) -> Option<String> {
+        let range = self.dates.as_ref().map(DateRange::sql);
+        match (&self.where_, range) {
+            (Some(w), Some(r)) => Some(format!("({w}) AND {r}")),
+            (w, r) => w.clone().or(r),
+        }
+    }
+
+    /// Each breakdown's variable names (`region`, `funded_at:quarter`).
+    pub fn breakdown_names(&self) -> Vec<Vec<String>> {
+        self.by
+            .iter()
+            .map(|b| b.iter().map(Variable::name).collect())
+            .collect()
+    }
+
+    /// The SQL the indicator reads: `expr`, `where`, a ratio's terms.
+    pub fn sql(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = [self.expr.as_deref(), self.where_.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if let Statistic::Ratio {
+            numerator,
+            denominator,
+        } = &self.statistic
+        {
+            out.extend([numerator.text.as_str(), denominator.text.as_str()]);
+        }
+        out
+    }
+
+    /// Whether `var` alone is one of the breakdowns.
+    pub fn has_breakdown(&self, var: &str) -> bool {
+        self.by.iter().any(|b| b.len() == 1 && b[0].name() == var)
+    }
+}
+
+/// A breakdown variable: a column, or the periods of a date column
+/// (`funded_at:quarter`, or `date` with `period`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Variable {
+    /// The column.
+    pub column: String,
+    /// The period of a date column.
+    pub period: Option<Period>,
+}
+
+impl Variable {
+    /// Reads `column` or `column:year|quarter|month`.
+    pub fn parse(name: &str) -> Self {
+        let period = name.rsplit_once(':').and_then(|(column, unit)| {
+            let p = Period::ALL.iter().find(|(_, n)| *n == unit)?.0;
+            Some((column, p))
+        });
+        match period {
+            Some((column, p)) => Variable {
+                column: column.to_string(),
+                period: Some(p),
+            },
+            None => Variable {
+                column: name.to_string(),
+                period: None,
+            },
+        }
+    }
+
+    /// The name in tables and figures: `region`, `funded_at:quarter`.
+    pub fn name(&self) -> String {
+        match self.period {
+            None => self.column.clone(),
+            Some(p) => format!("{}:{}", self.column, p.name()),
+        }
+    }
+}
+
+/// A period of a date: `2013`, `2013-Q2`, `2013-06`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Period {
+    /// Calendar year.
+    Year,
+    /// Calendar quarter.
+    Quarter,
+    /// Calendar month.
+    Month,
+}
+
+impl Period {
+    /// Every period with its spec name.
+    pub const ALL: [(Period, &'static str); 3] = [
+        (Period::Year, "year"),
+        (Period::Quarter, "quarter"),
+        (Period::Month, "month"),
+    ];
+
+    /// The spec name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Year => "year",
+            Period::Quarter => "quarter",
+            Period::Month => "month",
+        }
+    }
+}
+
+/// `date` with `from` and/or `to`: the rows whose date is in the range
+/// (both ends included).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateRange {
+    /// The date column.
+    pub column: String,
+    /// First day included.
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day included.
+    pub to: Option<chrono::NaiveDate>,
+    /// Where `date` is in `study.toml`.
+    pub location: Location,
+}
+
+impl DateRange {
+    /// The range as an SQL condition.
+    pub fn sql(&self) -> String {
+        let bound = |op: &str, d: chrono::NaiveDate| format!("\"{}\" {op} DATE '{d}'", self.column);
+        let parts: Vec<String> = [(">=", self.from), ("<=", self.to)]
+            .into_iter()
+            .filter_map(|(op, d)| Some(bound(op, d?)))
+            .collect();
+        parts.join(" AND ")
+    }
+}
+
+/// `join = { dataset = "startups", on = "startup_id" }`: each row gets the
+/// columns of the related dataset's row with the same key (a left join).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct JoinSpec {
+    /// The related dataset.
+    pub dataset: String,
+    /// The key columns, present in both.
+    pub on: Vec<String>,
+}

@@ -1,0 +1,169 @@
+//! The resolved study: every value checked, every path absolute, every
+//! choice an enum. Later stages read only this, never the TOML.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::error::Location;
+use crate::ingest::contract::Contract;
+
+mod chart;
+mod composite;
+mod dataset;
+mod design;
+mod indicator;
+mod report;
+
+pub use chart::*;
+pub use composite::*;
+pub use dataset::*;
+pub use design::*;
+pub use indicator::*;
+pub use report::*;
+
+/// Output language: labels and number formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// English: "89.9%", "12,345".
+    En,
+    /// French: "89,9 %", "12 345" (narrow no-break spaces).
+    Fr,
+}
+
+impl Language {
+    /// The code used in the spec and in per-language labels.
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Fr => "fr",
+        }
+    }
+}
+
+/// A text given once or per language.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Text(pub BTreeMap<String, String>);
+
+impl Text {
+    /// A text that reads the same in every language.
+    pub fn plain(s: impl Into<String>) -> Self {
+        Text(BTreeMap::from([(String::new(), s.into())]))
+    }
+
+    /// The text in `lang`, else the language-independent text, else English,
+    /// else any.
+    pub fn get(&self, lang: Language) -> Option<&str> {
+        self.0
+            .get(lang.code())
+            .or_else(|| self.0.get(""))
+            .or_else(|| self.0.get("en"))
+            .or_else(|| self.0.values().next())
+            .map(String::as_str)
+    }
+
+    /// The text in `lang`, or `fallback` when none was given.
+    pub fn get_or<'a>(&'a self, lang: Language, fallback: &'a str) -> &'a str {
+        self.get(lang).unwrap_or(fallback)
+    }
+}
+
+/// A resolved study.
+#[derive(Debug, Clone)]
+pub struct Study {
+    /// `[study] id`.
+    pub id: String,
+    /// `[study] title`.
+    pub title: Text,
+    /// `[study] description`.
+    pub description: Text,
+    /// `[study] language`.
+    pub language: Language,
+    /// The `study.toml` file.
+    pub spec_path: PathBuf,
+    /// The folder holding `study.toml`; relative paths start here.
+    pub dir: PathBuf,
+    /// blake3 of the spec file's bytes.
+    pub spec_hash: String,
+    /// Datasets in id order.
+    pub datasets: Vec<DatasetSpec>,
+    /// Indicators in spec order.
+    pub indicators: Vec<IndicatorSpec>,
+    /// Charts in spec order.
+    pub charts: Vec<ChartSpec>,
+    /// Comparisons in spec order.
+    pub comparisons: Vec<ComparisonSpec>,
+    /// Composite indices in spec order.
+    pub composites: Vec<CompositeSpec>,
+    /// Report layout.
+    pub report: ReportSpec,
+    /// Reliability rules for the `flag` column.
+    pub reliability: Reliability,
+    /// What counts as a change worth reporting between two runs.
+    pub drift: Drift,
+}
+
+/// `[study.drift]`: an indicator value drifts when it moves, since the last
+/// published run, by more than `se` standard errors of the difference or
+/// more than `points` in the table's units (either limit, when given).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Drift {
+    /// In standard errors of the difference √(SE₁² + SE₀²) (default 3).
+    pub se: Option<f64>,
+    /// In the indicators table's units (a proportion's 0.05 is 5 points).
+    pub points: Option<f64>,
+}
+
+impl Default for Drift {
+    fn default() -> Self {
+        Drift {
+            se: Some(3.0),
+            points: None,
+        }
+    }
+}
+
+impl Study {
+    /// The dataset with `id`.
+    pub fn dataset(&self, id: &str) -> Option<&DatasetSpec> {
+        self.datasets.iter().find(|d| d.id == id)
+    }
+
+    /// The indicator with `id`.
+    pub fn indicator(&self, id: &str) -> Option<&IndicatorSpec> {
+        self.indicators.iter().find(|i| i.id == id)
+    }
+}
+
+/// Rules for the `flag` column (Statistics Canada's by default).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reliability {
+    /// The rule set.
+    pub rule: ReliabilityRule,
+    /// Below this unweighted n: suppressed.
+    pub min_n: u64,
+    /// CV above this (a fraction): use with caution.
+    pub cv_caution: f64,
+    /// CV above this (a fraction): suppressed.
+    pub cv_suppress: f64,
+}
+
+/// Which reliability rules flag the estimates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReliabilityRule {
+    /// Statistics Canada's: unweighted n and coefficient of variation.
+    Cv,
+    /// NCHS Data Presentation Standards for Proportions (2017) for
+    /// proportions; the CV rule for other statistics.
+    Nchs2017,
+}
+
+impl Default for Reliability {
+    fn default() -> Self {
+        Reliability {
+            rule: ReliabilityRule::Cv,
+            min_n: 30,
+            cv_caution: 0.165,
+            cv_suppress: 0.333,
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! Resolving `[[charts]]`.
+
+use super::*;
+
+impl Resolver<'_> {
+    pub(super) fn chart(
+        &self,
+        ch: RawChart,
+        indicators: &[IndicatorSpec],
+        composites: &[CompositeSpec],
+        ind_ids: &[&str],
+    ) -> Result<ChartSpec> {
+        let id = ch.id.get_ref().clone();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(self.err(
+                &ch.id,
+                format!(
+                    "chart id `{id}` must be ASCII letters, digits, `-` or `_` (it names files)"
+                ),
+            ));
+        }
+        let names = ch.indicator.get_ref().clone().into_vec();
+        // A composite's index, drawn as a ranking with its uncertainty intervals.
+        if let [name] = names.as_slice()
+            && let Some(c) = composites.iter().find(|c| &c.id == name)
+        {
+            let kind = pick(self, &ch.kind, "chart kind", &ChartKind::ALL)?;
+            if kind != ChartKind::Dot {
+                return Err(self.err(&ch.kind, format!("chart `{id}`: a composite is drawn as a `dot` chart (a ranking with intervals)")));
+            }
+            return Ok(ChartSpec {
+                max_categories: self.max_categories(&id, ch.max_categories.as_ref())?,
+                id,
+                indicator: c.id.clone(),
+                indicators: vec![c.id.clone()],
+                kind,
+                by: c.unit.clone(),
+                series: None,
+                geometry: None,
+                dpi: ch.dpi.map_or(300, |d| *d.get_ref()),
+                order: BarOrder::Value,
+                title: ch
+                    .title
+                    .map_or_else(|| c.label.clone(), |t| text_of(Some(t))),
+                subtitle: text_of(ch.subtitle),
+                source: text_of(ch.source),
+                note: text_of(ch.note),
+                composite: true,
+            });
+        }
+        let find = |name: &String| {
+            indicators.iter().find(|i| &i.id == name).ok_or_else(|| {
+                self.err(
+                    &ch.indicator,
+                    format!(
+                        "chart `{id}`: unknown indicator `{name}` — indicators are: {}",
+                        choices(ind_ids)
+                    ),
+                )
+            })
+        };
+        let all: Vec<&IndicatorSpec> = names.iter().map(find).collect::<Result<_>>()?;
+        let Some(&ind) = all.first() else {
+            return Err(self.err(
+                &ch.indicator,
+                format!("chart `{id}`: `indicator` names no indicator"),
+            ));
+        };
+        let kind = pick(self, &ch.kind, "chart kind", &ChartKind::ALL)?;
+        if all.len() > 1 && kind != ChartKind::Heatmap {
+            return Err(self.err(
+                &ch.indicator,
+                format!(
+                    "chart `{id}`: only a heatmap draws several indicators; a {} chart draws one",
+                    kind.name()
+                ),
+            ));
+        }
+        let one_way = |i: &IndicatorSpec| -> Vec<String> {
+            i.breakdown_names()
+                .into_iter()
+                .filter(|b| b.len() == 1)
+                .map(|b| b[0].clone())
+                .collect()
+        };
+        // The variable along the chart's main axis, and the second one of a crossed breakdown.
+        let main = match kind {
+            ChartKind::Line => ch.x.as_ref().or(ch.by.as_ref()),
+            _ => ch.by.as_ref(),
+        }
+        .ok_or_else(|| {
+            let what = if kind == ChartKind::Line {
+                "`x`, the variable along the horizontal axis"
+            } else {
+                "`by`, one of the indicator's breakdowns"
+            };
+            self.err(
+                &ch.kind,
+                format!(
+                    "chart `{id}`: a {} chart needs {what}: {}",
+                    kind.name(),
+                    choices(one_way(ind))
+                ),
+            )
+        })?;
+        let crossed = matches!(kind, ChartKind::GroupedBar | ChartKind::SmallMultiples);
+        let series = match (&ch.series, kind) {
+            (Some(s), ChartKind::Line | ChartKind::GroupedBar | ChartKind::SmallMultiples) => Some(s.get_ref().clone()),
+            (Some(s), _) => return Err(self.err(s, format!("chart `{id}`: `series` belongs to line, grouped_bar and small_multiples charts"))),
+            (None, _) if crossed => return Err(self.err(&ch.kind, format!("chart `{id}`: a {} chart needs `series`, the second variable of a crossed breakdown with `{}`", kind.name(), main.get_ref()))),
+            (None, _) => None,
+        };
+        let wanted: Vec<String> = match &series {
+            None => vec![main.get_ref().clone()],
+            Some(s) => vec![s.clone(), main.get_ref().clone()],
+        };
+        for i in &all {
+            let names = i.breakdown_names();
+            let found = names
+                .iter()
+                .any(|b| b.len() == wanted.len() && wanted.iter().all(|w| b.contains(w)));
+            if !found {
+                let have: Vec<String> = names.iter().map(|b| b.join(" × ")).collect();
+                return Err(self.err(
+                    main,
+                    format!(
+                        "chart `{id}`: indicator `{}` has no breakdown by {} — its breakdowns are: {}",
+                        i.id,
+                        wanted.join(" × "),
+                        choices(&have)
+                    ),
+                ));
+            }
+        }
+        let geometry = match (ch.geometry, kind) {
+            (Some(g), ChartKind::Map) => Some(MapGeometry {
+                path: normalize(&self.dir.join(g.get_ref())),
+                property: ch.property.unwrap_or_else(|| "iso".to_string()),
+                by_label: match &ch.join {
+                    None => false,
+                    Some(j) => pick(self, j, "map join", &[(false, "value"), (true, "label")])?,
+                },
+            }),
+            (Some(g), _) => {
+                return Err(self.err(
+                    &g,
+                    format!("chart `{id}`: `geometry` belongs to map charts"),
+                ));
+            }
+            (None, _) => None,
+        };
+        let dpi = match ch.dpi {
+            None => 300,
+            Some(d) if (72..=1200).contains(d.get_ref()) => *d.get_ref(),
+            Some(d) => {
+                return Err(self.err(
+                    &d,
+                    format!(
+                        "chart `{id}`: dpi must be between 72 and 1200, not {}",
+                        d.get_ref()
+                    ),
+                ));
+            }
+        };
+        let order = match &ch.sort {
+            None => BarOrder::Value,
+            Some(s) => pick(
+                self,
+                s,
+                "sort",
+                &[(BarOrder::Value, "value"), (BarOrder::Code, "code")],
+            )?,
+        };
+        Ok(ChartSpec {
+            max_categories: self.max_categories(&id, ch.max_categories.as_ref())?,
+            id,
+            indicator: ind.id.clone(),
+            indicators: all.iter().map(|i| i.id.clone()).collect(),
+            kind,
+            by: main.get_ref().clone(),
+            series,
+            geometry,
+            dpi,
+            order,
+            title: ch
+                .title
+                .map_or_else(|| ind.label.clone(), |t| text_of(Some(t))),
+            subtitle: text_of(ch.subtitle),
+            source: text_of(ch.source),
+            note: text_of(ch.note),
+            composite: false,
+        })
+    }
+
+    /// A chart's `max_categories`: 1 to 1,000 (default 40).
+    pub(super) fn max_categories(&self, id: &str, given: Option<&Spanned<usize>>) -> Result<usize> {
+        match given {
+            None => Ok(40),
+            Some(n) if (1..=1000).contains(n.get_ref()) => Ok(*n.get_ref()),
+            Some(n) => Err(self.err(
+                n,
+                format!(
+                    "chart `{id}`: max_categories must be between 1 and 1000, not {}",
+                    n.get_ref()
+                ),
+            )),
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Resolving `[[indicators]]`: the statistic with its parameters, breakdowns, dates, joins.
+
+use super::*;
+
+impl Resolver<'_> {
+    /// An `[[indicators]]` table: one indicator, or one per probability of
+    /// a quantile list (`quantile = [0.25, 0.5]` gives `<id>_p25`, `<id>_p50`).
+    pub(super) fn indicator(
+        &self,
+        ind: RawIndicator,
+        ds_ids: &[&str],
+    ) -> Result<Vec<IndicatorSpec>> {
+        let id = ind.id.get_ref().clone();
+        if !ds_ids.contains(&ind.dataset.get_ref().as_str()) {
+            return Err(self.err(
+                &ind.dataset,
+                format!(
+                    "indicator `{id}`: unknown dataset `{}` — datasets are: {}",
+                    ind.dataset.get_ref(),
+                    choices(ds_ids)
+                ),
+            ));
+        }
+        let statistics = self.statistic(&ind, &id, ds_ids)?;
+        let level = match &ind.level {
+            None => 0.95,
+            Some(l) if *l.get_ref() > 0.0 && *l.get_ref() < 1.0 => *l.get_ref(),
+            Some(l) => {
+                return Err(self.err(
+                    l,
+                    format!("indicator `{id}`: level must be between 0 and 1, e.g. 0.95"),
+                ));
+            }
+        };
+        let mut by = Vec::new();
+        let mut by_locations = Vec::new();
+        for b in ind.by.unwrap_or_default() {
+            by_locations.push(self.loc(&b));
+            let vars = b.get_ref().clone().into_vec();
+            if vars.is_empty() || vars.iter().collect::<HashSet<_>>().len() != vars.len() {
+                return Err(self.err(
+                    &b,
+                    format!("indicator `{id}`: a breakdown needs distinct, non-empty variables"),
+                ));
+            }
+            by.push(vars.iter().map(|v| Variable::parse(v)).collect());
+        }
+        // `period` (with `date`): the date column's periods as a breakdown;
+        // `from`, `to`: the rows whose date falls in the range.
+        let needs_date = ind.period.is_some() || ind.from.is_some() || ind.to.is_some();
+        match (&ind.date, needs_date) {
+            (None, true) => {
+                return Err(self.err(
+                    &ind.statistic,
+                    format!(
+                        "indicator `{id}`: `period`, `from` and `to` need `date`, the date column"
+                    ),
+                ));
+            }
+            (Some(d), false) => {
+                return Err(self.err(
+                    d,
+                    format!("indicator `{id}`: `date` goes with `period`, `from` or `to`"),
+                ));
+            }
+            _ => {}
+        }
+        if let (Some(p), Some(d)) = (&ind.period, &ind.date) {
+            let period = pick(self, p, "period", &Period::ALL)?;
+            by_locations.push(self.loc(p));
+            by.push(vec![Variable {
+                column: d.get_ref().clone(),
+                period: Some(period),
+            }]);
+        }
+        let date = |bound: &Option<Spanned<String>>| {
+            bound
+                .as_ref()
+                .map(|b| {
+                    chrono::NaiveDate::parse_from_str(b.get_ref(), "%Y-%m-%d").map_err(|_| {
+                        self.err(
+                            b,
+                            format!(
+                                "indicator `{id}`: a date written YYYY-MM-DD, not `{}`",
+                                b.get_ref()
+                            ),
+                        )
+                    })
+                })
+                .transpose()
+        };
+        let (from, to) = (date(&ind.from)?, date(&ind.to)?);
+        let dates = match &ind.date {
+            Some(d) if from.is_some() || to.is_some() => Some(DateRange {
+                column: d.get_ref().clone(),
+                from,
+                to,
+                location: self.loc(d),
+            }),
+            _ => None,
+        };
+        let join = match ind.join {
+            None => None,
+            Some(j) => {
+                let at = Spanned::new(j.span(), ());
+                let j = j.into_inner();
+                if !ds_ids.contains(&j.dataset.get_ref().as_str())
+                    || j.dataset.get_ref() == ind.dataset.get_ref()
+                {
+                    return Err(self.err(
+                        &j.dataset,
+                        format!(
+                            "indicator `{id}`: join: `{}` is not another dataset — datasets are: {}",
+                            j.dataset.get_ref(),
+                            choices(ds_ids)
+                        ),
+                    ));
+                }
+                let on = j.on.into_vec();
+                if on.is_empty() {
+                    return Err(self.err(
+                        &at,
+                        format!("indicator `{id}`: join needs `on`, the key column(s)"),
+                    ));
+                }
+                Some(JoinSpec {
+                    dataset: j.dataset.into_inner(),
+                    on,
+                })
+            }
+        };
+        let spec = IndicatorSpec {
+            join,
+            id: id.clone(),
+            dataset: ind.dataset.into_inner(),
+            statistic: Statistic::Mean,
+            expr_location: ind.expr.as_ref().map(|e| self.loc(e)),
+            where_location: ind.where_.as_ref().map(|e| self.loc(e)),
+            expr: ind.expr.map(Spanned::into_inner),
+            where_: ind.where_.map(Spanned::into_inner),
+            dates,
+            by,
+            label: text_of(ind.label),
+            level,
+            by_locations,
+        };
+        Ok(statistics
+            .into_iter()
+            .map(|one| IndicatorSpec {
+                id: one.id,
+                statistic: one.statistic,
+                label: match one.label {
+                    None => spec.label.clone(),
+                    Some(suffix) => Text(
+                        spec.label
+                            .0
+                            .iter()
+                            .map(|(lang, l)| (lang.clone(), format!("{l} — {suffix}")))
+                            .collect(),
+                    ),
+                },
+                ..spec.clone()
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,266 @@
+//! From [`RawSpec`] to [`Study`]: checks every name, choice and reference
+//! that can be checked without reading the data, and points each error at
+//! the key in `study.toml` with the valid choices. Column names and
+//! expressions are checked later, against the ingested schemas
+//! (`indicators::check`), because only the data knows its columns.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+
+use super::model::*;
+use super::raw::*;
+use crate::error::{Error, Location, Result, choices};
+use crate::ingest::contract;
+
+mod chart;
+mod composite;
+mod dataset;
+mod design;
+mod indicator;
+mod report;
+mod statistic;
+
+/// Resolves a parsed spec read from `spec_path` (whose text is `text`).
+pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Study> {
+    let dir = spec_path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let r = Resolver {
+        path: spec_path,
+        text,
+        dir: dir.clone(),
+    };
+
+    let id = raw.study.id.get_ref().clone();
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(r.err(
+            &raw.study.id,
+            format!("study id `{id}` must be non-empty ASCII letters, digits, `-` or `_`"),
+        ));
+    }
+    let language = match &raw.study.language {
+        None => Language::En,
+        Some(l) => match l.get_ref().as_str() {
+            "en" => Language::En,
+            "fr" => Language::Fr,
+            other => {
+                return Err(r.err(
+                    l,
+                    format!("unknown language `{other}` — expected one of en, fr"),
+                ));
+            }
+        },
+    };
+
+    let mut datasets = Vec::new();
+    for (ds_id, ds) in raw.datasets {
+        datasets.push(r.dataset(&dir, ds_id, ds)?);
+    }
+    let ds_ids: Vec<&str> = datasets.iter().map(|d| d.id.as_str()).collect();
+
+    let mut indicators: Vec<IndicatorSpec> = Vec::new();
+    let mut seen = HashSet::new();
+    for ind in raw.indicators {
+        let ind = ind.into_inner();
+        let at = Spanned::new(ind.id.span(), ());
+        for spec in r.indicator(ind, &ds_ids)? {
+            if !seen.insert(spec.id.clone()) {
+                return Err(r.err(&at, format!("indicator id `{}` is used twice", spec.id)));
+            }
+            indicators.push(spec);
+        }
+    }
+
+    for g in &indicators {
+        let Statistic::Growth { of, over } = &g.statistic else {
+            continue;
+        };
+        let source = indicators
+            .iter()
+            .find(|i| &i.id == of && !matches!(i.statistic, Statistic::Growth { .. }));
+        let ok = source.is_some_and(|s| s.dataset == g.dataset && s.has_breakdown(over));
+        if !ok {
+            return Err(Error::spec(format!(
+                "indicator `{}`: growth of `{of}` over `{over}`: `{of}` must be an indicator of dataset `{}` (not itself a growth) with the breakdown `by = [\"{over}\"]`",
+                g.id, g.dataset
+            )));
+        }
+    }
+    let mut composites: Vec<CompositeSpec> = Vec::new();
+    for c in raw.composites {
+        let c = c.into_inner();
+        if composites.iter().any(|x| &x.id == c.id.get_ref()) {
+            return Err(r.err(
+                &c.id,
+                format!("composite id `{}` is used twice", c.id.get_ref()),
+            ));
+        }
+        composites.push(r.composite(c, &ds_ids, &indicators)?);
+    }
+    let ind_ids: Vec<&str> = indicators.iter().map(|i| i.id.as_str()).collect();
+    let mut charts: Vec<ChartSpec> = Vec::new();
+    let mut seen = HashSet::new();
+    for ch in raw.charts {
+        let ch = ch.into_inner();
+        if !seen.insert(ch.id.get_ref().clone()) {
+            return Err(r.err(
+                &ch.id,
+                format!("chart id `{}` is used twice", ch.id.get_ref()),
+            ));
+        }
+        charts.push(r.chart(ch, &indicators, &composites, &ind_ids)?);
+    }
+
+    let mut comparisons: Vec<ComparisonSpec> = Vec::new();
+    for c in raw.comparisons {
+        let location = r.loc(&c);
+        let c = c.into_inner();
+        if comparisons.iter().any(|x| &x.id == c.id.get_ref()) {
+            return Err(r.err(
+                &c.id,
+                format!("comparison id `{}` is used twice", c.id.get_ref()),
+            ));
+        }
+        comparisons.push(r.comparison(c, location, &indicators, &ind_ids)?);
+    }
+    let report = r.report(raw.report, &charts, &ind_ids)?;
+    let reliability = match raw.study.reliability {
+        None => Reliability::default(),
+        Some(rr) => {
+            let d = Reliability::default();
+            Reliability {
+                rule: match &rr.rule {
+                    None => d.rule,
+                    Some(rule) => pick(
+                        &r,
+                        rule,
+                        "reliability rule",
+                        &[
+                            (ReliabilityRule::Cv, "cv"),
+                            (ReliabilityRule::Nchs2017, "nchs2017"),
+                        ],
+                    )?,
+                },
+                min_n: rr.min_n.unwrap_or(d.min_n),
+                cv_caution: rr.cv_caution.unwrap_or(d.cv_caution),
+                cv_suppress: rr.cv_suppress.unwrap_or(d.cv_suppress),
+            }
+        }
+    };
+
+    let drift = match raw.study.drift {
+        None => Drift::default(),
+        Some(d) => {
+            let limit = |v: &Option<Spanned<f64>>, key: &str| match v {
+                Some(x) if x.get_ref().is_nan() || *x.get_ref() <= 0.0 => Err(r.err(
+                    x,
+                    format!("[study.drift] `{key}` must be a positive number"),
+                )),
+                Some(x) => Ok(Some(*x.get_ref())),
+                None => Ok(None),
+            };
+            Drift {
+                se: limit(&d.se, "se")?,
+                points: limit(&d.points, "points")?,
+            }
+        }
+    };
+
+    Ok(Study {
+        drift,
+        composites,
+        id,
+        title: text_of(Some(raw.study.title)),
+        description: text_of(raw.study.description),
+        language,
+        spec_path: spec_path.to_path_buf(),
+        dir,
+        spec_hash: blake3::hash(text.as_bytes()).to_hex().to_string(),
+        datasets,
+        indicators,
+        charts,
+        comparisons,
+        report,
+        reliability,
+    })
+}
+
+/// Turns a raw text into a [`Text`].
+pub(crate) fn text_of(raw: Option<RawText>) -> Text {
+    match raw {
+        None => Text::default(),
+        Some(RawText::One(s)) => Text::plain(s),
+        Some(RawText::PerLanguage(m)) => Text(m),
+    }
+}
+
+/// Resolves `value` against a table of named choices, or explains the choices.
+fn pick<T: Copy>(
+    r: &Resolver,
+    value: &Spanned<String>,
+    what: &str,
+    table: &[(T, &str)],
+) -> Result<T> {
+    table
+        .iter()
+        .find(|(_, n)| *n == value.get_ref())
+        .map(|(t, _)| *t)
+        .ok_or_else(|| {
+            r.err(
+                value,
+                format!(
+                    "unknown {what} `{}` — expected one of {}",
+                    value.get_ref(),
+                    choices(table.iter().map(|(_, n)| *n))
+                ),
+            )
+        })
+}
+
+struct Resolver<'a> {
+    path: &'a Path,
+    text: &'a str,
+    /// The study folder, where relative paths start.
+    dir: PathBuf,
+}
+
+impl Resolver<'_> {
+    fn loc<T>(&self, s: &Spanned<T>) -> Location {
+        Location::from_offset(self.path, self.text, s.span().start)
+    }
+
+    fn err<T>(&self, s: &Spanned<T>, message: String) -> Error {
+        Error::spec_at(self.loc(s), message)
+    }
+}
+
+/// The spec file for a STUDY argument: the file itself or `study.toml` in the folder.
+pub fn spec_file(study: &Path) -> PathBuf {
+    if study.is_dir() {
+        study.join("study.toml")
+    } else {
+        study.to_path_buf()
+    }
+}
+
+/// Removes `.` and `..` components lexically (the study folder is absolute).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}

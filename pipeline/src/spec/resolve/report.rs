@@ -1,0 +1,140 @@
+//! Resolving `[[comparisons]]` and `[report]`.
+
+use super::*;
+
+impl Resolver<'_> {
+    pub(super) fn comparison(
+        &self,
+        c: RawComparison,
+        location: Location,
+        indicators: &[IndicatorSpec],
+        ind_ids: &[&str],
+    ) -> Result<ComparisonSpec> {
+        let id = c.id.get_ref().clone();
+        let find = |name: &Spanned<String>| {
+            indicators
+                .iter()
+                .find(|i| &i.id == name.get_ref())
+                .ok_or_else(|| {
+                    self.err(
+                        name,
+                        format!(
+                            "comparison `{id}`: unknown indicator `{}` — indicators are: {}",
+                            name.get_ref(),
+                            choices(ind_ids)
+                        ),
+                    )
+                })
+        };
+        let ind = find(&c.indicator)?;
+        if !ind.statistic.is_linear() {
+            return Err(self.err(
+                &c.indicator,
+                format!(
+                    "comparison `{id}`: differences of {}s are not supported",
+                    ind.statistic.name()
+                ),
+            ));
+        }
+        let compared = match (c.by, c.a, c.b, c.versus) {
+            (Some(by), Some(a), Some(b), None) => {
+                let names = ind.breakdown_names();
+                let one_way: Vec<&str> = names
+                    .iter()
+                    .filter(|v| v.len() == 1)
+                    .map(|v| v[0].as_str())
+                    .collect();
+                if !one_way.contains(&by.get_ref().as_str()) {
+                    return Err(self.err(
+                        &by,
+                        format!("comparison `{id}`: `{}` is not a one-way breakdown of indicator `{}` — expected one of: {}", by.get_ref(), ind.id, choices(&one_way)),
+                    ));
+                }
+                Compared::Domains {
+                    by: by.into_inner(),
+                    a: a.into_inner(),
+                    b: b.into_inner(),
+                }
+            }
+            (None, None, None, Some(versus)) => {
+                let other = find(&versus)?;
+                if other.id == ind.id {
+                    return Err(self.err(
+                        &versus,
+                        format!("comparison `{id}`: `versus` names indicator `{}` itself; compare it with another indicator (an independent sample), or compare two of its domains with `by`, `a` and `b`", ind.id),
+                    ));
+                }
+                Compared::Independent {
+                    versus: other.id.clone(),
+                }
+            }
+            _ => {
+                return Err(self.err(
+                    &c.id,
+                    format!("comparison `{id}`: give `by`, `a` and `b` (two domains of one survey), or `versus` (another indicator from an independent sample)"),
+                ));
+            }
+        };
+        Ok(ComparisonSpec {
+            id,
+            indicator: ind.id.clone(),
+            compared,
+            label: text_of(c.label),
+            location,
+        })
+    }
+
+    pub(super) fn report(
+        &self,
+        raw: Option<RawReport>,
+        charts: &[ChartSpec],
+        ind_ids: &[&str],
+    ) -> Result<ReportSpec> {
+        let Some(raw) = raw else {
+            return Ok(ReportSpec {
+                title: Text::default(),
+                introduction: Text::default(),
+                sections: Vec::new(),
+            });
+        };
+        let chart_ids: Vec<&str> = charts.iter().map(|c| c.id.as_str()).collect();
+        let mut sections = Vec::new();
+        for s in raw.sections {
+            for c in &s.charts {
+                if !chart_ids.contains(&c.get_ref().as_str()) {
+                    return Err(self.err(
+                        c,
+                        format!(
+                            "report section: unknown chart `{}` — charts are: {}",
+                            c.get_ref(),
+                            choices(&chart_ids)
+                        ),
+                    ));
+                }
+            }
+            for i in &s.indicators {
+                if !ind_ids.contains(&i.get_ref().as_str()) {
+                    return Err(self.err(
+                        i,
+                        format!(
+                            "report section: unknown indicator `{}` — indicators are: {}",
+                            i.get_ref(),
+                            choices(ind_ids)
+                        ),
+                    ));
+                }
+            }
+            sections.push(SectionSpec {
+                title: text_of(Some(s.title)),
+                text: text_of(s.text),
+                charts: s.charts.into_iter().map(Spanned::into_inner).collect(),
+                indicators: s.indicators.into_iter().map(Spanned::into_inner).collect(),
+            });
+        }
+        Ok(ReportSpec {
+            title: text_of(raw.title),
+            introduction: text_of(raw.introduction),
+            sections,
+        })
+    }
+}
