@@ -18,6 +18,7 @@ pub mod composites;
 pub mod error;
 pub mod indicators;
 pub mod ingest;
+pub mod locale;
 pub mod report;
 pub mod run;
 pub mod spec;

@@ -47,21 +47,19 @@ pub fn limit(points: &mut Vec<Point>, chart: &ChartSpec) -> usize {
 
 /// The note saying what was left out.
 pub fn note(omitted: usize, kept: usize, kind: ChartKind, lang: Language) -> String {
-    let line = kind == ChartKind::Line;
-    match (lang, line) {
-        (Language::En, false) => format!(
-            "The {kept} largest values are drawn; {omitted} other categories are in the tables."
-        ),
-        (Language::En, true) => format!(
-            "The {kept} most recent values are drawn; {omitted} earlier ones are in the tables."
-        ),
-        (Language::Fr, false) => format!(
-            "Les {kept} valeurs les plus élevées sont représentées ; {omitted} autres catégories figurent dans les tableaux."
-        ),
-        (Language::Fr, true) => format!(
-            "Les {kept} valeurs les plus récentes sont représentées ; {omitted} valeurs antérieures figurent dans les tableaux."
-        ),
-    }
+    let key = if kind == ChartKind::Line {
+        "omitted_periods"
+    } else {
+        "omitted_categories"
+    };
+    crate::locale::fill(
+        lang,
+        key,
+        &[
+            ("kept", &kept.to_string()),
+            ("omitted", &omitted.to_string()),
+        ],
+    )
 }
 
 /// `label` cut to [`MAX_LABEL`] characters with an ellipsis (linear in its length).

@@ -6,8 +6,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{Figure, phrase, theme};
+use super::{Figure, theme};
 use crate::error::{Error, Result};
+use crate::locale::phrase;
 
 /// A drawing area over an SVG string.
 pub type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
@@ -77,10 +78,7 @@ fn footer_lines(fig: &Figure) -> Vec<String> {
 }
 
 fn sep(fig: &Figure) -> &'static str {
-    match fig.lang {
-        crate::spec::model::Language::En => ": ",
-        crate::spec::model::Language::Fr => "\u{a0}: ",
-    }
+    phrase(fig.lang, "colon")
 }
 
 /// Splits `s` into lines of at most `max` characters at spaces (a word

@@ -43,10 +43,7 @@ fn fill(bounds: &[f64], p: Option<&Point>) -> RGBColor {
 
 fn legend(area: &Area, fig: &Figure, bounds: &[f64], top: i32) -> Result<()> {
     let mut entries = parts::class_legend(fig, bounds);
-    let no_data = match fig.lang {
-        crate::spec::model::Language::En => "no estimate",
-        crate::spec::model::Language::Fr => "sans estimation",
-    };
+    let no_data = crate::locale::phrase(fig.lang, "map_no_data");
     entries.push((NO_DATA, no_data.to_string()));
     parts::legend(area, &entries, theme::MARGIN, top + 8)
 }

@@ -6,7 +6,6 @@
 pub mod bar;
 pub mod categories;
 pub mod dot;
-pub mod format;
 pub mod frame;
 pub mod grouped_bar;
 pub mod heatmap;
@@ -21,7 +20,8 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::indicators::{IndicatorRow, table::value_label};
-use crate::spec::model::{ChartKind, ChartSpec, Language, Study};
+use crate::locale::{Flag, Language, fill, level_percent, numbers};
+use crate::spec::model::{ChartKind, ChartSpec, Study};
 use crate::text;
 
 /// One drawn value.
@@ -44,7 +44,7 @@ pub struct Point {
     /// Unweighted n.
     pub n: u64,
     /// Reliability flag.
-    pub flag: Option<String>,
+    pub flag: Option<Flag>,
 }
 
 /// A chart ready to draw: its texts resolved in the study's language and
@@ -63,6 +63,9 @@ pub struct Figure {
     pub source: String,
     /// Notes (the spec's, then the reliability notes).
     pub notes: Vec<String>,
+    /// The confidence level of the intervals drawn (a composite's band of
+    /// the 5th to 95th percentiles of its draws covers 0.90).
+    pub level: f64,
     /// Values are percentages.
     pub percent: bool,
     /// The points.
@@ -75,9 +78,9 @@ impl Figure {
     /// A value formatted as drawn.
     pub fn fmt(&self, v: f64) -> String {
         if self.percent {
-            format::percent(v, self.lang)
+            numbers::percent(v, self.lang)
         } else {
-            format::number(v, format::auto_decimals(v), self.lang)
+            numbers::number(v, numbers::auto_decimals(v), self.lang)
         }
     }
 }
@@ -90,23 +93,12 @@ impl Figure {
         } else {
             1.0
         };
-        let d = format::tick_decimals(step);
+        let d = numbers::tick_decimals(step);
         if self.percent {
-            format::percent_with(v, d, self.lang)
+            numbers::percent_with(v, d, self.lang)
         } else {
-            format::number(v, d, self.lang)
+            numbers::number(v, d, self.lang)
         }
-    }
-}
-
-/// Texts in the study's language for notes the program writes itself.
-pub fn phrase(lang: Language, key: &str) -> &'static str {
-    match (lang, key) {
-        (Language::En, "interval") => "Whiskers: 95% confidence intervals.",
-        (Language::Fr, "interval") => "Traits : intervalles de confiance à 95 %.",
-        (Language::En, "source") => "Source",
-        (Language::Fr, "source") => "Source",
-        _ => "",
     }
 }
 
@@ -172,7 +164,7 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
                 low: r.est.ci_low.map(|v| v * scale),
                 high: r.est.ci_high.map(|v| v * scale),
                 n: r.est.n,
-                flag: r.est.flag.map(str::to_string),
+                flag: r.est.flag,
             });
         }
     }
@@ -189,16 +181,17 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
     }
     let intervals_drawn = !matches!(chart.kind, ChartKind::Heatmap | ChartKind::Map);
     if intervals_drawn && points.iter().any(|p| p.low.is_some()) {
-        notes.push(phrase(lang, "interval").to_string());
+        notes.push(fill(
+            lang,
+            "whiskers",
+            &[("level", &level_percent(ind.level))],
+        ));
     }
     let explained = crate::survey::reliability::explain(&study.reliability, lang);
-    if points.iter().any(|p| p.flag.as_deref() == Some("caution")) {
+    if points.iter().any(|p| p.flag == Some(Flag::Caution)) {
         notes.push(explained.caution);
     }
-    if points
-        .iter()
-        .any(|p| p.flag.as_deref() == Some("suppressed"))
-    {
+    if points.iter().any(|p| p.flag == Some(Flag::Suppressed)) {
         notes.push(explained.suppressed);
     }
     let source = chart
@@ -214,6 +207,7 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
         subtitle: shown(chart.subtitle.get_or(lang, "")),
         source: shown(&source),
         notes: notes.iter().map(|n| shown(n)).collect(),
+        level: ind.level,
         percent,
         points,
         omitted,
@@ -263,10 +257,11 @@ pub fn composite_figure(
         .collect();
     let mut notes = spec_notes(chart, lang);
     if let Some(u) = &c.uncertainty {
-        notes.push(match lang {
-            Language::En => format!("Whiskers: 5th to 95th percentiles of the score over {} draws of weights, methods and survey estimates.", u.draws),
-            Language::Fr => format!("Traits : 5e au 95e centile du score sur {} tirages des poids, des méthodes et des estimations d'enquête.", u.draws),
-        });
+        notes.push(fill(
+            lang,
+            "whiskers_uncertainty",
+            &[("draws", &u.draws.to_string())],
+        ));
     }
     let mut points = points;
     categories::shorten_labels(&mut points);
@@ -277,6 +272,7 @@ pub fn composite_figure(
         subtitle: shown(chart.subtitle.get_or(lang, "")),
         source: shown(chart.source.get_or(lang, "")),
         notes: notes.iter().map(|n| shown(n)).collect(),
+        level: 0.90,
         percent: false,
         points,
         omitted: 0,
@@ -324,7 +320,7 @@ pub fn csv(fig: &Figure) -> Result<Vec<u8>> {
     .map_err(fail)?;
     let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     for p in &fig.points {
-        let drawn = p.value.is_some() && p.flag.as_deref() != Some("suppressed");
+        let drawn = p.value.is_some() && p.flag != Some(Flag::Suppressed);
         w.write_record([
             fig.spec.id.as_str(),
             fig.spec.indicator.as_str(),
@@ -336,7 +332,7 @@ pub fn csv(fig: &Figure) -> Result<Vec<u8>> {
             &opt(p.low),
             &opt(p.high),
             &p.n.to_string(),
-            p.flag.as_deref().unwrap_or(""),
+            p.flag.map_or("", Flag::code),
             if drawn { "true" } else { "false" },
         ])
         .map_err(fail)?;
@@ -347,7 +343,7 @@ pub fn csv(fig: &Figure) -> Result<Vec<u8>> {
 
 /// Whether a point is drawn: it has a value and is not suppressed.
 pub fn drawn(p: &Point) -> bool {
-    p.value.is_some() && p.flag.as_deref() != Some("suppressed")
+    p.value.is_some() && p.flag != Some(Flag::Suppressed)
 }
 
 /// The chart's metadata (`figures/<chart>.json`): texts, the indicator's

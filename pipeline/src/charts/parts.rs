@@ -7,18 +7,16 @@ use plotters::prelude::*;
 use super::frame::{self, Align, Area};
 use super::{Figure, Point, drawn, theme};
 use crate::error::Result;
+use crate::locale::Flag;
 
 /// Text shown in place of a suppressed estimate.
 pub fn suppressed_text(fig: &Figure) -> &'static str {
-    match fig.lang {
-        crate::spec::model::Language::En => "suppressed",
-        crate::spec::model::Language::Fr => "supprimé",
-    }
+    crate::locale::phrase(fig.lang, "drawn_suppressed")
 }
 
 /// Whether a point is to be used with caution.
 pub fn caution(p: &Point) -> bool {
-    p.flag.as_deref() == Some("caution")
+    p.flag == Some(Flag::Caution)
 }
 
 /// The upper end of a value axis from zero covering every drawn value and

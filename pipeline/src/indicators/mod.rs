@@ -29,6 +29,7 @@ use polars::prelude::DataFrame;
 use rayon::prelude::*;
 
 use crate::error::Result;
+use crate::locale::Flag;
 use crate::spec::model::{ReplicateMethod, Statistic, Study};
 use crate::survey::accumulate::{self, Breakdown, Target};
 use crate::survey::design::PreparedDesign;
@@ -253,7 +254,7 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                         };
                         if est.n == 0 && !design.census {
                             // Nothing to estimate from: as unreliable as it gets.
-                            est.flag = Some("suppressed");
+                            est.flag = Some(Flag::Suppressed);
                         }
                         rows.push(IndicatorRow {
                             indicator: ind.id.clone(),

@@ -89,7 +89,10 @@ pub fn to_frame(study: &Study, rows: &[IndicatorRow]) -> Result<DataFrame> {
         Column::new("df".into(), f(&|r| r.est.df)),
         Column::new("deff".into(), f(&|r| r.est.deff)),
         Column::new("cv".into(), f(&|r| r.est.cv)),
-        Column::new("flag".into(), s(&|r| r.est.flag.map(str::to_string))),
+        Column::new(
+            "flag".into(),
+            s(&|r| r.est.flag.map(|f| f.code().to_string())),
+        ),
         Column::new("domain_label".into(), s(&|r| domain_label(study, r))),
         Column::new("label".into(), s(&label)),
     ];

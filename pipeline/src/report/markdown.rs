@@ -38,7 +38,7 @@ pub fn render(ctx: &Context) -> Result<String> {
                 &[
                     t("domain"),
                     t("estimate"),
-                    t("interval"),
+                    s(&f["interval"]),
                     "n".into(),
                     t("flag"),
                 ],
@@ -65,7 +65,7 @@ pub fn render(ctx: &Context) -> Result<String> {
                     t("breakdown"),
                     t("domain"),
                     t("estimate"),
-                    t("interval"),
+                    s(&tb["interval"]),
                     "n".into(),
                     t("flag"),
                 ],
@@ -90,7 +90,7 @@ pub fn render(ctx: &Context) -> Result<String> {
                 "a".into(),
                 "b".into(),
                 "a − b".into(),
-                t("interval"),
+                s(&v["comparisons_interval"]),
                 "p".into(),
             ],
             cs.iter().map(|c| {

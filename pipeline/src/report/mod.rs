@@ -5,7 +5,6 @@
 //! template engine (auto-escaping is on for HTML).
 
 pub mod markdown;
-mod phrases;
 
 use serde::Serialize;
 
@@ -16,8 +15,8 @@ use crate::indicators::{
     compare::ComparisonRow,
     table::{domain_label, value_label},
 };
-use crate::spec::model::{Language, SectionSpec, Study, Text};
-pub use phrases::phrases;
+use crate::locale::{Flag, Language, fill, numbers, phrase};
+use crate::spec::model::{CiMethod, SectionSpec, Statistic, Study, Text};
 
 /// What the report says about one input dataset.
 #[derive(Debug, Clone, Serialize)]
@@ -63,6 +62,8 @@ pub struct FigureCtx {
     alt: String,
     caption: String,
     has_series: bool,
+    /// The interval column's heading, with the figure's level.
+    interval: String,
     rows: Vec<ValueRow>,
 }
 
@@ -72,6 +73,8 @@ pub struct TableCtx {
     id: String,
     label: String,
     statistic: String,
+    /// The interval column's heading, with the indicator's level.
+    interval: String,
     rows: Vec<ValueRow>,
 }
 
@@ -146,7 +149,7 @@ fn codebook_ctx(
     study: &Study,
     lines: &[crate::indicators::codebook::Line],
 ) -> Vec<CodebookDataset> {
-    let fmt = |v: f64| crate::charts::format::number(v, 0, study.language);
+    let fmt = |v: f64| numbers::number(v, 0, study.language);
     study
         .datasets
         .iter()
@@ -205,6 +208,8 @@ pub struct Context {
     t: std::collections::BTreeMap<&'static str, &'static str>,
     sections: Vec<SectionCtx>,
     comparisons: Vec<ComparisonCtx>,
+    /// The comparisons' interval heading, with their level.
+    comparisons_interval: String,
     methods: MethodsCtx,
 }
 
@@ -239,7 +244,7 @@ pub fn context(
         codebook,
     } = methods;
     let lang = study.language;
-    let t = phrases(lang);
+    let t = crate::locale::phrases::words(lang);
     let specs: Vec<SectionSpec> = if study.report.sections.is_empty() {
         default_sections(study)
     } else {
@@ -267,7 +272,7 @@ pub fn context(
         .collect();
     let designs = designs
         .iter()
-        .map(|d| design_text(lang, d))
+        .map(|d| design_text(study, d))
         .chain(notes.iter().cloned())
         .collect();
     let reliability = crate::survey::reliability::explain(&study.reliability, lang).methods;
@@ -312,6 +317,7 @@ pub fn context(
             .iter()
             .map(|c| comparison_ctx(study, c))
             .collect(),
+        comparisons_interval: comparisons_interval(study, comparisons),
         methods: MethodsCtx {
             datasets: sources,
             designs,
@@ -374,20 +380,36 @@ fn value_row(f: &Figure, p: &charts::Point) -> ValueRow {
             _ => String::new(),
         },
         n: p.n,
-        flag: flag_text(f.lang, p.flag.as_deref()),
-        flag_class: p.flag.clone().unwrap_or_default(),
+        flag: flag_text(f.lang, p.flag),
+        flag_class: p.flag.map_or("", Flag::code).to_string(),
     }
 }
 
-fn flag_text(lang: Language, flag: Option<&str>) -> String {
-    match (lang, flag) {
-        (Language::En, Some("caution")) => "use with caution",
-        (Language::Fr, Some("caution")) => "à utiliser avec prudence",
-        (Language::En, Some("suppressed")) => "suppressed",
-        (Language::Fr, Some("suppressed")) => "supprimée",
-        _ => "",
+fn flag_text(lang: Language, flag: Option<Flag>) -> String {
+    flag.map_or("", |f| f.words(lang)).to_string()
+}
+
+/// The comparisons' interval heading: with their level when they share one.
+fn comparisons_interval(study: &Study, comparisons: &[ComparisonRow]) -> String {
+    let mut levels: Vec<f64> = comparisons
+        .iter()
+        .filter_map(|c| study.indicator(&c.indicator).map(|i| i.level))
+        .collect();
+    levels.dedup();
+    match levels.as_slice() {
+        [level] => interval_heading(study.language, *level),
+        [] => interval_heading(study.language, 0.95),
+        _ => phrase(study.language, "interval_any").to_string(),
     }
-    .to_string()
+}
+
+/// The heading of an interval column at confidence `level`.
+fn interval_heading(lang: Language, level: f64) -> String {
+    fill(
+        lang,
+        "interval",
+        &[("level", &crate::locale::level_percent(level))],
+    )
 }
 
 fn figure_ctx(f: &Figure, svg: &str) -> FigureCtx {
@@ -406,6 +428,7 @@ fn figure_ctx(f: &Figure, svg: &str) -> FigureCtx {
             .to_string(),
         caption: caption.join(" — "),
         has_series: f.points.iter().any(|p| p.series.is_some()),
+        interval: interval_heading(f.lang, f.level),
         rows: f.points.iter().map(|p| value_row(f, p)).collect(),
     }
 }
@@ -416,21 +439,22 @@ fn table_ctx(study: &Study, id: &str, rows: &[IndicatorRow]) -> TableCtx {
     let percent = ind.is_some_and(|i| i.statistic.is_proportion());
     let fmt = |v: f64| {
         if percent {
-            charts::format::percent(v * 100.0, lang)
+            numbers::percent(v * 100.0, lang)
         } else {
-            charts::format::number(v, charts::format::auto_decimals(v), lang)
+            numbers::number(v, numbers::auto_decimals(v), lang)
         }
     };
-    let all = phrases(lang)["all"];
+    let all = phrase(lang, "all");
     TableCtx {
         id: id.to_string(),
         label: ind.map_or(id, |i| i.label.get_or(lang, id)).to_string(),
         statistic: ind.map_or("", |i| i.statistic.name()).to_string(),
+        interval: interval_heading(lang, ind.map_or(0.95, |i| i.level)),
         rows: rows
             .iter()
             .filter(|r| r.indicator == id)
             .map(|r| {
-                let suppressed = r.est.flag == Some("suppressed");
+                let suppressed = r.est.flag == Some(Flag::Suppressed);
                 ValueRow {
                     by: r.by_text().unwrap_or_else(|| all.to_string()),
                     series: String::new(),
@@ -446,7 +470,7 @@ fn table_ctx(study: &Study, id: &str, rows: &[IndicatorRow]) -> TableCtx {
                     },
                     n: r.est.n,
                     flag: flag_text(lang, r.est.flag),
-                    flag_class: r.est.flag.unwrap_or("").to_string(),
+                    flag_class: r.est.flag.map_or("", Flag::code).to_string(),
                 }
             })
             .collect(),
@@ -459,14 +483,9 @@ fn comparison_ctx(study: &Study, c: &ComparisonRow) -> ComparisonCtx {
     let percent = ind.is_some_and(|i| i.statistic.is_proportion());
     let fmt = |v: f64| {
         if percent {
-            charts::format::number(v * 100.0, 1, lang)
-                + if lang == Language::Fr {
-                    "\u{a0}pt"
-                } else {
-                    " pt"
-                }
+            numbers::number(v * 100.0, 1, lang) + phrase(lang, "points")
         } else {
-            charts::format::number(v, charts::format::auto_decimals(v), lang)
+            numbers::number(v, numbers::auto_decimals(v), lang)
         }
     };
     let side = |v: &str| match (c.method, ind) {
@@ -493,126 +512,127 @@ fn comparison_ctx(study: &Study, c: &ComparisonRow) -> ComparisonCtx {
         p_value: if d.p_value < 0.001 {
             "< 0.001".to_string()
         } else {
-            charts::format::number(d.p_value, 3, lang)
+            numbers::number(d.p_value, 3, lang)
         },
     }
 }
 
-fn design_text(lang: Language, d: &DesignSummary) -> String {
-    let n = |v: f64| charts::format::number(v, 0, lang);
-    let fr = lang == Language::Fr;
-    let mut text = if fr {
-        format!(
-            "Jeu de données `{}` : {} répondants répartis en {} strates et {} unités primaires (degrés de liberté du plan : {}), représentant une population pondérée de {}. ",
-            d.dataset,
-            n(d.rows as f64),
-            d.strata,
-            n(d.psus as f64),
-            d.df,
-            n(d.weighted_rows)
-        )
-    } else {
-        format!(
-            "Dataset `{}`: {} respondents in {} strata and {} primary sampling units (design degrees of freedom {}), representing a weighted population of {}. ",
-            d.dataset,
-            n(d.rows as f64),
-            d.strata,
-            n(d.psus as f64),
-            d.df,
-            n(d.weighted_rows)
-        )
-    };
-    text += &match (d.replicates, fr) {
-        (Some((method, count)), false) => {
-            format!("Standard errors from {count} replicate weights ({method}, as R's svrepdesign)")
-        }
-        (Some((method, count)), true) => {
-            format!("Erreurs types par {count} poids répliqués ({method}, comme svrepdesign de R)")
-        }
-        (None, true) => format!(
-            "Erreurs types par linéarisation de Taylor au premier degré, approximation avec remise{}",
-            if d.fpc {
-                ", avec correction de population finie"
-            } else {
-                ""
-            }
+fn design_text(study: &Study, d: &DesignSummary) -> String {
+    let lang = study.language;
+    let n = |v: f64| numbers::number(v, 0, lang);
+    let mut text = fill(
+        lang,
+        "design_sample",
+        &[
+            ("dataset", &d.dataset),
+            ("rows", &n(d.rows as f64)),
+            ("strata", &d.strata.to_string()),
+            ("psus", &n(d.psus as f64)),
+            ("df", &d.df.to_string()),
+            ("weighted", &n(d.weighted_rows)),
+        ],
+    );
+    text += &match d.replicates {
+        Some((method, count)) => fill(
+            lang,
+            "design_replicates",
+            &[("count", &count.to_string()), ("method", method)],
         ),
-        (None, false) => format!(
-            "Standard errors by Taylor linearisation, first stage, with-replacement approximation{}",
-            if d.fpc {
-                ", with finite-population correction"
-            } else {
-                ""
-            }
+        None => fill(
+            lang,
+            "design_taylor",
+            &[(
+                "fpc",
+                if d.fpc {
+                    phrase(lang, "design_fpc")
+                } else {
+                    ""
+                },
+            )],
         ),
     };
     if let Some(c) = &d.calibration {
         text += &calibration_text(lang, c);
     }
-    text += if fr {
-        " ; les domaines sont estimés sur le plan complet (les observations hors domaine comptent pour zéro). Intervalles : logit (loi de Student sur les degrés de liberté du plan) pour les proportions, Wald (loi normale) pour les moyennes, totaux et effectifs, comme le package survey de R."
-    } else {
-        "; domains are estimated on the full design (out-of-domain rows contribute zero). Intervals: logit (t on the design degrees of freedom) for proportions, Wald (normal) for means, totals and counts, as R's survey package."
-    };
+    // The interval methods of the dataset's proportions (the default when it has none).
+    let mut methods: Vec<CiMethod> = Vec::new();
+    for i in study.indicators.iter().filter(|i| i.dataset == d.dataset) {
+        if let Statistic::Proportion { ci } = i.statistic
+            && !methods.contains(&ci)
+        {
+            methods.push(ci);
+        }
+    }
+    if methods.is_empty() {
+        methods.push(CiMethod::Logit);
+    }
+    let ci: Vec<&str> = methods
+        .iter()
+        .map(|m| {
+            let name = CiMethod::ALL
+                .iter()
+                .find(|(x, _)| x == m)
+                .map_or("logit", |(_, n)| n);
+            phrase(lang, &format!("ci_{name}"))
+        })
+        .collect();
+    text += &fill(
+        lang,
+        "design_domains",
+        &[("ci", &ci.join(phrase(lang, "or")))],
+    );
     text
 }
 
 /// How the weights were calibrated, as a clause of the design's sentence.
 fn calibration_text(lang: Language, c: &crate::survey::calibrate::Summary) -> String {
-    let fr = lang == Language::Fr;
     let margins = c.margins.join(", ");
     let totals = c.totals.join(", ");
-    match (c.method, fr) {
-        ("poststratify", false) => format!(
-            "; weights post-stratified to the population counts of {margins}, and the variance takes out what post-stratification fixes"
+    match c.method {
+        "poststratify" => fill(lang, "cal_poststratify", &[("margins", &margins)]),
+        "rake" => fill(
+            lang,
+            "cal_rake",
+            &[
+                ("margins", &margins),
+                (
+                    "state",
+                    phrase(
+                        lang,
+                        if c.converged {
+                            "cal_converged"
+                        } else {
+                            "cal_not_converged"
+                        },
+                    ),
+                ),
+                ("iterations", &c.iterations.unwrap_or(0).to_string()),
+            ],
         ),
-        ("poststratify", true) => format!(
-            " ; poids post-stratifiés sur les effectifs de la population par {margins}, la variance retirant ce que la post-stratification fixe"
-        ),
-        ("rake", false) => format!(
-            "; weights raked to the margins {margins} ({} after {} iteration(s)), and the variance takes out what raking fixes",
-            if c.converged {
-                "converged"
-            } else {
-                "NOT converged"
-            },
-            c.iterations.unwrap_or(0)
-        ),
-        ("rake", true) => format!(
-            " ; poids calés par raking sur les marges {margins} ({} après {} itération(s)), la variance retirant ce que le calage fixe",
-            if c.converged {
-                "convergence atteinte"
-            } else {
-                "SANS convergence"
-            },
-            c.iterations.unwrap_or(0)
-        ),
-        (_, false) => format!(
-            "; weights calibrated (linear, GREG{}) to {}{}{}, and the variance uses the regression residuals",
-            c.bounds.map_or(String::new(), |(l, h)| format!(
-                ", g-weights within [{l}, {h}]"
-            )),
-            margins,
-            if margins.is_empty() || totals.is_empty() {
+        _ => {
+            let bounds = c.bounds.map_or(String::new(), |(low, high)| {
+                fill(
+                    lang,
+                    "cal_bounds",
+                    &[("low", &low.to_string()), ("high", &high.to_string())],
+                )
+            });
+            let and_totals = if margins.is_empty() || totals.is_empty() {
                 ""
             } else {
-                " and the totals of "
-            },
-            totals
-        ),
-        (_, true) => format!(
-            " ; poids calés (linéaire, GREG{}) sur {}{}{}, la variance utilisant les résidus de la régression",
-            c.bounds.map_or(String::new(), |(l, h)| format!(
-                ", rapports de poids dans [{l}, {h}]"
-            )),
-            margins,
-            if margins.is_empty() || totals.is_empty() {
-                ""
-            } else {
-                " et les totaux de "
-            },
-            totals
-        ),
+                phrase(lang, "cal_and_totals")
+            };
+            fill(
+                lang,
+                "cal_linear",
+                &[
+                    ("bounds", &bounds),
+                    ("margins", &margins),
+                    ("and_totals", and_totals),
+                    ("totals", &totals),
+                ],
+            )
+        }
     }
 }
 

@@ -64,8 +64,8 @@ pub struct Estimate {
     pub deff: Option<f64>,
     /// Coefficient of variation.
     pub cv: Option<f64>,
-    /// Reliability flag: "caution", "suppressed" or none.
-    pub flag: Option<&'static str>,
+    /// Reliability flag.
+    pub flag: Option<crate::locale::Flag>,
 }
 
 /// Estimates one domain from its PSU cells (and, for a replicate design,

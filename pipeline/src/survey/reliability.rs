@@ -15,7 +15,8 @@
 //!   (then sized by the exact interval of 0 or n successes in n rows). Other
 //!   statistics keep the CV rule.
 
-use crate::spec::model::{Language, Reliability, ReliabilityRule};
+use crate::locale::{Flag, Language, fill, numbers, phrase};
+use crate::spec::model::{Reliability, ReliabilityRule};
 
 /// NCHS 2017 thresholds.
 const NCHS_MIN_N: f64 = 30.0;
@@ -26,12 +27,12 @@ const NCHS_MIN_DF: f64 = 8.0;
 
 /// The CV rule: too few rows or a CV above the suppression threshold
 /// suppress the estimate; a CV above the caution threshold asks for caution.
-pub fn flag(rules: &Reliability, n: u64, cv: Option<f64>) -> Option<&'static str> {
+pub fn flag(rules: &Reliability, n: u64, cv: Option<f64>) -> Option<Flag> {
     let cv = cv.unwrap_or(f64::INFINITY);
     if n < rules.min_n || cv > rules.cv_suppress {
-        Some("suppressed")
+        Some(Flag::Suppressed)
     } else if cv > rules.cv_caution {
-        Some("caution")
+        Some(Flag::Caution)
     } else {
         None
     }
@@ -53,11 +54,7 @@ pub struct ProportionFacts {
 }
 
 /// The flag of a proportion under `rules`.
-pub fn proportion_flag(
-    rules: &Reliability,
-    f: ProportionFacts,
-    cv: Option<f64>,
-) -> Option<&'static str> {
+pub fn proportion_flag(rules: &Reliability, f: ProportionFacts, cv: Option<f64>) -> Option<Flag> {
     if rules.rule == ReliabilityRule::Cv {
         return flag(rules, f.n, cv);
     }
@@ -68,9 +65,9 @@ pub fn proportion_flag(
         // unless too few rows or too wide.
         let width = 1.0 - 0.025f64.powf(1.0 / n);
         return if n < NCHS_MIN_N || width >= NCHS_MAX_WIDTH {
-            Some("suppressed")
+            Some(Flag::Suppressed)
         } else {
-            Some("caution")
+            Some(Flag::Caution)
         };
     }
     // Effective sample size n / deff with deff = Var / (p(1 − p)/n), capped at n.
@@ -81,12 +78,12 @@ pub fn proportion_flag(
     };
     let width = f.kg_width.unwrap_or(f64::INFINITY);
     if n < NCHS_MIN_N || n_eff < NCHS_MIN_N || width >= NCHS_MAX_WIDTH {
-        return Some("suppressed");
+        return Some(Flag::Suppressed);
     }
     if width > NCHS_REVIEW_WIDTH && width / f.p > NCHS_MAX_RELATIVE_WIDTH {
-        return Some("suppressed");
+        return Some(Flag::Suppressed);
     }
-    (f.df < NCHS_MIN_DF).then_some("caution")
+    (f.df < NCHS_MIN_DF).then_some(Flag::Caution)
 }
 
 /// How a rule set is explained: in the methods section, and in the notes
@@ -103,50 +100,27 @@ pub struct Explanation {
 
 /// The explanation of `rules` in `lang`.
 pub fn explain(rules: &Reliability, lang: Language) -> Explanation {
-    let pct = |v: f64| crate::charts::format::percent(v * 100.0, lang);
+    let pct = |v: f64| numbers::percent(v * 100.0, lang);
     let (cv_caution, cv_suppress) = (pct(rules.cv_caution), pct(rules.cv_suppress));
-    let n = rules.min_n;
-    let registries = match lang {
-        Language::En => {
-            "Registries are complete counts: their values are exact and carry no sampling error."
-        }
-        Language::Fr => {
-            "Les registres sont des dénombrements exhaustifs : leurs valeurs sont exactes, sans erreur d’échantillonnage."
-        }
+    let n = rules.min_n.to_string();
+    let values = [
+        ("n", n.as_str()),
+        ("cv_caution", cv_caution.as_str()),
+        ("cv_suppress", cv_suppress.as_str()),
+    ];
+    let cv_rule = fill(lang, "rel_cv_rule", &values);
+    let rule = [
+        ("cv_rule", cv_rule.as_str()),
+        ("registries", phrase(lang, "rel_registries")),
+    ];
+    let set = match rules.rule {
+        ReliabilityRule::Cv => "cv",
+        ReliabilityRule::Nchs2017 => "nchs",
     };
-    let cv_rule = match lang {
-        Language::En => format!(
-            "estimates from fewer than {n} respondents or with a coefficient of variation above {cv_suppress} are suppressed; a coefficient of variation above {cv_caution} is flagged “use with caution”."
-        ),
-        Language::Fr => format!(
-            "les estimations portant sur moins de {n} répondants ou dont le coefficient de variation dépasse {cv_suppress} sont supprimées ; un coefficient de variation supérieur à {cv_caution} est signalé « à utiliser avec prudence »."
-        ),
-    };
-    match (rules.rule, lang) {
-        (ReliabilityRule::Cv, Language::En) => Explanation {
-            methods: format!("Reliability: {cv_rule} {registries}"),
-            caution: format!("Hatched, or hollow dots: use with caution (coefficient of variation between {cv_caution} and {cv_suppress})."),
-            suppressed: format!("Not shown: estimates too unreliable to publish (fewer than {n} respondents or coefficient of variation above {cv_suppress})."),
-        },
-        (ReliabilityRule::Cv, Language::Fr) => Explanation {
-            methods: format!("Fiabilité : {cv_rule} {registries}"),
-            caution: format!("Hachuré, ou point évidé : à utiliser avec prudence (coefficient de variation entre {cv_caution} et {cv_suppress})."),
-            suppressed: format!("Non représentées : estimations trop peu fiables pour être publiées (moins de {n} répondants ou coefficient de variation supérieur à {cv_suppress})."),
-        },
-        (ReliabilityRule::Nchs2017, Language::En) => Explanation {
-            methods: format!(
-                "Reliability of proportions: NCHS Data Presentation Standards for Proportions (2017) — a proportion is suppressed when its sample size or effective sample size is below 30, when its Korn–Graubard 95% interval is 0.30 wide or more, or when that interval is wider than 0.05 and more than 130% of the proportion; it is flagged for review (“use with caution”) when the design has fewer than 8 degrees of freedom or the proportion is 0 or 1. Other statistics: {cv_rule} {registries}"
-            ),
-            caution: "Hatched, or hollow dots: use with caution (flagged for review under the NCHS 2017 standards, or a high coefficient of variation).".into(),
-            suppressed: "Not shown: estimates too unreliable to publish (NCHS 2017 standards: too few respondents or too wide an interval).".into(),
-        },
-        (ReliabilityRule::Nchs2017, Language::Fr) => Explanation {
-            methods: format!(
-                "Fiabilité des proportions : normes de présentation du NCHS (2017) — une proportion est supprimée si son effectif ou son effectif efficace est inférieur à 30, si son intervalle de Korn–Graubard à 95 % a une largeur de 0,30 ou plus, ou si cet intervalle dépasse 0,05 de large et 130 % de la proportion ; elle est signalée pour examen (« à utiliser avec prudence ») si le plan a moins de 8 degrés de liberté ou si la proportion vaut 0 ou 1. Autres statistiques : {cv_rule} {registries}"
-            ),
-            caution: "Hachuré, ou point évidé : à utiliser avec prudence (signalé pour examen selon les normes NCHS 2017, ou coefficient de variation élevé).".into(),
-            suppressed: "Non représentées : estimations trop peu fiables pour être publiées (normes NCHS 2017 : trop peu de répondants ou intervalle trop large).".into(),
-        },
+    Explanation {
+        methods: fill(lang, &format!("rel_{set}_methods"), &rule),
+        caution: fill(lang, &format!("rel_{set}_caution"), &values),
+        suppressed: fill(lang, &format!("rel_{set}_suppressed"), &values),
     }
 }
 
@@ -182,22 +156,22 @@ mod tests {
         // Effective size 0.25 / 0.1² = 25 < 30.
         assert_eq!(
             proportion_flag(&r, facts(0.5, 0.1, 1000, 40.0, 0.29), None),
-            Some("suppressed")
+            Some(Flag::Suppressed)
         );
         // Fewer than 30 rows.
         assert_eq!(
             proportion_flag(&r, facts(0.5, 0.01, 29, 40.0, 0.04), None),
-            Some("suppressed")
+            Some(Flag::Suppressed)
         );
         // An interval 0.30 wide.
         assert_eq!(
             proportion_flag(&r, facts(0.5, 0.05, 1000, 40.0, 0.30), None),
-            Some("suppressed")
+            Some(Flag::Suppressed)
         );
         // p = 0.05, SE 0.02 (n_eff 118.75), width 0.07: relative 140% > 130%.
         assert_eq!(
             proportion_flag(&r, facts(0.05, 0.02, 1000, 40.0, 0.07), None),
-            Some("suppressed")
+            Some(Flag::Suppressed)
         );
         // The same relative width but an interval under 0.05 wide: shown.
         assert_eq!(
@@ -207,16 +181,16 @@ mod tests {
         // Fewer than 8 degrees of freedom: review.
         assert_eq!(
             proportion_flag(&r, facts(0.5, 0.02, 1000, 7.0, 0.08), None),
-            Some("caution")
+            Some(Flag::Caution)
         );
         // 0 of 48: exact interval 1 − 0.025^(1/48) = 0.074 wide: review; 0 of 11: 0.285, but n < 30.
         assert_eq!(
             proportion_flag(&r, facts(0.0, 0.0, 48, 40.0, f64::NAN), None),
-            Some("caution")
+            Some(Flag::Caution)
         );
         assert_eq!(
             proportion_flag(&r, facts(1.0, 0.0, 11, 40.0, f64::NAN), None),
-            Some("suppressed")
+            Some(Flag::Suppressed)
         );
     }
 
@@ -226,10 +200,10 @@ mod tests {
         // A proportion the NCHS rule would suppress (n_eff 25) has CV 0.1/0.5 = 20%: caution.
         assert_eq!(
             proportion_flag(&r, facts(0.5, 0.1, 1000, 40.0, 0.29), Some(0.2)),
-            Some("caution")
+            Some(Flag::Caution)
         );
-        assert_eq!(flag(&r, 29, Some(0.01)), Some("suppressed"));
-        assert_eq!(flag(&r, 30, Some(0.34)), Some("suppressed"));
+        assert_eq!(flag(&r, 29, Some(0.01)), Some(Flag::Suppressed));
+        assert_eq!(flag(&r, 30, Some(0.34)), Some(Flag::Suppressed));
         assert_eq!(flag(&r, 30, Some(0.10)), None);
     }
 }

@@ -120,3 +120,32 @@ fn ci_is_refused_for_other_statistics() {
         "{err}"
     );
 }
+
+/// The report and the charts say the level and the interval method the
+/// study asked for: a 90% Korn–Graubard interval is not called a 95% logit one.
+#[test]
+fn texts_say_the_real_level_and_method() {
+    let study = api_study(
+        STRAT,
+        &(indicator(
+            "wide",
+            "proportion",
+            "expr = \"\\\"sch.wide\\\" = 'Yes'\"\nci = \"beta\"\nlevel = 0.9\nby = [\"stype\"]",
+        ) + "[[charts]]\nid = \"wide_by_type\"\nindicator = \"wide\"\nkind = \"bar\"\nby = \"stype\"\n"),
+    );
+    let dir = temp_study(&[("study.toml", &study), ("api.csv", &api_data("apistrat.csv"))]);
+    let (code, _, err) = crate::common::mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let out = dir.path().join("out");
+    let md = std::fs::read_to_string(out.join("report.md")).expect("report.md");
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+    let svg = std::fs::read_to_string(out.join("figures/wide_by_type.svg")).expect("svg");
+    for (what, text) in [("report.md", &md), ("report.html", &html)] {
+        assert!(text.contains("90% interval"), "{what}: no 90% heading");
+        assert!(!text.contains("95% interval"), "{what}: a 95% heading");
+        assert!(text.contains("Intervals: Korn–Graubard"), "{what}: method not named");
+        assert!(!text.contains("Intervals: logit"), "{what}: logit named");
+    }
+    assert!(svg.contains("90% confidence intervals"), "chart note");
+    assert!(!svg.contains("95% confidence"), "chart note says 95%");
+}

@@ -21,24 +21,7 @@ pub use design::*;
 pub use indicator::*;
 pub use report::*;
 
-/// Output language: labels and number formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    /// English: "89.9%", "12,345".
-    En,
-    /// French: "89,9 %", "12 345" (narrow no-break spaces).
-    Fr,
-}
-
-impl Language {
-    /// The code used in the spec and in per-language labels.
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::En => "en",
-            Language::Fr => "fr",
-        }
-    }
-}
+pub use crate::locale::Language;
 
 /// A text given once or per language.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -2,7 +2,7 @@
 //! and "12,345"; French "89,9 %" and "12 345", with a narrow no-break space
 //! (U+202F) before the percent sign and between thousands.
 
-use crate::spec::model::Language;
+use super::Language;
 
 /// The narrow no-break space French typography puts before `%` and between thousands.
 pub const NNBSP: char = '\u{202F}';

@@ -1,0 +1,290 @@
+//! Every fixed phrase of the charts, the report and the methods, in one
+//! table with a column per language. A phrase may hold `{name}` slots,
+//! filled by [`fill`] with the run's real values (the interval's level,
+//! counts, names).
+
+use super::Language;
+
+/// Key, English, French.
+const TABLE: &[(&str, &str, &str)] = &[
+    ("contents", "Contents", "Sommaire"),
+    ("methods", "Methods and sources", "Méthodes et sources"),
+    ("data_of", "Data:", "Données :"),
+    ("series", "Series", "Série"),
+    ("domain", "Group", "Groupe"),
+    ("estimate", "Estimate", "Estimation"),
+    ("interval", "{level}% interval", "Intervalle à {level} %"),
+    ("interval_any", "Interval", "Intervalle"),
+    ("flag", "Reliability", "Fiabilité"),
+    ("breakdown", "Breakdown", "Ventilation"),
+    ("sources", "Sources", "Sources"),
+    ("dataset", "Dataset", "Jeu de données"),
+    ("file", "File", "Fichier"),
+    ("rows_read", "Rows read", "Lignes lues"),
+    ("rows_kept", "Rows kept", "Lignes retenues"),
+    ("rows_rejected", "Rows rejected", "Lignes rejetées"),
+    ("source", "Source", "Source"),
+    ("colon", ": ", "\u{a0}: "),
+    (
+        "design",
+        "Survey design and variance estimation",
+        "Plan de sondage et estimation de la variance",
+    ),
+    (
+        "definitions",
+        "Indicator definitions",
+        "Définition des indicateurs",
+    ),
+    (
+        "changes",
+        "Changes since the last published run",
+        "Évolutions depuis la dernière publication",
+    ),
+    ("codebook", "Codebook", "Dictionnaire des variables"),
+    ("column", "Column", "Variable"),
+    ("type", "Type", "Type"),
+    ("values", "Values", "Valeurs"),
+    ("missing", "Missing", "Manquantes"),
+    ("codes", "Codes (rows)", "Codes (lignes)"),
+    ("indicator", "Indicator", "Indicateur"),
+    ("statistic", "Statistic", "Statistique"),
+    ("expression", "Expression", "Expression"),
+    ("subpopulation", "Subpopulation", "Sous-population"),
+    ("breakdowns", "Breakdowns", "Ventilations"),
+    ("software", "Computed with", "Calculé avec"),
+    (
+        "spec",
+        "Study spec blake3:",
+        "Empreinte blake3 de la spécification :",
+    ),
+    ("all", "All", "Ensemble"),
+    ("comparisons", "Differences", "Écarts"),
+    ("comparison", "Comparison", "Comparaison"),
+    (
+        "flag_caution",
+        "use with caution",
+        "à utiliser avec prudence",
+    ),
+    ("flag_suppressed", "suppressed", "supprimée"),
+    ("drawn_suppressed", "suppressed", "supprimé"),
+    (
+        "whiskers",
+        "Whiskers: {level}% confidence intervals.",
+        "Traits : intervalles de confiance à {level} %.",
+    ),
+    (
+        "whiskers_uncertainty",
+        "Whiskers: 5th to 95th percentiles of the score over {draws} draws of weights, methods and survey estimates.",
+        "Traits : 5e au 95e centile du score sur {draws} tirages des poids, des méthodes et des estimations d'enquête.",
+    ),
+    ("map_no_data", "no estimate", "sans estimation"),
+    (
+        "omitted_categories",
+        "The {kept} largest values are drawn; {omitted} other categories are in the tables.",
+        "Les {kept} valeurs les plus élevées sont représentées ; {omitted} autres catégories figurent dans les tableaux.",
+    ),
+    (
+        "omitted_periods",
+        "The {kept} most recent values are drawn; {omitted} earlier ones are in the tables.",
+        "Les {kept} valeurs les plus récentes sont représentées ; {omitted} valeurs antérieures figurent dans les tableaux.",
+    ),
+    ("points", " pt", "\u{a0}pt"),
+    (
+        "design_sample",
+        "Dataset `{dataset}`: {rows} respondents in {strata} strata and {psus} primary sampling units (design degrees of freedom {df}), representing a weighted population of {weighted}. ",
+        "Jeu de données `{dataset}` : {rows} répondants répartis en {strata} strates et {psus} unités primaires (degrés de liberté du plan : {df}), représentant une population pondérée de {weighted}. ",
+    ),
+    (
+        "design_replicates",
+        "Standard errors from {count} replicate weights ({method}, as R's svrepdesign)",
+        "Erreurs types par {count} poids répliqués ({method}, comme svrepdesign de R)",
+    ),
+    (
+        "design_taylor",
+        "Standard errors by Taylor linearisation, first stage, with-replacement approximation{fpc}",
+        "Erreurs types par linéarisation de Taylor au premier degré, approximation avec remise{fpc}",
+    ),
+    (
+        "design_fpc",
+        ", with finite-population correction",
+        ", avec correction de population finie",
+    ),
+    (
+        "design_domains",
+        "; domains are estimated on the full design (out-of-domain rows contribute zero). Intervals: {ci} (t on the design degrees of freedom) for proportions, Wald (normal) for means, totals and counts, as R's survey package.",
+        " ; les domaines sont estimés sur le plan complet (les observations hors domaine comptent pour zéro). Intervalles : {ci} (loi de Student sur les degrés de liberté du plan) pour les proportions, Wald (loi normale) pour les moyennes, totaux et effectifs, comme le package survey de R.",
+    ),
+    ("or", " or ", " ou "),
+    ("ci_logit", "logit", "logit"),
+    ("ci_wald", "Wald", "Wald"),
+    (
+        "ci_beta",
+        "Korn–Graubard (beta)",
+        "Korn–Graubard (loi bêta)",
+    ),
+    (
+        "ci_xlogit",
+        "logit with the delta-method SE",
+        "logit avec l’erreur type de la méthode delta",
+    ),
+    (
+        "ci_asin",
+        "arcsine square root",
+        "arc sinus de la racine carrée",
+    ),
+    (
+        "cal_poststratify",
+        "; weights post-stratified to the population counts of {margins}, and the variance takes out what post-stratification fixes",
+        " ; poids post-stratifiés sur les effectifs de la population par {margins}, la variance retirant ce que la post-stratification fixe",
+    ),
+    (
+        "cal_rake",
+        "; weights raked to the margins {margins} ({state} after {iterations} iteration(s)), and the variance takes out what raking fixes",
+        " ; poids calés par raking sur les marges {margins} ({state} après {iterations} itération(s)), la variance retirant ce que le calage fixe",
+    ),
+    ("cal_converged", "converged", "convergence atteinte"),
+    ("cal_not_converged", "NOT converged", "SANS convergence"),
+    (
+        "cal_linear",
+        "; weights calibrated (linear, GREG{bounds}) to {margins}{and_totals}{totals}, and the variance uses the regression residuals",
+        " ; poids calés (linéaire, GREG{bounds}) sur {margins}{and_totals}{totals}, la variance utilisant les résidus de la régression",
+    ),
+    (
+        "cal_bounds",
+        ", g-weights within [{low}, {high}]",
+        ", rapports de poids dans [{low}, {high}]",
+    ),
+    (
+        "cal_and_totals",
+        " and the totals of ",
+        " et les totaux de ",
+    ),
+    (
+        "rel_registries",
+        "Registries are complete counts: their values are exact and carry no sampling error.",
+        "Les registres sont des dénombrements exhaustifs : leurs valeurs sont exactes, sans erreur d’échantillonnage.",
+    ),
+    (
+        "rel_cv_rule",
+        "estimates from fewer than {n} respondents or with a coefficient of variation above {cv_suppress} are suppressed; a coefficient of variation above {cv_caution} is flagged “use with caution”.",
+        "les estimations portant sur moins de {n} répondants ou dont le coefficient de variation dépasse {cv_suppress} sont supprimées ; un coefficient de variation supérieur à {cv_caution} est signalé « à utiliser avec prudence ».",
+    ),
+    (
+        "rel_cv_methods",
+        "Reliability: {cv_rule} {registries}",
+        "Fiabilité : {cv_rule} {registries}",
+    ),
+    (
+        "rel_cv_caution",
+        "Hatched, or hollow dots: use with caution (coefficient of variation between {cv_caution} and {cv_suppress}).",
+        "Hachuré, ou point évidé : à utiliser avec prudence (coefficient de variation entre {cv_caution} et {cv_suppress}).",
+    ),
+    (
+        "rel_cv_suppressed",
+        "Not shown: estimates too unreliable to publish (fewer than {n} respondents or coefficient of variation above {cv_suppress}).",
+        "Non représentées : estimations trop peu fiables pour être publiées (moins de {n} répondants ou coefficient de variation supérieur à {cv_suppress}).",
+    ),
+    (
+        "rel_nchs_methods",
+        "Reliability of proportions: NCHS Data Presentation Standards for Proportions (2017) — a proportion is suppressed when its sample size or effective sample size is below 30, when its Korn–Graubard 95% interval is 0.30 wide or more, or when that interval is wider than 0.05 and more than 130% of the proportion; it is flagged for review (“use with caution”) when the design has fewer than 8 degrees of freedom or the proportion is 0 or 1. Other statistics: {cv_rule} {registries}",
+        "Fiabilité des proportions : normes de présentation du NCHS (2017) — une proportion est supprimée si son effectif ou son effectif efficace est inférieur à 30, si son intervalle de Korn–Graubard à 95 % a une largeur de 0,30 ou plus, ou si cet intervalle dépasse 0,05 de large et 130 % de la proportion ; elle est signalée pour examen (« à utiliser avec prudence ») si le plan a moins de 8 degrés de liberté ou si la proportion vaut 0 ou 1. Autres statistiques : {cv_rule} {registries}",
+    ),
+    (
+        "rel_nchs_caution",
+        "Hatched, or hollow dots: use with caution (flagged for review under the NCHS 2017 standards, or a high coefficient of variation).",
+        "Hachuré, ou point évidé : à utiliser avec prudence (signalé pour examen selon les normes NCHS 2017, ou coefficient de variation élevé).",
+    ),
+    (
+        "rel_nchs_suppressed",
+        "Not shown: estimates too unreliable to publish (NCHS 2017 standards: too few respondents or too wide an interval).",
+        "Non représentées : estimations trop peu fiables pour être publiées (normes NCHS 2017 : trop peu de répondants ou intervalle trop large).",
+    ),
+];
+
+/// The phrase `key` in `lang` (a debug build stops on an unknown key).
+pub fn phrase(lang: Language, key: &str) -> &'static str {
+    let found = TABLE.iter().find(|(k, ..)| *k == key);
+    debug_assert!(found.is_some(), "no phrase `{key}`");
+    found.map_or("", |(_, en, fr)| match lang {
+        Language::En => en,
+        Language::Fr => fr,
+    })
+}
+
+/// The phrase `key` in `lang` with each `{name}` slot replaced by its value.
+/// Filled in one pass: a value is never read for slots.
+pub fn fill(lang: Language, key: &str, values: &[(&str, &str)]) -> String {
+    let mut rest = phrase(lang, key);
+    let mut out = String::with_capacity(rest.len());
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let slot = after
+            .find('}')
+            .and_then(|close| Some((values.iter().find(|(n, _)| *n == &after[..close])?, close)));
+        match slot {
+            Some(((_, value), close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The report's words in `lang` by key: every phrase without a slot.
+pub fn words(lang: Language) -> std::collections::BTreeMap<&'static str, &'static str> {
+    TABLE
+        .iter()
+        .map(|(k, ..)| (*k, phrase(lang, k)))
+        .filter(|(_, p)| !p.contains('{'))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_once_with_the_same_slots_in_every_language() {
+        let slots = |s: &str| -> Vec<String> {
+            let mut v: Vec<String> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                .collect();
+            v.sort();
+            v
+        };
+        for (i, (k, en, fr)) in TABLE.iter().enumerate() {
+            assert!(!TABLE[..i].iter().any(|(o, ..)| o == k), "`{k}` twice");
+            assert!(!en.is_empty() && !fr.is_empty(), "`{k}` empty");
+            assert_eq!(slots(en), slots(fr), "`{k}`: slots differ");
+        }
+    }
+
+    #[test]
+    fn slots_take_the_real_level() {
+        assert_eq!(
+            fill(
+                Language::En,
+                "whiskers",
+                &[("level", &super::super::level_percent(0.9))]
+            ),
+            "Whiskers: 90% confidence intervals."
+        );
+        assert_eq!(
+            fill(
+                Language::Fr,
+                "interval",
+                &[("level", &super::super::level_percent(0.95))]
+            ),
+            "Intervalle à 95 %"
+        );
+    }
+}
