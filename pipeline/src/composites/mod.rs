@@ -14,8 +14,8 @@ use polars::prelude::*;
 
 use crate::error::{Error, Result, choices};
 use crate::indicators::IndicatorRow;
+use crate::names::natural_cmp;
 use crate::spec::model::{CompositeSpec, Node, NodeKind, Study};
-use crate::survey::codes::natural_cmp;
 use crate::survey::columns::f64_values;
 
 /// One row of the composites table.

@@ -202,7 +202,7 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                 });
             }
             drop(vars);
-            let sums = accumulate::accumulate_design(&design, &breakdowns, &targets);
+            let sums = design.sums(&breakdowns, &targets);
             let pass = Pass {
                 design: &design,
                 df,

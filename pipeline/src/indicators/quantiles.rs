@@ -7,7 +7,7 @@
 use super::estimator::{Estimator, Pass};
 use crate::error::{Error, Result};
 use crate::spec::model::IndicatorSpec;
-use crate::survey::accumulate::{self, Breakdown, Cell, DomainSums, Target, Values};
+use crate::survey::accumulate::{Breakdown, Cell, DomainSums, Target, Values};
 use crate::survey::estimate::{self, Estimate, Form, Interval};
 use crate::survey::quantile::{Sorted, woodruff};
 use crate::survey::reliability;
@@ -90,7 +90,7 @@ fn estimate(
             breakdowns: vec![b],
         })
         .collect();
-    let below = accumulate::accumulate_design(design, breakdowns, &below_targets);
+    let below = design.sums(breakdowns, &below_targets);
     Ok(sorted
         .iter()
         .enumerate()

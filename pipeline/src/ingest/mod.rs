@@ -7,6 +7,7 @@ pub mod contract;
 pub mod markers;
 pub mod microdata;
 pub mod money;
+pub mod population;
 pub mod sources;
 pub mod text_table;
 pub mod typing;

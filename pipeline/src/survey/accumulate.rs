@@ -12,7 +12,6 @@ use rayon::prelude::*;
 
 pub use super::codes::Codes;
 use super::columns::MISSING;
-use super::design::PreparedDesign;
 
 /// Rows per chunk (the unit of parallel work, with its own sums); fixed so
 /// results do not depend on the thread count.
@@ -21,6 +20,47 @@ const CHUNK_ROWS: usize = 1 << 20;
 const BLOCK_ROWS: usize = 1 << 12;
 /// Chunks summed at once before being folded into the total (bounds memory).
 const CHUNKS_PER_BATCH: usize = 8;
+
+/// What the pass reads of each row besides the targets: its weight, the
+/// unit it is summed into, and its replicate weights. A design gives its
+/// rows ([`crate::survey::design::PreparedDesign::rows`]), and so does
+/// each calibration channel ([`Grouped`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Rows<'a> {
+    /// Weight of each row.
+    pub weights: &'a [f64],
+    /// Unit of each row (`0..n_units`).
+    pub unit: &'a [u32],
+    /// Number of units.
+    pub n_units: usize,
+    /// Replicate weights summed row by row, one vector per replicate (when
+    /// the rows do not fall into few factor patterns).
+    pub replicates: Option<&'a [Vec<f64>]>,
+}
+
+/// Rows grouped into `count` units with their own weights: sums over them
+/// are weighted sums per group.
+#[derive(Debug, Clone)]
+pub struct Grouped {
+    /// Weight of each row.
+    pub weights: Vec<f64>,
+    /// Group of each row.
+    pub group: Vec<u32>,
+    /// Number of groups.
+    pub count: usize,
+}
+
+impl Grouped {
+    /// The rows as the pass reads them.
+    pub fn rows(&self) -> Rows<'_> {
+        Rows {
+            weights: &self.weights,
+            unit: &self.group,
+            n_units: self.count,
+            replicates: None,
+        }
+    }
+}
 
 /// A breakdown of rows into domains.
 #[derive(Debug, Clone)]
@@ -230,27 +270,15 @@ fn per_target<T: Clone>(
 }
 
 /// Whether a target can use the shared sums.
-fn dense(design: &PreparedDesign, t: &Target) -> bool {
-    let row_replicates = design
-        .replicates
-        .as_ref()
-        .is_some_and(|r| r.weights.is_some());
+fn dense(rows: &Rows, t: &Target) -> bool {
+    let row_replicates = rows.replicates.is_some();
     t.mask.is_none() && t.x.is_none() && !row_replicates && !t.y.any_missing()
 }
 
 impl Sums {
-    fn zeros(
-        design: &PreparedDesign,
-        targets: &[Target],
-        dense: &[bool],
-        breakdowns: &[Breakdown],
-    ) -> Self {
-        let n_psu = design.n_units();
-        let n_reps = design
-            .replicates
-            .as_ref()
-            .and_then(|r| r.weights.as_ref())
-            .map_or(0, Vec::len);
+    fn zeros(rows: &Rows, targets: &[Target], dense: &[bool], breakdowns: &[Breakdown]) -> Self {
+        let n_psu = rows.n_units;
+        let n_reps = rows.replicates.map_or(0, <[Vec<f64>]>::len);
         let size = |b: usize| breakdowns[b].n_domains() * n_psu;
         let layout = DenseLayout::new(targets, dense, breakdowns.len());
         let used = |b: usize| !layout.by_breakdown[b].is_empty();
@@ -346,38 +374,21 @@ impl DesignSums {
     }
 }
 
-/// [`accumulate`] over the design and each of its calibration channels.
-pub fn accumulate_design(
-    design: &PreparedDesign,
-    breakdowns: &[Breakdown],
-    targets: &[Target],
-) -> DesignSums {
-    DesignSums {
-        main: accumulate(design, breakdowns, targets),
-        channels: design.calibration.as_ref().map_or(Vec::new(), |c| {
-            c.channels
-                .iter()
-                .map(|ch| accumulate(&ch.sums, breakdowns, targets))
-                .collect()
-        }),
-    }
-}
-
 /// Sums every target over every breakdown in one pass over the rows.
-pub fn accumulate(design: &PreparedDesign, breakdowns: &[Breakdown], targets: &[Target]) -> Sums {
-    let n = design.weights.len();
-    let dense: Vec<bool> = targets.iter().map(|t| dense(design, t)).collect();
+pub fn accumulate(rows: &Rows, breakdowns: &[Breakdown], targets: &[Target]) -> Sums {
+    let n = rows.weights.len();
+    let dense: Vec<bool> = targets.iter().map(|t| dense(rows, t)).collect();
     let chunks: Vec<(usize, usize)> = (0..n)
         .step_by(CHUNK_ROWS)
         .map(|s| (s, (s + CHUNK_ROWS).min(n)))
         .collect();
-    let mut total = Sums::zeros(design, targets, &dense, breakdowns);
+    let mut total = Sums::zeros(rows, targets, &dense, breakdowns);
     for batch in chunks.chunks(CHUNKS_PER_BATCH) {
         let parts: Vec<Sums> = batch
             .par_iter()
             .map(|&(start, end)| {
-                let mut s = Sums::zeros(design, targets, &dense, breakdowns);
-                sum_rows(design, breakdowns, targets, start, end, &mut s);
+                let mut s = Sums::zeros(rows, targets, &dense, breakdowns);
+                sum_rows(rows, breakdowns, targets, start, end, &mut s);
                 s
             })
             .collect();
@@ -414,7 +425,7 @@ pub fn accumulate(design: &PreparedDesign, breakdowns: &[Breakdown], targets: &[
 /// Sums rows `start..end` in blocks small enough that a block's cells,
 /// weights and values stay in cache while every target passes over them.
 fn sum_rows(
-    design: &PreparedDesign,
+    input: &Rows,
     breakdowns: &[Breakdown],
     targets: &[Target],
     start: usize,
@@ -424,12 +435,12 @@ fn sum_rows(
     let mut scratch = Vec::new();
     for block in (start..end).step_by(BLOCK_ROWS) {
         let rows = block..(block + BLOCK_ROWS).min(end);
-        sum_block(design, breakdowns, targets, rows, s, &mut scratch);
+        sum_block(input, breakdowns, targets, rows, s, &mut scratch);
     }
 }
 
 fn sum_block(
-    design: &PreparedDesign,
+    input: &Rows,
     breakdowns: &[Breakdown],
     targets: &[Target],
     rows: std::ops::Range<usize>,
@@ -439,7 +450,7 @@ fn sum_block(
     let (start, end) = (rows.start, rows.end);
     let n_psu = s.n_psu;
     let n_reps = s.n_reps;
-    let rep_weights = design.replicates.as_ref().and_then(|r| r.weights.as_ref());
+    let rep_weights = input.replicates;
     // The cell of each row in each breakdown, computed once for all targets.
     let cell_of: Vec<Vec<u32>> = breakdowns
         .iter()
@@ -447,12 +458,12 @@ fn sum_block(
             (start..end)
                 .map(|row| match b.code(row) {
                     Breakdown::NONE => Breakdown::NONE,
-                    d => d * n_psu as u32 + design.unit[row],
+                    d => d * n_psu as u32 + input.unit[row],
                 })
                 .collect()
         })
         .collect();
-    let weights = &design.weights[start..end];
+    let weights = &input.weights[start..end];
     for (b, base) in s
         .base
         .iter_mut()
@@ -482,7 +493,7 @@ fn sum_block(
             if target.mask.is_some_and(|m| !m[row]) {
                 continue;
             }
-            let w = design.weights[row];
+            let w = input.weights[row];
             let y = target.y.get(row);
             let x = target.x.map_or(1.0, |x| x[row]);
             let has = !y.is_nan() && !x.is_nan();

@@ -1,5 +1,5 @@
 //! A column's values as small integer codes in natural order — numbers by
-//! value, text by [`natural_cmp`] — with the distinct values as labels: how
+//! value, text by [`natural_cmp`](crate::names::natural_cmp) — with the distinct values as labels: how
 //! strata, clusters, breakdown variables and calibration margins are read.
 //!
 //! Codes are stored in the narrowest integer type that holds them (a byte a
@@ -86,7 +86,7 @@ impl Codes {
 }
 
 /// Indexes a column's values in natural order (integers by value, text by
-/// [`natural_cmp`]): a code per row and the distinct values as text.
+/// [`natural_cmp`](crate::names::natural_cmp)): a code per row and the distinct values as text.
 /// Integer columns never go through text, and a small range of integers is
 /// indexed through a table.
 pub fn index_column(col: &Column) -> Result<(Codes, Vec<String>)> {
@@ -121,7 +121,7 @@ fn index_text(col: &Column) -> Result<(Codes, Vec<String>)> {
         .collect::<std::collections::HashSet<_>>()
         .into_iter()
         .collect();
-    distinct.sort_by(|a, b| natural_cmp(a, b));
+    distinct.sort_by(|a, b| crate::names::natural_cmp(a, b));
     let pos = positions(&distinct);
     let codes = Codes::collect(
         distinct.len(),
@@ -194,16 +194,6 @@ pub fn positions<K: std::hash::Hash + Eq + Copy>(distinct: &[K]) -> HashMap<K, u
         .enumerate()
         .map(|(i, v)| (*v, i as u32))
         .collect()
-}
-
-/// Numbers before text, numbers by value, text by bytes.
-pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    match (a.parse::<f64>(), b.parse::<f64>()) {
-        (Ok(x), Ok(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
-        (Ok(_), Err(_)) => std::cmp::Ordering::Less,
-        (Err(_), Ok(_)) => std::cmp::Ordering::Greater,
-        _ => a.cmp(b),
-    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 
 use polars::prelude::*;
 
+use super::accumulate::{Breakdown, DesignSums, Rows, Target, accumulate};
 use super::calibrate::{Calibration, Summary, calibrate};
 use super::codes::{index_column, positions};
 use super::columns::f64_values;
@@ -110,20 +111,27 @@ impl PreparedDesign {
         }
     }
 
-    /// Each row's unit its group in `groups` (0..count), with `weights`:
-    /// sums over it are weighted sums per group.
-    pub fn grouped(groups: &[u32], count: usize, weights: Vec<f64>) -> Self {
-        PreparedDesign {
-            weights,
-            unit: groups.to_vec(),
-            unit_psu: (0..count as u32).collect(),
-            psu_stratum: vec![0; count],
-            strata: vec![Stratum {
-                label: String::new(),
-                n_psu: count as u32,
-                fpc_factor: 1.0,
-            }],
-            ..PreparedDesign::census(groups.len())
+    /// What the estimation pass reads of each row.
+    pub fn rows(&self) -> Rows<'_> {
+        Rows {
+            weights: &self.weights,
+            unit: &self.unit,
+            n_units: self.n_units(),
+            replicates: self.replicates.as_ref().and_then(|r| r.weights.as_deref()),
+        }
+    }
+
+    /// Sums every target over every breakdown in one pass over the rows,
+    /// and over each calibration channel.
+    pub fn sums(&self, breakdowns: &[Breakdown], targets: &[Target]) -> DesignSums {
+        DesignSums {
+            main: accumulate(&self.rows(), breakdowns, targets),
+            channels: self.calibration.as_ref().map_or(Vec::new(), |c| {
+                c.channels
+                    .iter()
+                    .map(|ch| accumulate(&ch.sums.rows(), breakdowns, targets))
+                    .collect()
+            }),
         }
     }
 

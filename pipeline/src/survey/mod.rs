@@ -9,6 +9,7 @@ pub mod codes;
 pub mod columns;
 pub mod design;
 pub mod estimate;
+pub mod linalg;
 pub mod linearize;
 pub mod quantile;
 pub mod reliability;

@@ -18,7 +18,7 @@ use polars::prelude::*;
 use super::accumulate::Cell;
 
 use crate::error::{Error, Result, choices};
-use crate::ingest::sources::{glob, natural_key};
+use crate::names::{glob, natural_key};
 use crate::spec::model::{ReplicateMethod, ReplicateSpec};
 
 /// Replicate weights ready for the estimation pass.

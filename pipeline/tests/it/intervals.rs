@@ -133,7 +133,10 @@ fn texts_say_the_real_level_and_method() {
             "expr = \"\\\"sch.wide\\\" = 'Yes'\"\nci = \"beta\"\nlevel = 0.9\nby = [\"stype\"]",
         ) + "[[charts]]\nid = \"wide_by_type\"\nindicator = \"wide\"\nkind = \"bar\"\nby = \"stype\"\n"),
     );
-    let dir = temp_study(&[("study.toml", &study), ("api.csv", &api_data("apistrat.csv"))]);
+    let dir = temp_study(&[
+        ("study.toml", &study),
+        ("api.csv", &api_data("apistrat.csv")),
+    ]);
     let (code, _, err) = crate::common::mizan(&["run", "."], dir.path());
     assert_eq!(code, 0, "{err}");
     let out = dir.path().join("out");
@@ -143,7 +146,10 @@ fn texts_say_the_real_level_and_method() {
     for (what, text) in [("report.md", &md), ("report.html", &html)] {
         assert!(text.contains("90% interval"), "{what}: no 90% heading");
         assert!(!text.contains("95% interval"), "{what}: a 95% heading");
-        assert!(text.contains("Intervals: Korn–Graubard"), "{what}: method not named");
+        assert!(
+            text.contains("Intervals: Korn–Graubard"),
+            "{what}: method not named"
+        );
         assert!(!text.contains("Intervals: logit"), "{what}: logit named");
     }
     assert!(svg.contains("90% confidence intervals"), "chart note");
