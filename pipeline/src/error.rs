@@ -18,6 +18,14 @@ pub struct Location {
     pub column: usize,
 }
 
+/// Where a key is written says nothing of what it means: a location
+/// serialises as nothing, so moving a key leaves fingerprints unchanged.
+impl serde::Serialize for Location {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_none()
+    }
+}
+
 impl Location {
     /// The location of byte offset `offset` in `text`, read from `file`.
     pub fn from_offset(file: &Path, text: &str, offset: usize) -> Self {

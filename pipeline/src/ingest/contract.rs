@@ -95,6 +95,13 @@ pub struct Contract {
     pub columns: BTreeMap<String, ColumnRule>,
 }
 
+/// A contract stands for its file's bytes: its hash.
+impl serde::Serialize for Contract {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.hash)
+    }
+}
+
 impl Contract {
     /// The label of code `value` of column `column` in `lang`, if declared.
     pub fn code_label(

@@ -10,7 +10,7 @@ pub mod phrases;
 pub use phrases::{fill, phrase};
 
 /// Output language: labels and number formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Language {
     /// English: "89.9%", "12,345".
     En,

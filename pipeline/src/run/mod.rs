@@ -8,6 +8,8 @@ pub mod history;
 pub mod lock;
 pub mod manifest;
 pub mod plan;
+pub mod stage;
+mod stages;
 pub mod store;
 pub mod target;
 pub mod verify;
@@ -15,20 +17,17 @@ pub mod write;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use polars::prelude::DataFrame;
 
 use crate::charts;
 use crate::error::Result;
 use crate::indicators;
 use crate::ingest::{self, Ingested};
-use crate::report;
 use crate::spec::model::Study;
 use drift::DriftRow;
 use history::{RunRecord, StageOutcome};
-use manifest::{InputRecord, Manifest, StageRecord};
+use manifest::Manifest;
 use plan::Plan;
 use store::Store;
 
@@ -96,43 +95,6 @@ pub struct Summary {
 /// The default output folder of a study.
 pub fn default_out(study: &Study) -> PathBuf {
     study.dir.join("out")
-}
-
-struct Stages {
-    bar: ProgressBar,
-    records: Vec<StageRecord>,
-}
-
-impl Stages {
-    fn new(total: usize, show: bool) -> Self {
-        let bar = ProgressBar::with_draw_target(
-            Some(total as u64),
-            if show {
-                ProgressDrawTarget::stderr()
-            } else {
-                ProgressDrawTarget::hidden()
-            },
-        );
-        if let Ok(style) = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg}") {
-            bar.set_style(style.progress_chars("=> "));
-        }
-        Stages {
-            bar,
-            records: Vec::new(),
-        }
-    }
-
-    fn time<T>(&mut self, name: String, f: impl FnOnce() -> Result<T>) -> Result<T> {
-        self.bar.set_message(name.clone());
-        let start = Instant::now();
-        let out = f();
-        self.records.push(StageRecord {
-            stage: name,
-            seconds: start.elapsed().as_secs_f64(),
-        });
-        self.bar.inc(1);
-        out
-    }
 }
 
 /// What `mizan validate` found: each dataset's rows, and the warnings a
@@ -303,7 +265,7 @@ fn run_locked(study: &Study, opts: &RunOptions, out: &Path) -> Result<Summary> {
                 .stages
                 .iter()
                 .map(|s| StageOutcome {
-                    stage: s.stage.clone(),
+                    stage: s.stage.to_string(),
                     action: "skipped",
                     reason: String::new(),
                     seconds: 0.0,
@@ -346,57 +308,6 @@ fn run_locked(study: &Study, opts: &RunOptions, out: &Path) -> Result<Summary> {
     }
 }
 
-/// The reason a stage runs, or that it is reused.
-fn outcome(plan: &Plan, stage: &str, reusable: bool, seconds: f64) -> StageOutcome {
-    let reason = plan
-        .stages
-        .iter()
-        .find(|s| s.stage == stage)
-        .and_then(|s| s.stale.clone());
-    let (action, reason) = match reason {
-        Some(r) => ("run", r),
-        None if reusable => ("reused", String::new()),
-        None => ("run", "reruns with the stages that changed".to_string()),
-    };
-    StageOutcome {
-        stage: stage.to_string(),
-        action,
-        reason,
-        seconds,
-    }
-}
-
-/// Reads a dataset from the published outputs of the last run: its typed
-/// rows and rejects as written then.
-fn reuse_ingest(
-    ds: &crate::spec::model::DatasetSpec,
-    out: &Path,
-    prev: &Manifest,
-) -> Result<Ingested> {
-    let read = |path: PathBuf| -> Result<DataFrame> {
-        use polars::prelude::{ParquetReader, SerReader};
-        let file = std::fs::File::open(&path).map_err(|e| crate::Error::io(&path, e))?;
-        ParquetReader::new(file)
-            .finish()
-            .map_err(|e| crate::Error::internal(format!("reading {}", path.display()), e))
-    };
-    let input = prev
-        .inputs
-        .iter()
-        .find(|i| i.dataset == ds.id)
-        .ok_or_else(|| crate::Error::internal("reuse", format!("no record of `{}`", ds.id)))?;
-    Ok(Ingested {
-        data: read(out.join("data").join(format!("{}.parquet", ds.id)))?,
-        rejects: read(out.join("rejects").join(format!("{}.parquet", ds.id)))?,
-        rows_read: input.rows,
-        source: ingest::SourceInfo {
-            bytes: input.bytes,
-            blake3: input.blake3.clone(),
-        },
-        source_is_typed_data: false,
-    })
-}
-
 fn run_into(
     study: &Study,
     opts: &RunOptions,
@@ -406,222 +317,36 @@ fn run_into(
 ) -> Result<Summary> {
     // ingest, estimate, each chart, report (the data writes run beside estimate).
     let total = 1 + 1 + study.charts.len() + 1;
-    let mut st = Stages::new(total, opts.progress);
-    let mut outcomes = Vec::new();
-
-    let reused: Vec<bool> = study
-        .datasets
-        .iter()
-        .map(|d| plan.previous.is_some() && plan.fresh(&format!("ingest:{}", d.id)))
-        .collect();
-    let ingested = st.time("ingest".into(), || {
-        use rayon::prelude::*;
-        let results: Vec<Result<Ingested>> = study
-            .datasets
-            .par_iter()
-            .zip(&reused)
-            .map(|(d, &reuse)| match (&plan.previous, reuse) {
-                (Some(prev), true) => reuse_ingest(d, out, prev),
-                _ => ingest::ingest(d),
-            })
-            .collect();
-        study
-            .datasets
-            .iter()
-            .zip(results)
-            .map(|(d, r)| Ok((d.id.clone(), r?)))
-            .collect::<Result<BTreeMap<String, Ingested>>>()
-    })?;
-    let mut inputs = Vec::new();
-    let mut counts = Vec::new();
-    for (ds, &reuse) in study.datasets.iter().zip(&reused) {
-        let ing = &ingested[&ds.id];
-        if ing.source.blake3 != plan.sources[&ds.id] {
-            return Err(crate::Error::data(
-                &ds.id,
-                &ds.path,
-                "the file changed while the run was reading it; nothing was published — run again",
-            ));
-        }
-        outcomes.push(outcome(plan, &format!("ingest:{}", ds.id), reuse, 0.0));
-        inputs.push(InputRecord {
-            dataset: ds.id.clone(),
-            path: manifest::relative_up(&ds.path, &study.dir),
-            bytes: ing.source.bytes,
-            blake3: ing.source.blake3.clone(),
-            rows: ing.rows_read,
-            rows_kept: ing.rows_kept(),
-            rows_rejected: ing.rows_rejected(),
-            contract: match &ds.contract {
-                Some(c) => Some(manifest::file_record(
-                    &c.path,
-                    manifest::relative_up(&c.path, &study.dir),
-                )?),
-                None => None,
-            },
-            columns: ing
-                .data
-                .schema()
-                .iter()
-                .map(|(n, t)| (n.to_string(), t.to_string()))
-                .collect(),
-        });
-        counts.push(DatasetCounts {
-            id: ds.id.clone(),
-            read: ing.rows_read,
-            kept: ing.rows_kept(),
-            rejected: ing.rows_rejected(),
-        });
-    }
-    let (mut schema_changes, emptied) = plan
-        .previous
-        .as_ref()
-        .map(|p| {
-            (
-                drift::schema(study, &p.inputs, &inputs),
-                drift::emptied(&p.inputs, &inputs),
-            )
-        })
-        .unwrap_or_default();
-    schema_changes.extend(emptied.iter().cloned());
-    let data: BTreeMap<String, DataFrame> = ingested
-        .iter()
-        .map(|(k, v)| (k.clone(), v.data.clone()))
-        .collect();
-    let (data, missing_counts) = indicators::missing::for_estimation(study, &data)?;
-
-    // Writing the typed data and estimating both only read the ingested
-    // rows: do them at the same time.
-    let (written, estimated) = std::thread::scope(|scope| {
-        let writer = scope.spawn(|| write_datasets(study, store, &ingested, &reused, out));
-        let estimated = st.time("estimate".into(), || estimate(study, store, &data));
-        (writer.join(), estimated)
-    });
-    st.records.extend(
-        written
-            .map_err(|_| crate::Error::internal("writing data", "the writer thread panicked"))??,
-    );
-    let (
-        indicators::Computed {
-            rows,
-            designs,
-            comparisons,
-            mut notes,
-            mut warnings,
-        },
-        composite_rows,
-    ) = estimated?;
-    let as_kept: BTreeMap<String, DataFrame> = ingested
-        .iter()
-        .map(|(k, v)| (k.clone(), v.data.clone()))
-        .collect();
-    drop(ingested);
-    let codebook = indicators::codebook::lines(study, &as_kept)?;
-    drop(as_kept);
-    write::csv(
-        &store.codebook_csv(),
-        &mut indicators::codebook::to_frame(&codebook)?,
-    )?;
-    warnings.splice(0..0, marker_warnings(study, &data));
-    let missing = indicators::missing::notes(study, &missing_counts);
-    notes.extend(missing.iter().cloned());
-    outcomes.push(outcome(plan, "estimate", false, 0.0));
-    let drift = drift::indicators(&out.join("indicators.csv"), &rows, study.drift);
-    if opts.fail_on_drift && (!drift.is_empty() || !emptied.is_empty()) {
-        return Err(crate::Error::Drift {
-            count: drift.len() + emptied.len(),
-            listing: drift
-                .iter()
-                .map(ToString::to_string)
-                .chain(emptied)
-                .map(|d| format!("  {d}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-        });
-    }
-
-    let mut figures = Vec::new();
-    for chart in &study.charts {
-        let stage = format!("chart:{}", chart.id);
-        let reuse = plan.previous.is_some() && plan.fresh(&stage);
-        let fig = st.time(stage.clone(), || {
-            let fig = if chart.composite {
-                charts::composite_figure(study, chart, &composite_rows)?
-            } else {
-                charts::figure(study, chart, &rows)?
-            };
-            if reuse {
-                for ext in ["svg", "png", "csv", "json"] {
-                    let from = out.join("figures").join(format!("{}.{ext}", chart.id));
-                    std::fs::copy(&from, store.figure(&chart.id, ext))
-                        .map_err(|e| crate::Error::io(&from, e))?;
-                }
-                let svg = std::fs::read_to_string(store.figure(&chart.id, "svg"))
-                    .map_err(|e| crate::Error::io(&store.figure(&chart.id, "svg"), e))?;
-                return Ok((fig, svg));
-            }
-            let svg = charts::svg(&fig)?;
-            write::bytes(&store.figure(&chart.id, "svg"), svg.as_bytes())?;
-            write::bytes(
-                &store.figure(&chart.id, "png"),
-                &charts::raster::png(&svg, opts.dpi.unwrap_or(chart.dpi))?,
-            )?;
-            write::bytes(&store.figure(&chart.id, "csv"), &charts::csv(&fig)?)?;
-            write::bytes(
-                &store.figure(&chart.id, "json"),
-                &charts::metadata(study, &fig)?,
-            )?;
-            Ok((fig, svg))
-        })?;
-        outcomes.push(outcome(plan, &stage, reuse, 0.0));
-        warnings.extend(omitted_warning(chart, &fig.0));
-        figures.push(fig);
-    }
-
-    let changes: Vec<String> = drift
+    let mut run = stages::Run {
+        study,
+        opts,
+        store,
+        published: Store::new(out.to_path_buf()),
+        plan,
+        timer: stages::Timer::new(total, opts.progress),
+        outcomes: Vec::new(),
+    };
+    let mut ingested = stages::ingest::run(&mut run)?;
+    let mut estimated = stages::estimate::run(&mut run, &mut ingested)?;
+    let figures = stages::charts::run(&mut run, &mut estimated)?;
+    let changes: Vec<String> = estimated
+        .drift
         .iter()
         .map(ToString::to_string)
-        .chain(schema_changes.iter().cloned())
+        .chain(ingested.schema_changes.iter().cloned())
+        .chain(ingested.emptied.iter().cloned())
         .collect();
-    st.time("report".into(), || {
-        let sources = study
-            .datasets
-            .iter()
-            .zip(&inputs)
-            .map(|(d, i)| report::SourceRow {
-                id: d.id.clone(),
-                label: d.label.get_or(study.language, &d.id).to_string(),
-                path: i.path.clone(),
-                source: d.source.get_or(study.language, "").to_string(),
-                blake3: i.blake3.clone(),
-                rows_read: i.rows,
-                rows_kept: i.rows_kept,
-                rows_rejected: i.rows_rejected,
-            })
-            .collect();
-        let methods = report::MethodsInput {
-            sources,
-            designs: &designs,
-            notes: &notes,
-            changes: &changes,
-            codebook: &codebook,
-        };
-        let ctx = report::context(study, &rows, &comparisons, &figures, methods);
-        write::bytes(&store.report_html(), report::html(&ctx)?.as_bytes())?;
-        write::bytes(
-            &store.report_md(),
-            report::markdown::render(&ctx)?.as_bytes(),
-        )
-    })?;
-    outcomes.push(outcome(plan, "report", false, 0.0));
+    stages::report::run(&mut run, &ingested.inputs, &estimated, &figures, &changes)?;
     // Stage times, as the progress bar recorded them.
+    let mut outcomes = std::mem::take(&mut run.outcomes);
     for o in &mut outcomes {
         let key = if o.stage.starts_with("ingest:") {
             "ingest"
         } else {
             o.stage.as_str()
         };
-        o.seconds = st
+        o.seconds = run
+            .timer
             .records
             .iter()
             .find(|r| r.stage == key)
@@ -635,120 +360,30 @@ fn run_into(
             &study.spec_path,
             manifest::relative_up(&study.spec_path, &study.dir),
         )?,
-        inputs,
+        inputs: ingested.inputs,
         outputs: manifest::outputs(store.root())?,
-        stages: st.records.clone(),
+        stages: run.timer.records.clone(),
         study_dir: manifest::relative_up(&study.dir, out),
         fingerprints: plan.fingerprints.clone(),
     };
     let json =
         serde_json::to_vec_pretty(&manifest).map_err(|e| crate::Error::internal("manifest", e))?;
     write::bytes(&store.manifest(), &json)?;
-    st.bar.finish_and_clear();
-
+    run.timer.finish();
+    let mut schema_changes = ingested.schema_changes;
+    schema_changes.extend(ingested.emptied);
     Ok(Summary {
-        datasets: counts,
+        datasets: ingested.counts,
         indicators: study.indicators.len(),
-        indicator_rows: rows.len(),
+        indicator_rows: estimated.computed.rows.len(),
         figures: figures.len(),
         stages: outcomes,
-        drift,
+        drift: estimated.drift,
         schema_changes,
-        warnings,
-        missing,
+        warnings: estimated.computed.warnings,
+        missing: estimated.missing,
         ..Summary::default()
     })
-}
-
-/// Writes `data/<dataset>.parquet` and `rejects/<dataset>.parquet` of every
-/// dataset, with the provenance metadata; returns each write's timing.
-fn write_datasets(
-    study: &Study,
-    store: &Store,
-    ingested: &BTreeMap<String, Ingested>,
-    reused: &[bool],
-    out: &Path,
-) -> Result<Vec<StageRecord>> {
-    let mut records = Vec::new();
-    for (ds, &reuse) in study.datasets.iter().zip(reused) {
-        let start = Instant::now();
-        let ing = &ingested[&ds.id];
-        if reuse {
-            // Unchanged since the last run: its files as they were.
-            for (from, to) in [
-                (out.join("data"), store.data(&ds.id)),
-                (out.join("rejects"), store.rejects(&ds.id)),
-            ] {
-                let from = from.join(format!("{}.parquet", ds.id));
-                std::fs::copy(&from, &to).map_err(|e| crate::Error::io(&from, e))?;
-            }
-            continue;
-        }
-        let meta = vec![
-            (
-                "mizan.source".to_string(),
-                manifest::relative_up(&ds.path, &study.dir),
-            ),
-            ("mizan.source_blake3".to_string(), ing.source.blake3.clone()),
-            (
-                "mizan.contract_blake3".to_string(),
-                ds.contract
-                    .as_ref()
-                    .map(|c| c.hash.clone())
-                    .unwrap_or_default(),
-            ),
-            (
-                "mizan.version".to_string(),
-                env!("CARGO_PKG_VERSION").to_string(),
-            ),
-        ];
-        if ing.source_is_typed_data {
-            // Re-encoding would give the same rows and types: the source's bytes serve.
-            std::fs::copy(&ds.path, store.data(&ds.id))
-                .map_err(|e| crate::error::Error::io(&ds.path, e))?;
-        } else {
-            write::parquet(&store.data(&ds.id), &mut ing.data.clone(), meta.clone())?;
-        }
-        write::parquet(&store.rejects(&ds.id), &mut ing.rejects.clone(), meta)?;
-        records.push(StageRecord {
-            stage: format!("write:{}", ds.id),
-            seconds: start.elapsed().as_secs_f64(),
-        });
-    }
-    Ok(records)
-}
-
-/// Estimates every indicator and composite and writes their tables.
-fn estimate(
-    study: &Study,
-    store: &Store,
-    data: &BTreeMap<String, DataFrame>,
-) -> Result<(indicators::Computed, Vec<crate::composites::CompositeRow>)> {
-    let computed = indicators::compute(study, data)?;
-    let (rows, comparisons) = (&computed.rows, &computed.comparisons);
-    let composites = crate::composites::compute(study, data, &computed.rows)?;
-    if !study.composites.is_empty() {
-        let mut table = crate::composites::to_frame(&composites)?;
-        write::parquet(&store.composites_parquet(), &mut table, Vec::new())?;
-        write::csv(&store.composites_csv(), &mut table)?;
-    }
-    if !study.comparisons.is_empty() {
-        let mut table = indicators::compare::to_frame(comparisons)?;
-        write::parquet(&store.comparisons_parquet(), &mut table, Vec::new())?;
-        write::csv(&store.comparisons_csv(), &mut table)?;
-    }
-    let mut table = indicators::table::to_frame(study, rows)?;
-    let meta = vec![
-        ("mizan.spec_blake3".to_string(), study.spec_hash.clone()),
-        (
-            "mizan.version".to_string(),
-            env!("CARGO_PKG_VERSION").to_string(),
-        ),
-    ];
-    write::parquet(&store.indicators_parquet(), &mut table, meta)?;
-    let mut flat = table.drop_many([indicators::table::BY_VARS, indicators::table::DOMAIN_VALUES]);
-    write::csv(&store.indicators_csv(), &mut flat)?;
-    Ok((computed, composites))
 }
 
 /// Whether `path` looks like a study (a `study.toml` or a folder holding one).

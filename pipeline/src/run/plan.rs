@@ -1,24 +1,28 @@
-//! What a run must redo. Each stage — `ingest:<dataset>`, `estimate`,
-//! `chart:<id>`, `report` — has a fingerprint: the blake3 of what its
-//! outputs depend on (its part of the spec, the hashes of its inputs, the
-//! fingerprints of the stages it reads, Mizan's version). The published
+//! What a run must redo. Each [`Stage`] has a fingerprint: the blake3 of
+//! what its outputs depend on (its sections of the spec as JSON, with paths
+//! relative to the study folder so that a moved study stays up to date; the
+//! hashes of its inputs; the fingerprints of the stages it reads; Mizan's
+//! version). The published
 //! `manifest.json` keeps the fingerprints of the run that made `out/`; a
 //! stage is up to date when its fingerprint is unchanged and its outputs in
 //! `out/` still have the hashes the manifest recorded, and stale otherwise,
 //! with the reason.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use serde_json::Value;
 
 use super::manifest::{Manifest, relative_up};
+use super::stage::Stage;
 use crate::error::{Error, Result};
 use crate::spec::model::Study;
 
 /// One stage's state.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StageState {
-    /// The stage, e.g. `ingest:individuals`.
-    pub stage: String,
+    /// The stage.
+    pub stage: Stage,
     /// Why it must run again; `None` when up to date.
     pub stale: Option<String>,
 }
@@ -37,11 +41,13 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Whether `stage` is up to date.
-    pub fn fresh(&self, stage: &str) -> bool {
-        self.stages
-            .iter()
-            .any(|s| s.stage == stage && s.stale.is_none())
+    /// Whether `stage` is up to date (and there are outputs to reuse).
+    pub fn fresh(&self, stage: &Stage) -> bool {
+        self.previous.is_some()
+            && self
+                .stages
+                .iter()
+                .any(|s| &s.stage == stage && s.stale.is_none())
     }
 
     /// Whether every stage is up to date.
@@ -75,79 +81,106 @@ fn digest(parts: &[&str]) -> String {
     h.finalize().to_hex().to_string()
 }
 
-/// The files each chart reads besides the indicators (a map's geometry).
-fn chart_files(study: &Study) -> Vec<(String, Option<PathBuf>)> {
-    study
-        .charts
-        .iter()
-        .map(|c| (c.id.clone(), c.geometry.as_ref().map(|g| g.path.clone())))
-        .collect()
+/// Spec sections as fingerprint text: their JSON, with every absolute
+/// path written relative to the study folder.
+fn sections(study: &Study, parts: &[&dyn erased::Section]) -> Result<String> {
+    let mut out = String::new();
+    for p in parts {
+        let mut v = p.value()?;
+        relativise(&mut v, &study.dir);
+        out.push_str(&v.to_string());
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Any serialisable spec section, behind one object-safe trait.
+mod erased {
+    use crate::error::{Error, Result};
+
+    /// A spec section that can be written as JSON.
+    pub trait Section {
+        /// Its JSON.
+        fn value(&self) -> Result<serde_json::Value>;
+    }
+
+    impl<T: serde::Serialize> Section for T {
+        fn value(&self) -> Result<serde_json::Value> {
+            serde_json::to_value(self).map_err(|e| Error::internal("fingerprint", e))
+        }
+    }
+}
+
+fn relativise(v: &mut Value, dir: &Path) {
+    match v {
+        Value::String(s) if Path::new(s.as_str()).is_absolute() => {
+            *s = relative_up(Path::new(s.as_str()), dir);
+        }
+        Value::Array(a) => a.iter_mut().for_each(|x| relativise(x, dir)),
+        Value::Object(o) => o.values_mut().for_each(|x| relativise(x, dir)),
+        _ => {}
+    }
 }
 
 /// Every stage's fingerprint, in run order.
 pub fn fingerprints(
     study: &Study,
     sources: &BTreeMap<String, String>,
-) -> Result<Vec<(String, String)>> {
+) -> Result<Vec<(Stage, String)>> {
     let version = env!("CARGO_PKG_VERSION");
     let mut out = Vec::new();
     let mut ingests = Vec::new();
     for d in &study.datasets {
-        let fp = digest(&[version, &format!("{d:?}"), &sources[&d.id]]);
+        let fp = digest(&[version, &sections(study, &[d])?, &sources[&d.id]]);
         ingests.push(fp.clone());
-        out.push((format!("ingest:{}", d.id), fp));
+        out.push((Stage::Ingest(d.id.clone()), fp));
     }
     let estimate = digest(&[
         version,
         &ingests.join(","),
-        &format!("{:?}", study.indicators),
-        &format!("{:?}{:?}", study.comparisons, study.composites),
-        &format!("{:?}{:?}", study.reliability, study.drift),
+        &sections(
+            study,
+            &[
+                &study.indicators,
+                &study.comparisons,
+                &study.composites,
+                &study.reliability,
+                &study.drift,
+            ],
+        )?,
     ]);
-    out.push(("estimate".into(), estimate.clone()));
+    out.push((Stage::Estimate, estimate.clone()));
     let mut charts = Vec::new();
-    for ((id, geometry), spec) in chart_files(study).into_iter().zip(&study.charts) {
-        let geometry = match geometry {
-            Some(p) => hash_file(&p).map_err(|e| Error::io(&p, e))?,
+    for chart in &study.charts {
+        let geometry = match &chart.geometry {
+            Some(g) => hash_file(&g.path).map_err(|e| Error::io(&g.path, e))?,
             None => String::new(),
         };
         let fp = digest(&[
             version,
             &estimate,
-            &format!("{spec:?}{:?}{:?}", study.language, study.reliability),
+            &sections(study, &[chart, &study.language, &study.reliability])?,
             &geometry,
         ]);
         charts.push(fp.clone());
-        out.push((format!("chart:{id}"), fp));
+        out.push((Stage::Chart(chart.id.clone()), fp));
     }
     let report = digest(&[
         version,
         &estimate,
         &charts.join(","),
-        &format!(
-            "{:?}{:?}{:?}{:?}",
-            study.report, study.title, study.description, study.language
-        ),
+        &sections(
+            study,
+            &[
+                &study.report,
+                &study.title,
+                &study.description,
+                &study.language,
+            ],
+        )?,
     ]);
-    out.push(("report".into(), report));
+    out.push((Stage::Report, report));
     Ok(out)
-}
-
-/// The outputs of `stage` under `out/`, as the manifest names them.
-fn owns(stage: &str, path: &str) -> bool {
-    match stage.split_once(':') {
-        Some(("ingest", d)) => {
-            path == format!("data/{d}.parquet") || path == format!("rejects/{d}.parquet")
-        }
-        Some(("chart", c)) => path
-            .strip_prefix("figures/")
-            .and_then(|f| f.rsplit_once('.'))
-            .is_some_and(|(stem, _)| stem == c),
-        _ if stage == "estimate" => ["indicators.", "comparisons.", "composites."]
-            .iter()
-            .any(|p| path.starts_with(p)),
-        _ => path.starts_with("report."),
-    }
 }
 
 /// Plans a run of `study` into `out`: which stages are up to date.
@@ -168,7 +201,10 @@ pub fn plan(study: &Study, out: &Path, force: bool) -> Result<Plan> {
         });
     }
     Ok(Plan {
-        fingerprints: fingerprints.into_iter().collect(),
+        fingerprints: fingerprints
+            .into_iter()
+            .map(|(s, fp)| (s.to_string(), fp))
+            .collect(),
         stages,
         sources,
         previous,
@@ -179,7 +215,7 @@ fn why_stale(
     study: &Study,
     prev: &Manifest,
     out: &Path,
-    stage: &str,
+    stage: &Stage,
     fp: &str,
     sources: &BTreeMap<String, String>,
     before: &[StageState],
@@ -187,44 +223,36 @@ fn why_stale(
     if prev.mizan_version != env!("CARGO_PKG_VERSION") {
         return Some(format!("made by mizan {}", prev.mizan_version));
     }
-    let stale_before = |prefix: &str| {
-        before
+    let name = stage.to_string();
+    if prev.fingerprints.get(&name).map(String::as_str) != Some(fp) {
+        // A stage it reads is stale: that is the reason (the report names
+        // the estimation before any chart).
+        let dependency = before
             .iter()
-            .find(|s| s.stage.starts_with(prefix) && s.stale.is_some())
-            .map(|s| s.stage.clone())
-    };
-    if prev.fingerprints.get(stage).map(String::as_str) != Some(fp) {
-        let dependency = match stage.split_once(':').map_or(stage, |(k, _)| k) {
-            "ingest" => None,
-            "estimate" => stale_before("ingest:"),
-            "chart" => stale_before("estimate"),
-            _ => stale_before("estimate").or_else(|| stale_before("chart:")),
-        };
-        return Some(match (dependency, stage.strip_prefix("ingest:")) {
-            (Some(d), _) => format!("depends on {d}, which is stale"),
-            (None, Some(id)) => {
+            .filter(|s| stage.reads(&s.stage) && s.stale.is_some())
+            .min_by_key(|s| matches!(s.stage, Stage::Chart(_)));
+        return Some(match (dependency, stage) {
+            (Some(d), _) => format!("depends on {}, which is stale", d.stage),
+            (None, Stage::Ingest(id)) => {
                 let path = study
                     .dataset(id)
                     .map_or_else(|| id.to_string(), |ds| relative_up(&ds.path, &study.dir));
-                match prev.inputs.iter().find(|i| i.dataset == id) {
+                match prev.inputs.iter().find(|i| &i.dataset == id) {
                     Some(i) if i.blake3 != sources[id] => format!("source {path} changed"),
                     Some(_) => format!("dataset `{id}` (its spec or contract) changed"),
                     None => format!("new dataset `{id}`"),
                 }
             }
-            (None, None) if !prev.fingerprints.contains_key(stage) => format!("new stage {stage}"),
-            (None, None) => match stage {
-                "estimate" => {
-                    "the indicators, comparisons, composites, reliability or drift spec changed"
-                }
-                "report" => "the report spec or the study's texts changed",
-                _ => "the chart spec (or its geometry) changed",
+            (None, _) if !prev.fingerprints.contains_key(&name) => format!("new stage {name}"),
+            (None, Stage::Estimate) => {
+                "the indicators, comparisons, composites, reliability or drift spec changed".into()
             }
-            .to_string(),
+            (None, Stage::Report) => "the report spec or the study's texts changed".into(),
+            (None, Stage::Chart(_)) => "the chart spec (or its geometry) changed".into(),
         });
     }
     // Up to date by its inputs: are its published outputs intact?
-    for f in prev.outputs.iter().filter(|f| owns(stage, &f.path)) {
+    for f in prev.outputs.iter().filter(|f| stage.owns(&f.path)) {
         match hash_file(&out.join(&f.path)) {
             Ok(h) if h == f.blake3 => {}
             Ok(_) => return Some(format!("output {} was modified", f.path)),

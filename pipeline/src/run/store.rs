@@ -32,6 +32,9 @@ pub struct Store {
 }
 
 impl Store {
+    /// The files of each figure: the drawing, its raster, its data and its metadata.
+    pub const FIGURE_FILES: [&'static str; 4] = ["svg", "png", "csv", "json"];
+
     /// A store writing into `root`.
     pub fn new(root: PathBuf) -> Self {
         Store { root }

@@ -525,3 +525,26 @@ fn a_source_rewritten_during_runs_never_gives_inconsistent_outputs() {
     eprintln!("exit codes seen: {outcomes:?}");
     assert!(outcomes.contains(&0), "{outcomes:?}");
 }
+
+/// Fingerprints hold the spec with paths relative to the study: a study
+/// moved to another folder with its outputs (a copy on another machine, a
+/// renamed project) is still up to date.
+#[test]
+fn a_moved_study_stays_up_to_date() {
+    let dir = temp_study(&[("study.toml", STUDY), ("people.csv", &people(0))]);
+    let from = dir.path().join("first");
+    std::fs::create_dir(&from).unwrap();
+    for f in ["study.toml", "people.csv"] {
+        std::fs::rename(dir.path().join(f), from.join(f)).unwrap();
+    }
+    let (code, _, err) = mizan(&["run", "."], &from);
+    assert_eq!(code, 0, "{err}");
+    let to = dir.path().join("elsewhere").join("second");
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    std::fs::rename(&from, &to).unwrap();
+    let (code, stdout, err) = mizan(&["run", "."], &to);
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("is up to date"), "{stdout}");
+    let (_, status, _) = mizan(&["status", "."], &to);
+    assert!(status.contains("everything is up to date"), "{status}");
+}

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Kinds of chart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
 pub enum ChartKind {
     /// Horizontal bars with CI error bars, one per domain of `by`.
     Bar,
@@ -43,7 +43,7 @@ impl ChartKind {
 }
 
 /// A map's geometry: a GeoJSON file and how its features meet the domains.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct MapGeometry {
     /// The GeoJSON file (polygons and multipolygons, WGS84 longitude/latitude).
     pub path: PathBuf,
@@ -54,7 +54,7 @@ pub struct MapGeometry {
 }
 
 /// Bar order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
 pub enum BarOrder {
     /// Largest estimate first.
     Value,
@@ -63,7 +63,7 @@ pub enum BarOrder {
 }
 
 /// One `[[charts]]`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ChartSpec {
     /// The id (file stem of the figure).
     pub id: String,

@@ -4,7 +4,7 @@ use super::*;
 
 /// One `[[composites]]`: an index over the rows of a dataset (one per unit
 /// and wave), as the JRC/OECD Handbook on composite indicators describes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CompositeSpec {
     /// The id.
     pub id: String,
@@ -34,7 +34,7 @@ pub struct CompositeSpec {
 }
 
 /// Imputation of a missing indicator value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
 pub enum Impute {
     /// Left missing.
     None,
@@ -48,7 +48,7 @@ pub enum Impute {
 /// `skewness` and kurtosis above `kurtosis` is winsorised one extreme value
 /// at a time, at most `winsorise` values; if it still breaks the rule, its
 /// original values are log-transformed instead.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq)]
 pub struct Outliers {
     /// |skewness| threshold (default 2).
     pub skewness: f64,
@@ -62,7 +62,7 @@ pub struct Outliers {
 /// perturbs every weight by a uniform factor in [1 − weights, 1 + weights],
 /// picks a normalisation and an aggregation among the declared ones, and
 /// redraws each indicator with an `se` column from N(value, se²).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct Uncertainty {
     /// Number of draws.
     pub draws: usize,
@@ -77,7 +77,7 @@ pub struct Uncertainty {
 }
 
 /// Normalisation of an indicator over the units of a wave.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
 pub enum Normalise {
     /// As given.
     None,
@@ -106,7 +106,7 @@ impl Normalise {
 }
 
 /// How a node's weighted components combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
 pub enum Aggregate {
     /// Σ w·x / Σ w.
     Arithmetic,
@@ -126,7 +126,7 @@ impl Aggregate {
 }
 
 /// A node of a composite's framework.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Node {
     /// The node's id (the column for an indicator).
     pub id: String,
@@ -137,7 +137,7 @@ pub struct Node {
 }
 
 /// What a node is.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub enum NodeKind {
     /// A column of the dataset.
     Indicator {

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Source file formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Delimited text (.csv, .tsv, .txt).
     Delimited,
@@ -16,7 +16,7 @@ pub enum Format {
 }
 
 /// Wide-to-long reshaping at ingest.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Unpivot {
     /// Columns kept as identifiers.
     pub index: Vec<String>,
@@ -27,7 +27,7 @@ pub struct Unpivot {
 }
 
 /// One `[datasets.<id>]`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DatasetSpec {
     /// The id (the TOML key).
     pub id: String,
@@ -44,6 +44,7 @@ pub struct DatasetSpec {
     /// Field delimiter for delimited text.
     pub delimiter: u8,
     /// Text encoding of delimited text.
+    #[serde(serialize_with = "encoding_name")]
     pub encoding: &'static encoding_rs::Encoding,
     /// Decimal mark for numbers in text: `.` or `,`.
     pub decimal: char,
@@ -64,5 +65,15 @@ pub struct DatasetSpec {
     pub design: Option<DesignSpec>,
     /// What a microdata file says of its variables (labels and value
     /// labels), read from its header; a contract's labels come first.
+    /// Not part of the spec: read from the source, whose hash stands for it.
+    #[serde(skip)]
     pub file_labels: BTreeMap<String, crate::ingest::microdata::Variable>,
+}
+
+/// An encoding by its name.
+fn encoding_name<S: serde::Serializer>(
+    e: &&'static encoding_rs::Encoding,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_str(e.name())
 }

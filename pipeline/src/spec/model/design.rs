@@ -3,7 +3,7 @@
 use super::*;
 
 /// What to do with a stratum holding a single PSU (R's `survey.lonely.psu`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
 pub enum LonelyPsu {
     /// Stop with an error naming the stratum (R's default).
     Fail,
@@ -18,7 +18,7 @@ pub enum LonelyPsu {
 }
 
 /// `[datasets.<id>.design]`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct DesignSpec {
     /// Sampling-weight column; `None` to derive the weights from the fpc of
     /// every stage (as R's `svydesign`).
@@ -45,7 +45,7 @@ pub struct DesignSpec {
 
 /// Calibration of a design's weights to known population figures:
 /// `[datasets.<id>.design.poststratify]`, `.rake` or `.calibrate`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct CalibrationSpec {
     /// The categorical margins (one for post-stratification).
     pub margins: Vec<Margin>,
@@ -54,7 +54,7 @@ pub struct CalibrationSpec {
 }
 
 /// The calibration methods, with R's meanings.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub enum CalibrationMethod {
     /// R's `postStratify`: w · N_g / Σ_g w.
     PostStratify,
@@ -85,7 +85,7 @@ pub enum CalibrationMethod {
 }
 
 /// One margin: a variable (or a cross of variables) and its population counts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Margin {
     /// The variables whose cross defines the margin's categories.
     pub variables: Vec<String>,
@@ -94,7 +94,7 @@ pub struct Margin {
 }
 
 /// Where a margin's population counts are.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub enum Population {
     /// A CSV with a column per variable and a count column.
     File {
@@ -108,7 +108,7 @@ pub enum Population {
 }
 
 /// Replicate-weight methods, with R's `svrepdesign` meanings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
 pub enum ReplicateMethod {
     /// Delete-one-cluster jackknife; scale (R−1)/R unless given.
     Jk1,
@@ -140,7 +140,7 @@ impl ReplicateMethod {
 }
 
 /// `[datasets.<id>.design.replicates]`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ReplicateSpec {
     /// The method.
     pub method: ReplicateMethod,

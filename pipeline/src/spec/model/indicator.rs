@@ -4,7 +4,7 @@ use super::*;
 
 /// The statistic of an indicator, with the parameters it needs: a
 /// statistic cannot exist without them.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub enum Statistic {
     /// Weighted mean of `expr`.
     Mean,
@@ -57,7 +57,7 @@ pub enum Statistic {
 }
 
 /// An SQL expression of the spec with where it is written.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct Expr {
     /// The expression.
     pub text: String,
@@ -66,7 +66,7 @@ pub struct Expr {
 }
 
 /// `founded`, `closed`, `after`, `as_of` of a survival indicator.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct SurvivalSpec {
     /// The founding-date column.
     pub founded: String,
@@ -79,7 +79,7 @@ pub struct SurvivalSpec {
 }
 
 /// `population = { dataset, on, column }` and `per` of a per-capita indicator.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct PerCapita {
     /// The population dataset.
     pub dataset: String,
@@ -92,7 +92,7 @@ pub struct PerCapita {
 }
 
 /// A concentration measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
 pub enum Concentration {
     /// Σ sᵢ² of the units' shares, from 1/n (even) to 1 (one unit holds all).
     Hhi,
@@ -155,7 +155,7 @@ impl Statistic {
 }
 
 /// How a proportion's interval is built (R's `svyciprop` methods).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
 pub enum CiMethod {
     /// On the logit scale with the SE of logit(p) (default; `svyciprop`'s "logit").
     Logit,
@@ -181,7 +181,7 @@ impl CiMethod {
 }
 
 /// One `[[indicators]]`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct IndicatorSpec {
     /// The id.
     pub id: String,
@@ -254,7 +254,7 @@ impl IndicatorSpec {
 
 /// A breakdown variable: a column, or the periods of a date column
 /// (`funded_at:quarter`, or `date` with `period`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Variable {
     /// The column.
     pub column: String,
@@ -291,7 +291,7 @@ impl Variable {
 }
 
 /// A period of a date: `2013`, `2013-Q2`, `2013-06`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Period {
     /// Calendar year.
     Year,
@@ -321,7 +321,7 @@ impl Period {
 
 /// `date` with `from` and/or `to`: the rows whose date is in the range
 /// (both ends included).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct DateRange {
     /// The date column.
     pub column: String,
@@ -347,7 +347,7 @@ impl DateRange {
 
 /// `join = { dataset = "startups", on = "startup_id" }`: each row gets the
 /// columns of the related dataset's row with the same key (a left join).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq, Hash)]
 pub struct JoinSpec {
     /// The related dataset.
     pub dataset: String,

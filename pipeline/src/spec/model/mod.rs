@@ -24,7 +24,7 @@ pub use report::*;
 pub use crate::locale::Language;
 
 /// A text given once or per language.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, Default, PartialEq)]
 pub struct Text(pub BTreeMap<String, String>);
 
 impl Text {
@@ -88,7 +88,7 @@ pub struct Study {
 /// `[study.drift]`: an indicator value drifts when it moves, since the last
 /// published run, by more than `se` standard errors of the difference or
 /// more than `points` in the table's units (either limit, when given).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq)]
 pub struct Drift {
     /// In standard errors of the difference √(SE₁² + SE₀²) (default 3).
     pub se: Option<f64>,
@@ -118,7 +118,7 @@ impl Study {
 }
 
 /// Rules for the `flag` column (Statistics Canada's by default).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq)]
 pub struct Reliability {
     /// The rule set.
     pub rule: ReliabilityRule,
@@ -131,7 +131,7 @@ pub struct Reliability {
 }
 
 /// Which reliability rules flag the estimates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
 pub enum ReliabilityRule {
     /// Statistics Canada's: unweighted n and coefficient of variation.
     Cv,

@@ -3,7 +3,7 @@
 use super::*;
 
 /// What a comparison compares.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub enum Compared {
     /// Two domains of one breakdown of the indicator (one survey: their
     /// covariance counts).
@@ -24,7 +24,7 @@ pub enum Compared {
 }
 
 /// One `[[comparisons]]`: a difference a − b with its SE, interval and p-value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ComparisonSpec {
     /// The id.
     pub id: String,
@@ -39,7 +39,7 @@ pub struct ComparisonSpec {
 }
 
 /// One report section.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct SectionSpec {
     /// Heading.
     pub title: Text,
@@ -52,7 +52,7 @@ pub struct SectionSpec {
 }
 
 /// `[report]`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct ReportSpec {
     /// Title (defaults to the study title).
     pub title: Text,
