@@ -7,7 +7,7 @@
 
 use polars::prelude::*;
 
-use super::estimator::{Method, Reads, estimator};
+use super::statistics::{Method, Reads, estimator};
 use crate::error::{Error, Location, Result, choices};
 use crate::spec::model::{IndicatorSpec, Statistic};
 use crate::survey::accumulate::Values;

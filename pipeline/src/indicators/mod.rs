@@ -9,18 +9,12 @@
 
 pub mod codebook;
 pub mod compare;
-pub mod concentration;
-pub mod distinct;
 pub mod domains;
-pub mod estimator;
 pub mod evaluate;
-pub mod growth;
 pub mod join;
 pub mod missing;
-pub mod per_capita;
-pub mod quantiles;
 pub mod screen;
-pub mod survival;
+pub mod statistics;
 pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
@@ -31,10 +25,10 @@ use rayon::prelude::*;
 use crate::error::Result;
 use crate::locale::Flag;
 use crate::spec::model::{ReplicateMethod, Statistic, Study};
-use crate::survey::accumulate::{self, Breakdown, Target};
+use crate::survey::accumulate::{Breakdown, Target};
 use crate::survey::design::PreparedDesign;
 use crate::survey::estimate::Estimate;
-use estimator::{Method, Pass, estimator};
+use statistics::{Method, Pass, estimator};
 
 /// One row of the indicators table.
 #[derive(Debug, Clone, PartialEq)]
@@ -296,57 +290,4 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
         notes,
         warnings,
     })
-}
-
-/// A target's values as numbers (the evaluation gives numbers for these statistics).
-fn numbers<'a>(target: &Target<'a>, what: &str) -> Result<&'a [f64]> {
-    match target.y {
-        accumulate::Values::Numbers(y) => Ok(y),
-        accumulate::Values::Flags(_) => Err(crate::Error::internal(what, "values are not numbers")),
-    }
-}
-
-/// The shared shape of the registry statistics computed from the rows
-/// themselves: for each of the target's breakdowns, every row in a domain,
-/// with a value and in the subpopulation, is folded into its domain's
-/// `state`; `finish` turns a domain's state into the estimate (`None` for
-/// an empty one), with n and Σw from the estimation pass's sums.
-fn fold_domains<S: Clone>(
-    pass: &Pass,
-    target: &Target,
-    y: &[f64],
-    t: usize,
-    empty: S,
-    add: impl Fn(&mut S, usize, f64),
-    finish: impl Fn(&S, u64) -> Option<f64>,
-) -> Vec<Vec<Estimate>> {
-    target
-        .breakdowns
-        .iter()
-        .enumerate()
-        .map(|(k, &b)| {
-            let breakdowns = pass.breakdowns;
-            let mut state = vec![empty.clone(); breakdowns[b].n_domains()];
-            for (row, &v) in y.iter().enumerate() {
-                let d = breakdowns[b].code(row);
-                if d != Breakdown::NONE && !v.is_nan() && target.mask.is_none_or(|m| m[row]) {
-                    add(&mut state[d as usize], row, v);
-                }
-            }
-            state
-                .iter()
-                .enumerate()
-                .map(|(d, s)| {
-                    let cells = pass.sums.main.domain(t, k, d);
-                    let n: u64 = cells.iter().map(|c| c.n).sum();
-                    Estimate {
-                        estimate: finish(s, n),
-                        n,
-                        weighted_n: cells.iter().map(|c| c.w).sum(),
-                        ..Default::default()
-                    }
-                })
-                .collect()
-        })
-        .collect()
 }

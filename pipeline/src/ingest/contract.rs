@@ -162,6 +162,20 @@ enum RawMissing {
     Reasons(BTreeMap<String, RawText>),
 }
 
+/// Every key a contract file accepts, sorted, each once.
+pub fn keys() -> Vec<&'static str> {
+    use crate::spec::keys::fields;
+    let mut out = [
+        fields::<RawContract>(),
+        fields::<RawContractDataset>(),
+        fields::<RawColumn>(),
+    ]
+    .concat();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// Reads and checks the contract at `path`.
 pub fn load(path: &Path) -> Result<Contract> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;

@@ -103,21 +103,6 @@ pub enum Concentration {
 }
 
 impl Statistic {
-    /// Every statistic's spec name.
-    pub const NAMES: [&'static str; 11] = [
-        "mean",
-        "proportion",
-        "total",
-        "count",
-        "ratio",
-        "quantile",
-        "count_distinct",
-        "concentration",
-        "growth",
-        "per_capita",
-        "survival",
-    ];
-
     /// The spec name (the `statistic` column of the indicators table).
     pub fn name(&self) -> &'static str {
         match self {

@@ -4,8 +4,8 @@
 //! from the first to the last period: (v_last / v_first)^(1/T) − 1, T the
 //! number of years between them when periods are years, else of steps.
 
-use super::IndicatorRow;
-use super::estimator::Derived;
+use super::Derived;
+use crate::indicators::IndicatorRow;
 use crate::spec::model::IndicatorSpec;
 use crate::survey::estimate::Estimate;
 

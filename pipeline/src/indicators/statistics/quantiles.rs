@@ -4,7 +4,7 @@
 //! below their domain's quantile — whose design-based SE gives Woodruff's
 //! interval (see [`crate::survey::quantile`]).
 
-use super::estimator::{Estimator, Pass};
+use super::{Estimator, Pass};
 use crate::error::{Error, Result};
 use crate::spec::model::IndicatorSpec;
 use crate::survey::accumulate::{Breakdown, Cell, DomainSums, Target, Values};

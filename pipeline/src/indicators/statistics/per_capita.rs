@@ -9,9 +9,9 @@ use std::collections::HashMap;
 
 use polars::prelude::*;
 
-use super::IndicatorRow;
-use super::estimator::Estimator;
+use super::Estimator;
 use crate::error::{Error, Result};
+use crate::indicators::IndicatorRow;
 use crate::spec::model::{IndicatorSpec, PerCapita};
 use crate::survey::columns::f64_values;
 

@@ -5,8 +5,17 @@
 //! pass over the rows. A statistic that follows another indicator's rows
 //! (`growth`) is [`Derived`] instead.
 //!
-//! Adding a statistic: its variant and spec keys in `spec/` (model,
-//! resolve), a file here implementing [`Estimator`], and its arm below.
+//! Adding a statistic: its variant in `spec/model/indicator.rs`, its name
+//! and keys in `spec/resolve/statistic.rs` (and `spec/raw.rs` for a new
+//! key), a file here implementing [`Estimator`], and its `mod` line and
+//! arm below.
+
+mod concentration;
+mod distinct;
+mod growth;
+mod per_capita;
+mod quantiles;
+mod survival;
 
 use std::collections::BTreeMap;
 
@@ -15,7 +24,7 @@ use polars::prelude::DataFrame;
 use super::IndicatorRow;
 use crate::error::Result;
 use crate::spec::model::{IndicatorSpec, Reliability, Statistic};
-use crate::survey::accumulate::{Breakdown, DesignSums, Target};
+use crate::survey::accumulate::{Breakdown, DesignSums, Target, Values};
 use crate::survey::design::PreparedDesign;
 use crate::survey::estimate::{self, Estimate, Form, Interval};
 
@@ -160,20 +169,69 @@ pub fn estimator(statistic: &Statistic) -> Method<'_> {
         Statistic::Total => linear(Form::Total, Interval::Wald, Reads::Number),
         Statistic::Count => linear(Form::Total, Interval::Wald, Reads::CountedCondition),
         Statistic::Ratio { .. } => linear(Form::Ratio, Interval::Wald, Reads::Number),
-        Statistic::Quantile { p } => Method::Pass(Box::new(super::quantiles::Quantile(*p))),
-        Statistic::CountDistinct => Method::Pass(Box::new(super::distinct::CountDistinct)),
+        Statistic::Quantile { p } => Method::Pass(Box::new(quantiles::Quantile(*p))),
+        Statistic::CountDistinct => Method::Pass(Box::new(distinct::CountDistinct)),
         Statistic::Concentration { of, measure } => {
-            Method::Pass(Box::new(super::concentration::Measured {
+            Method::Pass(Box::new(concentration::Measured {
                 of,
                 measure: *measure,
             }))
         }
-        Statistic::PerCapita(spec) => {
-            Method::Pass(Box::new(super::per_capita::PerPopulation(spec)))
-        }
-        Statistic::Survival(spec) => Method::Pass(Box::new(super::survival::Survival(spec))),
-        Statistic::Growth { of, over } => {
-            Method::Derived(Box::new(super::growth::Growth { of, over }))
-        }
+        Statistic::PerCapita(spec) => Method::Pass(Box::new(per_capita::PerPopulation(spec))),
+        Statistic::Survival(spec) => Method::Pass(Box::new(survival::Survival(spec))),
+        Statistic::Growth { of, over } => Method::Derived(Box::new(growth::Growth { of, over })),
     }
+}
+
+/// A target's values as numbers (the evaluation gives numbers for these statistics).
+fn numbers<'a>(target: &Target<'a>, what: &str) -> Result<&'a [f64]> {
+    match target.y {
+        Values::Numbers(y) => Ok(y),
+        Values::Flags(_) => Err(crate::Error::internal(what, "values are not numbers")),
+    }
+}
+
+/// The shared shape of the registry statistics computed from the rows
+/// themselves: for each of the target's breakdowns, every row in a domain,
+/// with a value and in the subpopulation, is folded into its domain's
+/// `state`; `finish` turns a domain's state into the estimate (`None` for
+/// an empty one), with n and Σw from the estimation pass's sums.
+fn fold_domains<S: Clone>(
+    pass: &Pass,
+    target: &Target,
+    y: &[f64],
+    t: usize,
+    empty: S,
+    add: impl Fn(&mut S, usize, f64),
+    finish: impl Fn(&S, u64) -> Option<f64>,
+) -> Vec<Vec<Estimate>> {
+    target
+        .breakdowns
+        .iter()
+        .enumerate()
+        .map(|(k, &b)| {
+            let breakdowns = pass.breakdowns;
+            let mut state = vec![empty.clone(); breakdowns[b].n_domains()];
+            for (row, &v) in y.iter().enumerate() {
+                let d = breakdowns[b].code(row);
+                if d != Breakdown::NONE && !v.is_nan() && target.mask.is_none_or(|m| m[row]) {
+                    add(&mut state[d as usize], row, v);
+                }
+            }
+            state
+                .iter()
+                .enumerate()
+                .map(|(d, s)| {
+                    let cells = pass.sums.main.domain(t, k, d);
+                    let n: u64 = cells.iter().map(|c| c.n).sum();
+                    Estimate {
+                        estimate: finish(s, n),
+                        n,
+                        weighted_n: cells.iter().map(|c| c.w).sum(),
+                        ..Default::default()
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }

@@ -6,7 +6,7 @@
 use chrono::{Months, NaiveDate};
 use polars::prelude::*;
 
-use super::estimator::{Estimator, Pass};
+use super::{Estimator, Pass};
 use crate::error::{Error, Result};
 use crate::spec::model::{IndicatorSpec, SurvivalSpec};
 use crate::survey::accumulate::{Breakdown, Target};

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use super::estimator::{Estimator, Pass, Reads};
+use super::{Estimator, Pass, Reads};
 use crate::error::Result;
 use crate::spec::model::IndicatorSpec;
 use crate::survey::accumulate::Target;

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::estimator::{Estimator, Pass};
+use super::{Estimator, Pass};
 use crate::error::Result;
 use crate::spec::model::{Concentration, IndicatorSpec, Variable};
 use crate::survey::accumulate::Target;
@@ -38,7 +38,7 @@ impl Estimator for Measured<'_> {
             column: self.of.to_string(),
             period: None,
         };
-        let units = super::domains::variable(pass.df, &of)?.codes;
+        let units = crate::indicators::domains::variable(pass.df, &of)?.codes;
         let measure = self.measure;
         let y = super::numbers(target, "concentration")?;
         // Each domain's total per unit, in unit order (a fixed summation order).
