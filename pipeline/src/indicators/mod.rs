@@ -26,8 +26,8 @@ use crate::error::Result;
 use crate::locale::Flag;
 use crate::spec::model::{ReplicateMethod, Statistic, Study};
 use crate::survey::accumulate::{Breakdown, Target};
-use crate::survey::design::PreparedDesign;
 use crate::survey::estimate::Estimate;
+use crate::survey::{self, design::PreparedDesign};
 use statistics::{Method, Pass, estimator};
 
 /// One row of the indicators table.
@@ -83,7 +83,7 @@ pub struct DesignSummary {
     /// Replicate weights giving the variances: method name and count.
     pub replicates: Option<(&'static str, usize)>,
     /// The calibration of the weights.
-    pub calibration: Option<crate::survey::calibrate::Summary>,
+    pub calibration: Option<crate::survey::correction::Summary>,
 }
 
 /// What estimation produced.
@@ -134,7 +134,7 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
             notes.extend(note);
             let df: &DataFrame = &joined;
             let design = match &ds.design {
-                Some(spec) => PreparedDesign::prepare(spec, df, &ds.id)
+                Some(spec) => survey::prepare(spec, df, &ds.id)
                     .map_err(|e| e.located(&spec.location).in_file(&ds.path))?,
                 None => PreparedDesign::census(df.height()),
             };
@@ -147,17 +147,15 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                     df: design.degf(),
                     weighted_rows: design.weights.iter().sum(),
                     fpc: !spec.fpc.is_empty(),
-                    replicates: spec
-                        .replicates
-                        .as_ref()
-                        .zip(design.replicates.as_ref())
-                        .map(|(r, reps)| {
+                    replicates: spec.replicates.as_ref().zip(design.replicates()).map(
+                        |(r, reps)| {
                             let name = ReplicateMethod::ALL
                                 .iter()
                                 .find(|(m, _)| *m == r.method)
                                 .map_or("", |(_, n)| *n);
                             (name, reps.len())
-                        }),
+                        },
+                    ),
                     calibration: design.calibrated.clone(),
                 });
             }
@@ -229,7 +227,7 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                 let Method::Pass(method) = estimator(&ind.statistic) else {
                     continue;
                 };
-                if method.registries_only() && !design.census {
+                if method.registries_only() && !design.is_census() {
                     return Err(crate::Error::Estimation {
                         indicator: ind.id.clone(),
                         message: format!(
@@ -246,7 +244,7 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                             None => (Vec::new(), Vec::new()),
                             Some(dm) => (dm.vars.clone(), dm.values[d].clone()),
                         };
-                        if est.n == 0 && !design.census {
+                        if est.n == 0 && !design.is_census() {
                             // Nothing to estimate from: as unreliable as it gets.
                             est.flag = Some(Flag::Suppressed);
                         }

@@ -585,7 +585,7 @@ fn design_text(study: &Study, d: &DesignSummary) -> String {
 }
 
 /// How the weights were calibrated, as a clause of the design's sentence.
-fn calibration_text(lang: Language, c: &crate::survey::calibrate::Summary) -> String {
+fn calibration_text(lang: Language, c: &crate::survey::correction::Summary) -> String {
     let margins = c.margins.join(", ");
     let totals = c.totals.join(", ");
     match c.method {

@@ -12,9 +12,9 @@
 use polars::prelude::*;
 
 use super::accumulate::{Breakdown, DesignSums, Rows, Target, accumulate};
-use super::calibrate::{Calibration, Summary, calibrate};
 use super::codes::{index_column, positions};
 use super::columns::f64_values;
+use super::correction::{Calibration, Summary};
 use super::replicate::Replicates;
 use crate::error::{Error, Result};
 use crate::spec::model::{DesignSpec, LonelyPsu, ReplicateMethod};
@@ -59,15 +59,25 @@ pub struct PreparedDesign {
     pub strata: Vec<Stratum>,
     /// Lonely-PSU rule.
     pub lonely_psu: LonelyPsu,
-    /// True for a registry: values are exact, there is no sampling variance.
-    pub census: bool,
-    /// Replicate weights, for a replicate-weight design.
-    pub replicates: Option<Replicates>,
-    /// The variance correction of a calibrated linearisation design (the
-    /// weights above are then the calibrated ones).
-    pub calibration: Option<Calibration>,
+    /// Where the variances come from.
+    pub variance: Variance,
     /// What calibration did, when the weights are calibrated.
     pub calibrated: Option<Summary>,
+}
+
+/// Where a design's variances come from.
+#[derive(Debug, Clone)]
+pub enum Variance {
+    /// A registry: values are exact, there is no sampling variance.
+    Census,
+    /// Taylor linearisation over the strata and PSUs, less what a
+    /// calibration of the weights fixes.
+    Linearised {
+        /// The calibration's correction (the weights are then the calibrated ones).
+        calibration: Option<Calibration>,
+    },
+    /// Replicate weights, read or built from the strata and PSUs.
+    Replicate(Replicates),
 }
 
 impl PreparedDesign {
@@ -84,9 +94,30 @@ impl PreparedDesign {
     /// Design degrees of freedom, R's `degf`: PSUs minus strata, or the
     /// rank of the replicate weights minus one.
     pub fn degf(&self) -> f64 {
-        match &self.replicates {
-            Some(r) => r.df,
-            None => self.n_psu() as f64 - self.strata.len() as f64,
+        match &self.variance {
+            Variance::Replicate(r) => r.df,
+            _ => self.n_psu() as f64 - self.strata.len() as f64,
+        }
+    }
+
+    /// A registry: exact values.
+    pub fn is_census(&self) -> bool {
+        matches!(self.variance, Variance::Census)
+    }
+
+    /// The replicate weights of a replicate design.
+    pub fn replicates(&self) -> Option<&Replicates> {
+        match &self.variance {
+            Variance::Replicate(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The variance correction of a calibrated linearisation design.
+    pub fn calibration(&self) -> Option<&Calibration> {
+        match &self.variance {
+            Variance::Linearised { calibration } => calibration.as_ref(),
+            _ => None,
         }
     }
 
@@ -104,9 +135,7 @@ impl PreparedDesign {
                 fpc_factor: 0.0,
             }],
             lonely_psu: LonelyPsu::Certainty,
-            census: true,
-            replicates: None,
-            calibration: None,
+            variance: Variance::Census,
             calibrated: None,
         }
     }
@@ -117,7 +146,7 @@ impl PreparedDesign {
             weights: &self.weights,
             unit: &self.unit,
             n_units: self.n_units(),
-            replicates: self.replicates.as_ref().and_then(|r| r.weights.as_deref()),
+            replicates: self.replicates().and_then(|r| r.weights.as_deref()),
         }
     }
 
@@ -126,7 +155,7 @@ impl PreparedDesign {
     pub fn sums(&self, breakdowns: &[Breakdown], targets: &[Target]) -> DesignSums {
         DesignSums {
             main: accumulate(&self.rows(), breakdowns, targets),
-            channels: self.calibration.as_ref().map_or(Vec::new(), |c| {
+            channels: self.calibration().map_or(Vec::new(), |c| {
                 c.channels
                     .iter()
                     .map(|ch| accumulate(&ch.sums.rows(), breakdowns, targets))
@@ -137,7 +166,7 @@ impl PreparedDesign {
 
     /// A design whose variance comes from replicate weights: the estimation
     /// pass sums per factor pattern (or over a single cell).
-    fn replicate(weights: Vec<f64>, replicates: Replicates, lonely_psu: LonelyPsu) -> Self {
+    pub fn replicate(weights: Vec<f64>, replicates: Replicates, lonely_psu: LonelyPsu) -> Self {
         let (unit, n_cells) = match &replicates.patterns {
             Some(p) => (p.of_row.clone(), p.factors.len()),
             None => (vec![0; weights.len()], 1),
@@ -154,14 +183,14 @@ impl PreparedDesign {
                 fpc_factor: 1.0,
             }],
             lonely_psu,
-            census: false,
-            replicates: Some(replicates),
-            calibration: None,
+            variance: Variance::Replicate(replicates),
             calibrated: None,
         }
     }
 
-    /// Prepares `spec` over the ingested rows of dataset `dataset`.
+    /// Prepares `spec` over the ingested rows of dataset `dataset`, as R's
+    /// `svydesign` (or `svrepdesign`, `as.svrepdesign`) does: its weights
+    /// as given; [`super::calibrate::calibrated`] is the next step.
     pub fn prepare(spec: &DesignSpec, df: &DataFrame, dataset: &str) -> Result<Self> {
         let err = |m: String| Error::Design {
             dataset: dataset.to_string(),
@@ -193,7 +222,11 @@ impl PreparedDesign {
             // The variance comes from the replicates; the estimation pass only
             // needs cells per factor pattern (or a single cell).
             let replicates = Replicates::prepare(rep, df, &weights, dataset)?;
-            return recalibrated(spec, df, dataset, weights, replicates, &[]);
+            return Ok(PreparedDesign::replicate(
+                weights,
+                replicates,
+                spec.lonely_psu,
+            ));
         }
         let (stratum_of_row, stratum_labels) = match &spec.strata {
             Some(s) => keys(df, s, dataset)?,
@@ -331,62 +364,22 @@ impl PreparedDesign {
                 })
             }
         };
-        let replicates = match replicates {
-            Some(r) if spec.calibration.is_some() => {
-                return recalibrated(spec, df, dataset, weights, r, &unit);
-            }
-            r => r,
-        };
-        let (weights, calibration, calibrated) = match (&spec.calibration, &replicates) {
-            (Some(c), None) => {
-                let (w, cal, summary) =
-                    calibrate(c, df, dataset, weights, None, Some((&unit, unit_psu.len())))?;
-                (w, cal, Some(summary))
-            }
-            _ => (weights, None, None),
-        };
         Ok(PreparedDesign {
-            calibration,
-            calibrated,
+            calibrated: None,
             // Built replicates sum per unit of this design; they replace the second stage.
             stage2: if replicates.is_some() { None } else { stage2 },
-            replicates,
+            variance: match replicates {
+                Some(r) => Variance::Replicate(r),
+                None => Variance::Linearised { calibration: None },
+            },
             weights,
             unit,
             unit_psu,
             psu_stratum,
             strata,
             lonely_psu: spec.lonely_psu,
-            census: false,
         })
     }
-}
-
-/// A replicate design, its full-sample and replicate weights calibrated
-/// when the spec asks for it. `unit` is each row's pattern for replicates
-/// built per unit of a design.
-fn recalibrated(
-    spec: &DesignSpec,
-    df: &DataFrame,
-    dataset: &str,
-    weights: Vec<f64>,
-    replicates: Replicates,
-    unit: &[u32],
-) -> Result<PreparedDesign> {
-    let Some(c) = &spec.calibration else {
-        return Ok(PreparedDesign::replicate(
-            weights,
-            replicates,
-            spec.lonely_psu,
-        ));
-    };
-    let mut columns = replicates.columns(&weights, unit);
-    let (weights, _, summary) = calibrate(c, df, dataset, weights, Some(&mut columns), None)?;
-    let replicates = replicates.with_columns(columns, &weights);
-    Ok(PreparedDesign {
-        calibrated: Some(summary),
-        ..PreparedDesign::replicate(weights, replicates, spec.lonely_psu)
-    })
 }
 
 /// Numbers the distinct (outer, inner) code pairs in order: the pair index

@@ -102,10 +102,10 @@ pub fn estimate(
         Form::Total => y,
     };
     out.estimate = Some(est);
-    if design.census {
+    if design.is_census() {
         return out;
     }
-    let (v, logit_se) = match &design.replicates {
+    let (v, logit_se) = match design.replicates() {
         None => {
             let totals = calibrated(design, form, influence(form, cells, est, w), aux, est, w);
             let (df, present) = domain_degf(design, cells);
@@ -173,7 +173,7 @@ fn influence(form: Form, cells: &[Cell], est: f64, w: f64) -> Vec<f64> {
 }
 
 /// For a calibrated design, the unit totals less the part the calibration
-/// fixes (see [`crate::survey::calibrate`]). `aux` holds the domain's sums
+/// fixes (see [`crate::survey::correction`]). `aux` holds the domain's sums
 /// per calibration channel and category (Σ v·x as `sw`, Σ v·y as `swy`).
 fn calibrated(
     design: &PreparedDesign,
@@ -183,7 +183,7 @@ fn calibrated(
     est: f64,
     w: f64,
 ) -> Vec<f64> {
-    let Some(cal) = &design.calibration else {
+    let Some(cal) = design.calibration() else {
         return totals;
     };
     let s: Vec<Vec<f64>> = aux
@@ -277,8 +277,8 @@ pub fn difference(
     let (ea, wa) = point(form, a.cells)?;
     let (eb, wb) = point(form, b.cells)?;
     let d = ea - eb;
-    let v = match &design.replicates {
-        _ if design.census => return None,
+    let v = match design.replicates() {
+        _ if design.is_census() => return None,
         None => {
             let unit_totals = |s: &DomainSums, est: f64, w: f64| {
                 calibrated(

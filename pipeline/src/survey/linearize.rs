@@ -18,7 +18,7 @@ use crate::spec::model::LonelyPsu;
 /// `present` marks the strata holding a row of the domain (R's subset
 /// design keeps only those; it matters for `lonely_psu = "average"`).
 pub fn variance(design: &PreparedDesign, unit_totals: &[f64], present: &[bool]) -> f64 {
-    if design.census {
+    if design.is_census() {
         return 0.0;
     }
     let Some(stage2) = &design.stage2 else {

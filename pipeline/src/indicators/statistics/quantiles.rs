@@ -109,7 +109,7 @@ fn estimate(
                         return out;
                     };
                     out.estimate = Some(q);
-                    if design.census {
+                    if design.is_census() {
                         return out;
                     }
                     // R subsets the design to the rows with a value before

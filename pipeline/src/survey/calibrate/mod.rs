@@ -23,8 +23,10 @@ use polars::prelude::*;
 
 use super::accumulate::Grouped;
 use super::columns::f64_values;
+use super::correction::{Calibration, Channel, Correction, Summary};
+use super::design::{PreparedDesign, Variance};
 use crate::error::{Error, Result, choices};
-use crate::spec::model::{CalibrationMethod, CalibrationSpec};
+use crate::spec::model::{CalibrationMethod, CalibrationSpec, DesignSpec};
 
 mod margins;
 mod variance;
@@ -37,119 +39,61 @@ use weighting::{Sweeps, bounded, linear, post_stratify, rake};
 /// Separator between the values of a crossed margin's category.
 const CROSS: &str = " × ";
 
-/// A calibrated design's variance correction.
-#[derive(Debug, Clone)]
-pub struct Calibration {
-    /// The auxiliary groupings whose domain sums the correction needs.
-    pub channels: Vec<Channel>,
-    correction: Correction,
-}
+/// What [`calibrate`] returns: the calibrated weights, the variance
+/// correction (for a linearisation design) and a summary.
+type Calibrated = (Vec<f64>, Option<Calibration>, Summary);
 
-/// What a calibration did, for the methods section.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Summary {
-    /// "poststratify", "rake" or "linear".
-    pub method: &'static str,
-    /// The margins, each as its variables joined by ` × `.
-    pub margins: Vec<String>,
-    /// Numeric auxiliary totals (linear calibration).
-    pub totals: Vec<String>,
-    /// Bounds on the g-weights (bounded linear calibration).
-    pub bounds: Option<(f64, f64)>,
-    /// Raking iterations run.
-    pub iterations: Option<usize>,
-    /// Whether raking converged within its iteration cap.
-    pub converged: bool,
-}
-
-/// One auxiliary grouping of the rows, with the row weights of its domain sums.
-#[derive(Debug, Clone)]
-pub struct Channel {
-    /// The rows grouped by category with the row weights v: summing a
-    /// target over them gives Σ v·y per category.
-    pub sums: Grouped,
-    /// Σ over each unit's rows of the weight the correction multiplies:
-    /// `[unit * count + category]`.
-    unit_weight: Vec<f64>,
-    count: usize,
-}
-
-#[derive(Debug, Clone)]
-enum Correction {
-    /// β = G s, with G a generalised inverse of X'DX (p × p, row-major).
-    Linear { inverse: Vec<f64> },
-    /// Raking sweeps: `cross[k][j][c * count_j + c']` = Σ ψ_j/ψ_k over rows in
-    /// category c of margin k and c' of margin j; `rows[k][c]` rows per category.
-    Rake {
-        cross: Vec<Vec<Vec<f64>>>,
-        rows: Vec<Vec<f64>>,
-    },
-}
-
-impl Calibration {
-    /// The unit totals of a domain's influence values less the part the
-    /// calibration fixes. `s[k][c]` is the domain's Σ v·(influence/w·W…)
-    /// per channel and category, as [`crate::survey::estimate`] forms it.
-    pub fn correct(&self, totals: &mut [f64], s: &[Vec<f64>]) {
-        let coefficients: Vec<Vec<f64>> = match &self.correction {
-            Correction::Linear { inverse } => {
-                let flat: Vec<f64> = s.iter().flatten().copied().collect();
-                let p = flat.len();
-                let beta: Vec<f64> = (0..p)
-                    .map(|i| (0..p).map(|j| inverse[i * p + j] * flat[j]).sum())
-                    .collect();
-                split(&beta, &self.channels)
-            }
-            Correction::Rake { cross, rows } => {
-                let mut a: Vec<Vec<f64>> = s.iter().map(|v| vec![0.0; v.len()]).collect();
-                for _ in 0..10 {
-                    for k in 0..a.len() {
-                        for c in 0..a[k].len() {
-                            let mut m = s[k][c];
-                            for (j, aj) in a.iter().enumerate() {
-                                let row = &cross[k][j][c * aj.len()..(c + 1) * aj.len()];
-                                m -= row.iter().zip(aj).map(|(x, y)| x * y).sum::<f64>();
-                            }
-                            a[k][c] += if rows[k][c] > 0.0 {
-                                m / rows[k][c]
-                            } else {
-                                0.0
-                            };
-                        }
-                    }
-                }
-                a
-            }
-        };
-        for (u, t) in totals.iter_mut().enumerate() {
-            for (ch, coef) in self.channels.iter().zip(&coefficients) {
-                let uw = &ch.unit_weight[u * ch.count..(u + 1) * ch.count];
-                *t -= uw.iter().zip(coef).map(|(x, y)| x * y).sum::<f64>();
-            }
+/// R's `calibrate(design, …)`: `design` with its weights calibrated as the
+/// spec's `poststratify`, `rake` or `calibrate` table asks, and what the
+/// variance must take out (a linearisation design) or its replicate weights
+/// recalibrated one by one (a replicate design). Without calibration in the
+/// spec, the design as it is.
+pub fn calibrated(
+    design: PreparedDesign,
+    spec: &DesignSpec,
+    df: &DataFrame,
+    dataset: &str,
+) -> Result<PreparedDesign> {
+    let Some(c) = &spec.calibration else {
+        return Ok(design);
+    };
+    match design.variance {
+        Variance::Census => Ok(design),
+        Variance::Replicate(replicates) => {
+            // Replicates built from the design sum per unit of it; read ones
+            // per factor pattern.
+            let built = spec.replicates.as_ref().is_some_and(|r| r.build);
+            let unit = if built { design.unit.as_slice() } else { &[] };
+            let mut columns = replicates.columns(&design.weights, unit);
+            let (weights, _, summary) =
+                calibrate(c, df, dataset, design.weights, Some(&mut columns), None)?;
+            let replicates = replicates.with_columns(columns, &weights);
+            Ok(PreparedDesign {
+                calibrated: Some(summary),
+                ..PreparedDesign::replicate(weights, replicates, design.lonely_psu)
+            })
+        }
+        Variance::Linearised { .. } => {
+            let mut design = design;
+            let initial = std::mem::take(&mut design.weights);
+            let units = (design.unit.as_slice(), design.unit_psu.len());
+            let (weights, calibration, summary) =
+                calibrate(c, df, dataset, initial, None, Some(units))?;
+            Ok(PreparedDesign {
+                weights,
+                variance: Variance::Linearised { calibration },
+                calibrated: Some(summary),
+                ..design
+            })
         }
     }
 }
-
-fn split(flat: &[f64], channels: &[Channel]) -> Vec<Vec<f64>> {
-    let mut start = 0;
-    channels
-        .iter()
-        .map(|c| {
-            start += c.count;
-            flat[start - c.count..start].to_vec()
-        })
-        .collect()
-}
-
-/// What [`calibrate`] returns: the calibrated weights, the variance
-/// correction (for a linearisation design) and a summary.
-pub type Calibrated = (Vec<f64>, Option<Calibration>, Summary);
 
 /// Calibrates `weights` to `spec`; also recalibrates every column of
 /// `replicates` (analysis weights). Returns the calibrated weights and, for
 /// a linearisation design (`unit` given with its unit count), the variance
 /// correction.
-pub fn calibrate(
+fn calibrate(
     spec: &CalibrationSpec,
     df: &DataFrame,
     dataset: &str,
