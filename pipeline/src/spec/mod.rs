@@ -6,6 +6,7 @@ pub mod keys;
 pub mod model;
 pub(crate) mod raw;
 pub mod resolve;
+pub mod statistic;
 
 use std::path::Path;
 

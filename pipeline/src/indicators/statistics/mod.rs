@@ -5,10 +5,10 @@
 //! pass over the rows. A statistic that follows another indicator's rows
 //! (`growth`) is [`Derived`] instead.
 //!
-//! Adding a statistic: its variant in `spec/model/indicator.rs`, its name
-//! and keys in `spec/resolve/statistic.rs` (and `spec/raw.rs` for a new
-//! key), a file here implementing [`Estimator`], and its `mod` line and
-//! arm below.
+//! Adding a statistic: its variant, name and keys in `spec/statistic.rs`
+//! (and `spec/raw.rs` for a new key), a file here implementing
+//! [`Estimator`], and its `mod` line and arm below (see
+//! `docs/architecture.md`).
 
 mod concentration;
 mod distinct;

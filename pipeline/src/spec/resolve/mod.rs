@@ -20,7 +20,6 @@ mod dataset;
 mod design;
 mod indicator;
 mod report;
-mod statistic;
 
 /// Resolves a parsed spec read from `spec_path` (whose text is `text`).
 pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Study> {
@@ -202,7 +201,7 @@ pub(crate) fn text_of(raw: Option<RawText>) -> Text {
 }
 
 /// Resolves `value` against a table of named choices, or explains the choices.
-fn pick<T: Copy>(
+pub(in crate::spec) fn pick<T: Copy>(
     r: &Resolver,
     value: &Spanned<String>,
     what: &str,
@@ -224,7 +223,7 @@ fn pick<T: Copy>(
         })
 }
 
-struct Resolver<'a> {
+pub(in crate::spec) struct Resolver<'a> {
     path: &'a Path,
     text: &'a str,
     /// The study folder, where relative paths start.
@@ -232,11 +231,11 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    fn loc<T>(&self, s: &Spanned<T>) -> Location {
+    pub(in crate::spec) fn loc<T>(&self, s: &Spanned<T>) -> Location {
         Location::from_offset(self.path, self.text, s.span().start)
     }
 
-    fn err<T>(&self, s: &Spanned<T>, message: String) -> Error {
+    pub(in crate::spec) fn err<T>(&self, s: &Spanned<T>, message: String) -> Error {
         Error::spec_at(self.loc(s), message)
     }
 }

@@ -1,12 +1,182 @@
-//! Resolving an indicator's statistic with the keys it takes: each
-//! statistic gets its parameters here, once, and a key given to a statistic
-//! it does not belong to is refused with the statistic it belongs to.
+//! An indicator's statistic: the [`Statistic`] type, each variant carrying
+//! the parameters it needs (so none can be missing later), and how the
+//! spec's `statistic` and its keys resolve into it — the one place a
+//! statistic's name, parameters and keys are written down. A key given to a
+//! statistic it does not belong to is refused with the statistic it
+//! belongs to. (Its estimator is in `indicators/statistics/`.)
 
-use super::*;
+use toml::Spanned;
+
+use super::raw::{OneOrManyF64, RawIndicator};
+use super::resolve::{Resolver, pick};
+use crate::error::{Error, Location, Result, choices};
+
+/// The statistic of an indicator, with the parameters it needs: a
+/// statistic cannot exist without them.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub enum Statistic {
+    /// Weighted mean of `expr`.
+    Mean,
+    /// Weighted share of rows where the boolean `expr` holds, with its interval method.
+    Proportion {
+        /// How the interval is built.
+        ci: CiMethod,
+    },
+    /// Weighted total of `expr`.
+    Total,
+    /// Number of rows where `expr` holds (estimated population count for a survey).
+    Count,
+    /// Ratio of the totals of `numerator` and `denominator` (also each
+    /// stage of a `funnel` over the one before).
+    Ratio {
+        /// The numerator's expression.
+        numerator: Expr,
+        /// The denominator's expression.
+        denominator: Expr,
+    },
+    /// A quantile of `expr` (R's qrule "math", Woodruff interval).
+    Quantile {
+        /// The probability (0.5 for the median).
+        p: f64,
+    },
+    /// The number of distinct values of `expr` (registries).
+    CountDistinct,
+    /// How concentrated `expr` is across the units of `of` (registries):
+    /// Herfindahl–Hirschman index, top-k share or Gini.
+    Concentration {
+        /// The column naming the units.
+        of: String,
+        /// The measure.
+        measure: Concentration,
+    },
+    /// The growth of another indicator along a time breakdown: period on
+    /// period, and the compound annual rate overall.
+    Growth {
+        /// The indicator whose series grows.
+        of: String,
+        /// Its time breakdown variable.
+        over: String,
+    },
+    /// The total of `expr` (or the count of rows) per `per` people of a
+    /// population dataset, overall and by its key.
+    PerCapita(PerCapita),
+    /// The share of units still active `after` years after their founding
+    /// (registries).
+    Survival(SurvivalSpec),
+}
+
+/// An SQL expression of the spec with where it is written.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct Expr {
+    /// The expression.
+    pub text: String,
+    /// Its key in `study.toml`.
+    pub location: Location,
+}
+
+/// `founded`, `closed`, `after`, `as_of` of a survival indicator.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct SurvivalSpec {
+    /// The founding-date column.
+    pub founded: String,
+    /// The closing-date column (empty while active).
+    pub closed: String,
+    /// Years after founding.
+    pub after: u32,
+    /// The date the registry stands at (default: its latest date).
+    pub as_of: Option<chrono::NaiveDate>,
+}
+
+/// `population = { dataset, on, column }` and `per` of a per-capita indicator.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct PerCapita {
+    /// The population dataset.
+    pub dataset: String,
+    /// The breakdown variable that is also the population dataset's key.
+    pub on: String,
+    /// The population column.
+    pub column: String,
+    /// Per how many people (1,000 by default).
+    pub per: f64,
+}
+
+/// A concentration measure.
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
+pub enum Concentration {
+    /// Σ sᵢ² of the units' shares, from 1/n (even) to 1 (one unit holds all).
+    Hhi,
+    /// The share held by the `top` largest units.
+    TopShare(usize),
+    /// Gini coefficient of the units' totals (0: equal; → 1: one holds all).
+    Gini,
+}
+
+impl Statistic {
+    /// The spec name (the `statistic` column of the indicators table).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Statistic::Mean => "mean",
+            Statistic::Proportion { .. } => "proportion",
+            Statistic::Total => "total",
+            Statistic::Count => "count",
+            Statistic::Ratio { .. } => "ratio",
+            Statistic::Quantile { .. } => "quantile",
+            Statistic::CountDistinct => "count_distinct",
+            Statistic::Concentration { .. } => "concentration",
+            Statistic::Growth { .. } => "growth",
+            Statistic::PerCapita(_) => "per_capita",
+            Statistic::Survival(_) => "survival",
+        }
+    }
+
+    /// A mean, share, total, count or ratio: estimated from sums alone, so
+    /// differences between domains have a design-based SE.
+    pub fn is_linear(&self) -> bool {
+        matches!(
+            self,
+            Statistic::Mean
+                | Statistic::Proportion { .. }
+                | Statistic::Total
+                | Statistic::Count
+                | Statistic::Ratio { .. }
+        )
+    }
+
+    /// A share of rows, printed as a percentage.
+    pub fn is_proportion(&self) -> bool {
+        matches!(self, Statistic::Proportion { .. })
+    }
+}
+
+/// How a proportion's interval is built (R's `svyciprop` methods).
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
+pub enum CiMethod {
+    /// On the logit scale with the SE of logit(p) (default; `svyciprop`'s "logit").
+    Logit,
+    /// p ± t·SE (`svyciprop`'s "mean").
+    Wald,
+    /// Korn–Graubard, from the beta distribution with the effective sample size.
+    Beta,
+    /// On the logit scale with the delta-method SE(p) / (p(1 − p)).
+    XLogit,
+    /// On the arcsine-square-root scale.
+    Asin,
+}
+
+impl CiMethod {
+    /// Every method with its spec name.
+    pub const ALL: [(CiMethod, &'static str); 5] = [
+        (CiMethod::Logit, "logit"),
+        (CiMethod::Wald, "wald"),
+        (CiMethod::Beta, "beta"),
+        (CiMethod::XLogit, "xlogit"),
+        (CiMethod::Asin, "asin"),
+    ];
+}
 
 /// One indicator of an `[[indicators]]` table: a quantile list and a funnel
 /// give several.
-pub(super) struct OneStatistic {
+pub(in crate::spec) struct OneStatistic {
     /// The indicator id.
     pub id: String,
     /// The statistic with its parameters.
@@ -70,7 +240,7 @@ impl Name {
 
 impl Resolver<'_> {
     /// The statistic of `ind` (indicator `id`) with its parameters.
-    pub(super) fn statistic(
+    pub(in crate::spec) fn statistic(
         &self,
         ind: &RawIndicator,
         id: &str,
