@@ -155,3 +155,20 @@ fn texts_say_the_real_level_and_method() {
     assert!(svg.contains("90% confidence intervals"), "chart note");
     assert!(!svg.contains("95% confidence"), "chart note says 95%");
 }
+
+/// Student's t quantiles at census-size degrees of freedom come from an
+/// O(1) expansion: they agree with R's `qt` (`fixtures/qt/golden_qt.R`) to
+/// 1e-13, up to 5·10⁷ degrees of freedom, where the exact inverse took
+/// minutes.
+#[test]
+fn t_quantiles_at_large_df_agree_with_r() {
+    let golden = std::fs::read_to_string(fixtures().join("qt/golden_qt.csv")).unwrap();
+    let mut checked = 0;
+    for line in golden.lines().skip(1) {
+        let v: Vec<f64> = line.split(',').map(|x| x.parse().unwrap()).collect();
+        let t = mizan::survey::estimate::t_quantile(v[0], v[1]);
+        close(t, v[2], 1e-13, &format!("qt at level {} df {}", v[0], v[1]));
+        checked += 1;
+    }
+    assert_eq!(checked, 18);
+}
