@@ -1,4 +1,5 @@
-//! Horizontal bar chart: one bar per domain, from zero, with its confidence
+//! Horizontal bar chart: one bar per domain, from a zero line (leftwards
+//! for a negative value, with room kept for its label), with its confidence
 //! interval as a whisker and its value as text. Bars flagged "use with
 //! caution" are drawn lighter and hatched; suppressed estimates are not
 //! drawn (their category shows "suppressed"). Sorted by value unless
@@ -29,19 +30,20 @@ pub fn ordered(fig: &Figure) -> Vec<&Point> {
 /// Draws the bar chart of `fig` as SVG.
 pub fn draw(fig: &Figure) -> Result<String> {
     let points = ordered(fig);
-    let (x_max, ticks) = parts::value_scale(fig, points.iter().copied());
+    let scale = parts::value_scale(fig, points.iter().copied());
     let label_w = points
         .iter()
         .map(|p| theme::text_width(&p.label, theme::LABEL_SIZE))
         .max()
         .unwrap_or(0);
-    let left = theme::MARGIN + label_w + 10;
+    let room = parts::negative_room(fig, points.iter().copied(), theme::LABEL_SIZE);
+    let left = theme::MARGIN + label_w + 10 + room;
     let right = theme::WIDTH as i32 - theme::MARGIN - 60;
     let plot_h = points.len() as i32 * (BAR + GAP) + GAP + AXIS;
     frame::render(fig, plot_h, |area, top, bottom| {
-        let x = |v: f64| left + ((v / x_max) * f64::from(right - left)).round() as i32;
+        let x = scale.x(left, right);
         let axis_y = bottom - AXIS;
-        parts::value_axis(area, fig, &ticks, x, top, axis_y)?;
+        parts::value_axis(area, fig, &scale.ticks, &x, top, axis_y)?;
         for (i, p) in points.iter().enumerate() {
             let y0 = top + GAP + i as i32 * (BAR + GAP);
             let yc = y0 + BAR / 2;
@@ -49,14 +51,14 @@ pub fn draw(fig: &Figure) -> Result<String> {
             frame::text(
                 area,
                 &p.label,
-                left - 8,
+                left - 8 - room,
                 yc,
                 size,
                 theme::INK,
                 Align::Right,
                 false,
             )?;
-            parts::labelled_bar(area, fig, p, x, y0, BAR, theme::series(0), size)?;
+            parts::labelled_bar(area, fig, p, &x, y0, BAR, theme::series(0), size)?;
         }
         frame::line(area, (x(0.0), top), (x(0.0), axis_y), theme::INK, 1)
     })

@@ -69,7 +69,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
                 false,
             )?;
             if !drawn(p) {
-                parts::suppressed(area, fig, left + 4, yc, theme::LABEL_SIZE)?;
+                parts::suppressed(area, fig, p, left + 4, yc, theme::LABEL_SIZE)?;
                 continue;
             }
             let v = p.value.unwrap_or(0.0);

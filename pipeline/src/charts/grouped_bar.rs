@@ -16,13 +16,14 @@ const AXIS: i32 = 34;
 pub fn draw(fig: &Figure) -> Result<String> {
     let groups = parts::distinct(&fig.points, |p| p.label.as_str());
     let series = parts::distinct(&fig.points, |p| p.series.as_deref().unwrap_or(""));
-    let (x_max, ticks) = parts::value_scale(fig, fig.points.iter());
+    let scale = parts::value_scale(fig, fig.points.iter());
     let label_w = groups
         .iter()
         .map(|g| theme::text_width(g, theme::LABEL_SIZE))
         .max()
         .unwrap_or(0);
-    let left = theme::MARGIN + label_w + 10;
+    let room = parts::negative_room(fig, fig.points.iter(), theme::NOTE_SIZE);
+    let left = theme::MARGIN + label_w + 10 + room;
     let right = theme::WIDTH as i32 - theme::MARGIN - 60;
     let group_h = series.len() as i32 * BAR + GROUP_GAP;
     let plot_h = LEGEND + groups.len() as i32 * group_h + GROUP_GAP + AXIS;
@@ -34,15 +35,15 @@ pub fn draw(fig: &Figure) -> Result<String> {
             .collect();
         parts::legend(area, &entries, left, top + 8)?;
         let top = top + LEGEND;
-        let x = |v: f64| left + ((v / x_max) * f64::from(right - left)).round() as i32;
+        let x = scale.x(left, right);
         let axis_y = bottom - AXIS;
-        parts::value_axis(area, fig, &ticks, x, top, axis_y)?;
+        parts::value_axis(area, fig, &scale.ticks, &x, top, axis_y)?;
         for (g, group) in groups.iter().enumerate() {
             let g0 = top + GROUP_GAP + g as i32 * group_h;
             frame::text(
                 area,
                 group,
-                left - 8,
+                left - 8 - room,
                 g0 + series.len() as i32 * BAR / 2,
                 theme::LABEL_SIZE,
                 theme::INK,
@@ -59,7 +60,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
                 };
                 let y0 = g0 + s as i32 * BAR;
                 let colour = theme::series(s);
-                parts::labelled_bar(area, fig, p, x, y0 + 1, BAR - 2, colour, theme::NOTE_SIZE)?;
+                parts::labelled_bar(area, fig, p, &x, y0 + 1, BAR - 2, colour, theme::NOTE_SIZE)?;
             }
         }
         frame::line(area, (x(0.0), top), (x(0.0), axis_y), theme::INK, 1)

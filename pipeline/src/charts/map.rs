@@ -146,7 +146,7 @@ fn tiles(fig: &Figure, bounds: &[f64]) -> Result<String> {
             let value = if drawn(p) {
                 fig.fmt(p.value.unwrap_or(0.0))
             } else {
-                parts::suppressed_text(fig).to_string()
+                parts::not_drawn_text(fig, p).to_string()
             };
             frame::text(
                 area,

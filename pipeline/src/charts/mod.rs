@@ -119,7 +119,7 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
         Error::internal("chart", format!("indicator `{}` vanished", chart.indicator))
     })?;
     let ds = study.dataset(&ind.dataset);
-    let percent = ind.statistic.is_proportion();
+    let percent = ind.statistic.in_percent();
     let scale = if percent { 100.0 } else { 1.0 };
     let wanted: Vec<&str> = match &chart.series {
         Some(s) => vec![s.as_str(), chart.by.as_str()],

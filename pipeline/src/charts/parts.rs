@@ -9,9 +9,15 @@ use super::{Figure, Point, drawn, theme};
 use crate::error::Result;
 use crate::locale::Flag;
 
-/// Text shown in place of a suppressed estimate.
-pub fn suppressed_text(fig: &Figure) -> &'static str {
-    crate::locale::phrase(fig.lang, "drawn_suppressed")
+/// Text shown in place of an estimate not drawn: "suppressed" when too
+/// unreliable, "no value" when there is none.
+pub fn not_drawn_text(fig: &Figure, p: &Point) -> &'static str {
+    let key = if p.flag == Some(Flag::Suppressed) {
+        "drawn_suppressed"
+    } else {
+        "drawn_no_value"
+    };
+    crate::locale::phrase(fig.lang, key)
 }
 
 /// Whether a point is to be used with caution.
@@ -19,20 +25,62 @@ pub fn caution(p: &Point) -> bool {
     p.flag == Some(Flag::Caution)
 }
 
-/// The upper end of a value axis from zero covering every drawn value and
-/// interval (100 for percentages above 50), and its ticks.
-pub fn value_scale<'a>(fig: &Figure, points: impl Iterator<Item = &'a Point>) -> (f64, Vec<f64>) {
-    let max = points
+/// A value axis that covers zero and every drawn value and interval (up to
+/// 100 for percentages above 50): its ends and ticks.
+pub struct Scale {
+    /// The lowest tick (0 unless a value is negative).
+    pub min: f64,
+    /// The highest tick.
+    pub max: f64,
+    /// The ticks.
+    pub ticks: Vec<f64>,
+}
+
+impl Scale {
+    /// Places a value between `left` and `right`.
+    pub fn x(&self, left: i32, right: i32) -> impl Fn(f64) -> i32 + '_ {
+        move |v: f64| {
+            left + (((v - self.min) / (self.max - self.min)) * f64::from(right - left)).round()
+                as i32
+        }
+    }
+}
+
+/// The scale of the drawn `points` of `fig`.
+pub fn value_scale<'a>(fig: &Figure, points: impl Iterator<Item = &'a Point>) -> Scale {
+    let (lo, hi) = points
         .filter(|p| drawn(p))
-        .map(|p| p.high.or(p.value).unwrap_or(0.0))
-        .fold(0.0f64, f64::max);
-    let max = if fig.percent && max > 50.0 {
-        max.max(100.0)
+        .fold((0.0f64, 0.0f64), |(lo, hi), p| {
+            let v = p.value.unwrap_or(0.0);
+            (
+                lo.min(p.low.unwrap_or(v)).min(v),
+                hi.max(p.high.unwrap_or(v)).max(v),
+            )
+        });
+    let hi = if fig.percent && hi > 50.0 {
+        hi.max(100.0)
+    } else if lo < 0.0 {
+        hi
     } else {
-        max.max(f64::EPSILON)
+        hi.max(f64::EPSILON)
     };
-    let ticks = theme::ticks(0.0, max, 5);
-    (*ticks.last().unwrap_or(&max), ticks)
+    let ticks = theme::ticks(lo, hi, 5);
+    Scale {
+        min: *ticks.first().unwrap_or(&lo),
+        max: *ticks.last().unwrap_or(&hi),
+        ticks,
+    }
+}
+
+/// The room left of the zero line that the labels of negative bars need
+/// (their values are written past the bar's left end): none when no drawn
+/// value is negative.
+pub fn negative_room<'a>(fig: &Figure, points: impl Iterator<Item = &'a Point>, size: f64) -> i32 {
+    points
+        .filter(|p| drawn(p) && p.value.is_some_and(|v| v < 0.0))
+        .map(|p| theme::text_width(&fig.fmt(p.value.unwrap_or(0.0)), size) + 8)
+        .max()
+        .unwrap_or(0)
 }
 
 /// Vertical grid lines and tick labels of a horizontal value axis from
@@ -67,9 +115,11 @@ pub fn tick_label(area: &Area, text: &str, x: i32, axis_y: i32) -> Result<()> {
     )
 }
 
-/// A horizontal bar of `p` from zero, `y0` to `y0 + height`, in `colour`
-/// (hatched when to be used with caution), with its interval whisker;
-/// returns the x where its label may start.
+/// A horizontal bar of `p` from zero (rightwards, or leftwards for a
+/// negative value), `y0` to `y0 + height`, in `colour` (hatched when to be
+/// used with caution), with its interval whisker; returns the bar's outer
+/// end, whisker included (where its label may start, on the side away
+/// from zero).
 pub fn bar(
     area: &Area,
     p: &Point,
@@ -79,7 +129,8 @@ pub fn bar(
     colour: RGBColor,
 ) -> Result<i32> {
     let v = p.value.unwrap_or(0.0);
-    let corners = [(x(0.0), y0), (x(v), y0 + height)];
+    let (from, to) = (x(0.0).min(x(v)), x(0.0).max(x(v)));
+    let corners = [(from, y0), (to, y0 + height)];
     if caution(p) {
         area.draw(&Rectangle::new(corners, colour.mix(0.35).filled()))
             .map_err(frame::draw_err)?;
@@ -98,7 +149,11 @@ pub fn bar(
     let mut end = x(v);
     if let (Some(lo), Some(hi)) = (p.low, p.high) {
         whisker(area, x(lo), x(hi), yc, (height / 3).max(3))?;
-        end = end.max(x(hi));
+        end = if v < 0.0 {
+            end.min(x(lo))
+        } else {
+            end.max(x(hi))
+        };
     }
     Ok(end)
 }
@@ -118,25 +173,23 @@ pub fn labelled_bar(
 ) -> Result<()> {
     let yc = y0 + height / 2;
     if !drawn(p) {
-        return suppressed(area, fig, x(0.0) + 4, yc, size);
+        return suppressed(area, fig, p, x(0.0) + 4, yc, size);
     }
+    let v = p.value.unwrap_or(0.0);
     let end = bar(area, p, &x, y0, height, colour)?;
-    let value = fig.fmt(p.value.unwrap_or(0.0));
-    frame::text(
-        area,
-        &value,
-        end + 5,
-        yc,
-        size,
-        theme::INK,
-        Align::Left,
-        false,
-    )
+    let (at, align) = if v < 0.0 {
+        (end - 5, Align::Right)
+    } else {
+        (end + 5, Align::Left)
+    };
+    frame::text(area, &fig.fmt(v), at, yc, size, theme::INK, align, false)
 }
 
-/// "suppressed", in the figure's language, from (`x`, `y`).
-pub fn suppressed(area: &Area, fig: &Figure, x: i32, y: i32, size: f64) -> Result<()> {
-    let text = suppressed_text(fig);
+/// Why `p` is not drawn, in the figure's language, from (`x`, `y`):
+/// "suppressed" (too unreliable), or "no value" (nothing to estimate, as the
+/// first period of a growth series).
+pub fn suppressed(area: &Area, fig: &Figure, p: &Point, x: i32, y: i32, size: f64) -> Result<()> {
+    let text = not_drawn_text(fig, p);
     frame::text(area, text, x, y, size, theme::MUTED, Align::Left, false)
 }
 

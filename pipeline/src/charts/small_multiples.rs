@@ -17,12 +17,13 @@ const PANEL_GAP: i32 = 24;
 pub fn draw(fig: &Figure) -> Result<String> {
     let panels = parts::distinct(&fig.points, |p| p.series.as_deref().unwrap_or(""));
     let bars = parts::distinct(&fig.points, |p| p.label.as_str());
-    let (x_max, ticks) = parts::value_scale(fig, fig.points.iter());
+    let scale = parts::value_scale(fig, fig.points.iter());
     let label_w = bars
         .iter()
         .map(|b| theme::text_width(b, theme::NOTE_SIZE))
         .max()
         .unwrap_or(0);
+    let room = parts::negative_room(fig, fig.points.iter(), theme::NOTE_SIZE);
     let panel_w = (theme::WIDTH as i32 - 2 * theme::MARGIN - (COLUMNS - 1) * PANEL_GAP) / COLUMNS;
     let panel_h = TITLE + bars.len() as i32 * (BAR + GAP) + GAP + AXIS;
     let rows = (panels.len() as i32 + COLUMNS - 1) / COLUMNS;
@@ -42,18 +43,18 @@ pub fn draw(fig: &Figure) -> Result<String> {
                 Align::Left,
                 true,
             )?;
-            let left = x0 + label_w + 6;
+            let left = x0 + label_w + 6 + room;
             let right = x0 + panel_w - 36;
-            let x = |v: f64| left + ((v / x_max) * f64::from(right - left)).round() as i32;
+            let x = scale.x(left, right);
             let axis_y = y0 + panel_h - AXIS;
             let first = y0 + TITLE;
-            parts::value_axis(area, fig, &ticks, x, first, axis_y)?;
+            parts::value_axis(area, fig, &scale.ticks, &x, first, axis_y)?;
             for (i, label) in bars.iter().enumerate() {
                 let b0 = first + GAP + i as i32 * (BAR + GAP);
                 frame::text(
                     area,
                     label,
-                    left - 6,
+                    left - 6 - room,
                     b0 + BAR / 2,
                     theme::NOTE_SIZE,
                     theme::INK,
@@ -66,7 +67,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
                     .find(|p| p.label == *label && p.series.as_deref().unwrap_or("") == *panel);
                 if let Some(p) = point {
                     let colour = theme::series(0);
-                    parts::labelled_bar(area, fig, p, x, b0, BAR, colour, theme::NOTE_SIZE)?;
+                    parts::labelled_bar(area, fig, p, &x, b0, BAR, colour, theme::NOTE_SIZE)?;
                 }
             }
             frame::line(area, (x(0.0), first), (x(0.0), axis_y), theme::INK, 1)?;

@@ -22,8 +22,9 @@ pub fn number(value: f64, decimals: usize, lang: Language) -> String {
         }
         grouped.push(c);
     }
+    // The minus sign of typeset numbers (U+2212), not a hyphen.
     let sign = if value < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        "-"
+        "\u{2212}"
     } else {
         ""
     };
@@ -56,15 +57,19 @@ pub fn tick_decimals(step: f64) -> usize {
     }
 }
 
-/// Decimals that show `value` sensibly: none for whole numbers and above 1,000, one above 10, two below.
+/// Decimals that show `value` sensibly: none for whole numbers and above
+/// 1,000, one above 10, two below — and three significant digits below 0.1
+/// (an HHI of 0.0169 is not 0.02).
 pub fn auto_decimals(value: f64) -> usize {
     let a = value.abs();
     if a >= 1000.0 || value.fract() == 0.0 {
         0
     } else if a >= 10.0 {
         1
-    } else {
+    } else if a >= 0.1 {
         2
+    } else {
+        (2.0 - a.log10().floor()) as usize
     }
 }
 
@@ -82,6 +87,8 @@ mod tests {
             "1\u{202F}234\u{202F}567"
         );
         assert_eq!(number(-0.04, 1, Language::En), "0.0");
-        assert_eq!(number(-12.5, 1, Language::Fr), "-12,5");
+        assert_eq!(number(-12.5, 1, Language::Fr), "\u{2212}12,5");
+        assert_eq!(auto_decimals(0.0169), 4);
+        assert_eq!(auto_decimals(0.5), 2);
     }
 }

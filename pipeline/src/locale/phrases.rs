@@ -67,6 +67,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ),
     ("flag_suppressed", "suppressed", "supprimée"),
     ("drawn_suppressed", "suppressed", "supprimé"),
+    ("drawn_no_value", "no value", "sans valeur"),
     (
         "whiskers",
         "Whiskers: {level}% confidence intervals.",

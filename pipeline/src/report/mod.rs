@@ -436,7 +436,7 @@ fn figure_ctx(f: &Figure, svg: &str) -> FigureCtx {
 fn table_ctx(study: &Study, id: &str, rows: &[IndicatorRow]) -> TableCtx {
     let lang = study.language;
     let ind = study.indicator(id);
-    let percent = ind.is_some_and(|i| i.statistic.is_proportion());
+    let percent = ind.is_some_and(|i| i.statistic.in_percent());
     let fmt = |v: f64| {
         if percent {
             numbers::percent(v * 100.0, lang)
@@ -480,7 +480,7 @@ fn table_ctx(study: &Study, id: &str, rows: &[IndicatorRow]) -> TableCtx {
 fn comparison_ctx(study: &Study, c: &ComparisonRow) -> ComparisonCtx {
     let lang = study.language;
     let ind = study.indicator(&c.indicator);
-    let percent = ind.is_some_and(|i| i.statistic.is_proportion());
+    let percent = ind.is_some_and(|i| i.statistic.in_percent());
     let fmt = |v: f64| {
         if percent {
             numbers::number(v * 100.0, 1, lang) + phrase(lang, "points")

@@ -19,6 +19,7 @@ mod missing;
 mod multistage;
 mod nightly;
 mod parity;
+mod publication;
 mod quantiles;
 mod readme;
 mod registries;

@@ -1,6 +1,7 @@
 //! Resolving `[[indicators]]`: the statistic with its parameters, breakdowns, dates, joins.
 
 use super::*;
+use crate::spec::statistic::OneStatistic;
 
 impl Resolver<'_> {
     /// An `[[indicators]]` table: one indicator, or one per probability of
@@ -129,6 +130,18 @@ impl Resolver<'_> {
                 })
             }
         };
+        // A growth's rows are along its time breakdown: that is its breakdown.
+        if let [
+            OneStatistic {
+                statistic: Statistic::Growth { over, .. },
+                ..
+            },
+        ] = statistics.as_slice()
+            && by.is_empty()
+        {
+            by.push(vec![Variable::parse(over)]);
+            by_locations.push(self.loc(&ind.statistic));
+        }
         let spec = IndicatorSpec {
             join,
             id: id.clone(),

@@ -1,0 +1,132 @@
+//! What a statistics office prints: charts whose every text stays readable
+//! and inside its canvas, numbers written as publications write them
+//! (percentages for rates and shares, a true minus sign, enough digits for
+//! an index), and "no value" kept apart from "suppressed".
+
+use std::path::Path;
+
+use crate::common::{mizan, temp_study};
+
+/// One `<text>` of an SVG: where it is anchored, how, its size and content.
+#[derive(Debug)]
+struct Text {
+    x: f64,
+    y: f64,
+    anchor: String,
+    size: f64,
+    content: String,
+}
+
+impl Text {
+    /// Its horizontal extent, from a generous width per character (wider
+    /// than DejaVu Sans's average), so that a test passing here leaves room.
+    fn extent(&self) -> (f64, f64) {
+        let w = self.content.chars().count() as f64 * self.size * 0.62;
+        match self.anchor.as_str() {
+            "end" => (self.x - w, self.x),
+            "middle" => (self.x - w / 2.0, self.x + w / 2.0),
+            _ => (self.x, self.x + w),
+        }
+    }
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let tag = format!(" {tag}");
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(tag[start..].split('"').next()?.to_string())
+}
+
+fn texts(svg: &str) -> Vec<Text> {
+    svg.split("<text ")
+        .skip(1)
+        .map(|part| {
+            let (tag, rest) = part.split_once('>').unwrap();
+            let num = |n: &str| attr(tag, n).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+            Text {
+                x: num("x"),
+                y: num("y"),
+                anchor: attr(tag, "text-anchor").unwrap_or_default(),
+                size: num("font-size"),
+                content: rest.split("</text>").next().unwrap().trim().to_string(),
+            }
+        })
+        .collect()
+}
+
+/// Each `<rect>` but the background: x, y, width, height.
+fn rects(svg: &str) -> Vec<[f64; 4]> {
+    svg.split("<rect ")
+        .skip(2)
+        .map(|part| {
+            let tag = part.split('>').next().unwrap();
+            let n = |k: &str| attr(tag, k).unwrap().parse::<f64>().unwrap();
+            [n("x"), n("y"), n("width"), n("height")]
+        })
+        .collect()
+}
+
+const GROWTH: &str = "[study]\nid = \"g\"\ntitle = \"Growth\"\n\n[datasets.rounds]\npath = \"rounds.csv\"\n\n[[indicators]]\nid = \"funding\"\ndataset = \"rounds\"\nstatistic = \"total\"\nexpr = \"amount\"\nby = [\"year\"]\n\n[[indicators]]\nid = \"growth\"\ndataset = \"rounds\"\nstatistic = \"growth\"\nof = \"funding\"\nover = \"year\"\nlabel = \"Growth of funding\"\n\n[[charts]]\nid = \"growth_by_year\"\nindicator = \"growth\"\nkind = \"bar\"\nby = \"year\"\nsort = \"code\"\n";
+
+fn run(dir: &Path) {
+    let (code, _, err) = mizan(&["run", "."], dir);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// A growth series falls and rises: its bars grow left and right of one
+/// zero line, no bar or value reaches the year labels, and the first year
+/// (no rate) says "no value", not "suppressed".
+#[test]
+fn negative_bars_grow_from_a_zero_line_and_leave_labels_readable() {
+    let dir = temp_study(&[
+        ("study.toml", GROWTH),
+        (
+            "rounds.csv",
+            "year,amount\n2019,100\n2020,120\n2021,90\n2022,60\n2023,80\n",
+        ),
+    ]);
+    run(dir.path());
+    let svg = std::fs::read_to_string(dir.path().join("out/figures/growth_by_year.svg")).unwrap();
+    let all = texts(&svg);
+    let years: Vec<&Text> = all
+        .iter()
+        .filter(|t| t.content.len() == 4 && t.content.starts_with("20"))
+        .collect();
+    assert_eq!(years.len(), 5, "{all:?}");
+    let labels_end = years.iter().map(|t| t.extent().1).fold(f64::MIN, f64::max);
+    let bars = rects(&svg);
+    assert_eq!(bars.len(), 4, "four rates, the first year has none");
+    // One zero line: every bar starts or ends on it.
+    let zero = bars
+        .iter()
+        .map(|b| b[0])
+        .fold(f64::MIN, f64::max)
+        .min(bars.iter().map(|b| b[0] + b[2]).fold(f64::MAX, f64::min));
+    let on_zero = |b: &[f64; 4]| (b[0] - zero).abs() < 1.0 || (b[0] + b[2] - zero).abs() < 1.0;
+    assert!(bars.iter().all(on_zero), "{bars:?} around {zero}");
+    assert_eq!(
+        bars.iter().filter(|b| b[0] < zero - 1.0).count(),
+        2,
+        "2021 and 2022 fell"
+    );
+    for b in &bars {
+        assert!(
+            b[0] > labels_end,
+            "bar {b:?} over the year labels (end {labels_end})"
+        );
+    }
+    for t in all.iter().filter(|t| t.content.contains('%')) {
+        let (lo, _) = t.extent();
+        if (t.y - years[0].y).abs() > 1.0 && t.y < years[4].y + 5.0 {
+            assert!(lo > labels_end, "value `{}` over the labels", t.content);
+        }
+    }
+    assert!(
+        svg.contains("−25.0%"),
+        "a rate as a percentage with a minus sign"
+    );
+    let first = all
+        .iter()
+        .find(|t| (t.y - years[0].y).abs() < 1.0 && t.anchor == "start");
+    assert_eq!(first.map(|t| t.content.as_str()), Some("no value"));
+    assert!(!svg.contains("suppressed"));
+}
