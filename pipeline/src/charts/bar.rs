@@ -38,7 +38,9 @@ pub fn draw(fig: &Figure) -> Result<String> {
         .unwrap_or(0);
     let room = parts::negative_room(fig, points.iter().copied(), theme::LABEL_SIZE);
     let left = theme::MARGIN + label_w + 10 + room;
-    let right = theme::WIDTH as i32 - theme::MARGIN - 60;
+    let right = theme::WIDTH as i32
+        - theme::MARGIN
+        - parts::positive_room(fig, points.iter().copied(), theme::LABEL_SIZE);
     let plot_h = points.len() as i32 * (BAR + GAP) + GAP + AXIS;
     frame::render(fig, plot_h, |area, top, bottom| {
         let x = scale.x(left, right);

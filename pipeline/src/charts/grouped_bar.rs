@@ -24,17 +24,20 @@ pub fn draw(fig: &Figure) -> Result<String> {
         .unwrap_or(0);
     let room = parts::negative_room(fig, fig.points.iter(), theme::NOTE_SIZE);
     let left = theme::MARGIN + label_w + 10 + room;
-    let right = theme::WIDTH as i32 - theme::MARGIN - 60;
+    let right = theme::WIDTH as i32
+        - theme::MARGIN
+        - parts::positive_room(fig, fig.points.iter(), theme::NOTE_SIZE);
     let group_h = series.len() as i32 * BAR + GROUP_GAP;
-    let plot_h = LEGEND + groups.len() as i32 * group_h + GROUP_GAP + AXIS;
+    let entries: Vec<_> = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (theme::series(i), s.to_string()))
+        .collect();
+    let legend_h = LEGEND + parts::legend_extra(&entries, left);
+    let plot_h = legend_h + groups.len() as i32 * group_h + GROUP_GAP + AXIS;
     frame::render(fig, plot_h, |area, top, bottom| {
-        let entries: Vec<_> = series
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (theme::series(i), s.to_string()))
-            .collect();
         parts::legend(area, &entries, left, top + 8)?;
-        let top = top + LEGEND;
+        let top = top + legend_h;
         let x = scale.x(left, right);
         let axis_y = bottom - AXIS;
         parts::value_axis(area, fig, &scale.ticks, &x, top, axis_y)?;

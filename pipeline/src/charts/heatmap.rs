@@ -30,10 +30,12 @@ pub fn draw(fig: &Figure) -> Result<String> {
     let chars = ((f64::from(cell_w) - 6.0) / (theme::NOTE_SIZE * 0.6)).max(4.0) as usize;
     let heads: Vec<Vec<String>> = columns.iter().map(|c| frame::wrap(c, chars)).collect();
     let head_h = heads.iter().map(Vec::len).max().unwrap_or(1) as i32 * HEADER_LINE + 6;
-    let plot_h = LEGEND + head_h + rows.len() as i32 * ROW + 8;
+    let entries = parts::class_legend(fig, &bounds);
+    let legend_h = LEGEND + parts::legend_extra(&entries, left);
+    let plot_h = legend_h + head_h + rows.len() as i32 * ROW + 8;
     frame::render(fig, plot_h, |area, top, _| {
-        parts::legend(area, &parts::class_legend(fig, &bounds), left, top + 8)?;
-        let grid_top = top + LEGEND + head_h;
+        parts::legend(area, &entries, left, top + 8)?;
+        let grid_top = top + legend_h + head_h;
         for (c, lines) in heads.iter().enumerate() {
             let xc = left + c as i32 * cell_w + cell_w / 2;
             for (k, line) in lines.iter().enumerate() {

@@ -41,11 +41,21 @@ fn fill(bounds: &[f64], p: Option<&Point>) -> RGBColor {
     }
 }
 
-fn legend(area: &Area, fig: &Figure, bounds: &[f64], top: i32) -> Result<()> {
+/// The legend's entries: the classes, and "no estimate".
+fn legend_entries(fig: &Figure, bounds: &[f64]) -> Vec<(RGBColor, String)> {
     let mut entries = parts::class_legend(fig, bounds);
     let no_data = crate::locale::phrase(fig.lang, "map_no_data");
     entries.push((NO_DATA, no_data.to_string()));
-    parts::legend(area, &entries, theme::MARGIN, top + 8)
+    entries
+}
+
+/// The legend's height: one row, more when its labels are long.
+fn legend_height(fig: &Figure, bounds: &[f64]) -> i32 {
+    LEGEND + parts::legend_extra(&legend_entries(fig, bounds), theme::MARGIN)
+}
+
+fn legend(area: &Area, fig: &Figure, bounds: &[f64], top: i32) -> Result<()> {
+    parts::legend(area, &legend_entries(fig, bounds), theme::MARGIN, top + 8)
 }
 
 fn choropleth(fig: &Figure, geometry: &MapGeometry, bounds: &[f64]) -> Result<String> {
@@ -62,12 +72,13 @@ fn choropleth(fig: &Figure, geometry: &MapGeometry, bounds: &[f64]) -> Result<St
     let scale = (width / ((lon1 - lon0) * k)).min(f64::from(MAP_H) / (lat1 - lat0));
     let map_h = ((lat1 - lat0) * scale).ceil() as i32;
     let x_off = theme::MARGIN + ((width - (lon1 - lon0) * k * scale) / 2.0) as i32;
-    frame::render(fig, LEGEND + map_h + 8, |area, top, _| {
+    let legend_h = legend_height(fig, bounds);
+    frame::render(fig, legend_h + map_h + 8, |area, top, _| {
         legend(area, fig, bounds, top)?;
         let project = |&(lon, lat): &(f64, f64)| {
             (
                 x_off + ((lon - lon0) * k * scale).round() as i32,
-                top + LEGEND + ((lat1 - lat) * scale).round() as i32,
+                top + legend_h + ((lat1 - lat) * scale).round() as i32,
             )
         };
         for f in &features {
@@ -111,12 +122,13 @@ fn tiles(fig: &Figure, bounds: &[f64]) -> Result<String> {
     let columns = ((f64::from(n)).sqrt().ceil() as i32).max(1);
     let rows = (n + columns - 1) / columns;
     let chars = (f64::from(TILE - 16) / (theme::NOTE_SIZE * 0.62)) as usize;
-    frame::render(fig, LEGEND + rows * TILE + 8, |area, top, _| {
+    let legend_h = legend_height(fig, bounds);
+    frame::render(fig, legend_h + rows * TILE + 8, |area, top, _| {
         legend(area, fig, bounds, top)?;
         for (i, p) in fig.points.iter().enumerate() {
             let (c, r) = (i as i32 % columns, i as i32 / columns);
             let x0 = theme::MARGIN + c * TILE;
-            let y0 = top + LEGEND + r * TILE;
+            let y0 = top + legend_h + r * TILE;
             let colour = fill(bounds, Some(p));
             let corners = [(x0, y0), (x0 + TILE - 4, y0 + TILE - 4)];
             area.draw(&Rectangle::new(corners, colour.filled()))

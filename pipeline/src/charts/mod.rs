@@ -20,8 +20,9 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::indicators::{IndicatorRow, table::value_label};
+use crate::locale::numbers::Magnitude;
 use crate::locale::{Flag, Language, fill, level_percent, numbers};
-use crate::spec::model::{ChartKind, ChartSpec, Study};
+use crate::spec::model::{ChartKind, ChartSpec, Study, Units};
 use crate::text;
 
 /// One drawn value.
@@ -75,17 +76,21 @@ pub struct Figure {
 }
 
 impl Figure {
-    /// A value formatted as drawn.
+    /// A value formatted as drawn: a percentage, or a number in the
+    /// chart's units, with its `decimals` when fixed.
     pub fn fmt(&self, v: f64) -> String {
-        if self.percent {
-            numbers::percent(v, self.lang)
-        } else {
-            numbers::number(v, numbers::auto_decimals(v), self.lang)
+        let fixed = self.spec.decimals;
+        match self.magnitude() {
+            _ if self.percent => numbers::percent_with(v, fixed.unwrap_or(1), self.lang),
+            Some(m) => m.write(v, fixed.unwrap_or_else(|| m.decimals(v)), self.lang),
+            None => numbers::number(
+                v,
+                fixed.unwrap_or_else(|| numbers::auto_decimals(v)),
+                self.lang,
+            ),
         }
     }
-}
 
-impl Figure {
     /// An axis tick label, with as many decimals as the tick step needs.
     pub fn fmt_tick(&self, v: f64, ticks: &[f64]) -> String {
         let step = if ticks.len() > 1 {
@@ -93,11 +98,29 @@ impl Figure {
         } else {
             1.0
         };
-        let d = numbers::tick_decimals(step);
-        if self.percent {
-            numbers::percent_with(v, d, self.lang)
-        } else {
-            numbers::number(v, d, self.lang)
+        match self.magnitude() {
+            _ if self.percent => numbers::percent_with(v, numbers::tick_decimals(step), self.lang),
+            Some(m) => m.write(v, numbers::tick_decimals(step / m.divisor()), self.lang),
+            None => numbers::number(v, numbers::tick_decimals(step), self.lang),
+        }
+    }
+
+    /// The magnitude numbers are written in: the chart's `units`, or for
+    /// `auto` the one that suits its largest drawn value.
+    fn magnitude(&self) -> Option<Magnitude> {
+        match self.spec.units {
+            Units::Plain => None,
+            Units::Thousands => Some(Magnitude::Thousands),
+            Units::Millions => Some(Magnitude::Millions),
+            Units::Billions => Some(Magnitude::Billions),
+            Units::Auto => Magnitude::auto(
+                self.points
+                    .iter()
+                    .filter(|p| drawn(p))
+                    .flat_map(|p| [p.value, p.low, p.high])
+                    .flatten()
+                    .fold(0.0, |m: f64, v| m.max(v.abs())),
+            ),
         }
     }
 }

@@ -72,6 +72,15 @@ pub fn value_scale<'a>(fig: &Figure, points: impl Iterator<Item = &'a Point>) ->
     }
 }
 
+/// The room right of the value axis that the labels of positive bars need
+/// (at least 60 pixels).
+pub fn positive_room<'a>(fig: &Figure, points: impl Iterator<Item = &'a Point>, size: f64) -> i32 {
+    points
+        .filter(|p| drawn(p) && p.value.is_some_and(|v| v >= 0.0))
+        .map(|p| theme::text_width(&fig.fmt(p.value.unwrap_or(0.0)), size) + 10)
+        .fold(60, i32::max)
+}
+
 /// The room left of the zero line that the labels of negative bars need
 /// (their values are written past the bar's left end): none when no drawn
 /// value is negative.
@@ -232,10 +241,40 @@ pub fn hatch(area: &Area, rings: &[Vec<(i32, i32)>], colour: RGBColor) -> Result
     Ok(())
 }
 
-/// A legend: a swatch and a label per entry, in a row from (`x`, `y`).
+/// Height of a legend row.
+const LEGEND_ROW: i32 = 22;
+
+/// The legend's entries laid out in rows from `x`, each row within the
+/// canvas (an entry wider than a row stands alone): the (x, row) of each.
+fn legend_layout(entries: &[(RGBColor, String)], x: i32) -> Vec<(i32, i32)> {
+    let limit = theme::WIDTH as i32 - theme::MARGIN;
+    let (mut at, mut row) = (x, 0);
+    entries
+        .iter()
+        .map(|(_, label)| {
+            let w = 16 + theme::text_width(label, theme::LABEL_SIZE);
+            if at > x && at + w > limit {
+                (at, row) = (x, row + 1);
+            }
+            let place = (at, row);
+            at += w + 18;
+            place
+        })
+        .collect()
+}
+
+/// The height a legend takes beyond its first row.
+pub fn legend_extra(entries: &[(RGBColor, String)], x: i32) -> i32 {
+    legend_layout(entries, x)
+        .last()
+        .map_or(0, |&(_, row)| row * LEGEND_ROW)
+}
+
+/// A colour legend from (`x`, `y`): a swatch and a label per entry, wrapped
+/// into rows that stay within the canvas (see [`legend_extra`]).
 pub fn legend(area: &Area, entries: &[(RGBColor, String)], x: i32, y: i32) -> Result<()> {
-    let mut at = x;
-    for (colour, label) in entries {
+    for ((colour, label), (at, row)) in entries.iter().zip(legend_layout(entries, x)) {
+        let y = y + row * LEGEND_ROW;
         area.draw(&Rectangle::new(
             [(at, y - 6), (at + 12, y + 6)],
             colour.filled(),
@@ -251,7 +290,6 @@ pub fn legend(area: &Area, entries: &[(RGBColor, String)], x: i32, y: i32) -> Re
             Align::Left,
             false,
         )?;
-        at += 16 + theme::text_width(label, theme::LABEL_SIZE) + 18;
     }
     Ok(())
 }

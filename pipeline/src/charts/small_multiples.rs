@@ -24,6 +24,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
         .max()
         .unwrap_or(0);
     let room = parts::negative_room(fig, fig.points.iter(), theme::NOTE_SIZE);
+    let room_right = parts::positive_room(fig, fig.points.iter(), theme::NOTE_SIZE) - 24;
     let panel_w = (theme::WIDTH as i32 - 2 * theme::MARGIN - (COLUMNS - 1) * PANEL_GAP) / COLUMNS;
     let panel_h = TITLE + bars.len() as i32 * (BAR + GAP) + GAP + AXIS;
     let rows = (panels.len() as i32 + COLUMNS - 1) / COLUMNS;
@@ -44,7 +45,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
                 true,
             )?;
             let left = x0 + label_w + 6 + room;
-            let right = x0 + panel_w - 36;
+            let right = x0 + panel_w - 36.max(room_right);
             let x = scale.x(left, right);
             let axis_y = y0 + panel_h - AXIS;
             let first = y0 + TITLE;

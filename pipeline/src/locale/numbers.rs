@@ -48,6 +48,67 @@ pub fn percent_with(value: f64, decimals: usize, lang: Language) -> String {
     }
 }
 
+/// A power of a thousand that large numbers are written in: "200 M",
+/// "1.2 bn" ("1,2 Md" in French).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Magnitude {
+    /// Thousands: "k".
+    Thousands,
+    /// Millions: "M".
+    Millions,
+    /// Billions: "bn" ("Md").
+    Billions,
+}
+
+impl Magnitude {
+    /// What a number is divided by.
+    pub fn divisor(self) -> f64 {
+        match self {
+            Magnitude::Thousands => 1e3,
+            Magnitude::Millions => 1e6,
+            Magnitude::Billions => 1e9,
+        }
+    }
+
+    /// The magnitude that writes numbers up to `largest` (in absolute
+    /// value) shortest: millions from a million, billions from a billion;
+    /// none below (thousands only when asked for).
+    pub fn auto(largest: f64) -> Option<Self> {
+        if largest >= 1e9 {
+            Some(Magnitude::Billions)
+        } else if largest >= 1e6 {
+            Some(Magnitude::Millions)
+        } else {
+            None
+        }
+    }
+
+    /// `value` in this magnitude with `decimals` decimals and its symbol.
+    pub fn write(self, value: f64, decimals: usize, lang: Language) -> String {
+        let key = match self {
+            Magnitude::Thousands => "unit_thousands",
+            Magnitude::Millions => "unit_millions",
+            Magnitude::Billions => "unit_billions",
+        };
+        let space = match lang {
+            Language::En => '\u{a0}',
+            Language::Fr => NNBSP,
+        };
+        format!(
+            "{}{space}{}",
+            number(value / self.divisor(), decimals, lang),
+            super::phrase(lang, key)
+        )
+    }
+
+    /// Decimals for `value` written in this magnitude: none for whole
+    /// numbers and from 100, one below.
+    pub fn decimals(self, value: f64) -> usize {
+        let scaled = value / self.divisor();
+        usize::from(scaled.fract().abs() > 1e-9 && scaled.abs() < 100.0)
+    }
+}
+
 /// Decimals an axis needs to tell ticks `step` apart.
 pub fn tick_decimals(step: f64) -> usize {
     if step >= 1.0 {
@@ -89,6 +150,14 @@ mod tests {
         assert_eq!(number(-0.04, 1, Language::En), "0.0");
         assert_eq!(number(-12.5, 1, Language::Fr), "\u{2212}12,5");
         assert_eq!(auto_decimals(0.0169), 4);
+        let m = Magnitude::auto(2e8).unwrap();
+        assert_eq!(m.write(2e8, m.decimals(2e8), Language::En), "200\u{a0}M");
+        let b = Magnitude::auto(1.2e9).unwrap();
+        assert_eq!(
+            b.write(1.2e9, b.decimals(1.2e9), Language::Fr),
+            "1,2\u{202F}Md"
+        );
+        assert_eq!(Magnitude::auto(999_999.0), None);
         assert_eq!(auto_decimals(0.5), 2);
     }
 }

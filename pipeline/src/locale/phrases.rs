@@ -68,6 +68,9 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("flag_suppressed", "suppressed", "supprimée"),
     ("drawn_suppressed", "suppressed", "supprimé"),
     ("drawn_no_value", "no value", "sans valeur"),
+    ("unit_thousands", "k", "k"),
+    ("unit_millions", "M", "M"),
+    ("unit_billions", "bn", "Md"),
     (
         "whiskers",
         "Whiskers: {level}% confidence intervals.",

@@ -319,6 +319,8 @@ pub struct RawChart {
     pub join: Option<Spanned<String>>,
     pub dpi: Option<Spanned<u32>>,
     pub max_categories: Option<Spanned<usize>>,
+    pub units: Option<Spanned<String>>,
+    pub decimals: Option<Spanned<usize>>,
     pub by: Option<Spanned<String>>,
     pub x: Option<Spanned<String>>,
     pub series: Option<Spanned<String>>,

@@ -130,3 +130,68 @@ fn negative_bars_grow_from_a_zero_line_and_leave_labels_readable() {
     assert_eq!(first.map(|t| t.content.as_str()), Some("no value"));
     assert!(!svg.contains("suppressed"));
 }
+
+/// Every text of `svg` lies inside its canvas (by a generous estimate of
+/// its width).
+fn inside_canvas(svg: &str, what: &str) {
+    let width: f64 = attr(svg.split("<svg ").nth(1).unwrap(), "width")
+        .unwrap()
+        .parse()
+        .unwrap();
+    for t in texts(svg) {
+        let (lo, hi) = t.extent();
+        assert!(
+            lo >= 0.0 && hi <= width,
+            "{what}: `{}` runs from {lo:.0} to {hi:.0}, outside 0–{width}",
+            t.content
+        );
+    }
+}
+
+/// Funding by region in the hundreds of millions, on a tile map whose
+/// legend has long class labels: the legend wraps, nothing leaves the
+/// canvas — in English and French, with numbers written out in full
+/// (`units = "none"`) or in millions (the default).
+#[test]
+fn long_legends_wrap_and_large_numbers_read_in_millions() {
+    let mut rows = String::from("region,amount\n");
+    for (i, r) in [
+        "Casablanca-Settat",
+        "Rabat-Salé-Kénitra",
+        "Fès-Meknès",
+        "Souss-Massa",
+        "Oriental",
+        "Marrakech-Safi",
+    ]
+    .iter()
+    .enumerate()
+    {
+        rows += &format!("{r},{}\n", 23_456_789 * (i as u64 + 1) * (i as u64 + 2));
+    }
+    for (language, units) in [
+        ("en", "none"),
+        ("fr", "none"),
+        ("en", "auto"),
+        ("fr", "auto"),
+    ] {
+        let study = format!(
+            "[study]\nid = \"m\"\ntitle = \"Funding\"\nlanguage = \"{language}\"\n\n[datasets.rounds]\npath = \"rounds.csv\"\n\n[[indicators]]\nid = \"funding\"\ndataset = \"rounds\"\nstatistic = \"total\"\nexpr = \"amount\"\nby = [\"region\"]\n\n[[charts]]\nid = \"funding_map\"\nindicator = \"funding\"\nkind = \"map\"\nby = \"region\"\nunits = \"{units}\"\n\n[[charts]]\nid = \"funding_bars\"\nindicator = \"funding\"\nkind = \"bar\"\nby = \"region\"\nunits = \"{units}\"\n"
+        );
+        let dir = temp_study(&[("study.toml", &study), ("rounds.csv", &rows)]);
+        run(dir.path());
+        for chart in ["funding_map", "funding_bars"] {
+            let svg = std::fs::read_to_string(dir.path().join(format!("out/figures/{chart}.svg")))
+                .unwrap();
+            inside_canvas(&svg, &format!("{chart} {language} {units}"));
+            let millions = match language {
+                "en" => "\u{a0}M",
+                _ => "\u{202F}M",
+            };
+            assert_eq!(
+                svg.contains(millions),
+                units == "auto",
+                "{chart} {language} {units}: millions"
+            );
+        }
+    }
+}

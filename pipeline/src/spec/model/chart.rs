@@ -53,6 +53,32 @@ pub struct MapGeometry {
     pub by_label: bool,
 }
 
+/// The units a chart writes its numbers in.
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
+pub enum Units {
+    /// Millions from a million, billions from a billion, else as they are.
+    Auto,
+    /// As they are: "150,000,000".
+    Plain,
+    /// In thousands: "150 k".
+    Thousands,
+    /// In millions: "150 M".
+    Millions,
+    /// In billions: "1.5 bn" ("1,5 Md").
+    Billions,
+}
+
+impl Units {
+    /// Every choice with its spec name.
+    pub const ALL: [(Units, &'static str); 5] = [
+        (Units::Auto, "auto"),
+        (Units::Plain, "none"),
+        (Units::Thousands, "k"),
+        (Units::Millions, "M"),
+        (Units::Billions, "bn"),
+    ];
+}
+
 /// Bar order.
 #[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
 pub enum BarOrder {
@@ -67,6 +93,10 @@ pub enum BarOrder {
 pub struct ChartSpec {
     /// The id (file stem of the figure).
     pub id: String,
+    /// The units of its numbers (percentages stay percentages).
+    pub units: Units,
+    /// Decimals of every number it writes, when fixed.
+    pub decimals: Option<usize>,
     /// The indicator drawn (the first row of a heatmap).
     pub indicator: String,
     /// Every indicator drawn: the rows of a heatmap, else just `indicator`.

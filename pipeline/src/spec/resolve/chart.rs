@@ -32,7 +32,11 @@ impl Resolver<'_> {
             if kind != ChartKind::Dot {
                 return Err(self.err(&ch.kind, format!("chart `{id}`: a composite is drawn as a `dot` chart (a ranking with intervals)")));
             }
+            let (units, decimals) =
+                self.number_format(&id, ch.units.as_ref(), ch.decimals.as_ref())?;
             return Ok(ChartSpec {
+                units,
+                decimals,
                 max_categories: self.max_categories(&id, ch.max_categories.as_ref())?,
                 id,
                 indicator: c.id.clone(),
@@ -175,7 +179,10 @@ impl Resolver<'_> {
                 &[(BarOrder::Value, "value"), (BarOrder::Code, "code")],
             )?,
         };
+        let (units, decimals) = self.number_format(&id, ch.units.as_ref(), ch.decimals.as_ref())?;
         Ok(ChartSpec {
+            units,
+            decimals,
             max_categories: self.max_categories(&id, ch.max_categories.as_ref())?,
             id,
             indicator: ind.id.clone(),
@@ -194,6 +201,29 @@ impl Resolver<'_> {
             note: text_of(ch.note),
             composite: false,
         })
+    }
+
+    /// A chart's `units` (default `auto`) and `decimals` (0 to 10).
+    fn number_format(
+        &self,
+        id: &str,
+        units: Option<&Spanned<String>>,
+        decimals: Option<&Spanned<usize>>,
+    ) -> Result<(Units, Option<usize>)> {
+        let units = match units {
+            None => Units::Auto,
+            Some(u) => pick(self, u, "units", &Units::ALL)?,
+        };
+        let decimals = match decimals {
+            Some(d) if *d.get_ref() > 10 => {
+                return Err(self.err(
+                    d,
+                    format!("chart `{id}`: decimals must be between 0 and 10"),
+                ));
+            }
+            d => d.map(|d| *d.get_ref()),
+        };
+        Ok((units, decimals))
     }
 
     /// A chart's `max_categories`: 1 to 1,000 (default 40).
