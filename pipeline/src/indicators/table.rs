@@ -33,6 +33,41 @@ pub fn value_label(study: &Study, dataset: &str, var: &str, value: &str) -> Stri
         .to_string()
 }
 
+/// The label of variable `var` of `dataset` in the study's language: the
+/// contract's label, else the one its microdata file gives, else its name;
+/// a period of a date column is the column's label with the period
+/// ("Founded (year)").
+pub fn variable_label(study: &Study, dataset: &str, var: &str) -> String {
+    let parsed = crate::spec::model::Variable::parse(var);
+    let column = parsed.column.as_str();
+    let label = study
+        .dataset(dataset)
+        .and_then(|ds| {
+            ds.contract
+                .as_ref()
+                .and_then(|c| c.columns.get(column)?.label.get(study.language))
+                .filter(|l| !l.is_empty())
+                .or_else(|| ds.file_labels.get(column)?.label.as_deref())
+        })
+        .unwrap_or(column);
+    match parsed.period {
+        None => label.to_string(),
+        Some(p) => format!(
+            "{label} ({})",
+            crate::locale::phrase(study.language, &format!("period_{}", p.name()))
+        ),
+    }
+}
+
+/// The label of a breakdown: its variables' labels joined as the `by`
+/// column joins them.
+pub fn breakdown_label(study: &Study, dataset: &str, vars: &[String]) -> String {
+    vars.iter()
+        .map(|v| variable_label(study, dataset, v))
+        .collect::<Vec<_>>()
+        .join(IndicatorRow::CROSS)
+}
+
 /// The label of a row's domain: each value's label ([`value_label`]),
 /// joined as the `domain` column is.
 pub fn domain_label(study: &Study, row: &IndicatorRow) -> Option<String> {

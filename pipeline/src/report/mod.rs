@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::indicators::{
     DesignSummary, IndicatorRow,
     compare::ComparisonRow,
-    table::{domain_label, value_label},
+    table::{breakdown_label, domain_label, value_label},
 };
 use crate::locale::{Flag, Language, fill, numbers, phrase};
 use crate::spec::model::{CiMethod, SectionSpec, Statistic, Study, Text};
@@ -288,7 +288,7 @@ pub fn context(
             by: i
                 .breakdown_names()
                 .iter()
-                .map(|b| b.join(IndicatorRow::CROSS))
+                .map(|b| breakdown_label(study, &i.dataset, b))
                 .collect::<Vec<_>>()
                 .join(", "),
         })
@@ -456,7 +456,11 @@ fn table_ctx(study: &Study, id: &str, rows: &[IndicatorRow]) -> TableCtx {
             .map(|r| {
                 let suppressed = r.est.flag == Some(Flag::Suppressed);
                 ValueRow {
-                    by: r.by_text().unwrap_or_else(|| all.to_string()),
+                    by: if r.by.is_empty() {
+                        all.to_string()
+                    } else {
+                        breakdown_label(study, &r.dataset, &r.by)
+                    },
                     series: String::new(),
                     label: domain_label(study, r).unwrap_or_else(|| all.to_string()),
                     value: if suppressed {

@@ -195,3 +195,37 @@ fn long_legends_wrap_and_large_numbers_read_in_millions() {
         }
     }
 }
+
+/// Tables name variables by their labels in the study's language — the
+/// contract's, or a date column's with its period — never by the column
+/// name ("RIAGENDR", "founded:year").
+#[test]
+fn tables_name_variables_by_their_labels() {
+    let study = "[study]\nid = \"l\"\ntitle = \"Labels\"\nlanguage = \"fr\"\n\n[datasets.people]\npath = \"people.csv\"\ncontract = \"people.contract.toml\"\n\n[[indicators]]\nid = \"n\"\ndataset = \"people\"\nstatistic = \"count\"\nby = [\"RIAGENDR\", \"founded:year\"]\n";
+    let contract = "[columns.RIAGENDR]\ntype = \"integer\"\nlabel = { en = \"Sex\", fr = \"Sexe\" }\ncodes = { 1 = { en = \"Men\", fr = \"Hommes\" }, 2 = { en = \"Women\", fr = \"Femmes\" } }\n\n[columns.founded]\ntype = \"date\"\nlabel = { en = \"Founded\", fr = \"Création\" }\n";
+    let data = "RIAGENDR,founded\n1,2020-03-01\n2,2021-05-02\n1,2021-07-09\n";
+    let dir = temp_study(&[
+        ("study.toml", study),
+        ("people.contract.toml", contract),
+        ("people.csv", data),
+    ]);
+    run(dir.path());
+    for file in ["report.md", "report.html"] {
+        let text = std::fs::read_to_string(dir.path().join("out").join(file)).unwrap();
+        // Markdown escapes the parentheses.
+        let period = if file == "report.md" {
+            "Création \\(année\\)"
+        } else {
+            "Création (année)"
+        };
+        assert!(text.contains("Sexe") && text.contains(period), "{file}");
+        assert!(
+            !text.contains("| RIAGENDR |") && !text.contains("<td>RIAGENDR</td>"),
+            "{file}"
+        );
+        assert!(
+            !text.contains("founded:year</td>") && !text.contains("| founded:year |"),
+            "{file}"
+        );
+    }
+}
