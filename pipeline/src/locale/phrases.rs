@@ -68,6 +68,42 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("flag_suppressed", "suppressed", "supprimée"),
     ("drawn_suppressed", "suppressed", "supprimé"),
     ("drawn_no_value", "no value", "sans valeur"),
+    ("measures", "Measures", "Mesures"),
+    (
+        "measure_hhi",
+        "Concentration (HHI): the Herfindahl–Hirschman index, the sum of the squared shares of the units in the total — 1/n when n units hold equal shares, 1 when one holds everything.",
+        "Concentration (IHH) : l’indice de Herfindahl–Hirschman, somme des carrés des parts des unités dans le total — 1/n quand n unités ont des parts égales, 1 quand une seule détient tout.",
+    ),
+    (
+        "measure_gini",
+        "Concentration (Gini): the Gini coefficient of the units' totals — 0 when all hold the same, close to 1 when one holds almost everything.",
+        "Concentration (Gini) : le coefficient de Gini des totaux des unités — 0 quand toutes détiennent autant, proche de 1 quand une seule détient presque tout.",
+    ),
+    (
+        "measure_top_share",
+        "Concentration (top share): the share of the total held by the {top} largest units.",
+        "Concentration (part des premiers) : la part du total détenue par les {top} plus grandes unités.",
+    ),
+    (
+        "measure_growth",
+        "Growth: each period's change on the one before (value / previous value − 1; none for the first period); the overall row is the compound annual rate from the first period to the last, (last / first)^(1/T) − 1, with T the years between them.",
+        "Croissance : l’évolution de chaque période par rapport à la précédente (valeur / valeur précédente − 1 ; aucune pour la première période) ; la ligne d’ensemble est le taux annuel moyen de la première à la dernière période, (dernière / première)^(1/T) − 1, T étant le nombre d’années qui les séparent.",
+    ),
+    (
+        "measure_survival",
+        "Survival: of the units founded long enough before the registry's date, the share still active the stated number of years after their founding.",
+        "Survie : parmi les unités créées assez longtemps avant la date du registre, la part encore en activité le nombre d’années indiqué après leur création.",
+    ),
+    (
+        "measure_distinct",
+        "Distinct counts: the number of different values, missing values not counted.",
+        "Dénombrements distincts : le nombre de valeurs différentes, sans compter les valeurs manquantes.",
+    ),
+    (
+        "measure_per_capita",
+        "Rates per population: a total divided by the population of its domain and multiplied by the stated base; the overall rate divides by the sum of the populations.",
+        "Taux par habitant : un total divisé par la population de son domaine et multiplié par la base indiquée ; le taux d’ensemble divise par la somme des populations.",
+    ),
     ("period_year", "year", "année"),
     ("period_quarter", "quarter", "trimestre"),
     ("period_month", "month", "mois"),

@@ -138,11 +138,14 @@ pub fn render(ctx: &Context) -> Result<String> {
             );
         }
     }
-    out += &format!("### {}\n\n", t("design"));
+    out += &format!("### {}\n\n", s(&m["heading"]));
     for p in m["designs"].as_array().into_iter().flatten() {
         out += &format!("{}\n\n", s(p));
     }
     out += &format!("{}\n\n", s(&m["reliability"]));
+    for p in m["measures"].as_array().into_iter().flatten() {
+        out += &format!("{}\n\n", s(p));
+    }
     let changes: Vec<String> = m["changes"]
         .as_array()
         .into_iter()

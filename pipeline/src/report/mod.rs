@@ -16,7 +16,7 @@ use crate::indicators::{
     table::{breakdown_label, domain_label, value_label},
 };
 use crate::locale::{Flag, Language, fill, numbers, phrase};
-use crate::spec::model::{CiMethod, SectionSpec, Statistic, Study, Text};
+use crate::spec::model::{CiMethod, Concentration, SectionSpec, Statistic, Study, Text};
 
 /// What the report says about one input dataset.
 #[derive(Debug, Clone, Serialize)]
@@ -116,7 +116,12 @@ pub struct ComparisonCtx {
 pub struct MethodsCtx {
     datasets: Vec<SourceRow>,
     designs: Vec<String>,
+    /// The heading of the design section: the survey design, or for a
+    /// study of registries only, the measures.
+    heading: String,
     reliability: String,
+    /// What each registry measure the study uses means.
+    measures: Vec<String>,
     indicators: Vec<DefinitionCtx>,
     /// Values that moved beyond `[study.drift]` and source columns that
     /// changed, since the last published run.
@@ -275,7 +280,19 @@ pub fn context(
         .map(|d| design_text(study, d))
         .chain(notes.iter().cloned())
         .collect();
-    let reliability = crate::survey::reliability::explain(&study.reliability, lang).methods;
+    let survey = study.datasets.iter().any(|d| d.design.is_some());
+    let (heading, reliability) = if survey {
+        (
+            phrase(lang, "design"),
+            crate::survey::reliability::explain(&study.reliability, lang).methods,
+        )
+    } else {
+        // No sample: nothing to say of designs or reliability rules.
+        (
+            phrase(lang, "measures"),
+            phrase(lang, "rel_registries").to_string(),
+        )
+    };
     let indicators = study
         .indicators
         .iter()
@@ -321,12 +338,42 @@ pub fn context(
         methods: MethodsCtx {
             datasets: sources,
             designs,
+            heading: heading.to_string(),
             reliability,
+            measures: measures(study),
             indicators,
             changes: changes.to_vec(),
             codebook: codebook_ctx(study, codebook),
         },
     }
+}
+
+/// What each registry measure the study uses means, once each, in the
+/// order the indicators use them.
+fn measures(study: &Study) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for i in &study.indicators {
+        let text = match &i.statistic {
+            Statistic::Concentration { measure, .. } => match measure {
+                Concentration::Hhi => phrase(study.language, "measure_hhi").to_string(),
+                Concentration::Gini => phrase(study.language, "measure_gini").to_string(),
+                Concentration::TopShare(k) => fill(
+                    study.language,
+                    "measure_top_share",
+                    &[("top", &k.to_string())],
+                ),
+            },
+            Statistic::Growth { .. } => phrase(study.language, "measure_growth").to_string(),
+            Statistic::Survival(_) => phrase(study.language, "measure_survival").to_string(),
+            Statistic::CountDistinct => phrase(study.language, "measure_distinct").to_string(),
+            Statistic::PerCapita(_) => phrase(study.language, "measure_per_capita").to_string(),
+            _ => continue,
+        };
+        if !out.contains(&text) {
+            out.push(text);
+        }
+    }
+    out
 }
 
 /// Without `[report]`: one section per dataset, with its charts and indicators.

@@ -229,3 +229,37 @@ fn tables_name_variables_by_their_labels() {
         );
     }
 }
+
+/// A study of registries only: its methods explain the measures it uses
+/// (HHI, compound growth) and say nothing of survey designs or respondents;
+/// its tables print rates as percentages and an HHI with its digits.
+#[test]
+fn registry_methods_explain_their_measures_and_print_rates_as_percentages() {
+    let study = GROWTH.to_string()
+        + "\n[[indicators]]\nid = \"hhi\"\ndataset = \"rounds\"\nstatistic = \"concentration\"\nexpr = \"amount\"\nof = \"investor\"\n";
+    let mut rows = String::from("year,amount,investor\n");
+    // 100 investors with equal amounts: HHI = 100 × 0.01² = 0.01; the same
+    // funding every year, so every growth rate is 0%.
+    for i in 0..100 {
+        rows += &format!("{},{},inv{i}\n", 2019 + i % 5, 10);
+    }
+    let dir = temp_study(&[("study.toml", &study), ("rounds.csv", &rows)]);
+    run(dir.path());
+    let md = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    for (what, text) in [("md", &md), ("html", &html)] {
+        assert!(text.contains("Measures"), "{what}: a measures heading");
+        assert!(
+            text.contains("Herfindahl–Hirschman"),
+            "{what}: HHI explained"
+        );
+        assert!(
+            text.contains("compound annual rate"),
+            "{what}: growth explained"
+        );
+        assert!(!text.contains("Survey design"), "{what}: no survey design");
+        assert!(!text.contains("respondents"), "{what}: no respondents");
+        assert!(text.contains("0.0100"), "{what}: the HHI with its digits");
+        assert!(text.contains("0.0%"), "{what}: growth as a percentage");
+    }
+}
