@@ -104,9 +104,33 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
     lines
 }
 
-/// Height of the header (title and subtitle).
+/// The title's lines and the subtitle's, wrapped to the canvas.
+fn header_lines(fig: &Figure) -> (Vec<String>, Vec<String>) {
+    let width = theme::WIDTH as f64 - 2.0 * theme::MARGIN as f64;
+    let title = wrap(&fig.title, (width / (theme::TITLE_SIZE * 0.6)) as usize);
+    let subtitle = if fig.subtitle.is_empty() {
+        Vec::new()
+    } else {
+        wrap(
+            &fig.subtitle,
+            (width / (theme::SUBTITLE_SIZE * 0.6)) as usize,
+        )
+    };
+    (title, subtitle)
+}
+
+/// Space between title lines, and between subtitle lines.
+const TITLE_LINE: i32 = 26;
+const SUBTITLE_LINE: i32 = 20;
+
+/// Height of the header (title and subtitle, each on as many lines as it needs).
 pub fn header_height(fig: &Figure) -> i32 {
-    if fig.subtitle.is_empty() { 48 } else { 70 }
+    let (title, subtitle) = header_lines(fig);
+    let extra = (title.len() as i32 - 1) * TITLE_LINE;
+    match subtitle.len() {
+        0 => 48 + extra,
+        n => 70 + extra + (n as i32 - 1) * SUBTITLE_LINE,
+    }
 }
 
 /// Height of the footer.
@@ -127,22 +151,26 @@ pub fn render(
         let area =
             SVGBackend::with_string(&mut out, (theme::WIDTH, height as u32)).into_drawing_area();
         area.fill(&WHITE).map_err(draw_err)?;
-        text(
-            &area,
-            &fig.title,
-            theme::MARGIN,
-            24,
-            theme::TITLE_SIZE,
-            theme::INK,
-            Align::Left,
-            true,
-        )?;
-        if !fig.subtitle.is_empty() {
+        let (title, subtitle) = header_lines(fig);
+        for (i, line) in title.iter().enumerate() {
             text(
                 &area,
-                &fig.subtitle,
+                line,
                 theme::MARGIN,
-                50,
+                24 + i as i32 * TITLE_LINE,
+                theme::TITLE_SIZE,
+                theme::INK,
+                Align::Left,
+                true,
+            )?;
+        }
+        let below = (title.len() as i32 - 1) * TITLE_LINE;
+        for (i, line) in subtitle.iter().enumerate() {
+            text(
+                &area,
+                line,
+                theme::MARGIN,
+                50 + below + i as i32 * SUBTITLE_LINE,
                 theme::SUBTITLE_SIZE,
                 theme::MUTED,
                 Align::Left,

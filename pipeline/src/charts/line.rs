@@ -68,9 +68,16 @@ pub fn draw(fig: &Figure) -> Result<String> {
     } else {
         (x_min, x_max.max(x_min + 1.0))
     };
-    let x_ticks: Vec<f64> = theme::ticks(x_min, x_max, 8)
-        .into_iter()
-        .filter(|t| *t >= x_min && *t <= x_max && t.fract() == 0.0)
+    // Whole steps from the first x on, so that the first period is labelled.
+    let nice = theme::ticks(x_min, x_max, 8);
+    let step = nice
+        .get(1)
+        .zip(nice.first())
+        .map_or(1.0, |(b, a)| (b - a).round().max(1.0));
+    let x_ticks: Vec<f64> = (0..)
+        .map(|k| x_min + f64::from(k) * step)
+        .take_while(|t| *t <= x_max + 1e-9)
+        .filter(|t| t.fract() == 0.0)
         .collect();
     let name_w = series
         .keys()

@@ -20,11 +20,11 @@ pub fn draw(fig: &Figure) -> Result<String> {
     let scale = parts::value_scale(fig, fig.points.iter());
     let label_w = bars
         .iter()
-        .map(|b| theme::text_width(b, theme::NOTE_SIZE))
+        .map(|b| theme::text_width(b, theme::LABEL_SIZE))
         .max()
         .unwrap_or(0);
-    let room = parts::negative_room(fig, fig.points.iter(), theme::NOTE_SIZE);
-    let room_right = parts::positive_room(fig, fig.points.iter(), theme::NOTE_SIZE) - 24;
+    let room = parts::negative_room(fig, fig.points.iter(), theme::LABEL_SIZE);
+    let room_right = parts::positive_room(fig, fig.points.iter(), theme::LABEL_SIZE) - 24;
     let panel_w = (theme::WIDTH as i32 - 2 * theme::MARGIN - (COLUMNS - 1) * PANEL_GAP) / COLUMNS;
     let panel_h = TITLE + bars.len() as i32 * (BAR + GAP) + GAP + AXIS;
     let rows = (panels.len() as i32 + COLUMNS - 1) / COLUMNS;
@@ -57,7 +57,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
                     label,
                     left - 6 - room,
                     b0 + BAR / 2,
-                    theme::NOTE_SIZE,
+                    theme::LABEL_SIZE,
                     theme::INK,
                     Align::Right,
                     false,
@@ -68,7 +68,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
                     .find(|p| p.label == *label && p.series.as_deref().unwrap_or("") == *panel);
                 if let Some(p) = point {
                     let colour = theme::series(0);
-                    parts::labelled_bar(area, fig, p, &x, b0, BAR, colour, theme::NOTE_SIZE)?;
+                    parts::labelled_bar(area, fig, p, &x, b0, BAR, colour, theme::LABEL_SIZE)?;
                 }
             }
             frame::line(area, (x(0.0), first), (x(0.0), axis_y), theme::INK, 1)?;

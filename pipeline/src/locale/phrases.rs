@@ -134,8 +134,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("points", " pt", "\u{a0}pt"),
     (
         "design_sample",
-        "Dataset `{dataset}`: {rows} respondents in {strata} strata and {psus} primary sampling units (design degrees of freedom {df}), representing a weighted population of {weighted}. ",
-        "Jeu de données `{dataset}` : {rows} répondants répartis en {strata} strates et {psus} unités primaires (degrés de liberté du plan : {df}), représentant une population pondérée de {weighted}. ",
+        "{dataset}: {rows} respondents in {strata} strata and {psus} primary sampling units (design degrees of freedom {df}), representing a weighted population of {weighted}. ",
+        "{dataset} : {rows} répondants répartis en {strata} strates et {psus} unités primaires (degrés de liberté du plan : {df}), représentant une population pondérée de {weighted}. ",
     ),
     (
         "design_replicates",

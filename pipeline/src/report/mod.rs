@@ -570,12 +570,17 @@ fn comparison_ctx(study: &Study, c: &ComparisonRow) -> ComparisonCtx {
 
 fn design_text(study: &Study, d: &DesignSummary) -> String {
     let lang = study.language;
+    // Its label, as the sources table names it (the id without one).
+    let dataset_name = study
+        .dataset(&d.dataset)
+        .map_or(d.dataset.as_str(), |ds| ds.label.get_or(lang, &d.dataset))
+        .to_string();
     let n = |v: f64| numbers::number(v, 0, lang);
     let mut text = fill(
         lang,
         "design_sample",
         &[
-            ("dataset", &d.dataset),
+            ("dataset", &dataset_name),
             ("rows", &n(d.rows as f64)),
             ("strata", &d.strata.to_string()),
             ("psus", &n(d.psus as f64)),

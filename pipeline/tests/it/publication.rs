@@ -47,7 +47,16 @@ fn texts(svg: &str) -> Vec<Text> {
                 y: num("y"),
                 anchor: attr(tag, "text-anchor").unwrap_or_default(),
                 size: num("font-size"),
-                content: rest.split("</text>").next().unwrap().trim().to_string(),
+                content: rest
+                    .split("</text>")
+                    .next()
+                    .unwrap()
+                    .trim()
+                    .replace("&amp;", "&")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&apos;", "'")
+                    .replace("&quot;", "\""),
             }
         })
         .collect()
@@ -131,21 +140,46 @@ fn negative_bars_grow_from_a_zero_line_and_leave_labels_readable() {
     assert!(!svg.contains("suppressed"));
 }
 
-/// Every text of `svg` lies inside its canvas (by a generous estimate of
-/// its width).
+/// Every text of `svg` lies inside its canvas: each text laid out with the
+/// fonts the PNG renderer carries (DejaVu Sans), its box within the
+/// drawing's size.
 fn inside_canvas(svg: &str, what: &str) {
-    let width: f64 = attr(svg.split("<svg ").nth(1).unwrap(), "width")
-        .unwrap()
-        .parse()
-        .unwrap();
-    for t in texts(svg) {
-        let (lo, hi) = t.extent();
-        assert!(
-            lo >= 0.0 && hi <= width,
-            "{what}: `{}` runs from {lo:.0} to {hi:.0}, outside 0–{width}",
-            t.content
-        );
+    use resvg::usvg;
+    let mut db = usvg::fontdb::Database::new();
+    for f in [dejavu::sans::regular(), dejavu::sans::bold()] {
+        db.load_font_data(f.to_vec());
     }
+    db.set_sans_serif_family("DejaVu Sans");
+    let opt = usvg::Options {
+        font_family: "DejaVu Sans".into(),
+        fontdb: std::sync::Arc::new(db),
+        ..Default::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &opt).unwrap();
+    let (w, h) = (tree.size().width(), tree.size().height());
+    let mut stack: Vec<&usvg::Group> = vec![tree.root()];
+    let mut seen = 0;
+    while let Some(g) = stack.pop() {
+        for node in g.children() {
+            match node {
+                usvg::Node::Group(g) => stack.push(g),
+                usvg::Node::Text(t) => {
+                    let b = t.abs_bounding_box();
+                    let text: String = t.chunks().iter().map(|c| c.text()).collect();
+                    assert!(
+                        b.left() >= -0.5
+                            && b.top() >= -0.5
+                            && b.right() <= w + 0.5
+                            && b.bottom() <= h + 0.5,
+                        "{what}: `{text}` at {b:?} leaves the {w}×{h} canvas"
+                    );
+                    seen += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(seen > 0, "{what}: no text");
 }
 
 /// Funding by region in the hundreds of millions, on a tile map whose
@@ -261,5 +295,47 @@ fn registry_methods_explain_their_measures_and_print_rates_as_percentages() {
         assert!(!text.contains("respondents"), "{what}: no respondents");
         assert!(text.contains("0.0100"), "{what}: the HHI with its digits");
         assert!(text.contains("0.0%"), "{what}: growth as a percentage");
+    }
+}
+
+/// A line chart labels its first period: years from 2013 on a two-year
+/// step read 2013, 2015, … (not 2014, 2016, … with 2013 unlabelled).
+#[test]
+fn a_line_chart_labels_its_first_period() {
+    let mut rows = String::from("year,amount\n");
+    for y in 2013..=2024 {
+        rows += &format!("{y},{}\n", 100 + y - 2013);
+    }
+    let study = "[study]\nid = \"l\"\ntitle = \"Line\"\n\n[datasets.rounds]\npath = \"rounds.csv\"\n\n[[indicators]]\nid = \"funding\"\ndataset = \"rounds\"\nstatistic = \"total\"\nexpr = \"amount\"\nby = [\"year\"]\n\n[[charts]]\nid = \"trend\"\nindicator = \"funding\"\nkind = \"line\"\nx = \"year\"\n";
+    let dir = temp_study(&[("study.toml", study), ("rounds.csv", &rows)]);
+    run(dir.path());
+    let svg = std::fs::read_to_string(dir.path().join("out/figures/trend.svg")).unwrap();
+    let labels: Vec<String> = texts(&svg).into_iter().map(|t| t.content).collect();
+    assert!(labels.iter().any(|l| l == "2013"), "{labels:?}");
+    inside_canvas(&svg, "trend");
+}
+
+/// Nothing of any figure of the example study, in English or in French,
+/// leaves its canvas.
+#[test]
+fn every_example_figure_stays_inside_its_canvas() {
+    for study in ["reports/example", "reports/example-fr"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let (code, _, err) = mizan(
+            &["run", study, "--out", out.to_str().unwrap()],
+            &crate::common::repo(),
+        );
+        assert_eq!(code, 0, "{err}");
+        let mut checked = 0;
+        for e in std::fs::read_dir(out.join("figures")).unwrap() {
+            let path = e.unwrap().path();
+            if path.extension().is_some_and(|x| x == "svg") {
+                let svg = std::fs::read_to_string(&path).unwrap();
+                inside_canvas(&svg, &path.display().to_string());
+                checked += 1;
+            }
+        }
+        assert!(checked >= 10, "{study}: {checked} figures");
     }
 }
