@@ -2,34 +2,20 @@
 //! for a negative value, with room kept for its label), with its confidence
 //! interval as a whisker and its value as text. Bars flagged "use with
 //! caution" are drawn lighter and hatched; suppressed estimates are not
-//! drawn (their category shows "suppressed"). Sorted by value unless
-//! `sort = "code"`.
+//! drawn (their category shows "suppressed"). In the chart's order
+//! (`sort`, by value unless given).
 
 use super::frame::{self, Align};
 use super::{Figure, Point, parts, theme};
 use crate::error::Result;
-use crate::spec::model::BarOrder;
 
 const BAR: i32 = 18;
 const GAP: i32 = 10;
 const AXIS: i32 = 34;
 
-/// The points in the chart's order: largest first, or as given (code order).
-pub fn ordered(fig: &Figure) -> Vec<&Point> {
-    let mut points: Vec<&Point> = fig.points.iter().collect();
-    if fig.spec.order == BarOrder::Value {
-        points.sort_by(|a, b| {
-            b.value
-                .unwrap_or(f64::NEG_INFINITY)
-                .total_cmp(&a.value.unwrap_or(f64::NEG_INFINITY))
-        });
-    }
-    points
-}
-
 /// Draws the bar chart of `fig` as SVG.
 pub fn draw(fig: &Figure) -> Result<String> {
-    let points = ordered(fig);
+    let points: Vec<&Point> = fig.points.iter().collect();
     let scale = parts::value_scale(fig, points.iter().copied());
     let label_w = points
         .iter()

@@ -4,11 +4,13 @@
 //! recent — and a note says how many are left out (the tables keep them
 //! all). Labels longer than [`MAX_LABEL`] characters are shortened with an
 //! ellipsis in the drawing only, kept apart when two would read the same.
+//! Their order is the chart's `sort`, for the drawing and the table under
+//! it alike ([`arrange`]).
 
 use std::collections::{HashMap, HashSet};
 
 use super::Point;
-use crate::spec::model::{ChartKind, ChartSpec, Language};
+use crate::spec::model::{ChartKind, ChartSpec, Language, Order};
 
 /// The longest label drawn, in characters.
 pub const MAX_LABEL: usize = 40;
@@ -43,6 +45,48 @@ pub fn limit(points: &mut Vec<Point>, chart: &ChartSpec) -> usize {
     };
     points.retain(|p| kept.contains(&p.key));
     omitted
+}
+
+/// Puts the categories of `points` (in code order) in `order`: by value,
+/// largest first (a category's value: its first series' value); as listed
+/// (by code or label, the others after in code order); or as they are.
+/// The series within a category keep their code order.
+pub fn arrange(points: &mut [Point], order: &Order) {
+    let mut first: Vec<&str> = Vec::new();
+    let mut seen = HashSet::new();
+    let mut value: HashMap<&str, f64> = HashMap::new();
+    for p in points.iter() {
+        if seen.insert(p.key.as_str()) {
+            first.push(p.key.as_str());
+            let v = p.value.filter(|_| super::drawn(p));
+            value.insert(p.key.as_str(), v.unwrap_or(f64::NEG_INFINITY));
+        }
+    }
+    let rank: HashMap<String, usize> = match order {
+        Order::Code => return,
+        Order::Value => {
+            let mut keys = first.clone();
+            keys.sort_by(|a, b| value[b].total_cmp(&value[a]));
+            keys.iter()
+                .enumerate()
+                .map(|(i, k)| (k.to_string(), i))
+                .collect()
+        }
+        Order::Listed(list) => {
+            let label: HashMap<&str, &str> = points
+                .iter()
+                .map(|p| (p.key.as_str(), p.full_label.as_str()))
+                .collect();
+            let at = |k: &str| list.iter().position(|l| l == k || l == label[k]);
+            let mut keys = first.clone();
+            keys.sort_by_key(|k| at(k).unwrap_or(usize::MAX));
+            keys.iter()
+                .enumerate()
+                .map(|(i, k)| (k.to_string(), i))
+                .collect()
+        }
+    };
+    points.sort_by_key(|p| rank[&p.key]);
 }
 
 /// The note saying what was left out.

@@ -1,5 +1,6 @@
-//! Dot chart for rankings: one row per domain, best first, its rank and
-//! name at the left, a dot at the estimate and its interval as a line. The
+//! Dot chart: one row per domain in the chart's order — a ranking by value
+//! (best first, each row numbered) unless `sort` says otherwise — its name
+//! at the left, a dot at the estimate and its interval as a line. The
 //! axis spans the values (not from zero), so close scores stay apart.
 //! Caution estimates get a hollow dot; suppressed ones are listed unranked.
 
@@ -8,18 +9,16 @@ use plotters::prelude::*;
 use super::frame::{self, Align};
 use super::{Figure, Point, drawn, parts, theme};
 use crate::error::Result;
+use crate::spec::model::Order;
 
 const ROW: i32 = 24;
 const AXIS: i32 = 34;
 
 /// Draws the dot chart of `fig` as SVG.
 pub fn draw(fig: &Figure) -> Result<String> {
-    let mut points: Vec<&Point> = fig.points.iter().collect();
-    points.sort_by(|a, b| {
-        let v = |p: &Point| if drawn(p) { p.value } else { None };
-        v(b).unwrap_or(f64::NEG_INFINITY)
-            .total_cmp(&v(a).unwrap_or(f64::NEG_INFINITY))
-    });
+    // A ranking (by value) numbers its rows; another order does not.
+    let ranked = fig.spec.order == Order::Value;
+    let points: Vec<&Point> = fig.points.iter().collect();
     let shown: Vec<&&Point> = points.iter().filter(|p| drawn(p)).collect();
     let lo = shown
         .iter()
@@ -39,7 +38,14 @@ pub fn draw(fig: &Figure) -> Result<String> {
     let label_w = points
         .iter()
         .enumerate()
-        .map(|(i, p)| theme::text_width(&format!("{}. {}", i + 1, p.label), theme::LABEL_SIZE))
+        .map(|(i, p)| {
+            let name = if ranked {
+                format!("{}. {}", i + 1, p.label)
+            } else {
+                p.label.clone()
+            };
+            theme::text_width(&name, theme::LABEL_SIZE)
+        })
         .max()
         .unwrap_or(0);
     let left = theme::MARGIN + label_w + 14;
@@ -52,7 +58,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
         let mut rank = 0;
         for (i, p) in points.iter().enumerate() {
             let yc = top + 4 + i as i32 * ROW + ROW / 2;
-            let name = if drawn(p) {
+            let name = if drawn(p) && ranked {
                 rank += 1;
                 format!("{rank}. {}", p.label)
             } else {

@@ -192,6 +192,7 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
         }
     }
     let omitted = categories::limit(&mut points, chart);
+    categories::arrange(&mut points, &chart.order);
     categories::shorten_labels(&mut points);
     let mut notes = spec_notes(chart, lang);
     if omitted > 0 {
@@ -287,6 +288,7 @@ pub fn composite_figure(
         ));
     }
     let mut points = points;
+    categories::arrange(&mut points, &chart.order);
     categories::shorten_labels(&mut points);
     Ok(Figure {
         spec: chart.clone(),

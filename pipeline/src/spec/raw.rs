@@ -324,7 +324,7 @@ pub struct RawChart {
     pub by: Option<Spanned<String>>,
     pub x: Option<Spanned<String>>,
     pub series: Option<Spanned<String>>,
-    pub sort: Option<Spanned<String>>,
+    pub sort: Option<Spanned<OneOrMany>>,
     pub title: Option<RawText>,
     pub subtitle: Option<RawText>,
     pub source: Option<RawText>,

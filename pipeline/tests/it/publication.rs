@@ -339,3 +339,58 @@ fn every_example_figure_stays_inside_its_canvas() {
         assert!(checked >= 10, "{study}: {checked} figures");
     }
 }
+
+/// One ordering rule for every chart and the table under it: by value
+/// (a ranking, numbered on a dot chart), by code (not numbered), or as listed.
+#[test]
+fn one_order_for_charts_and_their_tables() {
+    let study = "[study]\nid = \"o\"\ntitle = \"Order\"\n\n[datasets.d]\npath = \"d.csv\"\n\n[[indicators]]\nid = \"total\"\ndataset = \"d\"\nstatistic = \"total\"\nexpr = \"v\"\nby = [\"g\"]\n\n[[charts]]\nid = \"by_value\"\nindicator = \"total\"\nkind = \"bar\"\nby = \"g\"\n\n[[charts]]\nid = \"by_code\"\nindicator = \"total\"\nkind = \"dot\"\nby = \"g\"\nsort = \"code\"\n\n[[charts]]\nid = \"listed\"\nindicator = \"total\"\nkind = \"bar\"\nby = \"g\"\nsort = [\"c\", \"a\"]\n\n[report]\n[[report.sections]]\ntitle = \"All\"\ncharts = [\"by_value\", \"by_code\", \"listed\"]\n";
+    let dir = temp_study(&[("study.toml", study), ("d.csv", "g,v\na,1\nb,3\nc,2\n")]);
+    run(dir.path());
+    let order = |chart: &str| -> Vec<String> {
+        let svg =
+            std::fs::read_to_string(dir.path().join(format!("out/figures/{chart}.svg"))).unwrap();
+        let mut labels: Vec<Text> = texts(&svg)
+            .into_iter()
+            .filter(|t| {
+                t.anchor == "end"
+                    && t.content
+                        .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ')
+                        .len()
+                        == 1
+            })
+            .collect();
+        labels.sort_by(|a, b| a.y.total_cmp(&b.y));
+        labels.into_iter().map(|t| t.content).collect()
+    };
+    assert_eq!(order("by_value"), ["b", "c", "a"]);
+    assert_eq!(
+        order("by_code"),
+        ["a", "b", "c"],
+        "code order, not numbered"
+    );
+    assert_eq!(order("listed"), ["c", "a", "b"]);
+    // The table under each figure lists the categories in its order.
+    let md = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
+    let tables: Vec<Vec<&str>> = md
+        .split("*\n\n")
+        .skip(1)
+        .map(|block| {
+            // The table right under the figure, up to the blank line after it.
+            block
+                .split("\n\n")
+                .next()
+                .unwrap()
+                .lines()
+                .skip(2)
+                .map(|l| l[2..].split(" |").next().unwrap())
+                .collect()
+        })
+        .take(3)
+        .collect();
+    assert_eq!(
+        tables,
+        [["b", "c", "a"], ["a", "b", "c"], ["c", "a", "b"]],
+        "{md}"
+    );
+}

@@ -79,13 +79,15 @@ impl Units {
     ];
 }
 
-/// Bar order.
-#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
-pub enum BarOrder {
-    /// Largest estimate first.
+/// The order of a chart's categories — and of the table under it.
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
+pub enum Order {
+    /// Largest estimate first (a ranking: dot charts number their rows).
     Value,
-    /// In code order.
+    /// In code order (age groups, years: not a ranking).
     Code,
+    /// As listed (codes or labels); categories not listed follow in code order.
+    Listed(Vec<String>),
 }
 
 /// One `[[charts]]`.
@@ -117,8 +119,8 @@ pub struct ChartSpec {
     pub max_categories: usize,
     /// `indicator` names a composite: its index is drawn with its intervals.
     pub composite: bool,
-    /// Bar order.
-    pub order: BarOrder,
+    /// The order of its categories.
+    pub order: Order,
     /// Title (defaults to the indicator label).
     pub title: Text,
     /// Subtitle.

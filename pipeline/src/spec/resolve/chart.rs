@@ -46,7 +46,7 @@ impl Resolver<'_> {
                 series: None,
                 geometry: None,
                 dpi: ch.dpi.map_or(300, |d| *d.get_ref()),
-                order: BarOrder::Value,
+                order: Order::Value,
                 title: ch
                     .title
                     .map_or_else(|| c.label.clone(), |t| text_of(Some(t))),
@@ -170,15 +170,7 @@ impl Resolver<'_> {
                 ));
             }
         };
-        let order = match &ch.sort {
-            None => BarOrder::Value,
-            Some(s) => pick(
-                self,
-                s,
-                "sort",
-                &[(BarOrder::Value, "value"), (BarOrder::Code, "code")],
-            )?,
-        };
+        let order = self.order(&id, kind, ch.sort.as_ref())?;
         let (units, decimals) = self.number_format(&id, ch.units.as_ref(), ch.decimals.as_ref())?;
         Ok(ChartSpec {
             units,
@@ -201,6 +193,39 @@ impl Resolver<'_> {
             note: text_of(ch.note),
             composite: false,
         })
+    }
+
+    /// A chart's `sort`: `"value"`, `"code"` or a list of codes or labels.
+    /// By default bars and dots rank by value, grouped bars, small multiples
+    /// and heatmaps keep code order; a line's x axis and a map have none.
+    fn order(&self, id: &str, kind: ChartKind, sort: Option<&Spanned<OneOrMany>>) -> Result<Order> {
+        let Some(sort) = sort else {
+            return Ok(match kind {
+                ChartKind::Bar | ChartKind::Dot => Order::Value,
+                _ => Order::Code,
+            });
+        };
+        if matches!(kind, ChartKind::Line | ChartKind::Map) {
+            return Err(self.err(
+                sort,
+                format!(
+                    "chart `{id}`: a {} chart has no category order; `sort` belongs to bar, dot, grouped_bar, small_multiples and heatmap charts",
+                    kind.name()
+                ),
+            ));
+        }
+        match sort.get_ref() {
+            OneOrMany::Many(list) => Ok(Order::Listed(list.clone())),
+            OneOrMany::One(name) => {
+                let named = Spanned::new(sort.span(), name.clone());
+                let choice = pick(self, &named, "sort", &[(0, "value"), (1, "code")])?;
+                Ok(if choice == 0 {
+                    Order::Value
+                } else {
+                    Order::Code
+                })
+            }
+        }
     }
 
     /// A chart's `units` (default `auto`) and `decimals` (0 to 10).
