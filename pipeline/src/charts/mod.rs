@@ -170,13 +170,13 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
             let key = pick(&chart.by).unwrap_or_default();
             let label =
                 text::escape_control(&value_label(study, &r.dataset, &chart.by, &key)).into_owned();
-            // A heatmap's rows are its indicators; other charts' series a variable's values.
-            let series = match chart.kind {
-                ChartKind::Heatmap => Some(spec.label.get_or(lang, &spec.id).to_string()),
-                _ => chart
-                    .series
-                    .as_deref()
-                    .and_then(|var| pick(var).map(|s| value_label(study, &r.dataset, var, &s))),
+            // A heatmap's columns are its indicators, or the values of its
+            // `series`; other charts' series are a variable's values.
+            let series = match (chart.kind, chart.series.as_deref()) {
+                (ChartKind::Heatmap, None) => Some(spec.label.get_or(lang, &spec.id).to_string()),
+                (_, var) => {
+                    var.and_then(|var| pick(var).map(|s| value_label(study, &r.dataset, var, &s)))
+                }
             };
             points.push(Point {
                 series: series.map(|s| text::escape_control(&s).into_owned()),

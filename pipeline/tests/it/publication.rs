@@ -394,3 +394,18 @@ fn one_order_for_charts_and_their_tables() {
         "{md}"
     );
 }
+
+/// A heatmap of one indicator over a cross: regions down, sexes across.
+#[test]
+fn a_heatmap_draws_one_indicator_over_a_cross() {
+    let study = "[study]\nid = \"h\"\ntitle = \"Heat\"\n\n[datasets.d]\npath = \"d.csv\"\n\n[[indicators]]\nid = \"total\"\ndataset = \"d\"\nstatistic = \"total\"\nexpr = \"v\"\nby = [[\"region\", \"sex\"]]\n\n[[charts]]\nid = \"cross\"\nindicator = \"total\"\nkind = \"heatmap\"\nby = \"region\"\nseries = \"sex\"\n";
+    let data = "region,sex,v\nNorth,Men,1\nNorth,Women,2\nSouth,Men,3\nSouth,Women,4\n";
+    let dir = temp_study(&[("study.toml", study), ("d.csv", data)]);
+    run(dir.path());
+    let svg = std::fs::read_to_string(dir.path().join("out/figures/cross.svg")).unwrap();
+    let labels: Vec<String> = texts(&svg).into_iter().map(|t| t.content).collect();
+    for l in ["North", "South", "Men", "Women", "1", "4"] {
+        assert!(labels.iter().any(|x| x == l), "`{l}` in {labels:?}");
+    }
+    inside_canvas(&svg, "cross");
+}

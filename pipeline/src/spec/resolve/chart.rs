@@ -113,8 +113,9 @@ impl Resolver<'_> {
         })?;
         let crossed = matches!(kind, ChartKind::GroupedBar | ChartKind::SmallMultiples);
         let series = match (&ch.series, kind) {
-            (Some(s), ChartKind::Line | ChartKind::GroupedBar | ChartKind::SmallMultiples) => Some(s.get_ref().clone()),
-            (Some(s), _) => return Err(self.err(s, format!("chart `{id}`: `series` belongs to line, grouped_bar and small_multiples charts"))),
+            (Some(s), ChartKind::Heatmap) if all.len() > 1 => return Err(self.err(s, format!("chart `{id}`: a heatmap draws several indicators (its rows) or one indicator over a crossed breakdown (`series`, its columns), not both"))),
+            (Some(s), ChartKind::Line | ChartKind::GroupedBar | ChartKind::SmallMultiples | ChartKind::Heatmap) => Some(s.get_ref().clone()),
+            (Some(s), _) => return Err(self.err(s, format!("chart `{id}`: `series` belongs to line, grouped_bar, small_multiples and heatmap charts"))),
             (None, _) if crossed => return Err(self.err(&ch.kind, format!("chart `{id}`: a {} chart needs `series`, the second variable of a crossed breakdown with `{}`", kind.name(), main.get_ref()))),
             (None, _) => None,
         };
