@@ -27,8 +27,14 @@ pub fn draw(fig: &Figure) -> Result<String> {
     let right = theme::WIDTH as i32
         - theme::MARGIN
         - parts::positive_room(fig, points.iter().copied(), theme::LABEL_SIZE);
-    let plot_h = points.len() as i32 * (BAR + GAP) + GAP + AXIS;
+    let above = if fig.reference.is_some() {
+        parts::REFERENCE_ROW
+    } else {
+        0
+    };
+    let plot_h = above + points.len() as i32 * (BAR + GAP) + GAP + AXIS;
     frame::render(fig, plot_h, |area, top, bottom| {
+        let top = top + above;
         let x = scale.x(left, right);
         let axis_y = bottom - AXIS;
         parts::value_axis(area, fig, &scale.ticks, &x, top, axis_y)?;
@@ -48,6 +54,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
             )?;
             parts::labelled_bar(area, fig, p, &x, y0, BAR, theme::series(0), size)?;
         }
-        frame::line(area, (x(0.0), top), (x(0.0), axis_y), theme::INK, 1)
+        frame::line(area, (x(0.0), top), (x(0.0), axis_y), theme::INK, 1)?;
+        parts::reference_line(area, fig, &x, top, axis_y)
     })
 }

@@ -33,6 +33,10 @@ pub fn draw(fig: &Figure) -> Result<String> {
     } else {
         (lo, hi.max(lo + f64::EPSILON))
     };
+    let (lo, hi) = match fig.reference {
+        Some(r) => (lo.min(r), hi.max(r)),
+        None => (lo, hi),
+    };
     let ticks = theme::ticks(lo, hi, 5);
     let (t0, t1) = (ticks[0], *ticks.last().unwrap_or(&hi));
     let label_w = points
@@ -50,11 +54,18 @@ pub fn draw(fig: &Figure) -> Result<String> {
         .unwrap_or(0);
     let left = theme::MARGIN + label_w + 14;
     let right = theme::WIDTH as i32 - theme::MARGIN - 60;
-    let plot_h = points.len() as i32 * ROW + 8 + AXIS;
+    let above = if fig.reference.is_some() {
+        parts::REFERENCE_ROW
+    } else {
+        0
+    };
+    let plot_h = above + points.len() as i32 * ROW + 8 + AXIS;
     frame::render(fig, plot_h, |area, top, bottom| {
+        let top = top + above;
         let x = |v: f64| left + (((v - t0) / (t1 - t0)) * f64::from(right - left)).round() as i32;
         let axis_y = bottom - AXIS;
         parts::value_axis(area, fig, &ticks, x, top, axis_y)?;
+        parts::reference_line(area, fig, x, top, axis_y)?;
         let mut rank = 0;
         for (i, p) in points.iter().enumerate() {
             let yc = top + 4 + i as i32 * ROW + ROW / 2;

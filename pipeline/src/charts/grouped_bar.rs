@@ -34,10 +34,15 @@ pub fn draw(fig: &Figure) -> Result<String> {
         .map(|(i, s)| (theme::series(i), s.to_string()))
         .collect();
     let legend_h = LEGEND + parts::legend_extra(&entries, left);
-    let plot_h = legend_h + groups.len() as i32 * group_h + GROUP_GAP + AXIS;
+    let above = if fig.reference.is_some() {
+        parts::REFERENCE_ROW
+    } else {
+        0
+    };
+    let plot_h = legend_h + above + groups.len() as i32 * group_h + GROUP_GAP + AXIS;
     frame::render(fig, plot_h, |area, top, bottom| {
         parts::legend(area, &entries, left, top + 8)?;
-        let top = top + legend_h;
+        let top = top + legend_h + above;
         let x = scale.x(left, right);
         let axis_y = bottom - AXIS;
         parts::value_axis(area, fig, &scale.ticks, &x, top, axis_y)?;
@@ -66,6 +71,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
                 parts::labelled_bar(area, fig, p, &x, y0 + 1, BAR - 2, colour, theme::NOTE_SIZE)?;
             }
         }
-        frame::line(area, (x(0.0), top), (x(0.0), axis_y), theme::INK, 1)
+        frame::line(area, (x(0.0), top), (x(0.0), axis_y), theme::INK, 1)?;
+        parts::reference_line(area, fig, &x, top, axis_y)
     })
 }

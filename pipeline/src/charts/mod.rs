@@ -73,6 +73,8 @@ pub struct Figure {
     pub points: Vec<Point>,
     /// Categories left out of the drawing (`max_categories`).
     pub omitted: usize,
+    /// The overall value drawn as a reference line, in the drawn unit.
+    pub reference: Option<f64>,
 }
 
 impl Figure {
@@ -235,6 +237,15 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
         percent,
         points,
         omitted,
+        reference: if chart.reference {
+            rows.iter()
+                .find(|r| r.indicator == ind.id && r.by.is_empty())
+                .filter(|r| r.est.flag != Some(Flag::Suppressed))
+                .and_then(|r| r.est.estimate)
+                .map(|v| v * scale)
+        } else {
+            None
+        },
     })
 }
 
@@ -301,6 +312,7 @@ pub fn composite_figure(
         percent: false,
         points,
         omitted: 0,
+        reference: None,
     })
 }
 

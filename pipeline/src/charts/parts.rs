@@ -57,6 +57,8 @@ pub fn value_scale<'a>(fig: &Figure, points: impl Iterator<Item = &'a Point>) ->
                 hi.max(p.high.unwrap_or(v)).max(v),
             )
         });
+    let r = fig.reference.unwrap_or(0.0);
+    let (lo, hi) = (lo.min(r), hi.max(r));
     let hi = if fig.percent && hi > 50.0 {
         hi.max(100.0)
     } else if lo < 0.0 {
@@ -90,6 +92,55 @@ pub fn negative_room<'a>(fig: &Figure, points: impl Iterator<Item = &'a Point>, 
         .map(|p| theme::text_width(&fig.fmt(p.value.unwrap_or(0.0)), size) + 8)
         .max()
         .unwrap_or(0)
+}
+
+/// The height a reference line's label takes above the plot.
+pub const REFERENCE_ROW: i32 = 18;
+
+/// The reference line of `fig` (its overall value), dashed from `top` to
+/// `axis_y`, labelled "All: 72.3%" just above `top` — to the right of the
+/// line, or to its left when the label would leave the canvas.
+pub fn reference_line(
+    area: &Area,
+    fig: &Figure,
+    x: impl Fn(f64) -> i32,
+    top: i32,
+    axis_y: i32,
+) -> Result<()> {
+    let Some(r) = fig.reference else {
+        return Ok(());
+    };
+    let at = x(r);
+    area.draw(&plotters::element::DashedPathElement::new(
+        vec![(at, top), (at, axis_y)],
+        4,
+        3,
+        theme::INK.stroke_width(1),
+    ))
+    .map_err(frame::draw_err)?;
+    let label = format!(
+        "{}{}{}",
+        crate::locale::phrase(fig.lang, "all"),
+        crate::locale::phrase(fig.lang, "colon"),
+        fig.fmt(r)
+    );
+    let fits =
+        at + 4 + theme::text_width(&label, theme::NOTE_SIZE) <= theme::WIDTH as i32 - theme::MARGIN;
+    let (x0, align) = if fits {
+        (at + 4, Align::Left)
+    } else {
+        (at - 4, Align::Right)
+    };
+    frame::text(
+        area,
+        &label,
+        x0,
+        top - REFERENCE_ROW / 2,
+        theme::NOTE_SIZE,
+        theme::INK,
+        align,
+        false,
+    )
 }
 
 /// Vertical grid lines and tick labels of a horizontal value axis from

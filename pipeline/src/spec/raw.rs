@@ -325,6 +325,7 @@ pub struct RawChart {
     pub x: Option<Spanned<String>>,
     pub series: Option<Spanned<String>>,
     pub sort: Option<Spanned<OneOrMany>>,
+    pub reference: Option<Spanned<String>>,
     pub title: Option<RawText>,
     pub subtitle: Option<RawText>,
     pub source: Option<RawText>,

@@ -409,3 +409,56 @@ fn a_heatmap_draws_one_indicator_over_a_cross() {
     }
     inside_canvas(&svg, "cross");
 }
+
+/// `reference = "overall"`: a dashed line at the overall value, labelled,
+/// inside the canvas, on bar, grouped bar and dot charts.
+#[test]
+fn a_reference_line_marks_the_overall_value() {
+    let mut study = String::from(
+        "[study]\nid = \"r\"\ntitle = \"Reference\"\n\n[datasets.d]\npath = \"d.csv\"\n\n[[indicators]]\nid = \"share\"\ndataset = \"d\"\nstatistic = \"proportion\"\nexpr = \"used = 1\"\nby = [\"g\", [\"g\", \"s\"]]\n",
+    );
+    for (id, kind, series) in [
+        ("bars", "bar", ""),
+        ("dots", "dot", ""),
+        ("groups", "grouped_bar", "series = \"s\"\n"),
+    ] {
+        study += &format!(
+            "\n[[charts]]\nid = \"{id}\"\nindicator = \"share\"\nkind = \"{kind}\"\nby = \"g\"\n{series}reference = \"overall\"\n"
+        );
+    }
+    let mut data = String::from("g,s,used\n");
+    for i in 0..40 {
+        data += &format!(
+            "{},{},{}\n",
+            ["a", "b"][i % 2],
+            ["x", "y"][(i / 2) % 2],
+            u8::from(i % 4 == 0)
+        );
+    }
+    let dir = temp_study(&[("study.toml", &study), ("d.csv", &data)]);
+    run(dir.path());
+    for id in ["bars", "dots", "groups"] {
+        let svg =
+            std::fs::read_to_string(dir.path().join(format!("out/figures/{id}.svg"))).unwrap();
+        assert!(
+            texts(&svg).iter().any(|t| t.content == "All: 25.0%"),
+            "{id}: the reference's label"
+        );
+        inside_canvas(&svg, id);
+    }
+    let (code, _, err) = mizan(&["validate", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    std::fs::write(
+        dir.path().join("study.toml"),
+        study
+            .replacen("kind = \"bar\"", "kind = \"line\"\nx = \"g\"", 1)
+            .replacen("by = \"g\"\nreference", "reference", 1),
+    )
+    .unwrap();
+    let (code, _, err) = mizan(&["validate", "."], dir.path());
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("`reference` belongs to bar, dot and grouped_bar charts"),
+        "{err}"
+    );
+}

@@ -121,6 +121,8 @@ pub struct ChartSpec {
     pub composite: bool,
     /// The order of its categories.
     pub order: Order,
+    /// Draw the indicator's overall value as a reference line (`reference = "overall"`).
+    pub reference: bool,
     /// Title (defaults to the indicator label).
     pub title: Text,
     /// Subtitle.

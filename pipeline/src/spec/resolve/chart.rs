@@ -47,6 +47,7 @@ impl Resolver<'_> {
                 geometry: None,
                 dpi: ch.dpi.map_or(300, |d| *d.get_ref()),
                 order: Order::Value,
+                reference: false,
                 title: ch
                     .title
                     .map_or_else(|| c.label.clone(), |t| text_of(Some(t))),
@@ -172,6 +173,29 @@ impl Resolver<'_> {
             }
         };
         let order = self.order(&id, kind, ch.sort.as_ref())?;
+        let reference = match (&ch.reference, kind) {
+            (None, _) => false,
+            (Some(r), ChartKind::Bar | ChartKind::Dot | ChartKind::GroupedBar)
+                if r.get_ref() == "overall" =>
+            {
+                true
+            }
+            (Some(r), ChartKind::Bar | ChartKind::Dot | ChartKind::GroupedBar) => {
+                return Err(self.err(
+                    r,
+                    format!(
+                        "chart `{id}`: unknown reference `{}` — expected one of overall",
+                        r.get_ref()
+                    ),
+                ));
+            }
+            (Some(r), _) => {
+                return Err(self.err(
+                    r,
+                    format!("chart `{id}`: `reference` belongs to bar, dot and grouped_bar charts"),
+                ));
+            }
+        };
         let (units, decimals) = self.number_format(&id, ch.units.as_ref(), ch.decimals.as_ref())?;
         Ok(ChartSpec {
             units,
@@ -186,6 +210,7 @@ impl Resolver<'_> {
             geometry,
             dpi,
             order,
+            reference,
             title: ch
                 .title
                 .map_or_else(|| ind.label.clone(), |t| text_of(Some(t))),
