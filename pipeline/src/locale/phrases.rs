@@ -68,6 +68,16 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("flag_suppressed", "suppressed", "supprimée"),
     ("drawn_suppressed", "suppressed", "supprimé"),
     ("drawn_no_value", "no value", "sans valeur"),
+    (
+        "figure_caption",
+        "Figure {number}. {title}",
+        "Figure {number}. {title}",
+    ),
+    (
+        "data_under",
+        "Its data are in the table under figure {number}.",
+        "Ses données figurent dans le tableau sous la figure {number}.",
+    ),
     ("measures", "Measures", "Mesures"),
     (
         "measure_hhi",

@@ -34,6 +34,10 @@ pub fn render(ctx: &Context) -> Result<String> {
                 raw(&f["png"]),
                 s(&f["caption"])
             );
+            if f["rows"].as_array().is_none_or(Vec::is_empty) {
+                out += &format!("{}\n\n", s(&f["data_note"]));
+                continue;
+            }
             out += &table(
                 &[
                     t("domain"),

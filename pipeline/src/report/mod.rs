@@ -64,7 +64,10 @@ pub struct FigureCtx {
     has_series: bool,
     /// The interval column's heading, with the figure's level.
     interval: String,
+    /// Its data (empty when an earlier figure's table holds the same data).
     rows: Vec<ValueRow>,
+    /// Where its data is when an earlier figure's table holds it.
+    data_note: String,
 }
 
 /// An indicator table in the report.
@@ -255,23 +258,42 @@ pub fn context(
     } else {
         study.report.sections.clone()
     };
+    // Each indicator × breakdown gets one table: under the first figure that
+    // draws it; a later figure of the same data points to that table, and
+    // the sections' indicator tables leave those breakdowns out.
+    let mut under: Vec<(FigureData, usize)> = Vec::new();
+    let mut number = 0;
+    let mut section_figures = Vec::new();
+    for s in &specs {
+        let mut out = Vec::new();
+        for (f, svg) in s
+            .charts
+            .iter()
+            .filter_map(|c| figures.iter().find(|(f, _)| &f.spec.id == c))
+        {
+            number += 1;
+            let data = figure_data(f);
+            let table_of = under.iter().find(|(d, _)| *d == data).map(|(_, n)| *n);
+            if table_of.is_none() {
+                under.push((data, number));
+            }
+            out.push(figure_ctx(f, svg, number, table_of));
+        }
+        section_figures.push(out);
+    }
     let sections = specs
         .iter()
+        .zip(section_figures)
         .enumerate()
-        .map(|(i, s)| SectionCtx {
+        .map(|(i, (s, figures))| SectionCtx {
             id: format!("section-{}", i + 1),
             title: s.title.get_or(lang, "").to_string(),
             text: s.text.get_or(lang, "").to_string(),
-            figures: s
-                .charts
-                .iter()
-                .filter_map(|c| figures.iter().find(|(f, _)| &f.spec.id == c))
-                .map(|(f, svg)| figure_ctx(f, svg))
-                .collect(),
+            figures,
             tables: s
                 .indicators
                 .iter()
-                .map(|id| table_ctx(study, id, rows))
+                .map(|id| table_ctx(study, id, rows, &under))
                 .collect(),
         })
         .collect();
@@ -459,12 +481,23 @@ fn interval_heading(lang: Language, level: f64) -> String {
     )
 }
 
-fn figure_ctx(f: &Figure, svg: &str) -> FigureCtx {
-    let mut caption = vec![f.title.clone()];
-    if !f.subtitle.is_empty() {
-        caption.push(f.subtitle.clone());
-    }
-    caption.extend(f.notes.iter().cloned());
+/// The data a figure shows: its indicators and its breakdown's variables
+/// (in sorted order, as a table of them would list them).
+type FigureData = (Vec<String>, Vec<String>);
+
+fn figure_data(f: &Figure) -> FigureData {
+    let mut vars: Vec<String> = std::iter::once(f.spec.by.clone())
+        .chain(f.spec.series.clone())
+        .collect();
+    vars.sort();
+    (f.spec.indicators.clone(), vars)
+}
+
+/// A figure numbered `number`, with its data table — or, when figure
+/// `table_of` already shows the same data, a pointer to that table. Its
+/// caption numbers it; its title, subtitle and notes are in the drawing.
+fn figure_ctx(f: &Figure, svg: &str, number: usize, table_of: Option<usize>) -> FigureCtx {
+    let n = number.to_string();
     FigureCtx {
         id: f.spec.id.clone(),
         title: f.title.clone(),
@@ -473,14 +506,39 @@ fn figure_ctx(f: &Figure, svg: &str) -> FigureCtx {
         alt: format!("{}. {}", f.title, f.subtitle)
             .trim_end_matches(['.', ' '])
             .to_string(),
-        caption: caption.join(" — "),
+        caption: fill(
+            f.lang,
+            "figure_caption",
+            &[("number", &n), ("title", &f.title)],
+        ),
         has_series: f.points.iter().any(|p| p.series.is_some()),
         interval: interval_heading(f.lang, f.level),
-        rows: f.points.iter().map(|p| value_row(f, p)).collect(),
+        rows: match table_of {
+            None => f.points.iter().map(|p| value_row(f, p)).collect(),
+            Some(_) => Vec::new(),
+        },
+        data_note: table_of.map_or(String::new(), |m| {
+            fill(f.lang, "data_under", &[("number", &m.to_string())])
+        }),
     }
 }
 
-fn table_ctx(study: &Study, id: &str, rows: &[IndicatorRow]) -> TableCtx {
+/// The table of indicator `id`: its rows but those of breakdowns a
+/// figure's table already shows (`under`).
+fn table_ctx(
+    study: &Study,
+    id: &str,
+    rows: &[IndicatorRow],
+    under: &[(FigureData, usize)],
+) -> TableCtx {
+    let in_figure = |r: &IndicatorRow| {
+        let mut vars = r.by.clone();
+        vars.sort();
+        !vars.is_empty()
+            && under
+                .iter()
+                .any(|((inds, v), _)| inds.iter().any(|i| i == id) && *v == vars)
+    };
     let lang = study.language;
     let ind = study.indicator(id);
     let percent = ind.is_some_and(|i| i.statistic.in_percent());
@@ -499,7 +557,7 @@ fn table_ctx(study: &Study, id: &str, rows: &[IndicatorRow]) -> TableCtx {
         interval: interval_heading(lang, ind.map_or(0.95, |i| i.level)),
         rows: rows
             .iter()
-            .filter(|r| r.indicator == id)
+            .filter(|r| r.indicator == id && !in_figure(r))
             .map(|r| {
                 let suppressed = r.est.flag == Some(Flag::Suppressed);
                 ValueRow {

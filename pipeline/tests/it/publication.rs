@@ -370,28 +370,49 @@ fn one_order_for_charts_and_their_tables() {
         "code order, not numbered"
     );
     assert_eq!(order("listed"), ["c", "a", "b"]);
-    // The table under each figure lists the categories in its order.
+    // The data beside each figure, and the one table of this indicator ×
+    // breakdown (under the first figure), list the categories in order.
+    for (chart, want) in [
+        ("by_value", ["b", "c", "a"]),
+        ("by_code", ["a", "b", "c"]),
+        ("listed", ["c", "a", "b"]),
+    ] {
+        let path = dir.path().join(format!("out/figures/{chart}.csv"));
+        let text = std::fs::read_to_string(path).unwrap();
+        let keys: Vec<String> = csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap()[3].to_string())
+            .collect();
+        assert_eq!(keys, want, "{chart}.csv");
+    }
     let md = std::fs::read_to_string(dir.path().join("out/report.md")).unwrap();
-    let tables: Vec<Vec<&str>> = md
+    let first: Vec<&str> = md
         .split("*\n\n")
-        .skip(1)
-        .map(|block| {
-            // The table right under the figure, up to the blank line after it.
-            block
-                .split("\n\n")
-                .next()
-                .unwrap()
-                .lines()
-                .skip(2)
-                .map(|l| l[2..].split(" |").next().unwrap())
-                .collect()
-        })
-        .take(3)
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .next()
+        .unwrap()
+        .lines()
+        .skip(2)
+        .map(|l| l[2..].split(" |").next().unwrap())
         .collect();
+    assert_eq!(first, ["b", "c", "a"], "{md}");
     assert_eq!(
-        tables,
-        [["b", "c", "a"], ["a", "b", "c"], ["c", "a", "b"]],
-        "{md}"
+        md.matches("Its data are in the table under figure 1.")
+            .count(),
+        2,
+        "one table for three figures of one indicator × breakdown: {md}"
+    );
+    let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert_eq!(
+        html.matches("<details class=\"data\">").count(),
+        1,
+        "a collapsible table"
+    );
+    assert!(
+        html.contains("<figcaption>Figure 3. total</figcaption>"),
+        "numbered captions"
     );
 }
 
