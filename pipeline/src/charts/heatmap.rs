@@ -6,7 +6,7 @@
 use plotters::prelude::*;
 
 use super::frame::{self, Align};
-use super::{Figure, drawn, parts, theme};
+use super::{Figure, classes, drawn, parts, theme};
 use crate::error::Result;
 
 const ROW: i32 = 24;
@@ -18,7 +18,7 @@ const MISSING: RGBColor = RGBColor(0xEE, 0xEE, 0xEE);
 pub fn draw(fig: &Figure) -> Result<String> {
     let rows = parts::distinct(&fig.points, |p| p.label.as_str());
     let columns = parts::distinct(&fig.points, |p| p.series.as_deref().unwrap_or(""));
-    let bounds = parts::classes(&fig.points, 5);
+    let bounds = classes::bounds(&fig.points, 5, fig.spec.classes);
     let label_w = rows
         .iter()
         .map(|r| theme::text_width(r, theme::LABEL_SIZE))
@@ -30,7 +30,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
     let chars = ((f64::from(cell_w) - 6.0) / (theme::NOTE_SIZE * 0.6)).max(4.0) as usize;
     let heads: Vec<Vec<String>> = columns.iter().map(|c| frame::wrap(c, chars)).collect();
     let head_h = heads.iter().map(Vec::len).max().unwrap_or(1) as i32 * HEADER_LINE + 6;
-    let entries = parts::class_legend(fig, &bounds);
+    let entries = classes::legend(fig, &bounds);
     let legend_h = LEGEND + parts::legend_extra(&entries, left);
     let plot_h = legend_h + head_h + rows.len() as i32 * ROW + 8;
     frame::render(fig, plot_h, |area, top, _| {
@@ -77,7 +77,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
                     continue;
                 };
                 let v = p.value.unwrap_or(0.0);
-                let colour = parts::class_colour(&bounds, v);
+                let colour = classes::colour(&bounds, v);
                 area.draw(&Rectangle::new(cell, colour.filled()))
                     .map_err(frame::draw_err)?;
                 if parts::caution(p) {

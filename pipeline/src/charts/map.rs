@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use serde_json::Value;
 
 use super::frame::{self, Align, Area};
-use super::{Figure, Point, drawn, parts, theme};
+use super::{Figure, Point, classes, drawn, parts, theme};
 use crate::error::{Error, Result};
 use crate::spec::model::MapGeometry;
 
@@ -26,7 +26,7 @@ struct Feature {
 
 /// Draws the map of `fig` as SVG.
 pub fn draw(fig: &Figure) -> Result<String> {
-    let bounds = parts::classes(&fig.points, 5);
+    let bounds = classes::bounds(&fig.points, 5, fig.spec.classes);
     match &fig.spec.geometry {
         Some(g) => choropleth(fig, g, &bounds),
         None => tiles(fig, &bounds),
@@ -36,14 +36,14 @@ pub fn draw(fig: &Figure) -> Result<String> {
 /// The fill of a region: its class colour, or grey without a drawn estimate.
 fn fill(bounds: &[f64], p: Option<&Point>) -> RGBColor {
     match p.filter(|p| drawn(p)) {
-        Some(p) => parts::class_colour(bounds, p.value.unwrap_or(0.0)),
+        Some(p) => classes::colour(bounds, p.value.unwrap_or(0.0)),
         None => NO_DATA,
     }
 }
 
 /// The legend's entries: the classes, and "no estimate".
 fn legend_entries(fig: &Figure, bounds: &[f64]) -> Vec<(RGBColor, String)> {
-    let mut entries = parts::class_legend(fig, bounds);
+    let mut entries = classes::legend(fig, bounds);
     let no_data = crate::locale::phrase(fig.lang, "map_no_data");
     entries.push((NO_DATA, no_data.to_string()));
     entries
@@ -173,6 +173,11 @@ fn tiles(fig: &Figure, bounds: &[f64]) -> Result<String> {
         }
         Ok(())
     })
+}
+
+/// The key of every feature of a map's geometry.
+pub fn feature_keys(g: &MapGeometry) -> Result<Vec<String>> {
+    Ok(read(g)?.into_iter().map(|f| f.key).collect())
 }
 
 /// Reads the features of a GeoJSON FeatureCollection: the key property of

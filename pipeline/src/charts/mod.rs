@@ -5,6 +5,7 @@
 
 pub mod bar;
 pub mod categories;
+pub mod classes;
 pub mod dot;
 pub mod frame;
 pub mod grouped_bar;
@@ -127,6 +128,49 @@ impl Figure {
     }
 }
 
+/// On a map of a registry's count or total (a complete enumeration), a
+/// region of the geometry without a single unit has 0, not "no estimate":
+/// its point is added with that value.
+fn absent_as_zero(
+    points: &mut Vec<Point>,
+    geometry: &crate::spec::model::MapGeometry,
+    ind: &crate::spec::model::IndicatorSpec,
+    ds: Option<&crate::spec::model::DatasetSpec>,
+) -> Result<()> {
+    use crate::spec::model::Statistic;
+    let registry = ds.is_some_and(|d| d.design.is_none());
+    let additive = matches!(
+        ind.statistic,
+        Statistic::Count | Statistic::Total | Statistic::CountDistinct
+    );
+    if !registry || !additive {
+        return Ok(());
+    }
+    for key in map::feature_keys(geometry)? {
+        let present = points.iter().any(|p| {
+            if geometry.by_label {
+                p.full_label == key
+            } else {
+                p.key == key
+            }
+        });
+        if !present {
+            points.push(Point {
+                series: None,
+                key: key.clone(),
+                label: key.clone(),
+                full_label: key,
+                value: Some(0.0),
+                low: None,
+                high: None,
+                n: 0,
+                flag: None,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The chart's own note from the spec, first of its notes.
 fn spec_notes(chart: &ChartSpec, lang: Language) -> Vec<String> {
     chart
@@ -192,6 +236,9 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
                 flag: r.est.flag,
             });
         }
+    }
+    if let Some(g) = &chart.geometry {
+        absent_as_zero(&mut points, g, ind, ds)?;
     }
     let omitted = categories::limit(&mut points, chart);
     categories::arrange(&mut points, &chart.order);

@@ -326,6 +326,7 @@ pub struct RawChart {
     pub series: Option<Spanned<String>>,
     pub sort: Option<Spanned<OneOrMany>>,
     pub reference: Option<Spanned<String>>,
+    pub classes: Option<Spanned<String>>,
     pub title: Option<RawText>,
     pub subtitle: Option<RawText>,
     pub source: Option<RawText>,

@@ -483,3 +483,61 @@ fn a_reference_line_marks_the_overall_value() {
         "{err}"
     );
 }
+
+/// `classes` groups a map's regions: with one region far above the others,
+/// equal widths and Jenks's breaks give it the darkest class alone; quantiles
+/// share that class with the next region.
+#[test]
+fn map_classes_equal_quantile_and_jenks() {
+    let data = "region,amount\nA,1\nB,2\nC,3\nD,4\nE,5\nF,100\n";
+    for (method, darkest) in [("equal", 1), ("quantile", 2), ("jenks", 1)] {
+        let study = format!(
+            "[study]\nid = \"c\"\ntitle = \"Classes\"\n\n[datasets.d]\npath = \"d.csv\"\n\n[[indicators]]\nid = \"amount\"\ndataset = \"d\"\nstatistic = \"total\"\nexpr = \"amount\"\nby = [\"region\"]\n\n[[charts]]\nid = \"tiles\"\nindicator = \"amount\"\nkind = \"map\"\nby = \"region\"\nclasses = \"{method}\"\n"
+        );
+        let dir = temp_study(&[("study.toml", &study), ("d.csv", data)]);
+        run(dir.path());
+        let svg = std::fs::read_to_string(dir.path().join("out/figures/tiles.svg")).unwrap();
+        // The darkest colour of the sequential scale (its last stop).
+        let tiles = svg.matches("width=\"136\"").count();
+        assert_eq!(tiles, 6, "{method}: six tiles");
+        let dark = svg
+            .split("<rect ")
+            .filter(|r| r.contains("width=\"136\"") && r.contains("fill=\"#08306B\""))
+            .count();
+        assert_eq!(dark, darkest, "{method}: regions in the darkest class");
+        inside_canvas(&svg, method);
+    }
+}
+
+/// A registry is complete: on its map, a region without a single startup
+/// has 0 (the lightest class, in the figure's data) — not "no estimate".
+#[test]
+fn a_registry_map_counts_an_empty_region_as_zero() {
+    let geometry = crate::common::repo().join("datasets/geo/morocco-regions.geojson");
+    let study = format!(
+        "[study]\nid = \"z\"\ntitle = \"Zero\"\n\n[datasets.startups]\npath = \"startups.csv\"\n\n[[indicators]]\nid = \"startups\"\ndataset = \"startups\"\nstatistic = \"count\"\nby = [\"region\"]\n\n[[charts]]\nid = \"map\"\nindicator = \"startups\"\nkind = \"map\"\nby = \"region\"\ngeometry = \"{}\"\nproperty = \"iso\"\n",
+        geometry.display()
+    );
+    let mut data = String::from("id,region\n");
+    // Every region but MA-12 has startups.
+    for r in 1..=11 {
+        for k in 0..r {
+            data += &format!("{r}-{k},MA-{r:02}\n");
+        }
+    }
+    let dir = temp_study(&[("study.toml", &study), ("startups.csv", &data)]);
+    run(dir.path());
+    let csv = std::fs::read_to_string(dir.path().join("out/figures/map.csv")).unwrap();
+    let row = csv
+        .lines()
+        .find(|l| l.contains(",MA-12,"))
+        .expect("MA-12 in the figure's data");
+    assert!(row.contains(",0,") && row.ends_with(",true"), "{row}");
+    let svg = std::fs::read_to_string(dir.path().join("out/figures/map.svg")).unwrap();
+    let grey = svg
+        .split("<polygon ")
+        .skip(1)
+        .filter(|p| p.split('>').next().unwrap().contains("fill=\"#DDDDDD\""))
+        .count();
+    assert_eq!(grey, 0, "no region drawn as without an estimate");
+}

@@ -79,6 +79,26 @@ impl Units {
     ];
 }
 
+/// How a map's or heatmap's values are grouped into colour classes.
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
+pub enum Classes {
+    /// Equal widths with "nice" bounds.
+    Equal,
+    /// As many values in each class.
+    Quantile,
+    /// Jenks's natural breaks.
+    Jenks,
+}
+
+impl Classes {
+    /// Every method with its spec name.
+    pub const ALL: [(Classes, &'static str); 3] = [
+        (Classes::Equal, "equal"),
+        (Classes::Quantile, "quantile"),
+        (Classes::Jenks, "jenks"),
+    ];
+}
+
 /// The order of a chart's categories — and of the table under it.
 #[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
 pub enum Order {
@@ -123,6 +143,8 @@ pub struct ChartSpec {
     pub order: Order,
     /// Draw the indicator's overall value as a reference line (`reference = "overall"`).
     pub reference: bool,
+    /// The colour classes of a map or heatmap.
+    pub classes: Classes,
     /// Title (defaults to the indicator label).
     pub title: Text,
     /// Subtitle.

@@ -48,6 +48,7 @@ impl Resolver<'_> {
                 dpi: ch.dpi.map_or(300, |d| *d.get_ref()),
                 order: Order::Value,
                 reference: false,
+                classes: Classes::Equal,
                 title: ch
                     .title
                     .map_or_else(|| c.label.clone(), |t| text_of(Some(t))),
@@ -173,6 +174,18 @@ impl Resolver<'_> {
             }
         };
         let order = self.order(&id, kind, ch.sort.as_ref())?;
+        let classes = match (&ch.classes, kind) {
+            (None, _) => Classes::Equal,
+            (Some(c), ChartKind::Map | ChartKind::Heatmap) => {
+                pick(self, c, "classes", &Classes::ALL)?
+            }
+            (Some(c), _) => {
+                return Err(self.err(
+                    c,
+                    format!("chart `{id}`: `classes` belongs to map and heatmap charts"),
+                ));
+            }
+        };
         let reference = match (&ch.reference, kind) {
             (None, _) => false,
             (Some(r), ChartKind::Bar | ChartKind::Dot | ChartKind::GroupedBar)
@@ -211,6 +224,7 @@ impl Resolver<'_> {
             dpi,
             order,
             reference,
+            classes,
             title: ch
                 .title
                 .map_or_else(|| ind.label.clone(), |t| text_of(Some(t))),
