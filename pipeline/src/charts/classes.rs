@@ -55,8 +55,8 @@ fn jenks(values: &[f64], n: usize) -> Vec<f64> {
     // cut[c][j]: where its last class starts.
     let mut cost = vec![vec![f64::INFINITY; m + 1]; k];
     let mut cut = vec![vec![0usize; m + 1]; k];
-    for j in 1..=m {
-        cost[0][j] = ssd(0, j);
+    for (j, c) in cost[0].iter_mut().enumerate().skip(1) {
+        *c = ssd(0, j);
     }
     for c in 1..k {
         for j in c + 1..=m {
