@@ -69,6 +69,26 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("drawn_suppressed", "suppressed", "supprimé"),
     ("drawn_no_value", "no value", "sans valeur"),
     (
+        "finding_range_interval",
+        "{indicator}: highest in {high} ({high_value}; {level}% interval {high_interval}), lowest in {low} ({low_value}; {low_interval}).",
+        "{indicator} : valeur la plus élevée pour {high} ({high_value} ; intervalle à {level} % {high_interval}), la plus basse pour {low} ({low_value} ; {low_interval}).",
+    ),
+    (
+        "finding_range",
+        "{indicator}: highest in {high} ({high_value}), lowest in {low} ({low_value}).",
+        "{indicator} : valeur la plus élevée pour {high} ({high_value}), la plus basse pour {low} ({low_value}).",
+    ),
+    (
+        "finding_gap",
+        "{label}: {a_value} for {a} against {b_value} for {b}, a difference of {difference} (95% interval {interval}) that is statistically significant at the 5% level ({p}).",
+        "{label} : {a_value} pour {a} contre {b_value} pour {b}, soit un écart de {difference} (intervalle à 95 % {interval}), statistiquement significatif au seuil de 5 % ({p}).",
+    ),
+    (
+        "finding_no_gap",
+        "{label}: {a_value} for {a} against {b_value} for {b}, a difference of {difference} (95% interval {interval}) that is not statistically significant at the 5% level ({p}): the data do not show a gap.",
+        "{label} : {a_value} pour {a} contre {b_value} pour {b}, soit un écart de {difference} (intervalle à 95 % {interval}) qui n’est pas statistiquement significatif au seuil de 5 % ({p}) : les données ne montrent pas d’écart.",
+    ),
+    (
         "figure_caption",
         "Figure {number}. {title}",
         "Figure {number}. {title}",

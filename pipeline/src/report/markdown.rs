@@ -27,6 +27,15 @@ pub fn render(ctx: &Context) -> Result<String> {
         if !s(&sec["text"]).is_empty() {
             out += &format!("{}\n\n", s(&sec["text"]));
         }
+        let findings: Vec<String> = sec["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| format!("- {}\n", s(f)))
+            .collect();
+        if !findings.is_empty() {
+            out += &format!("{}\n", findings.concat());
+        }
         for f in sec["figures"].as_array().into_iter().flatten() {
             out += &format!(
                 "![{}]({})\n\n*{}*\n\n",

@@ -4,6 +4,7 @@
 //! disagree. Every text from the spec or the data is escaped by the
 //! template engine (auto-escaping is on for HTML).
 
+mod findings;
 pub mod markdown;
 
 use serde::Serialize;
@@ -87,6 +88,8 @@ pub struct SectionCtx {
     id: String,
     title: String,
     text: String,
+    /// Key findings in words.
+    findings: Vec<String>,
     figures: Vec<FigureCtx>,
     tables: Vec<TableCtx>,
 }
@@ -261,11 +264,16 @@ pub fn context(
     // Each indicator × breakdown gets one table: under the first figure that
     // draws it; a later figure of the same data points to that table, and
     // the sections' indicator tables leave those breakdowns out.
+    // Key findings: each figure's range the first time its data appear, and
+    // each comparison in the first section showing its indicator.
     let mut under: Vec<(FigureData, usize)> = Vec::new();
     let mut number = 0;
     let mut section_figures = Vec::new();
+    let mut said: Vec<&str> = Vec::new();
     for s in &specs {
         let mut out = Vec::new();
+        let mut findings = Vec::new();
+        let mut shown: Vec<&str> = s.indicators.iter().map(String::as_str).collect();
         for (f, svg) in s
             .charts
             .iter()
@@ -276,19 +284,28 @@ pub fn context(
             let table_of = under.iter().find(|(d, _)| *d == data).map(|(_, n)| *n);
             if table_of.is_none() {
                 under.push((data, number));
+                findings.extend(findings::range(f));
             }
+            shown.extend(f.spec.indicators.iter().map(String::as_str));
             out.push(figure_ctx(f, svg, number, table_of));
         }
-        section_figures.push(out);
+        for c in comparisons {
+            if shown.contains(&c.indicator.as_str()) && !said.contains(&c.comparison.as_str()) {
+                said.push(&c.comparison);
+                findings.push(findings::gap(study, c, &comparison_ctx(study, c)));
+            }
+        }
+        section_figures.push((out, findings));
     }
     let sections = specs
         .iter()
         .zip(section_figures)
         .enumerate()
-        .map(|(i, (s, figures))| SectionCtx {
+        .map(|(i, (s, (figures, findings)))| SectionCtx {
             id: format!("section-{}", i + 1),
             title: s.title.get_or(lang, "").to_string(),
             text: s.text.get_or(lang, "").to_string(),
+            findings,
             figures,
             tables: s
                 .indicators

@@ -541,3 +541,64 @@ fn a_registry_map_counts_an_empty_region_as_zero() {
         .count();
     assert_eq!(grey, 0, "no region drawn as without an estimate");
 }
+
+/// The report's key findings in words: the highest and lowest groups with
+/// their intervals, and a gap called significant only when the
+/// design-based test says so — a 2-point difference in 200 people is said
+/// not to show a gap.
+#[test]
+fn findings_say_what_the_numbers_support_and_no_more() {
+    let study = |label: &str| {
+        format!(
+            "[study]\nid = \"f\"\ntitle = \"Findings\"\n\n[datasets.people]\npath = \"people.csv\"\n\n[datasets.people.design]\nweights = \"w\"\n\n[[indicators]]\nid = \"use\"\ndataset = \"people\"\nstatistic = \"proportion\"\nexpr = \"used = 1\"\nby = [\"sex\"]\nlabel = \"Internet use\"\n\n[[charts]]\nid = \"by_sex\"\nindicator = \"use\"\nkind = \"bar\"\nby = \"sex\"\n\n[[comparisons]]\nid = \"gap\"\nindicator = \"use\"\nby = \"sex\"\na = \"1\"\nb = \"2\"\nlabel = \"{label}\"\n"
+        )
+    };
+    let people = |yes_men: usize, yes_women: usize| {
+        let mut s = String::from("sex,w,used\n");
+        for i in 0..100 {
+            s += &format!("1,1,{}\n", u8::from(i < yes_men));
+            s += &format!("2,1,{}\n", u8::from(i < yes_women));
+        }
+        s
+    };
+    for (men, women, significant) in [(80, 20, true), (52, 50, false)] {
+        let dir = temp_study(&[
+            ("study.toml", &study("Men minus women")),
+            ("people.csv", &people(men, women)),
+        ]);
+        run(dir.path());
+        let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+        let findings: Vec<&str> = html
+            .split("<ul class=\"findings\">")
+            .nth(1)
+            .unwrap()
+            .split("</ul>")
+            .next()
+            .unwrap()
+            .lines()
+            .filter(|l| l.starts_with("<li>"))
+            .collect();
+        assert_eq!(findings.len(), 2, "{findings:?}");
+        assert!(
+            findings[0].contains(&format!("highest in 1 ({men}.0%; 95% interval"))
+                && findings[0].contains(&format!("lowest in 2 ({women}.0%;")),
+            "{}",
+            findings[0]
+        );
+        let gap = findings[1];
+        assert!(gap.starts_with("<li>Men minus women:"), "{gap}");
+        if significant {
+            assert!(
+                gap.contains("that is statistically significant at the 5% level (p &lt; 0.001)"),
+                "{gap}"
+            );
+        } else {
+            assert!(
+                gap.contains("that is not statistically significant at the 5% level"),
+                "{gap}"
+            );
+            assert!(gap.contains("the data do not show a gap"), "{gap}");
+            assert!(!gap.contains("that is statistically significant"), "{gap}");
+        }
+    }
+}
