@@ -79,6 +79,17 @@ pub fn gap(study: &Study, row: &ComparisonRow, ctx: &ComparisonCtx) -> String {
     } else {
         format!("p = {}", numbers::number(row.diff.p_value, 3, lang))
     };
+    // Two waves (or surveys) compare indicators, named by their labels.
+    let label_of = |id: &str| {
+        study
+            .indicator(id)
+            .map_or(id, |i| i.label.get_or(lang, id))
+            .to_string()
+    };
+    let (a, b) = match row.method {
+        "independent" => (label_of(&row.indicator), label_of(&row.by)),
+        _ => (ctx.a.clone(), ctx.b.clone()),
+    };
     let key = if row.diff.p_value < ALPHA {
         "finding_gap"
     } else {
@@ -89,9 +100,9 @@ pub fn gap(study: &Study, row: &ComparisonRow, ctx: &ComparisonCtx) -> String {
         key,
         &[
             ("label", &ctx.label),
-            ("a", &ctx.a),
+            ("a", &a),
             ("a_value", &fmt(row.diff.a)),
-            ("b", &ctx.b),
+            ("b", &b),
             ("b_value", &fmt(row.diff.b)),
             ("difference", &ctx.difference),
             ("interval", &ctx.interval),

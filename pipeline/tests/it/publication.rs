@@ -602,3 +602,29 @@ fn findings_say_what_the_numbers_support_and_no_more() {
         }
     }
 }
+
+/// Change between two waves (independent samples) in words, naming the
+/// two waves' indicators by their labels.
+#[test]
+fn findings_name_the_waves_a_change_is_between() {
+    let study = "[study]\nid = \"w\"\ntitle = \"Waves\"\n\n[datasets.w1]\npath = \"w1.csv\"\n[datasets.w1.design]\nweights = \"w\"\n\n[datasets.w2]\npath = \"w2.csv\"\n[datasets.w2.design]\nweights = \"w\"\n\n[[indicators]]\nid = \"use_2025\"\ndataset = \"w2\"\nstatistic = \"proportion\"\nexpr = \"used = 1\"\nlabel = \"Internet use, 2025\"\n\n[[indicators]]\nid = \"use_2024\"\ndataset = \"w1\"\nstatistic = \"proportion\"\nexpr = \"used = 1\"\nlabel = \"Internet use, 2024\"\n\n[[comparisons]]\nid = \"change\"\nindicator = \"use_2025\"\nversus = \"use_2024\"\nlabel = \"Change since 2024\"\n\n[report]\n[[report.sections]]\ntitle = \"Change\"\nindicators = [\"use_2025\"]\n";
+    let wave = |yes: usize| {
+        let mut s = String::from("w,used\n");
+        for i in 0..200 {
+            s += &format!("1,{}\n", u8::from(i < yes));
+        }
+        s
+    };
+    let dir = temp_study(&[
+        ("study.toml", study),
+        ("w1.csv", &wave(100)),
+        ("w2.csv", &wave(150)),
+    ]);
+    run(dir.path());
+    let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+    assert!(
+        html.contains("<li>Change since 2024: 75.0% for Internet use, 2025 against 50.0% for Internet use, 2024, a difference of 25.0 pt"),
+        "{html}"
+    );
+    assert!(html.contains("that is statistically significant at the 5% level"));
+}
