@@ -142,37 +142,43 @@ impl Resolver<'_> {
             by.push(vec![Variable::parse(over)]);
             by_locations.push(self.loc(&ind.statistic));
         }
-        let spec = IndicatorSpec {
-            join,
-            id: id.clone(),
-            dataset: ind.dataset.into_inner(),
-            statistic: Statistic::Mean,
-            expr_location: ind.expr.as_ref().map(|e| self.loc(e)),
-            where_location: ind.where_.as_ref().map(|e| self.loc(e)),
-            expr: ind.expr.map(Spanned::into_inner),
-            where_: ind.where_.map(Spanned::into_inner),
-            dates,
-            by,
-            label: text_of(ind.label),
-            level,
-            by_locations,
-        };
+        let label = text_of(ind.label);
+        let (expr_location, where_location) = (
+            ind.expr.as_ref().map(|e| self.loc(e)),
+            ind.where_.as_ref().map(|e| self.loc(e)),
+        );
+        let (dataset, expr, where_) = (
+            ind.dataset.into_inner(),
+            ind.expr.map(Spanned::into_inner),
+            ind.where_.map(Spanned::into_inner),
+        );
+        // One indicator per statistic the table gives (a quantile list, a
+        // funnel's stages), each with the table's other keys.
         Ok(statistics
             .into_iter()
             .map(|one| IndicatorSpec {
                 id: one.id,
                 statistic: one.statistic,
                 label: match one.label {
-                    None => spec.label.clone(),
+                    None => label.clone(),
                     Some(suffix) => Text(
-                        spec.label
+                        label
                             .0
                             .iter()
                             .map(|(lang, l)| (lang.clone(), format!("{l} — {suffix}")))
                             .collect(),
                     ),
                 },
-                ..spec.clone()
+                join: join.clone(),
+                dataset: dataset.clone(),
+                expr_location: expr_location.clone(),
+                where_location: where_location.clone(),
+                expr: expr.clone(),
+                where_: where_.clone(),
+                dates: dates.clone(),
+                by: by.clone(),
+                level,
+                by_locations: by_locations.clone(),
             })
             .collect())
     }
