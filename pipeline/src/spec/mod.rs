@@ -1,4 +1,4 @@
-//! The study spec: `study.toml` parsed ([`raw`]) then checked and resolved
+//! The study spec: `study.toml` parsed (`raw`) then checked and resolved
 //! ([`resolve`]) into a [`Study`] ([`model`]). Errors point at the file,
 //! line and column of the offending key and list the valid choices.
 

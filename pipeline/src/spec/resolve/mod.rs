@@ -1,4 +1,4 @@
-//! From [`RawSpec`] to [`Study`]: checks every name, choice and reference
+//! From `RawSpec` to [`Study`]: checks every name, choice and reference
 //! that can be checked without reading the data, and points each error at
 //! the key in `study.toml` with the valid choices. Column names and
 //! expressions are checked later, against the ingested schemas
