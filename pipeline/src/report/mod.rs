@@ -237,6 +237,9 @@ pub struct MethodsInput<'a> {
     pub changes: &'a [String],
     /// The codebook of every dataset.
     pub codebook: &'a [crate::indicators::codebook::Line],
+    /// Where the figures' PNGs are, relative to the report (`figures`, or
+    /// `figures/<lang>` for the report in another language).
+    pub figures_dir: &'a str,
 }
 
 /// Builds the report's context. `figures` pairs each chart's figure with its SVG.
@@ -253,6 +256,7 @@ pub fn context(
         notes,
         changes,
         codebook,
+        figures_dir,
     } = methods;
     let lang = study.language;
     let t = crate::locale::phrases::words(lang);
@@ -287,7 +291,7 @@ pub fn context(
                 findings.extend(findings::range(f));
             }
             shown.extend(f.spec.indicators.iter().map(String::as_str));
-            out.push(figure_ctx(f, svg, number, table_of));
+            out.push(figure_ctx(f, svg, number, table_of, figures_dir));
         }
         for c in comparisons {
             if shown.contains(&c.indicator.as_str()) && !said.contains(&c.comparison.as_str()) {
@@ -513,13 +517,19 @@ fn figure_data(f: &Figure) -> FigureData {
 /// A figure numbered `number`, with its data table — or, when figure
 /// `table_of` already shows the same data, a pointer to that table. Its
 /// caption numbers it; its title, subtitle and notes are in the drawing.
-fn figure_ctx(f: &Figure, svg: &str, number: usize, table_of: Option<usize>) -> FigureCtx {
+fn figure_ctx(
+    f: &Figure,
+    svg: &str,
+    number: usize,
+    table_of: Option<usize>,
+    figures_dir: &str,
+) -> FigureCtx {
     let n = number.to_string();
     FigureCtx {
         id: f.spec.id.clone(),
         title: f.title.clone(),
         svg: svg.trim_start_matches(|c| c != '<').to_string(),
-        png: format!("figures/{}.png", f.spec.id),
+        png: format!("{figures_dir}/{}.png", f.spec.id),
         alt: format!("{}. {}", f.title, f.subtitle)
             .trim_end_matches(['.', ' '])
             .to_string(),

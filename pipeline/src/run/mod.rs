@@ -376,7 +376,7 @@ fn run_into(
         datasets: ingested.counts,
         indicators: study.indicators.len(),
         indicator_rows: estimated.computed.rows.len(),
-        figures: figures.len(),
+        figures: study.charts.len(),
         stages: outcomes,
         drift: estimated.drift,
         schema_changes,

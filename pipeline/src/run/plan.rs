@@ -159,7 +159,10 @@ pub fn fingerprints(
         let fp = digest(&[
             version,
             &estimate,
-            &sections(study, &[chart, &study.language, &study.reliability])?,
+            &sections(
+                study,
+                &[chart, &study.language, &study.languages, &study.reliability],
+            )?,
             &geometry,
         ]);
         charts.push(fp.clone());
@@ -176,6 +179,7 @@ pub fn fingerprints(
                 &study.title,
                 &study.description,
                 &study.language,
+                &study.languages,
             ],
         )?,
     ]);
@@ -252,7 +256,7 @@ fn why_stale(
         });
     }
     // Up to date by its inputs: are its published outputs intact?
-    for f in prev.outputs.iter().filter(|f| stage.owns(&f.path)) {
+    for f in prev.outputs.iter().filter(|f| stage.owns(study, &f.path)) {
         match hash_file(&out.join(&f.path)) {
             Ok(h) if h == f.blake3 => {}
             Ok(_) => return Some(format!("output {} was modified", f.path)),

@@ -48,9 +48,10 @@ impl Stage {
         )
     }
 
-    /// The files it writes, relative to the output folder.
-    pub fn outputs(&self) -> Vec<PathBuf> {
+    /// The files it writes for `study`, relative to the output folder.
+    pub fn outputs(&self, study: &Study) -> Vec<PathBuf> {
         let layout = Store::new(PathBuf::new());
+        let others = || study.languages.iter().filter(|l| **l != study.language);
         match self {
             Stage::Ingest(d) => vec![layout.data(d), layout.rejects(d)],
             Stage::Estimate => vec![
@@ -65,15 +66,25 @@ impl Stage {
             Stage::Chart(c) => Store::FIGURE_FILES
                 .iter()
                 .map(|ext| layout.figure(c, ext))
+                .chain(others().flat_map(|l| {
+                    Store::FIGURE_FILES
+                        .iter()
+                        .map(move |ext| Store::new(PathBuf::new()).figure_in(*l, c, ext))
+                }))
                 .collect(),
-            Stage::Report => vec![layout.report_html(), layout.report_md()],
+            Stage::Report => [layout.report_html(), layout.report_md()]
+                .into_iter()
+                .chain(study.languages.iter().flat_map(|l| {
+                    ["html", "md"].map(|ext| Store::new(PathBuf::new()).report_in(*l, ext))
+                }))
+                .collect(),
         }
     }
 
     /// Whether `path` (relative to the output folder, as the manifest
-    /// names it) is one of its outputs.
-    pub fn owns(&self, path: &str) -> bool {
-        self.outputs().iter().any(|p| p == Path::new(path))
+    /// names it) is one of its outputs for `study`.
+    pub fn owns(&self, study: &Study, path: &str) -> bool {
+        self.outputs(study).iter().any(|p| p == Path::new(path))
     }
 }
 

@@ -10,7 +10,9 @@
 //!   composites.parquet|csv      composite indices: score and rank per unit
 //!   codebook.csv                every dataset's columns: labels, codes, frequencies, missing
 //!   figures/<chart>.svg|png|csv each chart and the data it draws
+//!   figures/<lang>/<chart>.…    the same in another of the study's languages
 //!   report.html, report.md      the report
+//!   report.<lang>.html|md       the report in each of the study's `languages`
 //!   manifest.json               hashes of every input and output
 //! ```
 //!
@@ -21,6 +23,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::locale::Language;
 
 /// The file marking a staging folder as Mizan's, removed as it is published.
 pub const STAGING_MARKER: &str = ".mizan-staging";
@@ -110,6 +113,21 @@ impl Store {
     /// `figures/<chart>.<ext>`.
     pub fn figure(&self, chart: &str, ext: &str) -> PathBuf {
         self.root.join("figures").join(format!("{chart}.{ext}"))
+    }
+
+    /// `figures/<lang>/<chart>.<ext>`: a figure in another language than
+    /// the study's first.
+    pub fn figure_in(&self, lang: Language, chart: &str, ext: &str) -> PathBuf {
+        self.root
+            .join("figures")
+            .join(lang.code())
+            .join(format!("{chart}.{ext}"))
+    }
+
+    /// `report.<lang>.<ext>` (`html` or `md`): the report in one of the
+    /// study's `languages`.
+    pub fn report_in(&self, lang: Language, ext: &str) -> PathBuf {
+        self.root.join(format!("report.{}.{ext}", lang.code()))
     }
 
     /// `report.html`.

@@ -87,6 +87,7 @@ pub struct RawStudy {
     pub id: Spanned<String>,
     pub title: RawText,
     pub language: Option<Spanned<String>>,
+    pub languages: Option<Vec<Spanned<String>>>,
     pub description: Option<RawText>,
     pub reliability: Option<RawReliability>,
     pub drift: Option<RawDrift>,

@@ -628,3 +628,39 @@ fn findings_name_the_waves_a_change_is_between() {
     );
     assert!(html.contains("that is statistically significant at the 5% level"));
 }
+
+/// One spec, two languages: a report and figures in each, from one run;
+/// the second run does nothing.
+#[test]
+fn one_spec_publishes_in_every_language_it_lists() {
+    let study = "[study]\nid = \"b\"\ntitle = { fr = \"Usages\", en = \"Uses\" }\nlanguages = [\"fr\", \"en\"]\n\n[datasets.people]\npath = \"people.csv\"\n\n[datasets.people.design]\nweights = \"w\"\n\n[[indicators]]\nid = \"use\"\ndataset = \"people\"\nstatistic = \"proportion\"\nexpr = \"used = 1\"\nby = [\"sex\"]\nlabel = { fr = \"Usage d'Internet\", en = \"Internet use\" }\n\n[[charts]]\nid = \"by_sex\"\nindicator = \"use\"\nkind = \"bar\"\nby = \"sex\"\n";
+    let mut people = String::from("sex,w,used\n");
+    for i in 0..60 {
+        people += &format!("{},1,{}\n", 1 + i % 2, u8::from(i % 3 == 0));
+    }
+    let dir = temp_study(&[("study.toml", study), ("people.csv", &people)]);
+    run(dir.path());
+    let out = dir.path().join("out");
+    let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
+    let (fr, en) = (read("report.fr.html"), read("report.en.html"));
+    assert!(fr.contains("<html lang=\"fr\">") && fr.contains("Sommaire"));
+    assert!(fr.contains("Usage d&#x27;Internet") || fr.contains("Usage d'Internet"));
+    assert!(
+        en.contains("<html lang=\"en\">") && en.contains("Contents") && en.contains("Internet use")
+    );
+    assert_eq!(
+        read("report.html"),
+        fr,
+        "report.html is the first language's"
+    );
+    assert!(read("report.en.md").contains("figures/en/by_sex.png"));
+    assert!(read("report.fr.md").contains("figures/by_sex.png"));
+    assert!(read("figures/by_sex.svg").contains("Usage d"));
+    assert!(read("figures/en/by_sex.svg").contains("Internet use"));
+    assert!(out.join("figures/en/by_sex.png").exists());
+    let (code, stdout, _) = mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0);
+    assert!(stdout.contains("is up to date"), "{stdout}");
+    let (code, _, err) = mizan(&["verify", "out"], dir.path());
+    assert_eq!(code, 0, "{err}");
+}

@@ -170,7 +170,7 @@ pub(in crate::run) fn write_datasets(
         let ing = &frames[&ds.id];
         if reuse {
             // Unchanged since the last run: its files as they were.
-            super::copy_published(&Stage::Ingest(ds.id.clone()), published, store)?;
+            super::copy_published(study, &Stage::Ingest(ds.id.clone()), published, store)?;
             continue;
         }
         let meta = vec![

@@ -67,11 +67,19 @@ impl Run<'_> {
 
 /// Copies the files of an up-to-date `stage` from the published outputs
 /// into the store (the plan checked they are intact).
-pub(super) fn copy_published(stage: &Stage, published: &Store, store: &Store) -> Result<()> {
-    for file in stage.outputs() {
+pub(super) fn copy_published(
+    study: &Study,
+    stage: &Stage,
+    published: &Store,
+    store: &Store,
+) -> Result<()> {
+    for file in stage.outputs(study) {
         let from = published.root().join(&file);
         if from.exists() {
             let to = store.root().join(&file);
+            if let Some(dir) = to.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, e))?;
+            }
             std::fs::copy(&from, &to).map_err(|e| crate::Error::io(&from, e))?;
         }
     }

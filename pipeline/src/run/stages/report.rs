@@ -3,6 +3,7 @@
 //! changes since the published run, the codebook).
 
 use super::Run;
+use super::charts::Figures;
 use super::estimate::Estimated;
 use crate::charts::Figure;
 use crate::error::Result;
@@ -10,52 +11,80 @@ use crate::report;
 use crate::run::manifest::InputRecord;
 use crate::run::stage::Stage;
 use crate::run::write;
+use crate::spec::model::Study;
 
-/// Writes the report.
+/// Writes the report: `report.html|md` in the study's language, and
+/// `report.<lang>.html|md` in each of its `languages`.
 pub(in crate::run) fn run(
     run: &mut Run,
     inputs: &[InputRecord],
     est: &Estimated,
-    figures: &[(Figure, String)],
+    figures: &Figures,
     changes: &[String],
 ) -> Result<()> {
     let (study, store) = (run.study, run.store);
     run.timer.time(Stage::Report.to_string(), || {
-        let sources = study
-            .datasets
-            .iter()
-            .zip(inputs)
-            .map(|(d, i)| report::SourceRow {
-                id: d.id.clone(),
-                label: d.label.get_or(study.language, &d.id).to_string(),
-                path: i.path.clone(),
-                source: d.source.get_or(study.language, "").to_string(),
-                blake3: i.blake3.clone(),
-                rows_read: i.rows,
-                rows_kept: i.rows_kept,
-                rows_rejected: i.rows_rejected,
-            })
-            .collect();
-        let methods = report::MethodsInput {
-            sources,
-            designs: &est.computed.designs,
-            notes: &est.computed.notes,
-            changes,
-            codebook: &est.codebook,
-        };
-        let ctx = report::context(
-            study,
-            &est.computed.rows,
-            &est.computed.comparisons,
-            figures,
-            methods,
-        );
-        write::bytes(&store.report_html(), report::html(&ctx)?.as_bytes())?;
-        write::bytes(
-            &store.report_md(),
-            report::markdown::render(&ctx)?.as_bytes(),
-        )
+        for (i, (in_language, figs)) in figures.by_language.iter().enumerate() {
+            let lang = in_language.language;
+            let dir = match i {
+                0 => "figures".to_string(),
+                _ => format!("figures/{}", lang.code()),
+            };
+            let (html, md) = write_one(in_language, inputs, est, figs, changes, &dir)?;
+            if i == 0 {
+                write::bytes(&store.report_html(), html.as_bytes())?;
+                write::bytes(&store.report_md(), md.as_bytes())?;
+            }
+            if study.languages.contains(&lang) {
+                write::bytes(&store.report_in(lang, "html"), html.as_bytes())?;
+                write::bytes(&store.report_in(lang, "md"), md.as_bytes())?;
+            }
+        }
+        Ok(())
     })?;
     run.done(&Stage::Report, false);
     Ok(())
+}
+
+/// The report of `study` (in its language) as HTML and Markdown, its
+/// figures' PNGs under `figures_dir`.
+fn write_one(
+    study: &Study,
+    inputs: &[InputRecord],
+    est: &Estimated,
+    figures: &[(Figure, String)],
+    changes: &[String],
+    figures_dir: &str,
+) -> Result<(String, String)> {
+    let sources = study
+        .datasets
+        .iter()
+        .zip(inputs)
+        .map(|(d, i)| report::SourceRow {
+            id: d.id.clone(),
+            label: d.label.get_or(study.language, &d.id).to_string(),
+            path: i.path.clone(),
+            source: d.source.get_or(study.language, "").to_string(),
+            blake3: i.blake3.clone(),
+            rows_read: i.rows,
+            rows_kept: i.rows_kept,
+            rows_rejected: i.rows_rejected,
+        })
+        .collect();
+    let methods = report::MethodsInput {
+        sources,
+        designs: &est.computed.designs,
+        notes: &est.computed.notes,
+        changes,
+        codebook: &est.codebook,
+        figures_dir,
+    };
+    let ctx = report::context(
+        study,
+        &est.computed.rows,
+        &est.computed.comparisons,
+        figures,
+        methods,
+    );
+    Ok((report::html(&ctx)?, report::markdown::render(&ctx)?))
 }

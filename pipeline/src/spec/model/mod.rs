@@ -59,8 +59,13 @@ pub struct Study {
     pub title: Text,
     /// `[study] description`.
     pub description: Text,
-    /// `[study] language`.
+    /// `[study] language`: the language of `report.html` and the figures
+    /// (the first of `languages` when those are given).
     pub language: Language,
+    /// `[study] languages`: every language the study is published in, each
+    /// with its `report.<lang>.html|md` (and figures under `figures/<lang>/`
+    /// for the languages but the first); empty when not given.
+    pub languages: Vec<Language>,
     /// The `study.toml` file.
     pub spec_path: PathBuf,
     /// The folder holding `study.toml`; relative paths start here.

@@ -44,18 +44,35 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
             format!("study id `{id}` must be non-empty ASCII letters, digits, `-` or `_`"),
         ));
     }
-    let language = match &raw.study.language {
-        None => Language::En,
-        Some(l) => match l.get_ref().as_str() {
-            "en" => Language::En,
-            "fr" => Language::Fr,
-            other => {
+    let pick_language = |l: &Spanned<String>| {
+        pick(
+            &r,
+            l,
+            "language",
+            &[(Language::En, "en"), (Language::Fr, "fr")],
+        )
+    };
+    let mut languages: Vec<Language> = Vec::new();
+    for l in raw.study.languages.iter().flatten() {
+        let lang = pick_language(l)?;
+        if languages.contains(&lang) {
+            return Err(r.err(l, format!("language `{}` is listed twice", l.get_ref())));
+        }
+        languages.push(lang);
+    }
+    let language = match (&raw.study.language, languages.first()) {
+        (None, None) => Language::En,
+        (None, Some(first)) => *first,
+        (Some(l), first) => {
+            let lang = pick_language(l)?;
+            if first.is_some_and(|f| *f != lang) {
                 return Err(r.err(
                     l,
-                    format!("unknown language `{other}` — expected one of en, fr"),
+                    "`language` must be the first of `languages` (or left out)".to_string(),
                 ));
             }
-        },
+            lang
+        }
     };
 
     let mut datasets = Vec::new();
@@ -179,6 +196,7 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         title: text_of(Some(raw.study.title)),
         description: text_of(raw.study.description),
         language,
+        languages,
         spec_path: spec_path.to_path_buf(),
         dir,
         spec_hash: blake3::hash(text.as_bytes()).to_hex().to_string(),
