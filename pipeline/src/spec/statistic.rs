@@ -142,11 +142,6 @@ impl Statistic {
         )
     }
 
-    /// A share of rows, with a proportion's interval methods.
-    pub fn is_proportion(&self) -> bool {
-        matches!(self, Statistic::Proportion { .. })
-    }
-
     /// A share or a rate, printed as a percentage: a proportion, a growth
     /// rate, a survival share, the share of the largest units.
     pub fn in_percent(&self) -> bool {
