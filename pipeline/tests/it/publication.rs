@@ -328,12 +328,18 @@ fn every_example_figure_stays_inside_its_canvas() {
         );
         assert_eq!(code, 0, "{err}");
         let mut checked = 0;
-        for e in std::fs::read_dir(out.join("figures")).unwrap() {
-            let path = e.unwrap().path();
-            if path.extension().is_some_and(|x| x == "svg") {
-                let svg = std::fs::read_to_string(&path).unwrap();
-                inside_canvas(&svg, &path.display().to_string());
-                checked += 1;
+        // The figures in the study's language, and in its other languages.
+        let mut dirs = vec![out.join("figures")];
+        while let Some(dir) = dirs.pop() {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|x| x == "svg") {
+                    let svg = std::fs::read_to_string(&path).unwrap();
+                    inside_canvas(&svg, &path.display().to_string());
+                    checked += 1;
+                }
             }
         }
         assert!(checked >= 10, "{study}: {checked} figures");
