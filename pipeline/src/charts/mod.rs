@@ -76,6 +76,8 @@ pub struct Figure {
     pub omitted: usize,
     /// The overall value drawn as a reference line, in the drawn unit.
     pub reference: Option<f64>,
+    /// The magnitude its numbers are written in (none: as they are).
+    pub magnitude: Option<Magnitude>,
 }
 
 impl Figure {
@@ -83,7 +85,7 @@ impl Figure {
     /// chart's units, with its `decimals` when fixed.
     pub fn fmt(&self, v: f64) -> String {
         let fixed = self.spec.decimals;
-        match self.magnitude() {
+        match self.magnitude {
             _ if self.percent => numbers::percent_with(v, fixed.unwrap_or(1), self.lang),
             Some(m) => m.write(v, fixed.unwrap_or_else(|| m.decimals(v)), self.lang),
             None => numbers::number(
@@ -101,30 +103,30 @@ impl Figure {
         } else {
             1.0
         };
-        match self.magnitude() {
+        match self.magnitude {
             _ if self.percent => numbers::percent_with(v, numbers::tick_decimals(step), self.lang),
             Some(m) => m.write(v, numbers::tick_decimals(step / m.divisor()), self.lang),
             None => numbers::number(v, numbers::tick_decimals(step), self.lang),
         }
     }
+}
 
-    /// The magnitude numbers are written in: the chart's `units`, or for
-    /// `auto` the one that suits its largest drawn value.
-    fn magnitude(&self) -> Option<Magnitude> {
-        match self.spec.units {
-            Units::Plain => None,
-            Units::Thousands => Some(Magnitude::Thousands),
-            Units::Millions => Some(Magnitude::Millions),
-            Units::Billions => Some(Magnitude::Billions),
-            Units::Auto => Magnitude::auto(
-                self.points
-                    .iter()
-                    .filter(|p| drawn(p))
-                    .flat_map(|p| [p.value, p.low, p.high])
-                    .flatten()
-                    .fold(0.0, |m: f64, v| m.max(v.abs())),
-            ),
-        }
+/// The magnitude a chart writes its numbers in: its `units`, or for `auto`
+/// the one that suits its largest drawn value.
+fn magnitude(units: Units, points: &[Point]) -> Option<Magnitude> {
+    match units {
+        Units::Plain => None,
+        Units::Thousands => Some(Magnitude::Thousands),
+        Units::Millions => Some(Magnitude::Millions),
+        Units::Billions => Some(Magnitude::Billions),
+        Units::Auto => Magnitude::auto(
+            points
+                .iter()
+                .filter(|p| drawn(p))
+                .flat_map(|p| [p.value, p.low, p.high])
+                .flatten()
+                .fold(0.0, |m: f64, v| m.max(v.abs())),
+        ),
     }
 }
 
@@ -282,6 +284,7 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
         notes: notes.iter().map(|n| shown(n)).collect(),
         level: ind.level,
         percent,
+        magnitude: magnitude(chart.units, &points),
         points,
         omitted,
         reference: if chart.reference {
@@ -357,6 +360,7 @@ pub fn composite_figure(
         notes: notes.iter().map(|n| shown(n)).collect(),
         level: 0.90,
         percent: false,
+        magnitude: magnitude(chart.units, &points),
         points,
         omitted: 0,
         reference: None,
