@@ -8,7 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{Figure, theme};
 use crate::error::{Error, Result};
-use crate::locale::phrase;
+use crate::locale::{Language, fonts, phrase};
 
 /// A drawing area over an SVG string.
 pub type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
@@ -24,7 +24,10 @@ pub enum Align {
     Centre,
 }
 
-/// Draws `s` with its vertical centre at `y`.
+/// Draws `s` with its vertical centre at `y`. Text with Arabic letters is
+/// set in the Arabic font and isolated right to left (U+2067 … U+2069), so
+/// its punctuation and numbers fall where an Arabic reader expects them
+/// whatever the anchor.
 #[allow(clippy::too_many_arguments)]
 pub fn text(
     area: &Area,
@@ -47,12 +50,20 @@ pub fn text(
     } else {
         FontStyle::Normal
     };
-    let font = (theme::FONT, size * 1.24, style)
+    let arabic = s.chars().any(fonts::is_arabic);
+    let (family, shown) = if arabic {
+        (
+            fonts::families(Language::Ar),
+            format!("\u{2067}{s}\u{2069}"),
+        )
+    } else {
+        (theme::FONT, s.to_string())
+    };
+    let font = (family, size * 1.24, style)
         .into_font()
         .color(&color)
         .pos(Pos::new(h, VPos::Center));
-    area.draw(&Text::new(s.to_string(), (x, y), font))
-        .map_err(draw_err)
+    area.draw(&Text::new(shown, (x, y), font)).map_err(draw_err)
 }
 
 /// Converts a plotters error.
@@ -151,16 +162,22 @@ pub fn render(
         let area =
             SVGBackend::with_string(&mut out, (theme::WIDTH, height as u32)).into_drawing_area();
         area.fill(&WHITE).map_err(draw_err)?;
+        // Right-to-left languages start their lines at the right margin.
+        let (edge, align) = if fig.lang.rtl() {
+            (theme::WIDTH as i32 - theme::MARGIN, Align::Right)
+        } else {
+            (theme::MARGIN, Align::Left)
+        };
         let (title, subtitle) = header_lines(fig);
         for (i, line) in title.iter().enumerate() {
             text(
                 &area,
                 line,
-                theme::MARGIN,
+                edge,
                 24 + i as i32 * TITLE_LINE,
                 theme::TITLE_SIZE,
                 theme::INK,
-                Align::Left,
+                align,
                 true,
             )?;
         }
@@ -169,11 +186,11 @@ pub fn render(
             text(
                 &area,
                 line,
-                theme::MARGIN,
+                edge,
                 50 + below + i as i32 * SUBTITLE_LINE,
                 theme::SUBTITLE_SIZE,
                 theme::MUTED,
-                Align::Left,
+                align,
                 false,
             )?;
         }
@@ -184,11 +201,11 @@ pub fn render(
             text(
                 &area,
                 &line,
-                theme::MARGIN,
+                edge,
                 y,
                 theme::NOTE_SIZE,
                 theme::MUTED,
-                Align::Left,
+                align,
                 false,
             )?;
             y += 16;

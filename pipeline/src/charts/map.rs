@@ -82,14 +82,7 @@ fn choropleth(fig: &Figure, geometry: &MapGeometry, bounds: &[f64]) -> Result<St
             )
         };
         for f in &features {
-            let point = fig.points.iter().find(|p| {
-                let key = if geometry.by_label {
-                    &p.full_label
-                } else {
-                    &p.key
-                };
-                *key == f.key
-            });
+            let point = fig.points.iter().find(|p| p.key == f.key);
             let colour = fill(bounds, point);
             for polygon in &f.polygons {
                 let rings: Vec<Vec<(i32, i32)>> = polygon

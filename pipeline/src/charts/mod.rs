@@ -130,6 +130,32 @@ fn magnitude(units: Units, points: &[Point]) -> Option<Magnitude> {
     }
 }
 
+/// A map joined by label: a geometry names its features in one language,
+/// so each point takes as its key the feature named by its code's label in
+/// any language of the contract (a French or Arabic report draws the same
+/// regions as the English one); a point without such a label keeps its
+/// label in the report's language.
+fn join_by_label(
+    points: &mut [Point],
+    geometry: &crate::spec::model::MapGeometry,
+    by: &str,
+    ds: Option<&crate::spec::model::DatasetSpec>,
+) -> Result<()> {
+    let names = map::feature_keys(geometry)?;
+    for p in points {
+        let labels = ds
+            .and_then(|d| d.contract.as_ref())
+            .map(|c| c.code_labels(by, &p.key))
+            .unwrap_or_default();
+        p.key = names
+            .iter()
+            .find(|n| labels.contains(&n.as_str()))
+            .cloned()
+            .unwrap_or_else(|| p.full_label.clone());
+    }
+    Ok(())
+}
+
 /// On a map of a registry's count or total (a complete enumeration), a
 /// region of the geometry without a single unit has 0, not "no estimate":
 /// its point is added with that value.
@@ -149,13 +175,7 @@ fn absent_as_zero(
         return Ok(());
     }
     for key in map::feature_keys(geometry)? {
-        let present = points.iter().any(|p| {
-            if geometry.by_label {
-                p.full_label == key
-            } else {
-                p.key == key
-            }
-        });
+        let present = points.iter().any(|p| p.key == key);
         if !present {
             points.push(Point {
                 series: None,
@@ -240,6 +260,9 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
         }
     }
     if let Some(g) = &chart.geometry {
+        if g.by_label {
+            join_by_label(&mut points, g, &chart.by, ds)?;
+        }
         absent_as_zero(&mut points, g, ind, ds)?;
     }
     let omitted = categories::limit(&mut points, chart);

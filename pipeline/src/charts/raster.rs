@@ -1,5 +1,6 @@
-//! SVG to PNG: resvg renders the chart's SVG with the DejaVu fonts the
-//! binary carries (no system fonts, so every machine draws the same pixels)
+//! SVG to PNG: resvg renders the chart's SVG with the fonts the binary
+//! carries ([`fonts`]: no system fonts, so every machine draws the same
+//! pixels; resvg shapes Arabic and orders right-to-left runs)
 //! at `dpi / 96` scale, and the PNG records its resolution in a `pHYs`
 //! chunk so it prints at the chart's intended size.
 
@@ -9,17 +10,13 @@ use resvg::{tiny_skia, usvg};
 
 use super::theme;
 use crate::error::{Error, Result};
+use crate::locale::fonts;
 
 fn fonts() -> Arc<usvg::fontdb::Database> {
     static DB: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
     DB.get_or_init(|| {
         let mut db = usvg::fontdb::Database::new();
-        for f in [
-            dejavu::sans::regular(),
-            dejavu::sans::bold(),
-            dejavu::sans::oblique(),
-            dejavu::sans::bold_oblique(),
-        ] {
+        for f in fonts::all() {
             db.load_font_data(f.to_vec());
         }
         db.set_sans_serif_family(theme::FONT);

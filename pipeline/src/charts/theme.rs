@@ -4,8 +4,11 @@
 
 use plotters::style::RGBColor;
 
-/// Font family drawn in SVG and loaded from the binary for PNG rendering.
-pub const FONT: &str = "DejaVu Sans";
+use crate::locale::fonts;
+
+/// Font family drawn in SVG and loaded from the binary for PNG rendering
+/// (Arabic text is set in [`fonts::ARABIC`] first).
+pub const FONT: &str = fonts::LATIN;
 /// Canvas width in CSS pixels.
 pub const WIDTH: u32 = 800;
 /// Left/right outer margin.

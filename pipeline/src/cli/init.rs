@@ -11,7 +11,7 @@ const STUDY: &str = r#"# A Mizan study. Run it with `mizan run <this folder>`; o
 [study]
 id = "my-study"
 title = "My digital-usage study"
-language = "en"                 # "en" or "fr": labels and number formats
+language = "en"                 # "en", "fr" or "ar": labels and number formats
 
 # A dataset: a file and, optionally, the contract its rows must meet.
 [datasets.people]

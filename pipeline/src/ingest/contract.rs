@@ -103,6 +103,16 @@ impl serde::Serialize for Contract {
 }
 
 impl Contract {
+    /// Every label of code `value` of column `column`, in every language
+    /// it is given in.
+    pub fn code_labels(&self, column: &str, value: &str) -> Vec<&str> {
+        self.columns
+            .get(column)
+            .and_then(|c| c.codes.as_ref()?.get(value))
+            .map(|t| t.0.values().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+
     /// The label of code `value` of column `column` in `lang`, if declared.
     pub fn code_label(
         &self,

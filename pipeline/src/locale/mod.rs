@@ -4,6 +4,7 @@
 //! charts, the report and the methods ([`phrases`]) — one table with a
 //! column per language, so a new language is one new column.
 
+pub mod fonts;
 pub mod numbers;
 pub mod phrases;
 
@@ -16,6 +17,10 @@ pub enum Language {
     En,
     /// French: "89,9 %", "12 345" (narrow no-break spaces).
     Fr,
+    /// Arabic, written right to left, with the Latin digits, decimal comma
+    /// and grouping dot of Morocco's publications (CLDR `ar-MA`): "89,9%",
+    /// "12.345".
+    Ar,
 }
 
 impl Language {
@@ -24,7 +29,16 @@ impl Language {
         match self {
             Language::En => "en",
             Language::Fr => "fr",
+            Language::Ar => "ar",
         }
+    }
+
+    /// Every language, in the order the spec lists the choices.
+    pub const ALL: [Language; 3] = [Language::En, Language::Fr, Language::Ar];
+
+    /// Whether the language is written right to left.
+    pub fn rtl(self) -> bool {
+        self == Language::Ar
     }
 }
 

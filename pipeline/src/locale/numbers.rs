@@ -1,6 +1,9 @@
 //! Numbers and percentages as each language writes them: English "89.9%"
 //! and "12,345"; French "89,9 %" and "12 345", with a narrow no-break space
-//! (U+202F) before the percent sign and between thousands.
+//! (U+202F) before the percent sign and between thousands; Arabic as
+//! Morocco's publications print it (CLDR `ar-MA`): Latin digits, "89,9%",
+//! "12.345", a negative number led by a left-to-right mark so that its
+//! minus stays before its digits in right-to-left text.
 
 use super::Language;
 
@@ -14,6 +17,7 @@ pub fn number(value: f64, decimals: usize, lang: Language) -> String {
     let (sep, dec) = match lang {
         Language::En => (",".to_string(), '.'),
         Language::Fr => (NNBSP.to_string(), ','),
+        Language::Ar => (".".to_string(), ','),
     };
     let mut grouped = String::new();
     for (i, c) in int.chars().enumerate() {
@@ -23,10 +27,11 @@ pub fn number(value: f64, decimals: usize, lang: Language) -> String {
         grouped.push(c);
     }
     // The minus sign of typeset numbers (U+2212), not a hyphen.
-    let sign = if value < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0') {
-        "\u{2212}"
-    } else {
-        ""
+    let sign = match lang {
+        _ if value >= 0.0 || !s.chars().any(|c| c.is_ascii_digit() && c != '0') => "",
+        // U+200E: the minus between it and the digits resolves left to right.
+        Language::Ar => "\u{200E}\u{2212}",
+        _ => "\u{2212}",
     };
     if frac.is_empty() {
         format!("{sign}{grouped}")
@@ -43,7 +48,7 @@ pub fn percent(value: f64, lang: Language) -> String {
 /// A percentage (`value` already in percent) with `decimals` decimals.
 pub fn percent_with(value: f64, decimals: usize, lang: Language) -> String {
     match lang {
-        Language::En => format!("{}%", number(value, decimals, lang)),
+        Language::En | Language::Ar => format!("{}%", number(value, decimals, lang)),
         Language::Fr => format!("{}{NNBSP}%", number(value, decimals, lang)),
     }
 }
@@ -91,7 +96,7 @@ impl Magnitude {
             Magnitude::Billions => "unit_billions",
         };
         let space = match lang {
-            Language::En => '\u{a0}',
+            Language::En | Language::Ar => '\u{a0}',
             Language::Fr => NNBSP,
         };
         format!(
@@ -106,6 +111,15 @@ impl Magnitude {
     pub fn decimals(self, value: f64) -> usize {
         let scaled = value / self.divisor();
         usize::from(scaled.fract().abs() > 1e-9 && scaled.abs() < 100.0)
+    }
+}
+
+/// A p-value with three decimals, or "< 0.001" below that ("< 0,001").
+pub fn p_value(p: f64, lang: Language) -> String {
+    if p < 0.001 {
+        format!("<\u{a0}{}", number(0.001, 3, lang))
+    } else {
+        number(p, 3, lang)
     }
 }
 
@@ -149,7 +163,13 @@ mod tests {
         );
         assert_eq!(number(-0.04, 1, Language::En), "0.0");
         assert_eq!(number(-12.5, 1, Language::Fr), "\u{2212}12,5");
+        assert_eq!(percent(89.94, Language::Ar), "89,9%");
+        assert_eq!(number(1234567.0, 0, Language::Ar), "1.234.567");
+        assert_eq!(number(-12.5, 1, Language::Ar), "\u{200E}\u{2212}12,5");
+        assert_eq!(number(-0.04, 1, Language::Ar), "0,0");
         assert_eq!(auto_decimals(0.0169), 4);
+        assert_eq!(p_value(0.0004, Language::Ar), "<\u{a0}0,001");
+        assert_eq!(p_value(0.0432, Language::En), "0.043");
         let m = Magnitude::auto(2e8).unwrap();
         assert_eq!(m.write(2e8, m.decimals(2e8), Language::En), "200\u{a0}M");
         let b = Magnitude::auto(1.2e9).unwrap();

@@ -16,7 +16,7 @@ use crate::indicators::{
     compare::ComparisonRow,
     table::{breakdown_label, domain_label, value_label},
 };
-use crate::locale::{Flag, Language, fill, numbers, phrase};
+use crate::locale::{Flag, Language, fill, fonts, numbers, phrase};
 use crate::spec::model::{CiMethod, Concentration, SectionSpec, Statistic, Study, Text};
 
 /// What the report says about one input dataset.
@@ -212,6 +212,12 @@ fn codebook_ctx(
 #[derive(Debug, Clone, Serialize)]
 pub struct Context {
     lang: &'static str,
+    /// `rtl` for a language written right to left, else `ltr`.
+    dir: &'static str,
+    /// The page's font stack, and the `@font-face` rules that carry the
+    /// fonts a browser may lack (Arabic), so the page stays self-contained.
+    font_family: &'static str,
+    font_faces: String,
     version: &'static str,
     title: String,
     intro: String,
@@ -240,6 +246,26 @@ pub struct MethodsInput<'a> {
     /// Where the figures' PNGs are, relative to the report (`figures`, or
     /// `figures/<lang>` for the report in another language).
     pub figures_dir: &'a str,
+}
+
+/// The `@font-face` rules of the fonts an HTML page in `lang` needs and a
+/// reader's machine may lack: Noto Naskh Arabic for Arabic (as data URLs),
+/// nothing otherwise (DejaVu or the browser's sans-serif serves Latin text).
+fn font_faces(lang: Language) -> String {
+    use base64::Engine as _;
+    if lang != Language::Ar {
+        return String::new();
+    }
+    [(fonts::ARABIC_REGULAR, "normal"), (fonts::ARABIC_BOLD, "bold")]
+        .iter()
+        .map(|(data, weight)| {
+            format!(
+                "@font-face {{ font-family: \"{}\"; font-weight: {weight}; src: url(data:font/ttf;base64,{}) format(\"truetype\"); }}\n",
+                fonts::ARABIC,
+                base64::engine::general_purpose::STANDARD.encode(data)
+            )
+        })
+        .collect()
 }
 
 /// Builds the report's context. `figures` pairs each chart's figure with its SVG.
@@ -355,6 +381,13 @@ pub fn context(
         .collect();
     Context {
         lang: lang.code(),
+        dir: if lang.rtl() { "rtl" } else { "ltr" },
+        font_family: if lang == Language::Ar {
+            "\"Noto Naskh Arabic\", \"DejaVu Sans\""
+        } else {
+            "\"DejaVu Sans\""
+        },
+        font_faces: font_faces(lang),
         version: env!("CARGO_PKG_VERSION"),
         title: study
             .report
@@ -645,11 +678,7 @@ fn comparison_ctx(study: &Study, c: &ComparisonRow) -> ComparisonCtx {
         },
         difference: fmt(d.difference),
         interval: format!("{} – {}", fmt(d.ci_low), fmt(d.ci_high)),
-        p_value: if d.p_value < 0.001 {
-            "< 0.001".to_string()
-        } else {
-            numbers::number(d.p_value, 3, lang)
-        },
+        p_value: numbers::p_value(d.p_value, lang),
     }
 }
 

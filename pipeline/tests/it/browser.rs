@@ -141,14 +141,24 @@ fn open(devtools: &mut DevTools, page: &Path) -> (Vec<Value>, Value, Vec<u8>) {
         "Runtime.evaluate",
         json!({
             "returnByValue": true,
-            "expression": "({\
+            "awaitPromise": true,
+            "expression": "document.fonts.ready.then(() => ({\
                 broken: [...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src),\
                 figures: document.querySelectorAll('figure').length,\
                 svgs: document.querySelectorAll('figure svg').length,\
                 unlabelled: [...document.querySelectorAll('figure [role=img]')].filter(e => !(e.getAttribute('aria-label') || '').trim()).length,\
                 headings: [...document.querySelectorAll('h1, h2, h3')].map(h => +h.tagName[1]),\
-                height: document.documentElement.scrollHeight\
-            })"
+                height: document.documentElement.scrollHeight,\
+                direction: getComputedStyle(document.body).direction,\
+                fonts: [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family.replace(/\"/g, '')),\
+                outside: [...document.querySelectorAll('figure svg')].flatMap(svg => {\
+                    const b = svg.getBoundingClientRect();\
+                    return [...svg.querySelectorAll('text')].filter(t => {\
+                        const r = t.getBoundingClientRect();\
+                        return r.width > 0 && (r.left < b.left - 1 || r.right > b.right + 1);\
+                    }).map(t => t.textContent);\
+                })\
+            }))"
         }),
         s,
     );
@@ -194,14 +204,22 @@ fn report_opens_cleanly_in_a_real_browser() {
         next: 0,
         events: Vec::new(),
     };
-    for (lang, study) in [("en", "reports/example"), ("fr", "reports/example-fr")] {
-        let out = scratch.path().join(lang);
-        let (code, _, err) = mizan(
-            &["run", study, "--out", out.to_str().expect("utf-8")],
-            &repo(),
-        );
-        assert_eq!(code, 0, "{err}");
-        let (events, checks, png) = open(&mut devtools, &out.join("report.html"));
+    // The example publishes English (report.html) and Arabic, right to
+    // left; the French-only copy checks a study of one other language.
+    for (lang, study, page) in [
+        ("en", "reports/example", "report.html"),
+        ("ar", "reports/example", "report.ar.html"),
+        ("fr", "reports/example-fr", "report.html"),
+    ] {
+        let out = scratch.path().join(study);
+        if !out.exists() {
+            let (code, _, err) = mizan(
+                &["run", study, "--out", out.to_str().expect("utf-8")],
+                &repo(),
+            );
+            assert_eq!(code, 0, "{err}");
+        }
+        let (events, checks, png) = open(&mut devtools, &out.join(page));
         let requests: Vec<&str> = events
             .iter()
             .filter(|e| e["method"] == "Network.requestWillBeSent")
@@ -274,6 +292,27 @@ fn report_opens_cleanly_in_a_real_browser() {
             "{lang}: the screenshot covers the page"
         );
         assert!(varied, "{lang}: the screenshot is not blank");
+        assert_eq!(
+            checks["outside"],
+            json!([]),
+            "{lang}: chart texts drawn outside their figure"
+        );
+        let rtl = lang == "ar";
+        assert_eq!(
+            checks["direction"],
+            json!(if rtl { "rtl" } else { "ltr" }),
+            "{lang}: the page's direction"
+        );
+        if rtl {
+            assert!(
+                checks["fonts"]
+                    .as_array()
+                    .expect("fonts")
+                    .contains(&json!("Noto Naskh Arabic")),
+                "the Arabic page loads the Arabic font it carries: {}",
+                checks["fonts"]
+            );
+        }
         let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("report-{lang}.png"));
         std::fs::write(&keep, &png).expect("save the screenshot");
     }

@@ -224,6 +224,8 @@ fn a_french_study_writes_french_numbers_and_labels() {
     assert!(svg.contains(&french), "{french} in the chart");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(
-        html.contains("<html lang=\"fr\">") && html.contains("Sommaire") && html.contains(&french)
+        html.contains("<html lang=\"fr\" dir=\"ltr\">")
+            && html.contains("Sommaire")
+            && html.contains(&french)
     );
 }

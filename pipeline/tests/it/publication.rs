@@ -140,13 +140,12 @@ fn negative_bars_grow_from_a_zero_line_and_leave_labels_readable() {
     assert!(!svg.contains("suppressed"));
 }
 
-/// Every text of `svg` lies inside its canvas: each text laid out with the
-/// fonts the PNG renderer carries (DejaVu Sans), its box within the
-/// drawing's size.
-fn inside_canvas(svg: &str, what: &str) {
+/// `svg` laid out as the PNG renderer lays it out: with the fonts the
+/// binary carries (DejaVu Sans, Noto Naskh Arabic).
+fn layout(svg: &str) -> resvg::usvg::Tree {
     use resvg::usvg;
     let mut db = usvg::fontdb::Database::new();
-    for f in [dejavu::sans::regular(), dejavu::sans::bold()] {
+    for f in mizan::locale::fonts::all() {
         db.load_font_data(f.to_vec());
     }
     db.set_sans_serif_family("DejaVu Sans");
@@ -155,7 +154,14 @@ fn inside_canvas(svg: &str, what: &str) {
         fontdb: std::sync::Arc::new(db),
         ..Default::default()
     };
-    let tree = usvg::Tree::from_str(svg, &opt).unwrap();
+    usvg::Tree::from_str(svg, &opt).unwrap()
+}
+
+/// Every text of `svg` lies inside its canvas: each text laid out with the
+/// fonts the PNG renderer carries, its box within the drawing's size.
+fn inside_canvas(svg: &str, what: &str) {
+    use resvg::usvg;
+    let tree = layout(svg);
     let (w, h) = (tree.size().width(), tree.size().height());
     let mut stack: Vec<&usvg::Group> = vec![tree.root()];
     let mut seen = 0;
@@ -595,7 +601,9 @@ fn findings_say_what_the_numbers_support_and_no_more() {
         assert!(gap.starts_with("<li>Men minus women:"), "{gap}");
         if significant {
             assert!(
-                gap.contains("that is statistically significant at the 5% level (p &lt; 0.001)"),
+                gap.contains(
+                    "that is statistically significant at the 5% level (p\u{a0}&lt;\u{a0}0.001)"
+                ),
                 "{gap}"
             );
         } else {
@@ -635,11 +643,12 @@ fn findings_name_the_waves_a_change_is_between() {
     assert!(html.contains("that is statistically significant at the 5% level"));
 }
 
-/// One spec, two languages: a report and figures in each, from one run;
-/// the second run does nothing.
+/// One spec, three languages: a report and figures in each, from one run
+/// (the Arabic page right to left, carrying its font); the second run does
+/// nothing.
 #[test]
 fn one_spec_publishes_in_every_language_it_lists() {
-    let study = "[study]\nid = \"b\"\ntitle = { fr = \"Usages\", en = \"Uses\" }\nlanguages = [\"fr\", \"en\"]\n\n[datasets.people]\npath = \"people.csv\"\n\n[datasets.people.design]\nweights = \"w\"\n\n[[indicators]]\nid = \"use\"\ndataset = \"people\"\nstatistic = \"proportion\"\nexpr = \"used = 1\"\nby = [\"sex\"]\nlabel = { fr = \"Usage d'Internet\", en = \"Internet use\" }\n\n[[charts]]\nid = \"by_sex\"\nindicator = \"use\"\nkind = \"bar\"\nby = \"sex\"\n";
+    let study = "[study]\nid = \"b\"\ntitle = { fr = \"Usages\", en = \"Uses\", ar = \"الاستخدامات\" }\nlanguages = [\"fr\", \"en\", \"ar\"]\n\n[datasets.people]\npath = \"people.csv\"\n\n[datasets.people.design]\nweights = \"w\"\n\n[[indicators]]\nid = \"use\"\ndataset = \"people\"\nstatistic = \"proportion\"\nexpr = \"used = 1\"\nby = [\"sex\"]\nlabel = { fr = \"Usage d'Internet\", en = \"Internet use\", ar = \"استخدام الإنترنت\" }\n\n[[charts]]\nid = \"by_sex\"\nindicator = \"use\"\nkind = \"bar\"\nby = \"sex\"\n";
     let mut people = String::from("sex,w,used\n");
     for i in 0..60 {
         people += &format!("{},1,{}\n", 1 + i % 2, u8::from(i % 3 == 0));
@@ -649,10 +658,12 @@ fn one_spec_publishes_in_every_language_it_lists() {
     let out = dir.path().join("out");
     let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
     let (fr, en) = (read("report.fr.html"), read("report.en.html"));
-    assert!(fr.contains("<html lang=\"fr\">") && fr.contains("Sommaire"));
+    assert!(fr.contains("<html lang=\"fr\" dir=\"ltr\">") && fr.contains("Sommaire"));
     assert!(fr.contains("Usage d&#x27;Internet") || fr.contains("Usage d'Internet"));
     assert!(
-        en.contains("<html lang=\"en\">") && en.contains("Contents") && en.contains("Internet use")
+        en.contains("<html lang=\"en\" dir=\"ltr\">")
+            && en.contains("Contents")
+            && en.contains("Internet use")
     );
     assert_eq!(
         read("report.html"),
@@ -664,9 +675,104 @@ fn one_spec_publishes_in_every_language_it_lists() {
     assert!(read("figures/by_sex.svg").contains("Usage d"));
     assert!(read("figures/en/by_sex.svg").contains("Internet use"));
     assert!(out.join("figures/en/by_sex.png").exists());
+    let ar = read("report.ar.html");
+    assert!(ar.contains("<html lang=\"ar\" dir=\"rtl\">") && ar.contains("المحتويات"));
+    assert!(ar.contains("@font-face { font-family: \"Noto Naskh Arabic\""));
+    assert!(
+        !fr.contains("@font-face"),
+        "only the Arabic page carries a font"
+    );
+    assert!(read("figures/ar/by_sex.svg").contains("استخدام الإنترنت"));
+    assert!(read("report.ar.md").contains("figures/ar/by_sex.png"));
     let (code, stdout, _) = mizan(&["run", "."], dir.path());
     assert_eq!(code, 0);
     assert!(stdout.contains("is up to date"), "{stdout}");
     let (code, _, err) = mizan(&["verify", "out"], dir.path());
     assert_eq!(code, 0, "{err}");
+}
+
+/// An Arabic study's chart, as the PNG renderer draws it: Arabic labels
+/// are set in the Arabic font the binary carries (no missing glyph), shaped
+/// (the two alefs of "الرباط", one alone and one joined to the letter
+/// before it, get different glyphs) and ordered right to left (the word's
+/// first letter drawn right of its last); the title starts at the right
+/// margin; the PNG is drawn.
+#[test]
+fn arabic_charts_are_shaped_and_run_right_to_left() {
+    use resvg::usvg;
+    let study = "[study]\nid = \"a\"\ntitle = \"t\"\nlanguage = \"ar\"\n\n[datasets.d]\npath = \"d.csv\"\ncontract = \"d.contract.toml\"\n\n[[indicators]]\nid = \"total\"\ndataset = \"d\"\nstatistic = \"total\"\nexpr = \"v\"\nby = [\"region\"]\nlabel = { en = \"Total\", ar = \"المجموع حسب الجهة\" }\n\n[[charts]]\nid = \"bars\"\nindicator = \"total\"\nkind = \"bar\"\nby = \"region\"\n\n[report]\n[[report.sections]]\ntitle = \"s\"\ncharts = [\"bars\"]\n";
+    let contract = "[columns.region]\ntype = \"integer\"\ncodes = { 1 = { en = \"Rabat\", ar = \"الرباط\" }, 2 = { en = \"Fes\", ar = \"فاس\" } }\n\n[columns.v]\ntype = \"float\"\n";
+    let dir = temp_study(&[
+        ("study.toml", study),
+        ("d.contract.toml", contract),
+        ("d.csv", "region,v\n1,-3.5\n2,7\n"),
+    ]);
+    run(dir.path());
+    let figures = dir.path().join("out/figures");
+    let svg = std::fs::read_to_string(figures.join("bars.svg")).unwrap();
+    let tree = layout(&svg);
+    let db = tree.fontdb();
+    let mut stack: Vec<&usvg::Group> = vec![tree.root()];
+    let mut word = None;
+    let mut arabic_glyphs = 0;
+    while let Some(g) = stack.pop() {
+        for node in g.children() {
+            match node {
+                usvg::Node::Group(g) => stack.push(g),
+                usvg::Node::Text(t) => {
+                    let glyphs: Vec<&usvg::layout::PositionedGlyph> = t
+                        .layouted()
+                        .iter()
+                        .flat_map(|s| &s.positioned_glyphs)
+                        .collect();
+                    let text: String = t.chunks().iter().map(|c| c.text()).collect();
+                    for g in &glyphs {
+                        if g.text.chars().any(mizan::locale::fonts::is_arabic) {
+                            let face = db.face(g.font).unwrap();
+                            assert!(
+                                face.families.iter().any(|(f, _)| f == "Noto Naskh Arabic"),
+                                "`{}` of `{text}` is set in {:?}",
+                                g.text,
+                                face.families
+                            );
+                            assert_ne!(g.id.0, 0, "`{}` of `{text}` has no glyph", g.text);
+                            arabic_glyphs += 1;
+                        }
+                    }
+                    if text.trim_matches(|c: char| !mizan::locale::fonts::is_arabic(c)) == "الرباط"
+                    {
+                        word = Some(glyphs.into_iter().cloned().collect::<Vec<_>>());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(arabic_glyphs > 10, "{arabic_glyphs} Arabic glyphs");
+    let word = word.expect("the label الرباط is drawn");
+    let alefs: Vec<u16> = word
+        .iter()
+        .filter(|g| g.text == "ا")
+        .map(|g| g.id.0)
+        .collect();
+    assert_eq!(alefs.len(), 2, "{word:?}");
+    assert_ne!(alefs[0], alefs[1], "the joined alef has its own form");
+    let x = |letter: &str| {
+        word.iter()
+            .find(|g| g.text == letter)
+            .map(|g| g.transform().tx)
+            .unwrap()
+    };
+    assert!(x("ل") > x("ط"), "the word runs right to left");
+    // The title is anchored at the right margin.
+    let title = texts(&svg)
+        .into_iter()
+        .find(|t| t.content.contains("المجموع"))
+        .expect("title");
+    assert_eq!(title.anchor, "end");
+    assert!(title.x > 700.0, "title anchored at x = {}", title.x);
+    // The negative total keeps its minus before its digits.
+    assert!(svg.contains("\u{200E}\u{2212}3,5"), "{svg}");
+    let png = std::fs::read(figures.join("bars.png")).unwrap();
+    assert!(png.len() > 5_000, "the PNG is drawn");
 }

@@ -44,14 +44,8 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
             format!("study id `{id}` must be non-empty ASCII letters, digits, `-` or `_`"),
         ));
     }
-    let pick_language = |l: &Spanned<String>| {
-        pick(
-            &r,
-            l,
-            "language",
-            &[(Language::En, "en"), (Language::Fr, "fr")],
-        )
-    };
+    let pick_language =
+        |l: &Spanned<String>| pick(&r, l, "language", &Language::ALL.map(|l| (l, l.code())));
     let mut languages: Vec<Language> = Vec::new();
     for l in raw.study.languages.iter().flatten() {
         let lang = pick_language(l)?;
