@@ -9,6 +9,7 @@
 
 pub mod codebook;
 pub mod compare;
+pub mod design_table;
 pub mod domains;
 pub mod evaluate;
 pub mod join;
@@ -80,8 +81,11 @@ pub struct DesignSummary {
     pub weighted_rows: f64,
     /// Whether a finite-population correction was applied.
     pub fpc: bool,
-    /// Replicate weights giving the variances: method name and count.
-    pub replicates: Option<(&'static str, usize)>,
+    /// Replicate weights giving the variances: method name, count and
+    /// overall scale.
+    pub replicates: Option<(&'static str, usize, f64)>,
+    /// Weighting diagnostics of the (calibrated, if so) weights.
+    pub weighting: Option<crate::survey::diagnostics::Weights>,
     /// The calibration of the weights.
     pub calibration: Option<crate::survey::correction::Summary>,
 }
@@ -153,9 +157,10 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                                 .iter()
                                 .find(|(m, _)| *m == r.method)
                                 .map_or("", |(_, n)| *n);
-                            (name, reps.len())
+                            (name, reps.count, reps.scale)
                         },
                     ),
+                    weighting: crate::survey::diagnostics::Weights::of(&design.weights),
                     calibration: design.calibrated.clone(),
                 });
             }

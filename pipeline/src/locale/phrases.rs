@@ -227,9 +227,27 @@ const TABLE: &[(&str, &str, &str, &str)] = &[
     ),
     (
         "design_replicates",
-        "Standard errors from {count} replicate weights ({method}, as R's svrepdesign)",
-        "Erreurs types par {count} poids répliqués ({method}, comme svrepdesign de R)",
-        "الأخطاء المعيارية من {count} وزنًا مكرَّرًا ({method}، كما في svrepdesign في R)",
+        "Standard errors from {count} replicate weights ({method}, scale {scale}, as R's svrepdesign)",
+        "Erreurs types par {count} poids répliqués ({method}, facteur d’échelle {scale}, comme svrepdesign de R)",
+        "الأخطاء المعيارية من {count} وزنًا مكرَّرًا ({method}، معامل السلّم {scale}، كما في svrepdesign في R)",
+    ),
+    (
+        "design_weighting",
+        " Weights range from {min} to {max} (median {median}; largest over smallest {ratio}) with a coefficient of variation of {cv}: Kish's effective sample size is {kish} of {rows} rows, a design effect due to weighting of {deff}.",
+        " Les poids vont de {min} à {max} (médiane {median} ; rapport du plus grand au plus petit {ratio}), avec un coefficient de variation de {cv} : la taille d’échantillon effective de Kish est de {kish} pour {rows} lignes, soit un effet de plan dû à la pondération de {deff}.",
+        " تتراوح الأوزان بين {min} و{max} (الوسيط {median}؛ نسبة الأكبر إلى الأصغر {ratio}) بمعامل اختلاف قدره {cv}: حجم العينة الفعلي حسب كيش {kish} من أصل {rows} سطرًا، أي أثر تصميم ناتج عن الترجيح قدره {deff}.",
+    ),
+    (
+        "design_g",
+        "; g-weights (calibrated over initial weights) from {min} to {max}, median {median}{at_bounds}",
+        " ; rapports de poids (calés sur initiaux) de {min} à {max}, médiane {median}{at_bounds}",
+        "؛ نسب الأوزان (المعايرة إلى الأولية) من {min} إلى {max}، والوسيط {median}{at_bounds}",
+    ),
+    (
+        "design_g_bounds",
+        ", {lower} row(s) at the lower bound and {upper} at the upper",
+        ", dont {lower} ligne(s) à la borne inférieure et {upper} à la borne supérieure",
+        "، منها {lower} سطرًا عند الحد الأدنى و{upper} عند الحد الأعلى",
     ),
     (
         "design_taylor",

@@ -18,7 +18,14 @@ pub fn render(ctx: &Context) -> Result<String> {
     let s = |v: &Value| crate::text::markdown(v.as_str().unwrap_or(""));
     let raw = |v: &Value| v.as_str().unwrap_or("").to_string();
     let t = |k: &str| s(&v["t"][k]);
-    let mut out = format!("# {}\n\n", s(&v["title"]));
+    // A right-to-left report is one block its renderer lays out right to left.
+    let rtl = v["dir"] == "rtl";
+    let mut out = if rtl {
+        "<div dir=\"rtl\">\n\n".to_string()
+    } else {
+        String::new()
+    };
+    out += &format!("# {}\n\n", s(&v["title"]));
     if !s(&v["intro"]).is_empty() {
         out += &format!("{}\n\n", s(&v["intro"]));
     }
@@ -231,6 +238,9 @@ pub fn render(ctx: &Context) -> Result<String> {
         t("spec"),
         crate::text::code_span(&raw(&v["spec_hash"]))
     );
+    if rtl {
+        out += "\n</div>\n";
+    }
     Ok(out)
 }
 

@@ -1,11 +1,12 @@
 //! The report: one self-contained `report.html` (inline CSS and SVG, no
-//! script, nothing fetched) and the same content as `report.md` with the
-//! PNGs. Both are rendered from one [`Context`] built here, so they cannot
-//! disagree. Every text from the spec or the data is escaped by the
+//! script, nothing fetched), the same content as `report.md` with the
+//! PNGs, and typeset as `report.pdf` ([`pdf`]). All three are rendered from
+//! one [`Context`] built here, so they cannot disagree. Every text from the spec or the data is escaped by the
 //! template engine (auto-escaping is on for HTML).
 
 mod findings;
 pub mod markdown;
+pub mod pdf;
 
 use serde::Serialize;
 
@@ -703,10 +704,17 @@ fn design_text(study: &Study, d: &DesignSummary) -> String {
         ],
     );
     text += &match d.replicates {
-        Some((method, count)) => fill(
+        Some((method, count, scale)) => fill(
             lang,
             "design_replicates",
-            &[("count", &count.to_string()), ("method", method)],
+            &[
+                ("count", &count.to_string()),
+                ("method", method),
+                (
+                    "scale",
+                    &numbers::number(scale, numbers::auto_decimals(scale), lang),
+                ),
+            ],
         ),
         None => fill(
             lang,
@@ -723,6 +731,9 @@ fn design_text(study: &Study, d: &DesignSummary) -> String {
     };
     if let Some(c) = &d.calibration {
         text += &calibration_text(lang, c);
+        if let Some(g) = c.g {
+            text += &g_text(lang, &g, c.bounds.is_some());
+        }
     }
     // The interval methods of the dataset's proportions (the default when it has none).
     let mut methods: Vec<CiMethod> = Vec::new();
@@ -751,7 +762,67 @@ fn design_text(study: &Study, d: &DesignSummary) -> String {
         "design_domains",
         &[("ci", &ci.join(phrase(lang, "or")))],
     );
+    if let Some(w) = &d.weighting {
+        text += &weighting_text(lang, w);
+    }
     text
+}
+
+/// A number of weighting diagnostics: three significant digits.
+fn diagnostic(v: f64, lang: Language) -> String {
+    let decimals = if v == 0.0 {
+        0
+    } else {
+        (2 - v.abs().log10().floor() as i64).clamp(0, 6) as usize
+    };
+    numbers::number(v, decimals, lang)
+}
+
+/// The weights' spread, CV, Kish's effective sample size and design
+/// effect due to weighting, as a sentence of the design's methods.
+fn weighting_text(lang: Language, w: &crate::survey::diagnostics::Weights) -> String {
+    let f = |v: f64| diagnostic(v, lang);
+    fill(
+        lang,
+        "design_weighting",
+        &[
+            ("min", &f(w.spread.min)),
+            ("max", &f(w.spread.max)),
+            ("median", &f(w.spread.median)),
+            ("ratio", &w.ratio.map_or("—".to_string(), f)),
+            ("cv", &f(w.cv)),
+            ("kish", &numbers::number(w.kish_n, 0, lang)),
+            ("rows", &numbers::number(w.n as f64, 0, lang)),
+            ("deff", &f(w.deff)),
+        ],
+    )
+}
+
+/// The g-weights of a calibration, as a clause of the design's sentence.
+fn g_text(lang: Language, g: &crate::survey::diagnostics::GWeights, bounded: bool) -> String {
+    let f = |v: f64| diagnostic(v, lang);
+    let at_bounds = if bounded {
+        fill(
+            lang,
+            "design_g_bounds",
+            &[
+                ("lower", &g.at_lower.to_string()),
+                ("upper", &g.at_upper.to_string()),
+            ],
+        )
+    } else {
+        String::new()
+    };
+    fill(
+        lang,
+        "design_g",
+        &[
+            ("min", &f(g.spread.min)),
+            ("max", &f(g.spread.max)),
+            ("median", &f(g.spread.median)),
+            ("at_bounds", &at_bounds),
+        ],
+    )
 }
 
 /// How the weights were calibrated, as a clause of the design's sentence.

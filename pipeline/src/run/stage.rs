@@ -62,6 +62,7 @@ impl Stage {
                 layout.composites_parquet(),
                 layout.composites_csv(),
                 layout.codebook_csv(),
+                layout.design_csv(),
             ],
             Stage::Chart(c) => Store::FIGURE_FILES
                 .iter()
@@ -72,10 +73,11 @@ impl Stage {
                         .map(move |ext| Store::new(PathBuf::new()).figure_in(*l, c, ext))
                 }))
                 .collect(),
-            Stage::Report => [layout.report_html(), layout.report_md()]
+            Stage::Report => Store::REPORT_FILES
+                .map(|ext| layout.report(ext))
                 .into_iter()
                 .chain(study.languages.iter().flat_map(|l| {
-                    ["html", "md"].map(|ext| Store::new(PathBuf::new()).report_in(*l, ext))
+                    Store::REPORT_FILES.map(|ext| Store::new(PathBuf::new()).report_in(*l, ext))
                 }))
                 .collect(),
         }

@@ -37,6 +37,8 @@ pub struct Store {
 impl Store {
     /// The files of each figure: the drawing, its raster, its data and its metadata.
     pub const FIGURE_FILES: [&'static str; 4] = ["svg", "png", "csv", "json"];
+    /// The files of each report: the page, its Markdown twin and the PDF.
+    pub const REPORT_FILES: [&'static str; 3] = ["html", "md", "pdf"];
 
     /// A store writing into `root`.
     pub fn new(root: PathBuf) -> Self {
@@ -105,6 +107,11 @@ impl Store {
         self.root.join("composites.csv")
     }
 
+    /// `design.csv`: each survey design and its weighting diagnostics.
+    pub fn design_csv(&self) -> PathBuf {
+        self.root.join("design.csv")
+    }
+
     /// `codebook.csv`.
     pub fn codebook_csv(&self) -> PathBuf {
         self.root.join("codebook.csv")
@@ -124,20 +131,16 @@ impl Store {
             .join(format!("{chart}.{ext}"))
     }
 
-    /// `report.<lang>.<ext>` (`html` or `md`): the report in one of the
+    /// `report.<lang>.<ext>` (`html`, `md` or `pdf`): the report in one of the
     /// study's `languages`.
     pub fn report_in(&self, lang: Language, ext: &str) -> PathBuf {
         self.root.join(format!("report.{}.{ext}", lang.code()))
     }
 
-    /// `report.html`.
-    pub fn report_html(&self) -> PathBuf {
-        self.root.join("report.html")
-    }
-
-    /// `report.md`.
-    pub fn report_md(&self) -> PathBuf {
-        self.root.join("report.md")
+    /// `report.<ext>` (`html`, `md` or `pdf`): the report in the study's
+    /// first language.
+    pub fn report(&self, ext: &str) -> PathBuf {
+        self.root.join(format!("report.{ext}"))
     }
 
     /// `manifest.json`.

@@ -30,6 +30,8 @@ pub struct Summary {
     pub iterations: Option<usize>,
     /// Whether raking converged within its iteration cap.
     pub converged: bool,
+    /// The g-weights (calibrated over initial weights).
+    pub g: Option<super::diagnostics::GWeights>,
 }
 
 /// One auxiliary grouping of the rows, with the row weights of its domain sums.

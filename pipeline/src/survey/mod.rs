@@ -14,6 +14,7 @@ pub mod codes;
 pub mod columns;
 pub mod correction;
 pub mod design;
+pub mod diagnostics;
 pub mod estimate;
 pub mod linalg;
 pub mod linearize;

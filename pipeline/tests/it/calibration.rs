@@ -6,10 +6,10 @@
 //! subpopulation and a domain difference
 //! (`fixtures/survey-api/golden_calibration.R`).
 
-use crate::common::designs::{CLUS1, CLUS2, STRAT};
+use crate::common::designs::{self, CLUS1, CLUS2, STRAT};
 use crate::common::{
-    agrees, agrees_ci, api_data, api_study, close, compute, estimate, fixtures, indicator, row,
-    temp_study,
+    agrees, agrees_ci, api_data, api_golden, api_study, close, compute, estimate, fixtures,
+    indicator, row, temp_study,
 };
 
 #[test]
@@ -75,13 +75,8 @@ fn calibration(name: &str, design: &str) -> String {
 
 #[test]
 fn calibrated_designs_match_r() {
-    let golden = api_data("golden_calibration.csv");
-    let golden: Vec<csv::StringRecord> = csv::Reader::from_reader(golden.as_bytes())
-        .records()
-        .map(Result::unwrap)
-        .collect();
-    let jk1 =
-        format!("{CLUS1}\n\n[datasets.api.design.replicates]\nmethod = \"jk1\"\nbuild = \"jk1\"");
+    let golden = api_golden("golden_calibration.csv");
+    let jk1 = designs::jk1();
     let indicators = indicator("mean_api00", "mean", "expr = \"api00\"\nby = [\"awards\"]")
         + &indicator(
             "sub_api00",

@@ -114,6 +114,14 @@ pub fn api_data(file: &str) -> String {
     std::fs::read_to_string(fixtures().join("survey-api").join(file)).expect("api fixture")
 }
 
+/// The records of golden file `file` of R's api samples (header skipped).
+pub fn api_golden(file: &str) -> Vec<csv::StringRecord> {
+    csv::Reader::from_reader(api_data(file).as_bytes())
+        .records()
+        .map(|r| r.expect("golden record"))
+        .collect()
+}
+
 /// Asserts an estimate and its SE agree with R's (1e-9 and 1e-7 relative).
 pub fn agrees(est: &mizan::survey::estimate::Estimate, what: &str, estimate: f64, se: f64) {
     close(
@@ -184,4 +192,8 @@ pub mod designs {
     pub const SRS: &str = "weights = \"pw\"\nfpc = \"fpc\"";
     /// `svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = apiclus2)`.
     pub const CLUS2: &str = "clusters = [\"dnum\", \"snum\"]\nfpc = [\"fpc1\", \"fpc2\"]";
+    /// `as.svrepdesign(<CLUS1>, type = "JK1")`.
+    pub fn jk1() -> String {
+        format!("{CLUS1}\n\n[datasets.api.design.replicates]\nmethod = \"jk1\"\nbuild = \"jk1\"")
+    }
 }

@@ -684,6 +684,8 @@ fn one_spec_publishes_in_every_language_it_lists() {
     );
     assert!(read("figures/ar/by_sex.svg").contains("استخدام الإنترنت"));
     assert!(read("report.ar.md").contains("figures/ar/by_sex.png"));
+    assert!(read("report.ar.md").starts_with("<div dir=\"rtl\">"));
+    assert!(!read("report.fr.md").contains("dir="));
     let (code, stdout, _) = mizan(&["run", "."], dir.path());
     assert_eq!(code, 0);
     assert!(stdout.contains("is up to date"), "{stdout}");

@@ -110,6 +110,10 @@ fn estimate(
         write::parquet(&store.comparisons_parquet(), &mut table, Vec::new())?;
         write::csv(&store.comparisons_csv(), &mut table)?;
     }
+    if study.datasets.iter().any(|d| d.design.is_some()) {
+        let mut designs = indicators::design_table::to_frame(&computed.designs)?;
+        write::csv(&store.design_csv(), &mut designs)?;
+    }
     let mut table = indicators::table::to_frame(study, rows)?;
     let meta = vec![
         ("mizan.spec_blake3".to_string(), study.spec_hash.clone()),

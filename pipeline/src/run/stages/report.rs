@@ -1,4 +1,4 @@
-//! The report stage: `report.html` and `report.md` from the indicators,
+//! The report stage: `report.html`, `report.md` and `report.pdf` from the indicators,
 //! the figures and what the methods must say (sources, designs, notes,
 //! changes since the published run, the codebook).
 
@@ -10,11 +10,12 @@ use crate::error::Result;
 use crate::report;
 use crate::run::manifest::InputRecord;
 use crate::run::stage::Stage;
+use crate::run::store::Store;
 use crate::run::write;
 use crate::spec::model::Study;
 
-/// Writes the report: `report.html|md` in the study's language, and
-/// `report.<lang>.html|md` in each of its `languages`.
+/// Writes the report: `report.html|md|pdf` in the study's language, and
+/// `report.<lang>.html|md|pdf` in each of its `languages`.
 pub(in crate::run) fn run(
     run: &mut Run,
     inputs: &[InputRecord],
@@ -30,14 +31,14 @@ pub(in crate::run) fn run(
                 0 => "figures".to_string(),
                 _ => format!("figures/{}", lang.code()),
             };
-            let (html, md) = write_one(in_language, inputs, est, figs, changes, &dir)?;
-            if i == 0 {
-                write::bytes(&store.report_html(), html.as_bytes())?;
-                write::bytes(&store.report_md(), md.as_bytes())?;
-            }
-            if study.languages.contains(&lang) {
-                write::bytes(&store.report_in(lang, "html"), html.as_bytes())?;
-                write::bytes(&store.report_in(lang, "md"), md.as_bytes())?;
+            let files = write_one(in_language, inputs, est, figs, changes, &dir)?;
+            for (ext, bytes) in Store::REPORT_FILES.iter().zip(&files) {
+                if i == 0 {
+                    write::bytes(&store.report(ext), bytes)?;
+                }
+                if study.languages.contains(&lang) {
+                    write::bytes(&store.report_in(lang, ext), bytes)?;
+                }
             }
         }
         Ok(())
@@ -46,8 +47,9 @@ pub(in crate::run) fn run(
     Ok(())
 }
 
-/// The report of `study` (in its language) as HTML and Markdown, its
-/// figures' PNGs under `figures_dir`.
+/// The report of `study` (in its language) as HTML, Markdown and PDF (in
+/// the order of [`Store::REPORT_FILES`]), its figures' PNGs under
+/// `figures_dir`.
 fn write_one(
     study: &Study,
     inputs: &[InputRecord],
@@ -55,7 +57,7 @@ fn write_one(
     figures: &[(Figure, String)],
     changes: &[String],
     figures_dir: &str,
-) -> Result<(String, String)> {
+) -> Result<[Vec<u8>; 3]> {
     let sources = study
         .datasets
         .iter()
@@ -86,5 +88,9 @@ fn write_one(
         figures,
         methods,
     );
-    Ok((report::html(&ctx)?, report::markdown::render(&ctx)?))
+    Ok([
+        report::html(&ctx)?.into_bytes(),
+        report::markdown::render(&ctx)?.into_bytes(),
+        report::pdf::render(&ctx)?,
+    ])
 }

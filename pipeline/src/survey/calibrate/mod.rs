@@ -25,6 +25,7 @@ use super::accumulate::Grouped;
 use super::columns::f64_values;
 use super::correction::{Calibration, Channel, Correction, Summary};
 use super::design::{PreparedDesign, Variance};
+use super::diagnostics::GWeights;
 use crate::error::{Error, Result, choices};
 use crate::spec::model::{CalibrationMethod, CalibrationSpec, DesignSpec};
 
@@ -167,6 +168,7 @@ fn calibrate(
         bounds: None,
         iterations: None,
         converged: true,
+        g: None,
     };
     let (weights, correction) = match &spec.method {
         CalibrationMethod::PostStratify => {
@@ -222,6 +224,7 @@ fn calibrate(
             (raked.weights, correction)
         }
     };
+    summary.g = GWeights::of(&initial, &weights, summary.bounds);
     let Some((unit, n_units)) = units else {
         return Ok((weights, None, summary));
     };
