@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::indicators::{
     DesignSummary, IndicatorRow,
     compare::ComparisonRow,
-    table::{breakdown_label, domain_label, value_label},
+    table::{breakdown_label, domain_label, value_label, variable_label},
 };
 use crate::locale::{Flag, Language, fill, fonts, numbers, phrase};
 use crate::spec::model::{CiMethod, Concentration, SectionSpec, Statistic, Study, Text};
@@ -668,9 +668,19 @@ fn comparison_ctx(study: &Study, c: &ComparisonRow) -> ComparisonCtx {
         .find(|s| s.id == c.comparison)
         .and_then(|s| s.label.get(lang))
         .unwrap_or(&c.comparison);
+    // A difference within a group names it: "Change since 2024 — Region: Souss-Massa".
+    let label = match (&c.within, ind) {
+        (Some((var, value)), Some(i)) => format!(
+            "{label} — {}{}{}",
+            variable_label(study, &i.dataset, var),
+            phrase(lang, "colon"),
+            value_label(study, &i.dataset, var, value)
+        ),
+        _ => label.to_string(),
+    };
     let d = &c.diff;
     ComparisonCtx {
-        label: label.to_string(),
+        label,
         a: side(&c.a),
         b: if c.method == "domains" {
             side(&c.b)

@@ -304,6 +304,7 @@ pub struct RawComparison {
     pub by: Option<Spanned<String>>,
     pub a: Option<Spanned<String>>,
     pub b: Option<Spanned<String>>,
+    pub within: Option<Spanned<String>>,
     pub versus: Option<Spanned<String>>,
     pub label: Option<RawText>,
 }

@@ -100,3 +100,88 @@ fn independent_samples_add_their_variances() {
     close(r[8].parse().unwrap(), 3.0, 1e-12, "difference");
     close(r[9].parse().unwrap(), se, 1e-12, "se");
 }
+
+/// The change between two waves that share their PSUs (the cluster sample
+/// stacked as 2024 with api99 and 2025 with api00), overall and within
+/// each school type, against R (`fixtures/survey-api/golden_waves.R`):
+/// linearised and JK1. The covariance of the two waves' estimates comes
+/// from the shared PSUs.
+#[test]
+fn wave_changes_on_shared_psus_match_r() {
+    let golden = crate::common::api_golden("golden_waves.csv");
+    let mut checked = 0;
+    for (name, design) in [
+        ("linearised", CLUS1.to_string()),
+        ("jk1", crate::common::designs::jk1()),
+    ] {
+        let toml = api_study(
+            &design,
+            &indicator(
+                "y",
+                "mean",
+                "expr = \"y\"\nby = [\"wave\", [\"stype\", \"wave\"]]",
+            ),
+        ) + "[[comparisons]]\nid = \"change\"\nindicator = \"y\"\nby = \"wave\"\na = \"2025\"\nb = \"2024\"\n\n[[comparisons]]\nid = \"change_by_type\"\nindicator = \"y\"\nby = \"wave\"\na = \"2025\"\nb = \"2024\"\nwithin = \"stype\"\nlabel = \"Change since 2024\"\n";
+        let dir = temp_study(&[
+            ("study.toml", &toml),
+            ("api.csv", &api_data("waves_stacked.csv")),
+        ]);
+        let (code, _, err) = mizan(&["run", "."], dir.path());
+        assert_eq!(code, 0, "{err}");
+        let out = std::fs::read_to_string(dir.path().join("out/comparisons.csv")).unwrap();
+        let mut reader = csv::Reader::from_reader(out.as_bytes());
+        let header = reader.headers().unwrap().clone();
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+        assert_eq!(rows.len(), 4, "{out}");
+        for g in golden.iter().filter(|g| &g[0] == name) {
+            let within = &g[1];
+            let row = rows
+                .iter()
+                .find(|r| {
+                    r[col("within_value")] == *within
+                        && (r[col("within")] == *"stype") == !within.is_empty()
+                })
+                .unwrap_or_else(|| panic!("{name} within `{within}`: {out}"));
+            let what = format!("{name} [{within}]");
+            for (ours, theirs, tol) in [
+                ("difference", 2, 1e-9),
+                ("se", 3, 1e-7),
+                ("ci_low", 4, 1e-7),
+                ("ci_high", 5, 1e-7),
+                ("p_value", 6, 1e-6),
+            ] {
+                close(
+                    row[col(ours)].parse().unwrap(),
+                    g[theirs].parse().unwrap(),
+                    tol,
+                    &format!("{what} {ours}"),
+                );
+            }
+            checked += 1;
+        }
+        let html = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
+        assert!(html.contains("Change since 2024 — stype: E"), "{html}");
+    }
+    assert_eq!(checked, 8);
+}
+
+/// `within` needs the crossed breakdown, and goes with `by`, `a`, `b`.
+#[test]
+fn a_change_within_groups_needs_its_crossed_breakdown() {
+    let toml = api_study(
+        CLUS1,
+        &indicator("y", "mean", "expr = \"y\"\nby = [\"wave\"]"),
+    ) + "[[comparisons]]\nid = \"c\"\nindicator = \"y\"\nby = \"wave\"\na = \"2025\"\nb = \"2024\"\nwithin = \"stype\"\n";
+    let dir = temp_study(&[
+        ("study.toml", &toml),
+        ("api.csv", &api_data("waves_stacked.csv")),
+    ]);
+    let (code, _, err) = mizan(&["validate", "."], dir.path());
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("has no breakdown crossing `wave` with `stype`")
+            && err.contains("[\"wave\", \"stype\"]"),
+        "{err}"
+    );
+}

@@ -14,6 +14,10 @@ pub enum Compared {
         a: String,
         /// Value of the second domain.
         b: String,
+        /// A second variable: the difference within each of its values
+        /// (from the indicator's breakdown crossing `by` with it), e.g. the
+        /// change between two waves in each region.
+        within: Option<String>,
     },
     /// The indicator's overall value against another indicator's, from an
     /// independent sample (another wave or survey).

@@ -39,24 +39,54 @@ impl Resolver<'_> {
         let compared = match (c.by, c.a, c.b, c.versus) {
             (Some(by), Some(a), Some(b), None) => {
                 let names = ind.breakdown_names();
-                let one_way: Vec<&str> = names
-                    .iter()
-                    .filter(|v| v.len() == 1)
-                    .map(|v| v[0].as_str())
-                    .collect();
-                if !one_way.contains(&by.get_ref().as_str()) {
-                    return Err(self.err(
-                        &by,
-                        format!("comparison `{id}`: `{}` is not a one-way breakdown of indicator `{}` — expected one of: {}", by.get_ref(), ind.id, choices(&one_way)),
-                    ));
+                match &c.within {
+                    None => {
+                        let one_way: Vec<&str> = names
+                            .iter()
+                            .filter(|v| v.len() == 1)
+                            .map(|v| v[0].as_str())
+                            .collect();
+                        if !one_way.contains(&by.get_ref().as_str()) {
+                            return Err(self.err(
+                                &by,
+                                format!("comparison `{id}`: `{}` is not a one-way breakdown of indicator `{}` — expected one of: {}", by.get_ref(), ind.id, choices(&one_way)),
+                            ));
+                        }
+                    }
+                    Some(within) => {
+                        let crossed = |v: &&Vec<String>| {
+                            v.len() == 2
+                                && v.contains(by.get_ref())
+                                && v.contains(within.get_ref())
+                                && by.get_ref() != within.get_ref()
+                        };
+                        if !names.iter().any(|v| crossed(&v)) {
+                            let two_way: Vec<String> = names
+                                .iter()
+                                .filter(|v| v.len() == 2)
+                                .map(|v| v.join(" × "))
+                                .collect();
+                            return Err(self.err(
+                                within,
+                                format!("comparison `{id}`: indicator `{}` has no breakdown crossing `{}` with `{}` (add `[\"{}\", \"{}\"]` to its `by`) — its two-way breakdowns are: {}", ind.id, by.get_ref(), within.get_ref(), by.get_ref(), within.get_ref(), choices(&two_way)),
+                            ));
+                        }
+                    }
                 }
                 Compared::Domains {
                     by: by.into_inner(),
                     a: a.into_inner(),
                     b: b.into_inner(),
+                    within: c.within.map(Spanned::into_inner),
                 }
             }
             (None, None, None, Some(versus)) => {
+                if let Some(within) = &c.within {
+                    return Err(self.err(
+                        within,
+                        format!("comparison `{id}`: `within` compares two domains of one survey within another variable's values; it goes with `by`, `a` and `b`, not with `versus`"),
+                    ));
+                }
                 let other = find(&versus)?;
                 if other.id == ind.id {
                     return Err(self.err(
