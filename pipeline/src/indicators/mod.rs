@@ -9,6 +9,7 @@
 
 pub mod codebook;
 pub mod compare;
+pub mod crosstab;
 pub mod design_table;
 pub mod domains;
 pub mod evaluate;
@@ -99,6 +100,10 @@ pub struct Computed {
     pub designs: Vec<DesignSummary>,
     /// The comparisons' rows.
     pub comparisons: Vec<compare::ComparisonRow>,
+    /// The cross-tabulations' cells.
+    pub crosstabs: Vec<crosstab::CellRow>,
+    /// Their tests of independence.
+    pub tests: Vec<crosstab::TestRow>,
     /// What the methods should say besides: rows of joins without a match.
     pub notes: Vec<String>,
     /// What the person running the study should look at: indicators
@@ -286,10 +291,13 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
     comparisons.extend(compare::independent(study, &rows));
     let order = |id: &str| study.comparisons.iter().position(|c| c.id == id);
     comparisons.sort_by_key(|c| order(&c.comparison));
+    let (crosstabs, tests) = crosstab::compute(study, data)?;
     Ok(Computed {
         rows,
         designs,
         comparisons,
+        crosstabs,
+        tests,
         notes,
         warnings,
     })

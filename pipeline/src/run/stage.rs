@@ -63,6 +63,10 @@ impl Stage {
                 layout.composites_csv(),
                 layout.codebook_csv(),
                 layout.design_csv(),
+                layout.crosstabs("parquet"),
+                layout.crosstabs("csv"),
+                layout.tests("parquet"),
+                layout.tests("csv"),
             ],
             Stage::Chart(c) => Store::FIGURE_FILES
                 .iter()

@@ -107,6 +107,16 @@ impl Store {
         self.root.join("composites.csv")
     }
 
+    /// `crosstabs.<ext>` (`parquet` or `csv`): the cross-tabulations' cells.
+    pub fn crosstabs(&self, ext: &str) -> PathBuf {
+        self.root.join(format!("crosstabs.{ext}"))
+    }
+
+    /// `tests.<ext>` (`parquet` or `csv`): the cross-tabulations' tests.
+    pub fn tests(&self, ext: &str) -> PathBuf {
+        self.root.join(format!("tests.{ext}"))
+    }
+
     /// `design.csv`: each survey design and its weighting diagnostics.
     pub fn design_csv(&self) -> PathBuf {
         self.root.join("design.csv")

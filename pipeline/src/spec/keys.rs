@@ -24,6 +24,7 @@ pub fn study() -> Vec<&'static str> {
         fields::<RawPerCapita>(),
         fields::<RawJoin>(),
         fields::<RawComparison>(),
+        fields::<RawCrosstab>(),
         fields::<RawChart>(),
         fields::<RawComposite>(),
         fields::<RawComponent>(),

@@ -23,8 +23,25 @@ pub struct RawSpec {
     #[serde(default)]
     pub comparisons: Vec<Spanned<RawComparison>>,
     #[serde(default)]
+    pub crosstabs: Vec<Spanned<RawCrosstab>>,
+    #[serde(default)]
     pub composites: Vec<Spanned<RawComposite>>,
     pub report: Option<RawReport>,
+}
+
+/// One `[[crosstabs]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCrosstab {
+    pub id: Spanned<String>,
+    pub dataset: Spanned<String>,
+    pub rows: Spanned<String>,
+    pub columns: Spanned<String>,
+    #[serde(rename = "where")]
+    pub where_: Option<Spanned<String>>,
+    pub percent: Option<Spanned<String>>,
+    pub test: Option<Spanned<String>>,
+    pub label: Option<RawText>,
 }
 
 /// One `[[composites]]`.

@@ -278,37 +278,112 @@ pub fn difference(
     b: &DomainSums,
     level: f64,
 ) -> Option<Difference> {
-    let (ea, wa) = point(form, a.cells)?;
-    let (eb, wb) = point(form, b.cells)?;
-    let d = ea - eb;
-    let v = match design.replicates() {
-        _ if design.is_census() => return None,
-        None => {
-            let unit_totals = |s: &DomainSums, est: f64, w: f64| {
-                calibrated(
-                    design,
-                    form,
-                    influence(form, s.cells, est, w),
-                    &s.aux,
-                    est,
-                    w,
-                )
-            };
-            let (ia, ib) = (unit_totals(a, ea, wa), unit_totals(b, eb, wb));
-            let t: Vec<f64> = ia.iter().zip(&ib).map(|(x, y)| x - y).collect();
-            let (_, pa) = domain_degf(design, a.cells);
-            let (_, pb) = domain_degf(design, b.cells);
-            let present: Vec<bool> = pa.iter().zip(&pb).map(|(x, y)| *x || *y).collect();
-            variance(design, &t, &present)
+    let parts = Contrast::new(design, form, &[a, b])?;
+    let v = parts.variance(design, &[1.0, -1.0]);
+    Some(wald_difference(
+        parts.estimates[0],
+        parts.estimates[1],
+        v.sqrt(),
+        level,
+    ))
+}
+
+/// The design covariance matrix (row-major, k × k) of the estimates of `k`
+/// domain sums of one design, with the estimates — what R's `vcov` gives
+/// on `svymean`/`svytotal` of several variables or on `svyby(covmat =
+/// TRUE)`. `None` when an estimate is undefined or the design is a census.
+pub fn covariance(
+    design: &PreparedDesign,
+    form: Form,
+    sums: &[&DomainSums],
+) -> Option<(Vec<f64>, Vec<f64>)> {
+    let parts = Contrast::new(design, form, sums)?;
+    let k = sums.len();
+    let mut cov = vec![0.0; k * k];
+    let mut c = vec![0.0; k];
+    for i in 0..k {
+        c[i] = 1.0;
+        cov[i * k + i] = parts.variance(design, &c);
+        for j in 0..i {
+            // A quadratic form is known by its values: 4·Cov(i, j) =
+            // V(θi + θj) − V(θi − θj).
+            c[j] = 1.0;
+            let plus = parts.variance(design, &c);
+            c[j] = -1.0;
+            let minus = parts.variance(design, &c);
+            c[j] = 0.0;
+            cov[i * k + j] = (plus - minus) / 4.0;
+            cov[j * k + i] = cov[i * k + j];
         }
-        Some(reps) => {
-            let ta = replicate_estimates(reps, form, a.cells, a.reps);
-            let tb = replicate_estimates(reps, form, b.cells, b.reps);
-            let t: Vec<f64> = ta.iter().zip(&tb).map(|(x, y)| x - y).collect();
-            reps.variance(&t, d)
+        c[i] = 0.0;
+    }
+    Some((parts.estimates, cov))
+}
+
+/// Estimates of one design ready to be combined linearly (`svycontrast`):
+/// each one's influence totals per unit (linearisation, less what a
+/// calibration fixes) or its replicate estimates.
+struct Contrast {
+    estimates: Vec<f64>,
+    spread: Vec<Vec<f64>>,
+    /// The strata holding a row of any of the domains (linearisation).
+    present: Vec<bool>,
+}
+
+impl Contrast {
+    fn new(design: &PreparedDesign, form: Form, sums: &[&DomainSums]) -> Option<Self> {
+        if design.is_census() {
+            return None;
         }
-    };
-    Some(wald_difference(ea, eb, v.sqrt(), level))
+        let mut estimates = Vec::with_capacity(sums.len());
+        let mut spread = Vec::with_capacity(sums.len());
+        let mut present = vec![false; design.strata.len()];
+        for s in sums {
+            let (est, w) = point(form, s.cells)?;
+            estimates.push(est);
+            spread.push(match design.replicates() {
+                None => {
+                    let (_, p) = domain_degf(design, s.cells);
+                    present.iter_mut().zip(p).for_each(|(a, b)| *a |= b);
+                    calibrated(
+                        design,
+                        form,
+                        influence(form, s.cells, est, w),
+                        &s.aux,
+                        est,
+                        w,
+                    )
+                }
+                Some(reps) => replicate_estimates(reps, form, s.cells, s.reps),
+            });
+        }
+        Some(Contrast {
+            estimates,
+            spread,
+            present,
+        })
+    }
+
+    /// The variance of Σ c_k θ_k.
+    fn variance(&self, design: &PreparedDesign, c: &[f64]) -> f64 {
+        let combine = |v: &[Vec<f64>]| -> Vec<f64> {
+            let mut t = vec![0.0; v[0].len()];
+            for (ck, vk) in c.iter().zip(v) {
+                if *ck != 0.0 {
+                    t.iter_mut().zip(vk).for_each(|(t, x)| *t += ck * x);
+                }
+            }
+            t
+        };
+        let t = combine(&self.spread);
+        match design.replicates() {
+            None => variance(design, &t, &self.present),
+            Some(reps) => {
+                let full: f64 = c.iter().zip(&self.estimates).map(|(c, e)| c * e).sum();
+                reps.variance(&t, full)
+            }
+        }
+    }
 }
 
 /// The difference of two independent estimates (two waves, two surveys):

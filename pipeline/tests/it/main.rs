@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod comparisons;
 mod composites;
+mod crosstabs;
 mod crunchbase;
 mod designs;
 mod example;

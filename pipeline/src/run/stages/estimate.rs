@@ -110,6 +110,14 @@ fn estimate(
         write::parquet(&store.comparisons_parquet(), &mut table, Vec::new())?;
         write::csv(&store.comparisons_csv(), &mut table)?;
     }
+    if !study.crosstabs.is_empty() {
+        let mut cells = indicators::crosstab::cells_frame(&computed.crosstabs)?;
+        write::parquet(&store.crosstabs("parquet"), &mut cells, Vec::new())?;
+        write::csv(&store.crosstabs("csv"), &mut cells)?;
+        let mut tests = indicators::crosstab::tests_frame(&computed.tests)?;
+        write::parquet(&store.tests("parquet"), &mut tests, Vec::new())?;
+        write::csv(&store.tests("csv"), &mut tests)?;
+    }
     if study.datasets.iter().any(|d| d.design.is_some()) {
         let mut designs = indicators::design_table::to_frame(&computed.designs)?;
         write::csv(&store.design_csv(), &mut designs)?;

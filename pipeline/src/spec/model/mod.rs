@@ -80,6 +80,8 @@ pub struct Study {
     pub charts: Vec<ChartSpec>,
     /// Comparisons in spec order.
     pub comparisons: Vec<ComparisonSpec>,
+    /// Cross-tabulations in spec order.
+    pub crosstabs: Vec<CrosstabSpec>,
     /// Composite indices in spec order.
     pub composites: Vec<CompositeSpec>,
     /// Report layout.

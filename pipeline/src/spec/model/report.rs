@@ -1,4 +1,4 @@
-//! `[[comparisons]]` and `[report]` resolved.
+//! `[[comparisons]]`, `[[crosstabs]]` and `[report]` resolved.
 
 use super::*;
 
@@ -36,6 +36,72 @@ pub struct ComparisonSpec {
     pub indicator: String,
     /// What is compared.
     pub compared: Compared,
+    /// Human label.
+    pub label: Text,
+    /// Where it is declared.
+    pub location: Location,
+}
+
+/// What a cross-tabulation's cells are percentages of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Percent {
+    /// Of their row (each row sums to 100).
+    Row,
+    /// Of their column.
+    Column,
+    /// Of the whole table.
+    Cell,
+}
+
+/// The test of independence of a cross-tabulation, as R's `svychisq`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Test {
+    /// Pearson's X² with Rao and Scott's second-order correction, as an F
+    /// (svychisq's default).
+    F,
+    /// Pearson's X² with Rao and Scott's first-order correction, as χ².
+    Chisq,
+    /// The design-based Wald test of the interaction cells.
+    Wald,
+    /// The Wald test adjusted for the design degrees of freedom.
+    AdjWald,
+}
+
+impl Test {
+    /// Every test, with its name in the spec.
+    pub const ALL: [(Test, &'static str); 4] = [
+        (Test::F, "F"),
+        (Test::Chisq, "Chisq"),
+        (Test::Wald, "Wald"),
+        (Test::AdjWald, "adjWald"),
+    ];
+
+    /// Its name in the spec and in `tests.csv`.
+    pub fn name(self) -> &'static str {
+        Test::ALL
+            .iter()
+            .find(|(t, _)| *t == self)
+            .map_or("F", |(_, n)| n)
+    }
+}
+
+/// One `[[crosstabs]]`: a design-based two-way table with its test.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CrosstabSpec {
+    /// The id.
+    pub id: String,
+    /// The survey dataset.
+    pub dataset: String,
+    /// The rows' variable.
+    pub rows: Variable,
+    /// The columns' variable.
+    pub columns: Variable,
+    /// Subpopulation (SQL).
+    pub where_: Option<String>,
+    /// What the cells are percentages of.
+    pub percent: Percent,
+    /// The test of independence.
+    pub test: Test,
     /// Human label.
     pub label: Text,
     /// Where it is declared.

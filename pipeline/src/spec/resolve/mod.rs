@@ -140,6 +140,18 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         }
         comparisons.push(r.comparison(c, location, &indicators, &ind_ids)?);
     }
+    let mut crosstabs: Vec<CrosstabSpec> = Vec::new();
+    for c in raw.crosstabs {
+        let location = r.loc(&c);
+        let c = c.into_inner();
+        if crosstabs.iter().any(|x| &x.id == c.id.get_ref()) {
+            return Err(r.err(
+                &c.id,
+                format!("crosstab id `{}` is used twice", c.id.get_ref()),
+            ));
+        }
+        crosstabs.push(r.crosstab(c, location, &datasets)?);
+    }
     let report = r.report(raw.report, &charts, &ind_ids)?;
     let reliability = match raw.study.reliability {
         None => Reliability::default(),
@@ -198,6 +210,7 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         indicators,
         charts,
         comparisons,
+        crosstabs,
         report,
         reliability,
     })

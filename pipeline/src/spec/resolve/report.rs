@@ -1,4 +1,4 @@
-//! Resolving `[[comparisons]]` and `[report]`.
+//! Resolving `[[comparisons]]`, `[[crosstabs]]` and `[report]`.
 
 use super::*;
 
@@ -109,6 +109,77 @@ impl Resolver<'_> {
             id,
             indicator: ind.id.clone(),
             compared,
+            label: text_of(c.label),
+            location,
+        })
+    }
+
+    pub(super) fn crosstab(
+        &self,
+        c: RawCrosstab,
+        location: Location,
+        datasets: &[DatasetSpec],
+    ) -> Result<CrosstabSpec> {
+        let id = c.id.get_ref().clone();
+        let ds = datasets
+            .iter()
+            .find(|d| &d.id == c.dataset.get_ref())
+            .ok_or_else(|| {
+                self.err(
+                    &c.dataset,
+                    format!(
+                        "crosstab `{id}`: unknown dataset `{}` — datasets are: {}",
+                        c.dataset.get_ref(),
+                        choices(datasets.iter().map(|d| d.id.as_str()))
+                    ),
+                )
+            })?;
+        if ds.design.is_none() {
+            return Err(self.err(
+                &c.dataset,
+                format!("crosstab `{id}`: dataset `{}` has no survey design (`[datasets.{}.design]`); a design-based cross-tabulation and its test need one — a registry's counts are exact, tabulate them with a `count` indicator by two variables", ds.id, ds.id),
+            ));
+        }
+        if c.rows.get_ref() == c.columns.get_ref() {
+            return Err(self.err(
+                &c.columns,
+                format!(
+                    "crosstab `{id}`: `rows` and `columns` are both `{}`",
+                    c.rows.get_ref()
+                ),
+            ));
+        }
+        let percent = match &c.percent {
+            None => Percent::Row,
+            Some(p) => pick(
+                self,
+                p,
+                "crosstab percent",
+                &[
+                    (Percent::Row, "row"),
+                    (Percent::Column, "column"),
+                    (Percent::Cell, "cell"),
+                ],
+            )?,
+        };
+        let test = match &c.test {
+            None => Test::F,
+            Some(t) if matches!(t.get_ref().as_str(), "lincom" | "saddlepoint") => {
+                return Err(self.err(
+                    t,
+                    format!("crosstab `{id}`: test `{}` (svychisq's exact distribution of the weighted χ² sum) is not available yet — expected one of: {}", t.get_ref(), choices(Test::ALL.iter().map(|(_, n)| *n))),
+                ));
+            }
+            Some(t) => pick(self, t, "crosstab test", &Test::ALL)?,
+        };
+        Ok(CrosstabSpec {
+            id,
+            dataset: ds.id.clone(),
+            rows: Variable::parse(c.rows.get_ref()),
+            columns: Variable::parse(c.columns.get_ref()),
+            where_: c.where_.map(Spanned::into_inner),
+            percent,
+            test,
             label: text_of(c.label),
             location,
         })
