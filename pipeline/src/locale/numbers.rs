@@ -123,6 +123,17 @@ pub fn p_value(p: f64, lang: Language) -> String {
     }
 }
 
+/// A p-value as a clause: "p = 0.043", or "p < 0.001" below that (no-break
+/// spaces).
+pub fn p_clause(p: f64, lang: Language) -> String {
+    let value = p_value(p, lang);
+    if p < 0.001 {
+        format!("p\u{a0}{value}")
+    } else {
+        format!("p\u{a0}=\u{a0}{value}")
+    }
+}
+
 /// Decimals an axis needs to tell ticks `step` apart.
 pub fn tick_decimals(step: f64) -> usize {
     if step >= 1.0 {

@@ -74,10 +74,7 @@ pub fn gap(study: &Study, row: &ComparisonRow, ctx: &ComparisonCtx) -> String {
             numbers::number(v, numbers::auto_decimals(v), lang)
         }
     };
-    let p = match numbers::p_value(row.diff.p_value, lang) {
-        below if row.diff.p_value < 0.001 => format!("p\u{a0}{below}"),
-        p => format!("p\u{a0}=\u{a0}{p}"),
-    };
+    let p = numbers::p_clause(row.diff.p_value, lang);
     // Two waves (or surveys) compare indicators, named by their labels.
     let label_of = |id: &str| {
         study

@@ -102,6 +102,27 @@ pub fn render(ctx: &Context) -> Result<String> {
             );
         }
     }
+    if let Some(xs) = v["crosstabs"].as_array().filter(|c| !c.is_empty()) {
+        out += &format!("## {}\n\n", t("crosstabs"));
+        for x in xs {
+            out += &format!("### {}\n\n{}\n\n", s(&x["label"]), s(&x["percent"]));
+            let header: Vec<String> = x["columns"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(s)
+                .collect();
+            out += &table(
+                &header,
+                x["rows"].as_array().into_iter().flatten().map(|r| {
+                    std::iter::once(s(&r["label"]))
+                        .chain(r["cells"].as_array().into_iter().flatten().map(s))
+                        .collect()
+                }),
+            );
+            out += &format!("{}\n\n", s(&x["test"]));
+        }
+    }
     if let Some(cs) = v["comparisons"].as_array().filter(|c| !c.is_empty()) {
         out += &format!("## {}\n\n", t("comparisons"));
         out += &table(

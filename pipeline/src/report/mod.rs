@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::indicators::{
     DesignSummary, IndicatorRow,
     compare::ComparisonRow,
+    crosstab::{CellRow, TestRow},
     table::{breakdown_label, domain_label, value_label, variable_label},
 };
 use crate::locale::{Flag, Language, fill, fonts, numbers, phrase};
@@ -116,6 +117,28 @@ pub struct ComparisonCtx {
     difference: String,
     interval: String,
     p_value: String,
+}
+
+/// A cross-tabulation in the report: its percentages with their
+/// intervals, a row per value of its rows' variable, and its test in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrosstabCtx {
+    id: String,
+    label: String,
+    /// What the cells are percentages of, in words.
+    percent: String,
+    /// The rows' variable label, then each column's value label.
+    columns: Vec<String>,
+    rows: Vec<CrosstabRowCtx>,
+    test: String,
+}
+
+/// One row of a cross-tabulation: its value's label and its cells
+/// ("27.0% (19.2–36.6)").
+#[derive(Debug, Clone, Serialize)]
+pub struct CrosstabRowCtx {
+    label: String,
+    cells: Vec<String>,
 }
 
 /// The methods section.
@@ -226,6 +249,7 @@ pub struct Context {
     t: std::collections::BTreeMap<&'static str, &'static str>,
     sections: Vec<SectionCtx>,
     comparisons: Vec<ComparisonCtx>,
+    crosstabs: Vec<CrosstabCtx>,
     /// The comparisons' interval heading, with their level.
     comparisons_interval: String,
     methods: MethodsCtx,
@@ -274,6 +298,7 @@ pub fn context(
     study: &Study,
     rows: &[IndicatorRow],
     comparisons: &[ComparisonRow],
+    crosstabs: (&[CellRow], &[TestRow]),
     figures: &[(Figure, String)],
     methods: MethodsInput,
 ) -> Context {
@@ -412,6 +437,11 @@ pub fn context(
             .map(|c| comparison_ctx(study, c))
             .collect(),
         comparisons_interval: comparisons_interval(study, comparisons),
+        crosstabs: study
+            .crosstabs
+            .iter()
+            .map(|c| crosstab_ctx(study, c, crosstabs.0, crosstabs.1))
+            .collect(),
         methods: MethodsCtx {
             datasets: sources,
             designs,
@@ -514,6 +544,115 @@ fn flag_text(lang: Language, flag: Option<Flag>) -> String {
 }
 
 /// The comparisons' interval heading: with their level when they share one.
+/// A cross-tabulation's table and its test, in the study's language.
+fn crosstab_ctx(
+    study: &Study,
+    c: &crate::spec::model::CrosstabSpec,
+    cells: &[CellRow],
+    tests: &[TestRow],
+) -> CrosstabCtx {
+    use crate::spec::model::{Percent, Test};
+    let lang = study.language;
+    let mine: Vec<&CellRow> = cells.iter().filter(|x| x.crosstab == c.id).collect();
+    let mut row_values: Vec<&str> = Vec::new();
+    let mut column_values: Vec<&str> = Vec::new();
+    for x in &mine {
+        if !row_values.contains(&x.row.as_str()) {
+            row_values.push(&x.row);
+        }
+        if !column_values.contains(&x.column.as_str()) {
+            column_values.push(&x.column);
+        }
+    }
+    let (rows_var, columns_var) = (c.rows.name(), c.columns.name());
+    let pct = |v: f64| numbers::percent(v * 100.0, lang);
+    let rows = row_values
+        .iter()
+        .map(|r| CrosstabRowCtx {
+            label: value_label(study, &c.dataset, &rows_var, r),
+            cells: column_values
+                .iter()
+                .map(|col| {
+                    let cell = mine.iter().find(|x| x.row == *r && x.column == *col);
+                    match cell.map(|x| &x.est) {
+                        Some(e) if e.flag == Some(Flag::Suppressed) => {
+                            phrase(lang, "flag_suppressed").to_string()
+                        }
+                        Some(e) => match (e.estimate, e.ci_low, e.ci_high) {
+                            (Some(v), Some(lo), Some(hi)) => {
+                                format!("{} ({} – {})", pct(v), pct(lo), pct(hi))
+                            }
+                            (Some(v), ..) => pct(v),
+                            _ => "—".to_string(),
+                        },
+                        None => "—".to_string(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let test = tests.iter().find(|t| t.crosstab == c.id).map_or_else(
+        || phrase(lang, "crosstab_no_test").to_string(),
+        |t| {
+            let f = |v: f64| numbers::number(v, 2, lang);
+            let key = match c.test {
+                Test::F => "crosstab_test_f",
+                Test::Chisq => "crosstab_test_chisq",
+                Test::Wald | Test::AdjWald => "crosstab_test_wald",
+            };
+            fill(
+                lang,
+                key,
+                &[
+                    ("statistic", &f(t.statistic)),
+                    ("ndf", &f(t.ndf)),
+                    ("ddf", &t.ddf.map_or(String::new(), f)),
+                    ("p", &numbers::p_clause(t.p_value, lang)),
+                    (
+                        "adjusted",
+                        if c.test == Test::AdjWald {
+                            phrase(lang, "crosstab_adjusted")
+                        } else {
+                            ""
+                        },
+                    ),
+                ],
+            )
+        },
+    );
+    CrosstabCtx {
+        id: c.id.clone(),
+        label: c.label.get(lang).map_or_else(
+            || {
+                format!(
+                    "{} × {}",
+                    variable_label(study, &c.dataset, &rows_var),
+                    variable_label(study, &c.dataset, &columns_var)
+                )
+            },
+            str::to_string,
+        ),
+        percent: phrase(
+            lang,
+            match c.percent {
+                Percent::Row => "crosstab_percent_row",
+                Percent::Column => "crosstab_percent_column",
+                Percent::Cell => "crosstab_percent_cell",
+            },
+        )
+        .to_string(),
+        columns: std::iter::once(variable_label(study, &c.dataset, &rows_var))
+            .chain(
+                column_values
+                    .iter()
+                    .map(|v| value_label(study, &c.dataset, &columns_var, v)),
+            )
+            .collect(),
+        rows,
+        test,
+    }
+}
+
 fn comparisons_interval(study: &Study, comparisons: &[ComparisonRow]) -> String {
     let mut levels: Vec<f64> = comparisons
         .iter()

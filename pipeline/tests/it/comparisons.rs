@@ -140,7 +140,7 @@ fn wave_changes_on_shared_psus_match_r() {
                 .iter()
                 .find(|r| {
                     r[col("within_value")] == *within
-                        && (r[col("within")] == *"stype") == !within.is_empty()
+                        && (r[col("within")] == *"stype") != within.is_empty()
                 })
                 .unwrap_or_else(|| panic!("{name} within `{within}`: {out}"));
             let what = format!("{name} [{within}]");

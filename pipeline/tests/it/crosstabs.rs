@@ -74,6 +74,18 @@ fn crosstabs_and_their_tests_match_svychisq() {
             if test != "F" {
                 continue;
             }
+            if name == "strat" {
+                // The report shows the table and says its test in words.
+                let html = read("report.html");
+                assert!(
+                    html.contains(
+                        "F = 14.17 on 1.89 and 371.37 degrees of freedom, p\u{a0}&lt;\u{a0}0.001."
+                    ),
+                    "{html}"
+                );
+                assert!(html.contains("27.0% (19.2% – 36.6%)"), "{html}");
+                assert!(read("report.md").contains("### stype × awards"));
+            }
             let ours = records(&read("crosstabs.csv"));
             for g in cells.iter().filter(|g| &g[0] == name) {
                 let row = ours

@@ -85,6 +85,7 @@ fn write_one(
         study,
         &est.computed.rows,
         &est.computed.comparisons,
+        (&est.computed.crosstabs, &est.computed.tests),
         figures,
         methods,
     );
