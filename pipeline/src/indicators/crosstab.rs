@@ -108,17 +108,8 @@ impl Table {
         let mask = match &c.where_ {
             None => None,
             Some(sql) => {
-                let expr = polars::sql::sql_expr(sql)
-                    .map_err(|e| err(format!("where `{sql}`: cannot parse: {e}")))?;
-                for name in expr.clone().meta().root_names() {
-                    if df.column(name.as_str()).is_err() {
-                        return Err(err(format!(
-                            "where `{sql}`: column `{name}` not found in dataset `{}` — columns are: {}",
-                            c.dataset,
-                            choices(df.get_column_names())
-                        )));
-                    }
-                }
+                let expr = super::evaluate::sql_expr(sql, &c.dataset, df)
+                    .map_err(|m| err(format!("where `{sql}`: {m}")))?;
                 let out = df
                     .clone()
                     .lazy()

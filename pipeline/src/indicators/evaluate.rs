@@ -25,14 +25,19 @@ pub fn parse(
         location: loc.cloned(),
         message: format!("indicator `{}`: {key} `{sql}`: {m}", ind.id),
     };
-    let expr = polars::sql::sql_expr(sql).map_err(|e| err(format!("cannot parse: {e}")))?;
+    sql_expr(sql, &ind.dataset, df).map_err(err)
+}
+
+/// Parses `sql` as an expression over `df` (dataset `dataset`), or says
+/// why not: it does not parse, or names a column `df` lacks.
+pub fn sql_expr(sql: &str, dataset: &str, df: &DataFrame) -> std::result::Result<Expr, String> {
+    let expr = polars::sql::sql_expr(sql).map_err(|e| format!("cannot parse: {e}"))?;
     for name in expr.clone().meta().root_names() {
         if df.column(name.as_str()).is_err() {
-            return Err(err(format!(
-                "column `{name}` not found in dataset `{}` — columns are: {}",
-                ind.dataset,
+            return Err(format!(
+                "column `{name}` not found in dataset `{dataset}` — columns are: {}",
                 choices(df.get_column_names())
-            )));
+            ));
         }
     }
     Ok(expr)

@@ -141,6 +141,10 @@ fn bad_crosstabs_are_refused_clearly() {
             study(STRAT, "F").replace("columns = \"awards\"", "columns = \"award\""),
             "column `award` not found in dataset `api`",
         ),
+        (
+            study(STRAT, "F").replace("api99 > 600", "api98 > 600"),
+            "where `api98 > 600`: column `api98` not found in dataset `api` — columns are:",
+        ),
     ] {
         let dir = temp_study(&[
             ("study.toml", &spec),
