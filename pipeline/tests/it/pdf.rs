@@ -2,8 +2,8 @@
 //! poppler-utils: `pdftotext`, `pdftoppm`, `pdfimages`): its headings and
 //! figures' titles are there as text, in English and in Arabic, its long
 //! table repeats its header on every page it runs over, its pages are
-//! numbered, its figures are vectors, page 1 renders, and a rerun writes
-//! the same bytes.
+//! numbered, its figures are vectors, its sources' hashes whole, page 1
+//! renders, and a rerun writes the same bytes.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -100,6 +100,9 @@ fn the_pdf_report_is_typeset_and_reads_back() {
             "`{heading}` is not in the PDF:\n{all}"
         );
     }
+    // Each source's hash is there whole, to be copied and checked.
+    let hash = blake3::hash(&std::fs::read(dir.path().join("d.csv")).unwrap()).to_hex();
+    assert!(all.contains(&format!("blake3 {hash}")), "{all}");
     // The contents page lists the sections with their page numbers.
     assert!(
         text[1].contains("Contents") && text[1].contains("Places"),
