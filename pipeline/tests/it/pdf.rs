@@ -2,8 +2,8 @@
 //! poppler-utils: `pdftotext`, `pdftoppm`, `pdfimages`): its headings and
 //! figures' titles are there as text, in English and in Arabic, its long
 //! table repeats its header on every page it runs over, its pages are
-//! numbered, its figures are vectors, its sources' hashes whole, page 1
-//! renders, and a rerun writes the same bytes.
+//! numbered, its figures are vectors, its sources' hashes whole, no word
+//! leaves the page, page 1 renders, and a rerun writes the same bytes.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -158,6 +158,34 @@ fn the_pdf_report_is_typeset_and_reads_back() {
             ar.contains(heading),
             "`{heading}` is not in the Arabic PDF:\n{ar}"
         );
+    }
+    // Nothing leaves the page: every word's box (poppler's `-bbox`) within
+    // the sheet, in both languages.
+    for file in ["report.pdf", "report.ar.pdf"] {
+        let path = out.join(file);
+        let boxes = String::from_utf8(run_tool(
+            &pdftotext,
+            &["-bbox", path.to_str().unwrap(), "-"],
+        ))
+        .unwrap();
+        let attr = |tag: &str, name: &str| -> f64 {
+            let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            tag[at..].split('"').next().unwrap().parse().unwrap()
+        };
+        let mut words = 0;
+        for page in boxes.split("<page ").skip(1) {
+            let width = attr(page, "width");
+            for word in page.split("<word ").skip(1) {
+                let (x0, x1) = (attr(word, "xMin"), attr(word, "xMax"));
+                assert!(
+                    x0 >= 0.0 && x1 <= width,
+                    "{file}: a word at {x0}–{x1} leaves the {width}-point page: {}",
+                    &word[..word.len().min(160)]
+                );
+                words += 1;
+            }
+        }
+        assert!(words > 100, "{file}: {words} words");
     }
     // A rerun writes the same bytes: the PDF carries no date.
     let again = dir.path().join("again");
