@@ -95,6 +95,24 @@ impl Table {
             location: Some(c.location.clone()),
             message: format!("crosstab `{}`: {m}", c.id),
         };
+        let mut derived = Vec::new();
+        for (name, sql) in &c.derived {
+            let expr = super::evaluate::sql_expr(sql, &c.dataset, df)
+                .map_err(|m| err(format!("`{name}` = `{sql}`: {m}")))?;
+            derived.push(expr.alias(name.as_str()));
+        }
+        let with_derived;
+        let df = if derived.is_empty() {
+            df
+        } else {
+            with_derived = df
+                .clone()
+                .lazy()
+                .with_columns(derived)
+                .collect()
+                .map_err(|e| err(format!("computing its variables: {e}")))?;
+            &with_derived
+        };
         for v in [&c.rows, &c.columns] {
             if df.column(&v.column).is_err() {
                 return Err(err(format!(

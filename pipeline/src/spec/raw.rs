@@ -29,14 +29,30 @@ pub struct RawSpec {
     pub report: Option<RawReport>,
 }
 
+/// A crosstab's rows or columns: a column, or a named SQL expression.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawTabVariable {
+    Column(String),
+    Derived(RawDerived),
+}
+
+/// A variable computed from the dataset's columns: `{ name, expr }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDerived {
+    pub name: String,
+    pub expr: String,
+}
+
 /// One `[[crosstabs]]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCrosstab {
     pub id: Spanned<String>,
     pub dataset: Spanned<String>,
-    pub rows: Spanned<String>,
-    pub columns: Spanned<String>,
+    pub rows: Spanned<RawTabVariable>,
+    pub columns: Spanned<RawTabVariable>,
     #[serde(rename = "where")]
     pub where_: Option<Spanned<String>>,
     pub percent: Option<Spanned<String>>,

@@ -2,17 +2,16 @@
 //! golden_crosstabs.R`): row percentages with SEs and logit intervals, and
 //! svychisq's F (Rao–Scott second order), Chisq, Wald and adjWald tests on
 //! a stratified, a one-stage cluster, a JK1 replicate and a post-stratified
-//! design, over all rows and over a subpopulation.
+//! design, over all rows, over a subpopulation and with a computed variable.
 
 use crate::common::designs::{self, CLUS1, STRAT};
 use crate::common::{api_data, api_golden, api_study, close, mizan, temp_study};
 
-/// The study of `design` over `file` with the golden file's two crosstabs
-/// under `test`.
+/// The study of `design` with the golden file's three crosstabs under `test`.
 fn study(design: &str, test: &str) -> String {
     api_study(design, "")
         + &format!(
-            "[[crosstabs]]\nid = \"type_awards\"\ndataset = \"api\"\nrows = \"stype\"\ncolumns = \"awards\"\ntest = \"{test}\"\n\n[[crosstabs]]\nid = \"target_improved\"\ndataset = \"api\"\nrows = \"sch.wide\"\ncolumns = \"comp.imp\"\nwhere = \"api99 > 600\"\ntest = \"{test}\"\n"
+            "[[crosstabs]]\nid = \"type_awards\"\ndataset = \"api\"\nrows = \"stype\"\ncolumns = \"awards\"\ntest = \"{test}\"\n\n[[crosstabs]]\nid = \"target_improved\"\ndataset = \"api\"\nrows = \"sch.wide\"\ncolumns = \"comp.imp\"\nwhere = \"api99 > 600\"\ntest = \"{test}\"\n\n[[crosstabs]]\nid = \"high_type\"\ndataset = \"api\"\nrows = {{ name = \"high\", expr = \"api00 > 700\" }}\ncolumns = \"stype\"\ntest = \"{test}\"\n"
         )
 }
 
@@ -46,7 +45,7 @@ fn crosstabs_and_their_tests_match_svychisq() {
             assert_eq!(code, 0, "{name} {test}: {err}");
             let read = |f: &str| std::fs::read_to_string(dir.path().join("out").join(f)).unwrap();
             let ours = records(&read("tests.csv"));
-            assert_eq!(ours.len(), 2, "{name} {test}");
+            assert_eq!(ours.len(), 3, "{name} {test}");
             for g in tests.iter().filter(|g| &g[0] == name && &g[2] == test) {
                 let row = ours.iter().find(|r| r[0] == g[1]).expect("test row");
                 let what = format!("{name} {} {test}", &g[1]);
@@ -90,7 +89,8 @@ fn crosstabs_and_their_tests_match_svychisq() {
             for g in cells.iter().filter(|g| &g[0] == name) {
                 let row = ours
                     .iter()
-                    .find(|r| r[0] == g[1] && r[1] == g[2] && r[2] == g[3])
+                    // A condition's values: R's TRUE and FALSE, our true and false.
+                    .find(|r| r[0] == g[1] && r[1].eq_ignore_ascii_case(&g[2]) && r[2] == g[3])
                     .unwrap_or_else(|| panic!("{name} {} {} {}", &g[1], &g[2], &g[3]));
                 let what = format!("{name} {} {}×{}", &g[1], &g[2], &g[3]);
                 close(
@@ -118,7 +118,7 @@ fn crosstabs_and_their_tests_match_svychisq() {
             }
         }
     }
-    assert_eq!((checked_cells, checked_tests), (40, 32));
+    assert_eq!((checked_cells, checked_tests), (64, 48));
 }
 
 /// A crosstab needs a survey, two different columns of it, and a test

@@ -96,6 +96,8 @@ pub struct CrosstabSpec {
     pub rows: Variable,
     /// The columns' variable.
     pub columns: Variable,
+    /// Variables computed before tabulating: name and SQL expression.
+    pub derived: Vec<(String, String)>,
     /// Subpopulation (SQL).
     pub where_: Option<String>,
     /// What the cells are percentages of.

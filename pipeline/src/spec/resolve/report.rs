@@ -140,13 +140,19 @@ impl Resolver<'_> {
                 format!("crosstab `{id}`: dataset `{}` has no survey design (`[datasets.{}.design]`); a design-based cross-tabulation and its test need one — a registry's counts are exact, tabulate them with a `count` indicator by two variables", ds.id, ds.id),
             ));
         }
-        if c.rows.get_ref() == c.columns.get_ref() {
+        let mut derived = Vec::new();
+        let mut name_of = |v: &Spanned<RawTabVariable>| match v.get_ref() {
+            RawTabVariable::Column(c) => c.clone(),
+            RawTabVariable::Derived(d) => {
+                derived.push((d.name.clone(), d.expr.clone()));
+                d.name.clone()
+            }
+        };
+        let (rows, columns) = (name_of(&c.rows), name_of(&c.columns));
+        if rows == columns {
             return Err(self.err(
                 &c.columns,
-                format!(
-                    "crosstab `{id}`: `rows` and `columns` are both `{}`",
-                    c.rows.get_ref()
-                ),
+                format!("crosstab `{id}`: `rows` and `columns` are both `{rows}`"),
             ));
         }
         let percent = match &c.percent {
@@ -175,8 +181,9 @@ impl Resolver<'_> {
         Ok(CrosstabSpec {
             id,
             dataset: ds.id.clone(),
-            rows: Variable::parse(c.rows.get_ref()),
-            columns: Variable::parse(c.columns.get_ref()),
+            rows: Variable::parse(&rows),
+            columns: Variable::parse(&columns),
+            derived,
             where_: c.where_.map(Spanned::into_inner),
             percent,
             test,
