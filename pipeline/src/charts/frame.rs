@@ -53,13 +53,13 @@ pub fn text(
     let arabic = s.chars().any(fonts::is_arabic);
     let (family, shown) = if arabic {
         (
-            fonts::families(Language::Ar),
+            fonts::families(Language::Ar).join(", "),
             format!("\u{2067}{s}\u{2069}"),
         )
     } else {
-        (theme::FONT, s.to_string())
+        (theme::FONT.to_string(), s.to_string())
     };
-    let font = (family, size * 1.24, style)
+    let font = (family.as_str(), size * 1.24, style)
         .into_font()
         .color(&color)
         .pos(Pos::new(h, VPos::Center));

@@ -97,6 +97,12 @@ impl Table {
         };
         let mut derived = Vec::new();
         for (name, sql) in &c.derived {
+            if df.column(name).is_ok() {
+                return Err(err(format!(
+                    "`{name}` = `{sql}`: `{name}` is already a column of dataset `{}`; name the computed variable otherwise",
+                    c.dataset
+                )));
+            }
             let expr = super::evaluate::sql_expr(sql, &c.dataset, df)
                 .map_err(|m| err(format!("`{name}` = `{sql}`: {m}")))?;
             derived.push(expr.alias(name.as_str()));

@@ -38,12 +38,13 @@ pub fn is_arabic(c: char) -> bool {
 
 /// The families, in order, that text of `lang` is set in: Arabic first
 /// where Arabic is written (DejaVu has Arabic glyphs of its own, so it must
-/// not come first), DejaVu for the Latin letters either way.
-pub fn families(lang: Language) -> &'static str {
+/// not come first), DejaVu for the Latin letters either way. Charts, the
+/// HTML page and the PDF all read this list.
+pub fn families(lang: Language) -> &'static [&'static str] {
     if lang == Language::Ar {
-        "Noto Naskh Arabic, DejaVu Sans"
+        &[ARABIC, LATIN]
     } else {
-        LATIN
+        &[LATIN]
     }
 }
 

@@ -240,7 +240,7 @@ pub struct Context {
     dir: &'static str,
     /// The page's font stack, and the `@font-face` rules that carry the
     /// fonts a browser may lack (Arabic), so the page stays self-contained.
-    font_family: &'static str,
+    font_family: String,
     font_faces: String,
     version: &'static str,
     title: String,
@@ -408,11 +408,11 @@ pub fn context(
     Context {
         lang: lang.code(),
         dir: if lang.rtl() { "rtl" } else { "ltr" },
-        font_family: if lang == Language::Ar {
-            "\"Noto Naskh Arabic\", \"DejaVu Sans\""
-        } else {
-            "\"DejaVu Sans\""
-        },
+        font_family: fonts::families(lang)
+            .iter()
+            .map(|f| format!("\"{f}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
         font_faces: font_faces(lang),
         version: env!("CARGO_PKG_VERSION"),
         title: study

@@ -29,12 +29,11 @@ pub fn render(ctx: &Context) -> Result<Vec<u8>> {
         // The page's embedded fonts are the HTML's business; the template
         // reads the families its language is set in.
         fields.remove("font_faces");
-        let families = if ctx.lang == Language::Ar.code() {
-            vec![fonts::ARABIC, fonts::LATIN]
-        } else {
-            vec![fonts::LATIN]
-        };
-        fields.insert("fonts".into(), families.into());
+        let lang = Language::ALL
+            .into_iter()
+            .find(|l| l.code() == ctx.lang)
+            .unwrap_or(Language::En);
+        fields.insert("fonts".into(), fonts::families(lang).into());
         for figure in fields
             .get_mut("sections")
             .and_then(|s| s.as_array_mut())

@@ -142,6 +142,10 @@ fn bad_crosstabs_are_refused_clearly() {
             "column `award` not found in dataset `api`",
         ),
         (
+            study(STRAT, "F").replace("name = \"high\"", "name = \"awards\""),
+            "`awards` is already a column of dataset `api`",
+        ),
+        (
             study(STRAT, "F").replace("api99 > 600", "api98 > 600"),
             "where `api98 > 600`: column `api98` not found in dataset `api` — columns are:",
         ),
