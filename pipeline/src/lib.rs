@@ -19,6 +19,7 @@ pub mod error;
 pub mod indicators;
 pub mod ingest;
 pub mod locale;
+pub mod models;
 pub mod names;
 pub mod report;
 pub mod run;

@@ -95,30 +95,8 @@ impl Table {
             location: Some(c.location.clone()),
             message: format!("crosstab `{}`: {m}", c.id),
         };
-        let mut derived = Vec::new();
-        for (name, sql) in &c.derived {
-            if df.column(name).is_ok() {
-                return Err(err(format!(
-                    "`{name}` = `{sql}`: `{name}` is already a column of dataset `{}`; name the computed variable otherwise",
-                    c.dataset
-                )));
-            }
-            let expr = super::evaluate::sql_expr(sql, &c.dataset, df)
-                .map_err(|m| err(format!("`{name}` = `{sql}`: {m}")))?;
-            derived.push(expr.alias(name.as_str()));
-        }
-        let with_derived;
-        let df = if derived.is_empty() {
-            df
-        } else {
-            with_derived = df
-                .clone()
-                .lazy()
-                .with_columns(derived)
-                .collect()
-                .map_err(|e| err(format!("computing its variables: {e}")))?;
-            &with_derived
-        };
+        let with_derived = super::evaluate::derive(df, &c.derived, &c.dataset, &err)?;
+        let df = with_derived.as_ref().unwrap_or(df);
         for v in [&c.rows, &c.columns] {
             if df.column(&v.column).is_err() {
                 return Err(err(format!(
@@ -129,24 +107,7 @@ impl Table {
                 )));
             }
         }
-        let mask = match &c.where_ {
-            None => None,
-            Some(sql) => {
-                let expr = super::evaluate::sql_expr(sql, &c.dataset, df)
-                    .map_err(|m| err(format!("where `{sql}`: {m}")))?;
-                let out = df
-                    .clone()
-                    .lazy()
-                    .select([expr.alias("__where")])
-                    .collect()
-                    .map_err(|e| err(format!("where `{sql}`: {e}")))?;
-                let holds = out
-                    .column("__where")
-                    .and_then(|c| c.bool().cloned())
-                    .map_err(|_| err(format!("where `{sql}` is not a condition")))?;
-                Some(holds.iter().map(|v| v == Some(true)).collect())
-            }
-        };
+        let mask = super::evaluate::where_mask(df, c.where_.as_deref(), &c.dataset, &err)?;
         Ok(Table {
             rows: domains::variable(df, &c.rows)?,
             columns: domains::variable(df, &c.columns)?,

@@ -43,6 +43,62 @@ pub fn sql_expr(sql: &str, dataset: &str, df: &DataFrame) -> std::result::Result
     Ok(expr)
 }
 
+/// `df` with the variables `derived` (name, SQL expression) computed, or
+/// `None` when there is none. A name that is already a column is refused:
+/// a computed variable never replaces data. `err` places the message.
+pub fn derive(
+    df: &DataFrame,
+    derived: &[(String, String)],
+    dataset: &str,
+    err: &dyn Fn(String) -> Error,
+) -> Result<Option<DataFrame>> {
+    if derived.is_empty() {
+        return Ok(None);
+    }
+    let mut exprs = Vec::new();
+    for (name, sql) in derived {
+        if df.column(name).is_ok() {
+            return Err(err(format!(
+                "`{name}` = `{sql}`: `{name}` is already a column of dataset `{dataset}`; name the computed variable otherwise"
+            )));
+        }
+        let expr =
+            sql_expr(sql, dataset, df).map_err(|m| err(format!("`{name}` = `{sql}`: {m}")))?;
+        exprs.push(expr.alias(name.as_str()));
+    }
+    df.clone()
+        .lazy()
+        .with_columns(exprs)
+        .collect()
+        .map(Some)
+        .map_err(|e| err(format!("computing its variables: {e}")))
+}
+
+/// The rows of `df` where the condition `sql` holds (a null is false), or
+/// `None` for no condition.
+pub fn where_mask(
+    df: &DataFrame,
+    sql: Option<&str>,
+    dataset: &str,
+    err: &dyn Fn(String) -> Error,
+) -> Result<Option<Vec<bool>>> {
+    let Some(sql) = sql else {
+        return Ok(None);
+    };
+    let expr = sql_expr(sql, dataset, df).map_err(|m| err(format!("where `{sql}`: {m}")))?;
+    let out = df
+        .clone()
+        .lazy()
+        .select([expr.alias("__where")])
+        .collect()
+        .map_err(|e| err(format!("where `{sql}`: {e}")))?;
+    let holds = out
+        .column("__where")
+        .and_then(|c| c.bool().cloned())
+        .map_err(|_| err(format!("where `{sql}` is not a condition")))?;
+    Ok(Some(holds.iter().map(|v| v == Some(true)).collect()))
+}
+
 /// Checks that every `by` variable of `ind` (and a concentration's `of`) is
 /// a column of `df`.
 pub fn check_by(ind: &IndicatorSpec, df: &DataFrame) -> Result<()> {

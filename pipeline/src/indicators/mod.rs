@@ -104,6 +104,8 @@ pub struct Computed {
     pub crosstabs: Vec<crosstab::CellRow>,
     /// Their tests of independence.
     pub tests: Vec<crosstab::TestRow>,
+    /// The regression models' coefficients and fits.
+    pub models: crate::models::Models,
     /// What the methods should say besides: rows of joins without a match.
     pub notes: Vec<String>,
     /// What the person running the study should look at: indicators
@@ -292,7 +294,9 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
     let order = |id: &str| study.comparisons.iter().position(|c| c.id == id);
     comparisons.sort_by_key(|c| order(&c.comparison));
     let (crosstabs, tests) = crosstab::compute(study, data)?;
+    let models = crate::models::compute(study, data)?;
     Ok(Computed {
+        models,
         rows,
         designs,
         comparisons,

@@ -67,6 +67,8 @@ impl Stage {
                 layout.crosstabs("csv"),
                 layout.tests("parquet"),
                 layout.tests("csv"),
+                layout.models("parquet"),
+                layout.models("csv"),
             ],
             Stage::Chart(c) => Store::FIGURE_FILES
                 .iter()

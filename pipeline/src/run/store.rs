@@ -117,6 +117,11 @@ impl Store {
         self.root.join(format!("tests.{ext}"))
     }
 
+    /// `models.<ext>` (`parquet` or `csv`): the regression models.
+    pub fn models(&self, ext: &str) -> PathBuf {
+        self.root.join(format!("models.{ext}"))
+    }
+
     /// `design.csv`: each survey design and its weighting diagnostics.
     pub fn design_csv(&self) -> PathBuf {
         self.root.join("design.csv")

@@ -25,6 +25,7 @@ pub fn study() -> Vec<&'static str> {
         fields::<RawJoin>(),
         fields::<RawComparison>(),
         fields::<RawCrosstab>(),
+        fields::<RawModel>(),
         fields::<RawDerived>(),
         fields::<RawChart>(),
         fields::<RawComposite>(),

@@ -25,6 +25,8 @@ pub struct RawSpec {
     #[serde(default)]
     pub crosstabs: Vec<Spanned<RawCrosstab>>,
     #[serde(default)]
+    pub models: Vec<Spanned<RawModel>>,
+    #[serde(default)]
     pub composites: Vec<Spanned<RawComposite>>,
     pub report: Option<RawReport>,
 }
@@ -57,6 +59,22 @@ pub struct RawCrosstab {
     pub where_: Option<Spanned<String>>,
     pub percent: Option<Spanned<String>>,
     pub test: Option<Spanned<String>>,
+    pub label: Option<RawText>,
+}
+
+/// One `[[models]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModel {
+    pub id: Spanned<String>,
+    pub dataset: Spanned<String>,
+    pub formula: Spanned<String>,
+    pub family: Option<Spanned<String>>,
+    #[serde(rename = "where")]
+    pub where_: Option<Spanned<String>>,
+    pub reference: Option<Spanned<BTreeMap<String, toml::Value>>>,
+    pub variables: Option<Vec<RawDerived>>,
+    pub level: Option<Spanned<f64>>,
     pub label: Option<RawText>,
 }
 

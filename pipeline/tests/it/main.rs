@@ -17,6 +17,7 @@ mod ingest;
 mod intervals;
 mod microdata;
 mod missing;
+mod models;
 mod multistage;
 mod nightly;
 mod parity;

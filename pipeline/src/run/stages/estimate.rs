@@ -118,6 +118,11 @@ fn estimate(
         write::parquet(&store.tests("parquet"), &mut tests, Vec::new())?;
         write::csv(&store.tests("csv"), &mut tests)?;
     }
+    if !study.models.is_empty() {
+        let mut table = crate::models::to_frame(&computed.models)?;
+        write::parquet(&store.models("parquet"), &mut table, Vec::new())?;
+        write::csv(&store.models("csv"), &mut table)?;
+    }
     if study.datasets.iter().any(|d| d.design.is_some()) {
         let mut designs = indicators::design_table::to_frame(&computed.designs)?;
         write::csv(&store.design_csv(), &mut designs)?;

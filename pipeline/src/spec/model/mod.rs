@@ -12,6 +12,7 @@ mod composite;
 mod dataset;
 mod design;
 mod indicator;
+mod regression;
 mod report;
 
 pub use chart::*;
@@ -19,6 +20,7 @@ pub use composite::*;
 pub use dataset::*;
 pub use design::*;
 pub use indicator::*;
+pub use regression::*;
 pub use report::*;
 
 pub use crate::locale::Language;
@@ -82,6 +84,8 @@ pub struct Study {
     pub comparisons: Vec<ComparisonSpec>,
     /// Cross-tabulations in spec order.
     pub crosstabs: Vec<CrosstabSpec>,
+    /// Regression models in spec order.
+    pub models: Vec<ModelSpec>,
     /// Composite indices in spec order.
     pub composites: Vec<CompositeSpec>,
     /// Report layout.

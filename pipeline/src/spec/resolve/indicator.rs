@@ -23,16 +23,7 @@ impl Resolver<'_> {
             ));
         }
         let statistics = self.statistic(&ind, &id, ds_ids)?;
-        let level = match &ind.level {
-            None => 0.95,
-            Some(l) if *l.get_ref() > 0.0 && *l.get_ref() < 1.0 => *l.get_ref(),
-            Some(l) => {
-                return Err(self.err(
-                    l,
-                    format!("indicator `{id}`: level must be between 0 and 1, e.g. 0.95"),
-                ));
-            }
-        };
+        let level = self.level(ind.level.as_ref(), &format!("indicator `{id}`"))?;
         let mut by = Vec::new();
         let mut by_locations = Vec::new();
         for b in ind.by.unwrap_or_default() {

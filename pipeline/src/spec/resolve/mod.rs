@@ -19,6 +19,7 @@ mod composite;
 mod dataset;
 mod design;
 mod indicator;
+mod regression;
 mod report;
 
 /// Resolves a parsed spec read from `spec_path` (whose text is `text`).
@@ -152,6 +153,18 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         }
         crosstabs.push(r.crosstab(c, location, &datasets)?);
     }
+    let mut models: Vec<ModelSpec> = Vec::new();
+    for m in raw.models {
+        let location = r.loc(&m);
+        let m = m.into_inner();
+        if models.iter().any(|x| &x.id == m.id.get_ref()) {
+            return Err(r.err(
+                &m.id,
+                format!("model id `{}` is used twice", m.id.get_ref()),
+            ));
+        }
+        models.push(r.model(m, location, &datasets)?);
+    }
     let report = r.report(raw.report, &charts, &ind_ids)?;
     let reliability = match raw.study.reliability {
         None => Reliability::default(),
@@ -211,6 +224,7 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         charts,
         comparisons,
         crosstabs,
+        models,
         report,
         reliability,
     })
@@ -258,6 +272,18 @@ pub(in crate::spec) struct Resolver<'a> {
 impl Resolver<'_> {
     pub(in crate::spec) fn loc<T>(&self, s: &Spanned<T>) -> Location {
         Location::from_offset(self.path, self.text, s.span().start)
+    }
+
+    /// A confidence level (default 0.95), strictly between 0 and 1.
+    pub(in crate::spec) fn level(&self, l: Option<&Spanned<f64>>, what: &str) -> Result<f64> {
+        match l {
+            None => Ok(0.95),
+            Some(l) if *l.get_ref() > 0.0 && *l.get_ref() < 1.0 => Ok(*l.get_ref()),
+            Some(l) => Err(self.err(
+                l,
+                format!("{what}: level must be between 0 and 1, e.g. 0.95"),
+            )),
+        }
     }
 
     pub(in crate::spec) fn err<T>(&self, s: &Spanned<T>, message: String) -> Error {

@@ -121,25 +121,12 @@ impl Resolver<'_> {
         datasets: &[DatasetSpec],
     ) -> Result<CrosstabSpec> {
         let id = c.id.get_ref().clone();
-        let ds = datasets
-            .iter()
-            .find(|d| &d.id == c.dataset.get_ref())
-            .ok_or_else(|| {
-                self.err(
-                    &c.dataset,
-                    format!(
-                        "crosstab `{id}`: unknown dataset `{}` — datasets are: {}",
-                        c.dataset.get_ref(),
-                        choices(datasets.iter().map(|d| d.id.as_str()))
-                    ),
-                )
-            })?;
-        if ds.design.is_none() {
-            return Err(self.err(
-                &c.dataset,
-                format!("crosstab `{id}`: dataset `{}` has no survey design (`[datasets.{}.design]`); a design-based cross-tabulation and its test need one — a registry's counts are exact, tabulate them with a `count` indicator by two variables", ds.id, ds.id),
-            ));
-        }
+        let ds = self.survey_dataset(
+            &c.dataset,
+            &format!("crosstab `{id}`"),
+            "a design-based cross-tabulation and its test need one — a registry's counts are exact, tabulate them with a `count` indicator by two variables",
+            datasets,
+        )?;
         let mut derived = Vec::new();
         let mut name_of = |v: &Spanned<RawTabVariable>| match v.get_ref() {
             RawTabVariable::Column(c) => c.clone(),
@@ -190,6 +177,39 @@ impl Resolver<'_> {
             label: text_of(c.label),
             location,
         })
+    }
+
+    /// The survey dataset `name` for `what`, which `needs` a design.
+    pub(super) fn survey_dataset<'d>(
+        &self,
+        name: &Spanned<String>,
+        what: &str,
+        needs: &str,
+        datasets: &'d [DatasetSpec],
+    ) -> Result<&'d DatasetSpec> {
+        let ds = datasets
+            .iter()
+            .find(|d| &d.id == name.get_ref())
+            .ok_or_else(|| {
+                self.err(
+                    name,
+                    format!(
+                        "{what}: unknown dataset `{}` — datasets are: {}",
+                        name.get_ref(),
+                        choices(datasets.iter().map(|d| d.id.as_str()))
+                    ),
+                )
+            })?;
+        if ds.design.is_none() {
+            return Err(self.err(
+                name,
+                format!(
+                    "{what}: dataset `{}` has no survey design (`[datasets.{}.design]`); {needs}",
+                    ds.id, ds.id
+                ),
+            ));
+        }
+        Ok(ds)
     }
 
     pub(super) fn report(
