@@ -3,13 +3,16 @@
 //! at the left, a dot at the estimate and its interval as a line. The
 //! axis spans the values (not from zero), so close scores stay apart.
 //! Caution estimates get a hollow dot; suppressed ones are listed unranked.
+//! A `coef` chart (a model's forest plot) is drawn the same way in its
+//! terms' order around its reference — odds and rate ratios on a log axis,
+//! so that 0.5 and 2 stand as far from 1.
 
 use plotters::prelude::*;
 
 use super::frame::{self, Align};
 use super::{Figure, Point, drawn, parts, theme};
 use crate::error::Result;
-use crate::spec::model::Order;
+use crate::spec::model::{ChartKind, Order};
 
 const ROW: i32 = 24;
 const AXIS: i32 = 34;
@@ -37,8 +40,14 @@ pub fn draw(fig: &Figure) -> Result<String> {
         Some(r) => (lo.min(r), hi.max(r)),
         None => (lo, hi),
     };
-    let ticks = theme::ticks(lo, hi, 5);
+    let log = fig.spec.kind == ChartKind::Coef && fig.reference == Some(1.0);
+    let ticks = if log {
+        log_ticks(lo, hi)
+    } else {
+        theme::ticks(lo, hi, 5)
+    };
     let (t0, t1) = (ticks[0], *ticks.last().unwrap_or(&hi));
+    let along = |v: f64| if log { v.ln() } else { v };
     let label_w = points
         .iter()
         .enumerate()
@@ -62,7 +71,10 @@ pub fn draw(fig: &Figure) -> Result<String> {
     let plot_h = above + points.len() as i32 * ROW + 8 + AXIS;
     frame::render(fig, plot_h, |area, top, bottom| {
         let top = top + above;
-        let x = |v: f64| left + (((v - t0) / (t1 - t0)) * f64::from(right - left)).round() as i32;
+        let x = |v: f64| {
+            let at = (along(v) - along(t0)) / (along(t1) - along(t0));
+            left + (at * f64::from(right - left)).round() as i32
+        };
         let axis_y = bottom - AXIS;
         parts::value_axis(area, fig, &ticks, x, top, axis_y)?;
         parts::reference_line(area, fig, x, top, axis_y)?;
@@ -118,4 +130,40 @@ pub fn draw(fig: &Figure) -> Result<String> {
         }
         Ok(())
     })
+}
+
+/// Ticks of a log axis covering `lo`..`hi` (positive): the 1–2–5 series,
+/// or powers of ten when that would be more than eight ticks.
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let (lo, hi) = (lo.max(1e-9), hi.max(lo.max(1e-9) * 1.01));
+    let series: Vec<f64> = (-9..=9)
+        .flat_map(|e| [1.0, 2.0, 5.0].map(|m| m * 10f64.powi(e)))
+        .collect();
+    let pick = |steps: &[f64]| -> Vec<f64> {
+        let first = steps.iter().rposition(|t| *t <= lo).unwrap_or(0);
+        let last = steps
+            .iter()
+            .position(|t| *t >= hi)
+            .unwrap_or(steps.len() - 1);
+        steps[first..=last].to_vec()
+    };
+    let ticks = pick(&series);
+    if ticks.len() <= 8 {
+        return ticks;
+    }
+    pick(&(-9..=9).map(|e| 10f64.powi(e)).collect::<Vec<_>>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::log_ticks;
+
+    #[test]
+    fn log_ticks_cover_the_range() {
+        assert_eq!(log_ticks(0.3, 2.6), vec![0.2, 0.5, 1.0, 2.0, 5.0]);
+        assert_eq!(
+            log_ticks(0.004, 30.0),
+            vec![0.001, 0.01, 0.1, 1.0, 10.0, 100.0]
+        );
+    }
 }

@@ -3,6 +3,7 @@
 //! CSV of exactly the values drawn and a JSON of its metadata. One file per
 //! chart kind draws; this module picks the data and writes the files.
 
+pub mod analyses;
 pub mod bar;
 pub mod categories;
 pub mod classes;
@@ -15,6 +16,7 @@ pub mod map;
 pub mod parts;
 pub mod raster;
 pub mod small_multiples;
+pub mod stacked_bar;
 pub mod theme;
 
 use serde::Serialize;
@@ -23,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::indicators::{IndicatorRow, table::value_label};
 use crate::locale::numbers::Magnitude;
 use crate::locale::{Flag, Language, fill, level_percent, numbers};
-use crate::spec::model::{ChartKind, ChartSpec, Study, Units};
+use crate::spec::model::{ChartKind, ChartSpec, Draws, Study, Units};
 use crate::text;
 
 /// One drawn value.
@@ -201,6 +203,23 @@ fn spec_notes(chart: &ChartSpec, lang: Language) -> Vec<String> {
         .map(str::to_string)
         .into_iter()
         .collect()
+}
+
+/// Builds the figure of `chart` from what estimation computed.
+pub fn build(
+    study: &Study,
+    chart: &ChartSpec,
+    computed: &crate::indicators::Computed,
+    composites: &[crate::composites::CompositeRow],
+) -> Result<Figure> {
+    match chart.draws {
+        Draws::Indicator => figure(study, chart, &computed.rows),
+        Draws::Composite => composite_figure(study, chart, composites),
+        Draws::Crosstab => {
+            analyses::crosstab_figure(study, chart, &computed.crosstabs, &computed.tests)
+        }
+        Draws::Model => analyses::model_figure(study, chart, &computed.models),
+    }
 }
 
 /// Builds the figure of `chart` from the indicators table.
@@ -406,6 +425,9 @@ pub fn svg(fig: &Figure) -> Result<String> {
         ChartKind::Heatmap => heatmap::draw(fig),
         ChartKind::SmallMultiples => small_multiples::draw(fig),
         ChartKind::Map => map::draw(fig),
+        ChartKind::StackedBar => stacked_bar::draw(fig),
+        // A forest plot is a dot chart in the terms' order, around its reference.
+        ChartKind::Coef => dot::draw(fig),
     }
 }
 

@@ -97,8 +97,8 @@ pub fn negative_room<'a>(fig: &Figure, points: impl Iterator<Item = &'a Point>, 
 /// The height a reference line's label takes above the plot.
 pub const REFERENCE_ROW: i32 = 18;
 
-/// The reference line of `fig` (its overall value), dashed from `top` to
-/// `axis_y`, labelled "All: 72.3%" just above `top` — to the right of the
+/// The reference line of `fig` (its overall value, or a forest plot's 1),
+/// dashed from `top` to `axis_y`, labelled "All: 72.3%" just above `top` — to the right of the
 /// line, or to its left when the label would leave the canvas.
 pub fn reference_line(
     area: &Area,
@@ -118,6 +118,10 @@ pub fn reference_line(
         theme::INK.stroke_width(1),
     ))
     .map_err(frame::draw_err)?;
+    if fig.spec.kind == crate::spec::model::ChartKind::Coef {
+        // A model's reference (1 or 0) is not an overall value: no label.
+        return Ok(());
+    }
     let label = format!(
         "{}{}{}",
         crate::locale::phrase(fig.lang, "all"),

@@ -15,7 +15,7 @@ use statrs::distribution::{ChiSquared, ContinuousCDF, FisherSnedecor};
 
 use super::domains;
 use crate::error::{Error, Result, choices};
-use crate::spec::model::{CiMethod, CrosstabSpec, Percent, Study, Test};
+use crate::spec::model::{CiMethod, CrosstabSpec, Language, Percent, Study, Test};
 use crate::survey::accumulate::{Breakdown, Target, Values};
 use crate::survey::columns::MISSING;
 use crate::survey::design::PreparedDesign;
@@ -450,6 +450,41 @@ fn wald(
     };
     let dist = FisherSnedecor::new(mf, ddf).ok()?;
     Some((stat, mf, Some(ddf), dist.sf(stat)))
+}
+
+/// The sentence that reports a crosstab's test under its table or chart,
+/// in `lang`.
+pub fn test_sentence(lang: Language, c: &CrosstabSpec, test: Option<&TestRow>) -> String {
+    use crate::locale::{fill, numbers, phrase};
+    test.map_or_else(
+        || phrase(lang, "crosstab_no_test").to_string(),
+        |t| {
+            let f = |v: f64| numbers::number(v, 2, lang);
+            let key = match c.test {
+                Test::F => "crosstab_test_f",
+                Test::Chisq => "crosstab_test_chisq",
+                Test::Wald | Test::AdjWald => "crosstab_test_wald",
+            };
+            fill(
+                lang,
+                key,
+                &[
+                    ("statistic", &f(t.statistic)),
+                    ("ndf", &f(t.ndf)),
+                    ("ddf", &t.ddf.map_or(String::new(), f)),
+                    ("p", &numbers::p_clause(t.p_value, lang)),
+                    (
+                        "adjusted",
+                        if c.test == Test::AdjWald {
+                            phrase(lang, "crosstab_adjusted")
+                        } else {
+                            ""
+                        },
+                    ),
+                ],
+            )
+        },
+    )
 }
 
 /// The cells as a table: `crosstab, row, column, estimate, se, ci_low,

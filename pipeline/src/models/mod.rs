@@ -370,6 +370,71 @@ fn fit_information(
     }
 }
 
+/// A coefficient's name in words, in the study's language: each variable
+/// of its term by its label, with the level's label for a categorical one
+/// ("Education: Secondary × Area: Urban").
+pub fn term_label(study: &Study, dataset: &str, column: &MatrixColumn) -> String {
+    use crate::indicators::table::{value_label, variable_label};
+    if column.parts.is_empty() {
+        return crate::locale::phrase(study.language, "intercept").to_string();
+    }
+    column
+        .parts
+        .iter()
+        .map(|(var, level)| {
+            let name = variable_label(study, dataset, var);
+            match level {
+                Some(l) => format!(
+                    "{name}{}{}",
+                    crate::locale::phrase(study.language, "colon"),
+                    value_label(study, dataset, var, l)
+                ),
+                None => name,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" × ")
+}
+
+/// The sentence that says what a model's numbers are — odds ratios, rate
+/// ratios or coefficients, their intervals' level — and its reference
+/// levels, in the study's language.
+pub fn scale_note(study: &Study, m: &ModelSpec, fit: Option<&FitRow>) -> String {
+    let lang = study.language;
+    let references: Vec<String> = fit
+        .map(|f| {
+            f.references
+                .iter()
+                .map(|(var, level)| {
+                    let part = MatrixColumn {
+                        name: String::new(),
+                        parts: vec![(var.clone(), Some(level.clone()))],
+                    };
+                    term_label(study, &m.dataset, &part)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let references = if references.is_empty() {
+        crate::locale::phrase(lang, "no_reference").to_string()
+    } else {
+        references.join("; ")
+    };
+    let key = match m.family {
+        Family::Gaussian => "coef_linear",
+        Family::Poisson => "coef_rates",
+        Family::Binomial | Family::Quasibinomial => "coef_odds",
+    };
+    crate::locale::fill(
+        lang,
+        key,
+        &[
+            ("level", &crate::locale::level_percent(m.level)),
+            ("references", &references),
+        ],
+    )
+}
+
 /// `models.parquet|csv`: per model its coefficients — `model, term,
 /// estimate, se, statistic, df, p_value, ci_low, ci_high`, then
 /// `odds_ratio, or_low, or_high` (logit families) and `rate_ratio, rr_low,

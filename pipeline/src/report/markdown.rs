@@ -102,10 +102,13 @@ pub fn render(ctx: &Context) -> Result<String> {
             );
         }
     }
-    if let Some(xs) = v["crosstabs"].as_array().filter(|c| !c.is_empty()) {
-        out += &format!("## {}\n\n", t("crosstabs"));
+    for section in ["crosstabs", "models"] {
+        let Some(xs) = v[section].as_array().filter(|c| !c.is_empty()) else {
+            continue;
+        };
+        out += &format!("## {}\n\n", t(section));
         for x in xs {
-            out += &format!("### {}\n\n{}\n\n", s(&x["label"]), s(&x["percent"]));
+            out += &format!("### {}\n\n{}\n\n", s(&x["label"]), s(&x["caption"]));
             let header: Vec<String> = x["columns"]
                 .as_array()
                 .into_iter()
@@ -120,7 +123,7 @@ pub fn render(ctx: &Context) -> Result<String> {
                         .collect()
                 }),
             );
-            out += &format!("{}\n\n", s(&x["test"]));
+            out += &format!("{}\n\n", s(&x["note"]));
         }
     }
     if let Some(cs) = v["comparisons"].as_array().filter(|c| !c.is_empty()) {

@@ -119,24 +119,26 @@ pub struct ComparisonCtx {
     p_value: String,
 }
 
-/// A cross-tabulation in the report: its percentages with their
-/// intervals, a row per value of its rows' variable, and its test in words.
+/// An analysis in the report — a cross-tabulation (its percentages with
+/// their intervals, a row per value of its rows' variable, its test in
+/// words) or a model (a row per coefficient, its fit in words).
 #[derive(Debug, Clone, Serialize)]
-pub struct CrosstabCtx {
+pub struct AnalysisTable {
     id: String,
     label: String,
-    /// What the cells are percentages of, in words.
-    percent: String,
-    /// The rows' variable label, then each column's value label.
+    /// What the cells are, in words.
+    caption: String,
+    /// The column headings.
     columns: Vec<String>,
-    rows: Vec<CrosstabRowCtx>,
-    test: String,
+    rows: Vec<AnalysisRow>,
+    /// The test or the fit, in words.
+    note: String,
 }
 
-/// One row of a cross-tabulation: its value's label and its cells
+/// One row of an analysis table: its label and its cells
 /// ("27.0% (19.2–36.6)").
 #[derive(Debug, Clone, Serialize)]
-pub struct CrosstabRowCtx {
+pub struct AnalysisRow {
     label: String,
     cells: Vec<String>,
 }
@@ -249,7 +251,8 @@ pub struct Context {
     t: std::collections::BTreeMap<&'static str, &'static str>,
     sections: Vec<SectionCtx>,
     comparisons: Vec<ComparisonCtx>,
-    crosstabs: Vec<CrosstabCtx>,
+    crosstabs: Vec<AnalysisTable>,
+    models: Vec<AnalysisTable>,
     /// The comparisons' interval heading, with their level.
     comparisons_interval: String,
     methods: MethodsCtx,
@@ -299,6 +302,7 @@ pub fn context(
     rows: &[IndicatorRow],
     comparisons: &[ComparisonRow],
     crosstabs: (&[CellRow], &[TestRow]),
+    models: &crate::models::Models,
     figures: &[(Figure, String)],
     methods: MethodsInput,
 ) -> Context {
@@ -442,6 +446,11 @@ pub fn context(
             .iter()
             .map(|c| crosstab_ctx(study, c, crosstabs.0, crosstabs.1))
             .collect(),
+        models: study
+            .models
+            .iter()
+            .map(|m| model_ctx(study, m, models))
+            .collect(),
         methods: MethodsCtx {
             datasets: sources,
             designs,
@@ -543,6 +552,74 @@ fn flag_text(lang: Language, flag: Option<Flag>) -> String {
     flag.map_or("", |f| f.words(lang)).to_string()
 }
 
+/// A model's table — each coefficient (as an odds or rate ratio for logit
+/// and log links) with its interval and p-value — and its fit in words.
+fn model_ctx(
+    study: &Study,
+    m: &crate::spec::model::ModelSpec,
+    models: &crate::models::Models,
+) -> AnalysisTable {
+    use crate::models::family::Family;
+    let lang = study.language;
+    let f = |v: f64| numbers::number(v, if v.abs() >= 100.0 { 1 } else { 2 }, lang);
+    let ratio = m.family != Family::Gaussian;
+    let shown = |v: f64| if ratio { v.exp() } else { v };
+    let fit = models.fits.iter().find(|x| x.model == m.id);
+    let rows = models
+        .terms
+        .iter()
+        .filter(|t| t.model == m.id && !(ratio && t.column.parts.is_empty()))
+        .map(|t| AnalysisRow {
+            label: crate::models::term_label(study, &m.dataset, &t.column),
+            cells: vec![
+                if t.ci_low.is_finite() {
+                    format!(
+                        "{} ({} – {})",
+                        f(shown(t.estimate)),
+                        f(shown(t.ci_low)),
+                        f(shown(t.ci_high))
+                    )
+                } else {
+                    f(shown(t.estimate))
+                },
+                numbers::p_value(t.p_value, lang),
+            ],
+        })
+        .collect();
+    let heading = match m.family {
+        Family::Gaussian => "coefficient",
+        Family::Poisson => "rate_ratio",
+        Family::Binomial | Family::Quasibinomial => "odds_ratio",
+    };
+    let scale = crate::models::scale_note(study, m, fit);
+    let note = fit.map_or_else(String::new, |fit| {
+        fill(
+            lang,
+            "model_fit",
+            &[
+                (
+                    "family",
+                    phrase(lang, &format!("family_{}", m.family.name())),
+                ),
+                ("n", &numbers::number(fit.n as f64, 0, lang)),
+                ("df", &numbers::number(fit.df_residual, 0, lang)),
+            ],
+        )
+    });
+    AnalysisTable {
+        id: m.id.clone(),
+        label: m.label.get_or(lang, &m.formula_text).to_string(),
+        caption: scale,
+        columns: vec![
+            phrase(lang, "term").to_string(),
+            fill(lang, heading, &[]),
+            phrase(lang, "p_value").to_string(),
+        ],
+        rows,
+        note,
+    }
+}
+
 /// The comparisons' interval heading: with their level when they share one.
 /// A cross-tabulation's table and its test, in the study's language.
 fn crosstab_ctx(
@@ -550,8 +627,8 @@ fn crosstab_ctx(
     c: &crate::spec::model::CrosstabSpec,
     cells: &[CellRow],
     tests: &[TestRow],
-) -> CrosstabCtx {
-    use crate::spec::model::{Percent, Test};
+) -> AnalysisTable {
+    use crate::spec::model::Percent;
     let lang = study.language;
     let mine: Vec<&CellRow> = cells.iter().filter(|x| x.crosstab == c.id).collect();
     let mut row_values: Vec<&str> = Vec::new();
@@ -568,7 +645,7 @@ fn crosstab_ctx(
     let pct = |v: f64| numbers::percent(v * 100.0, lang);
     let rows = row_values
         .iter()
-        .map(|r| CrosstabRowCtx {
+        .map(|r| AnalysisRow {
             label: value_label(study, &c.dataset, &rows_var, r),
             cells: column_values
                 .iter()
@@ -591,36 +668,12 @@ fn crosstab_ctx(
                 .collect(),
         })
         .collect();
-    let test = tests.iter().find(|t| t.crosstab == c.id).map_or_else(
-        || phrase(lang, "crosstab_no_test").to_string(),
-        |t| {
-            let f = |v: f64| numbers::number(v, 2, lang);
-            let key = match c.test {
-                Test::F => "crosstab_test_f",
-                Test::Chisq => "crosstab_test_chisq",
-                Test::Wald | Test::AdjWald => "crosstab_test_wald",
-            };
-            fill(
-                lang,
-                key,
-                &[
-                    ("statistic", &f(t.statistic)),
-                    ("ndf", &f(t.ndf)),
-                    ("ddf", &t.ddf.map_or(String::new(), f)),
-                    ("p", &numbers::p_clause(t.p_value, lang)),
-                    (
-                        "adjusted",
-                        if c.test == Test::AdjWald {
-                            phrase(lang, "crosstab_adjusted")
-                        } else {
-                            ""
-                        },
-                    ),
-                ],
-            )
-        },
+    let test = crate::indicators::crosstab::test_sentence(
+        lang,
+        c,
+        tests.iter().find(|t| t.crosstab == c.id),
     );
-    CrosstabCtx {
+    AnalysisTable {
         id: c.id.clone(),
         label: c.label.get(lang).map_or_else(
             || {
@@ -632,7 +685,7 @@ fn crosstab_ctx(
             },
             str::to_string,
         ),
-        percent: phrase(
+        caption: phrase(
             lang,
             match c.percent {
                 Percent::Row => "crosstab_percent_row",
@@ -649,7 +702,7 @@ fn crosstab_ctx(
             )
             .collect(),
         rows,
-        test,
+        note: test,
     }
 }
 

@@ -121,13 +121,9 @@ pub fn validate(study: &Study) -> Result<Validated> {
     let (data, _) = indicators::missing::for_estimation(study, &data)?;
     let computed = indicators::compute(study, &data)?;
     let composites = crate::composites::compute(study, &data, &computed.rows)?;
-    warnings.extend(computed.warnings);
+    warnings.extend(computed.warnings.iter().cloned());
     for chart in &study.charts {
-        let fig = if chart.composite {
-            charts::composite_figure(study, chart, &composites)?
-        } else {
-            charts::figure(study, chart, &computed.rows)?
-        };
+        let fig = charts::build(study, chart, &computed, &composites)?;
         warnings.extend(omitted_warning(chart, &fig));
     }
     Ok(Validated { ingested, warnings })

@@ -365,7 +365,9 @@ pub struct RawComparison {
 #[serde(deny_unknown_fields)]
 pub struct RawChart {
     pub id: Spanned<String>,
-    pub indicator: Spanned<OneOrMany>,
+    pub indicator: Option<Spanned<OneOrMany>>,
+    pub model: Option<Spanned<String>>,
+    pub crosstab: Option<Spanned<String>>,
     pub kind: Spanned<String>,
     pub geometry: Option<Spanned<String>>,
     pub property: Option<String>,

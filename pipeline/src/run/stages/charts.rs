@@ -56,11 +56,7 @@ pub(in crate::run) fn run(run: &mut Run, est: &mut Estimated) -> Result<Figures>
                 _ => format!("{stage}:{}", in_language.language.code()),
             };
             let fig = run.timer.time(name, || {
-                let fig = if chart.composite {
-                    charts::composite_figure(in_language, chart, &est.composites)?
-                } else {
-                    charts::figure(in_language, chart, &est.computed.rows)?
-                };
+                let fig = charts::build(in_language, chart, &est.computed, &est.composites)?;
                 let svg_path = path("svg");
                 if reuse {
                     let svg = std::fs::read_to_string(&svg_path)

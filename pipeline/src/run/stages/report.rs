@@ -86,6 +86,7 @@ fn write_one(
         &est.computed.rows,
         &est.computed.comparisons,
         (&est.computed.crosstabs, &est.computed.tests),
+        &est.computed.models,
         figures,
         methods,
     );

@@ -19,11 +19,28 @@ pub enum ChartKind {
     SmallMultiples,
     /// A choropleth of the domains of `by` over a GeoJSON file, or a tile grid.
     Map,
+    /// 100% bars of a crosstab: a bar per row value, a segment per column value.
+    StackedBar,
+    /// A model's coefficients (odds or rate ratios) with their intervals: a forest plot.
+    Coef,
+}
+
+/// What a chart draws.
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
+pub enum Draws {
+    /// Rows of the indicators table.
+    Indicator,
+    /// A composite's index.
+    Composite,
+    /// A crosstab's cells.
+    Crosstab,
+    /// A model's coefficients.
+    Model,
 }
 
 impl ChartKind {
     /// Every kind with its spec name.
-    pub const ALL: [(ChartKind, &'static str); 7] = [
+    pub const ALL: [(ChartKind, &'static str); 9] = [
         (ChartKind::Bar, "bar"),
         (ChartKind::GroupedBar, "grouped_bar"),
         (ChartKind::Line, "line"),
@@ -31,6 +48,8 @@ impl ChartKind {
         (ChartKind::Heatmap, "heatmap"),
         (ChartKind::SmallMultiples, "small_multiples"),
         (ChartKind::Map, "map"),
+        (ChartKind::StackedBar, "stacked_bar"),
+        (ChartKind::Coef, "coef"),
     ];
 
     /// The kind's spec name.
@@ -137,8 +156,9 @@ pub struct ChartSpec {
     /// The most categories drawn (the largest by value; a line's most
     /// recent); the others are in the tables, and a note says so.
     pub max_categories: usize,
-    /// `indicator` names a composite: its index is drawn with its intervals.
-    pub composite: bool,
+    /// What it draws: `indicator` then names the indicator, composite,
+    /// crosstab or model.
+    pub draws: Draws,
     /// The order of its categories.
     pub order: Order,
     /// Draw the indicator's overall value as a reference line (`reference = "overall"`).

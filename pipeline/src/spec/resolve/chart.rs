@@ -9,6 +9,7 @@ impl Resolver<'_> {
         indicators: &[IndicatorSpec],
         composites: &[CompositeSpec],
         ind_ids: &[&str],
+        drawn: (&[CrosstabSpec], &[ModelSpec]),
     ) -> Result<ChartSpec> {
         let id = ch.id.get_ref().clone();
         if id.is_empty()
@@ -23,45 +24,107 @@ impl Resolver<'_> {
                 ),
             ));
         }
-        let names = ch.indicator.get_ref().clone().into_vec();
+        let kind = pick(self, &ch.kind, "chart kind", &ChartKind::ALL)?;
+        let (crosstabs, models) = drawn;
+        let model_ids = || choices(models.iter().map(|x| x.id.as_str()));
+        let crosstab_ids = || choices(crosstabs.iter().map(|x| x.id.as_str()));
+        match (kind, &ch.model, &ch.crosstab, &ch.indicator) {
+            (ChartKind::Coef, Some(m), None, None) => {
+                let model = models
+                    .iter()
+                    .find(|x| &x.id == m.get_ref())
+                    .ok_or_else(|| {
+                        self.err(
+                            m,
+                            format!(
+                                "chart `{id}`: unknown model `{}` — models are: {}",
+                                m.get_ref(),
+                                model_ids()
+                            ),
+                        )
+                    })?;
+                let (source, title) = (model.id.clone(), model.label.clone());
+                return self.drawn_chart(
+                    ch,
+                    id,
+                    (kind, Draws::Model),
+                    source,
+                    ("term".into(), None),
+                    title,
+                    Order::Code,
+                );
+            }
+            (ChartKind::StackedBar, None, Some(c), None) => {
+                let tab = crosstabs
+                    .iter()
+                    .find(|x| &x.id == c.get_ref())
+                    .ok_or_else(|| {
+                        self.err(
+                            c,
+                            format!(
+                                "chart `{id}`: unknown crosstab `{}` — crosstabs are: {}",
+                                c.get_ref(),
+                                crosstab_ids()
+                            ),
+                        )
+                    })?;
+                let axes = (tab.rows.name(), Some(tab.columns.name()));
+                let (source, title) = (tab.id.clone(), tab.label.clone());
+                let order = self.order(&id, kind, ch.sort.as_ref())?;
+                return self.drawn_chart(
+                    ch,
+                    id,
+                    (kind, Draws::Crosstab),
+                    source,
+                    axes,
+                    title,
+                    order,
+                );
+            }
+            (ChartKind::Coef, ..) => {
+                return Err(self.err(&ch.kind, format!("chart `{id}`: a coef chart draws a model's coefficients: give `model` (and no `indicator` or `crosstab`) — models are: {}", model_ids())));
+            }
+            (ChartKind::StackedBar, ..) => {
+                return Err(self.err(&ch.kind, format!("chart `{id}`: a stacked_bar chart draws a crosstab's percentages: give `crosstab` (and no `indicator` or `model`) — crosstabs are: {}", crosstab_ids())));
+            }
+            (_, Some(m), ..) => {
+                return Err(self.err(m, format!("chart `{id}`: `model` belongs to coef charts")));
+            }
+            (_, _, Some(c), _) => {
+                return Err(self.err(
+                    c,
+                    format!("chart `{id}`: `crosstab` belongs to stacked_bar charts"),
+                ));
+            }
+            (_, None, None, None) => {
+                return Err(self.err(&ch.id, format!("chart `{id}`: give `indicator`, the indicator (or composite) it draws — indicators are: {}", choices(ind_ids))));
+            }
+            _ => {}
+        }
+        let indicator = ch.indicator.clone().expect("checked above");
+        let names = indicator.get_ref().clone().into_vec();
         // A composite's index, drawn as a ranking with its uncertainty intervals.
         if let [name] = names.as_slice()
             && let Some(c) = composites.iter().find(|c| &c.id == name)
         {
-            let kind = pick(self, &ch.kind, "chart kind", &ChartKind::ALL)?;
             if kind != ChartKind::Dot {
                 return Err(self.err(&ch.kind, format!("chart `{id}`: a composite is drawn as a `dot` chart (a ranking with intervals)")));
             }
-            let (units, decimals) =
-                self.number_format(&id, ch.units.as_ref(), ch.decimals.as_ref())?;
-            return Ok(ChartSpec {
-                units,
-                decimals,
-                max_categories: self.max_categories(&id, ch.max_categories.as_ref())?,
+            let (source, title) = (c.id.clone(), c.label.clone());
+            return self.drawn_chart(
+                ch,
                 id,
-                indicator: c.id.clone(),
-                indicators: vec![c.id.clone()],
-                kind,
-                by: c.unit.clone(),
-                series: None,
-                geometry: None,
-                dpi: ch.dpi.map_or(300, |d| *d.get_ref()),
-                order: Order::Value,
-                reference: false,
-                classes: Classes::Equal,
-                title: ch
-                    .title
-                    .map_or_else(|| c.label.clone(), |t| text_of(Some(t))),
-                subtitle: text_of(ch.subtitle),
-                source: text_of(ch.source),
-                note: text_of(ch.note),
-                composite: true,
-            });
+                (kind, Draws::Composite),
+                source,
+                (c.unit.clone(), None),
+                title,
+                Order::Value,
+            );
         }
         let find = |name: &String| {
             indicators.iter().find(|i| &i.id == name).ok_or_else(|| {
                 self.err(
-                    &ch.indicator,
+                    &indicator,
                     format!(
                         "chart `{id}`: unknown indicator `{name}` — indicators are: {}",
                         choices(ind_ids)
@@ -72,14 +135,13 @@ impl Resolver<'_> {
         let all: Vec<&IndicatorSpec> = names.iter().map(find).collect::<Result<_>>()?;
         let Some(&ind) = all.first() else {
             return Err(self.err(
-                &ch.indicator,
+                &indicator,
                 format!("chart `{id}`: `indicator` names no indicator"),
             ));
         };
-        let kind = pick(self, &ch.kind, "chart kind", &ChartKind::ALL)?;
         if all.len() > 1 && kind != ChartKind::Heatmap {
             return Err(self.err(
-                &ch.indicator,
+                &indicator,
                 format!(
                     "chart `{id}`: only a heatmap draws several indicators; a {} chart draws one",
                     kind.name()
@@ -160,19 +222,7 @@ impl Resolver<'_> {
             }
             (None, _) => None,
         };
-        let dpi = match ch.dpi {
-            None => 300,
-            Some(d) if (72..=1200).contains(d.get_ref()) => *d.get_ref(),
-            Some(d) => {
-                return Err(self.err(
-                    &d,
-                    format!(
-                        "chart `{id}`: dpi must be between 72 and 1200, not {}",
-                        d.get_ref()
-                    ),
-                ));
-            }
-        };
+        let dpi = self.dpi(&id, ch.dpi.as_ref())?;
         let order = self.order(&id, kind, ch.sort.as_ref())?;
         let classes = match (&ch.classes, kind) {
             (None, _) => Classes::Equal,
@@ -231,8 +281,60 @@ impl Resolver<'_> {
             subtitle: text_of(ch.subtitle),
             source: text_of(ch.source),
             note: text_of(ch.note),
-            composite: false,
+            draws: Draws::Indicator,
         })
+    }
+
+    /// A chart of what is not an indicator — a composite's index, a
+    /// crosstab, a model — along `axes` (its `by` and `series`).
+    #[allow(clippy::too_many_arguments)]
+    fn drawn_chart(
+        &self,
+        ch: RawChart,
+        id: String,
+        (kind, draws): (ChartKind, Draws),
+        source: String,
+        axes: (String, Option<String>),
+        title: Text,
+        order: Order,
+    ) -> Result<ChartSpec> {
+        let (units, decimals) = self.number_format(&id, ch.units.as_ref(), ch.decimals.as_ref())?;
+        Ok(ChartSpec {
+            units,
+            decimals,
+            max_categories: self.max_categories(&id, ch.max_categories.as_ref())?,
+            dpi: self.dpi(&id, ch.dpi.as_ref())?,
+            id,
+            indicator: source.clone(),
+            indicators: vec![source],
+            kind,
+            by: axes.0,
+            series: axes.1,
+            geometry: None,
+            order,
+            reference: false,
+            classes: Classes::Equal,
+            title: ch.title.map_or(title, |t| text_of(Some(t))),
+            subtitle: text_of(ch.subtitle),
+            source: text_of(ch.source),
+            note: text_of(ch.note),
+            draws,
+        })
+    }
+
+    /// A chart's PNG resolution: 72 to 1200 dpi (default 300).
+    fn dpi(&self, id: &str, given: Option<&Spanned<u32>>) -> Result<u32> {
+        match given {
+            None => Ok(300),
+            Some(d) if (72..=1200).contains(d.get_ref()) => Ok(*d.get_ref()),
+            Some(d) => Err(self.err(
+                d,
+                format!(
+                    "chart `{id}`: dpi must be between 72 and 1200, not {}",
+                    d.get_ref()
+                ),
+            )),
+        }
     }
 
     /// A chart's `sort`: `"value"`, `"code"` or a list of codes or labels.

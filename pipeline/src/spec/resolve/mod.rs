@@ -115,32 +115,6 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         }
         composites.push(r.composite(c, &ds_ids, &indicators)?);
     }
-    let ind_ids: Vec<&str> = indicators.iter().map(|i| i.id.as_str()).collect();
-    let mut charts: Vec<ChartSpec> = Vec::new();
-    let mut seen = HashSet::new();
-    for ch in raw.charts {
-        let ch = ch.into_inner();
-        if !seen.insert(ch.id.get_ref().clone()) {
-            return Err(r.err(
-                &ch.id,
-                format!("chart id `{}` is used twice", ch.id.get_ref()),
-            ));
-        }
-        charts.push(r.chart(ch, &indicators, &composites, &ind_ids)?);
-    }
-
-    let mut comparisons: Vec<ComparisonSpec> = Vec::new();
-    for c in raw.comparisons {
-        let location = r.loc(&c);
-        let c = c.into_inner();
-        if comparisons.iter().any(|x| &x.id == c.id.get_ref()) {
-            return Err(r.err(
-                &c.id,
-                format!("comparison id `{}` is used twice", c.id.get_ref()),
-            ));
-        }
-        comparisons.push(r.comparison(c, location, &indicators, &ind_ids)?);
-    }
     let mut crosstabs: Vec<CrosstabSpec> = Vec::new();
     for c in raw.crosstabs {
         let location = r.loc(&c);
@@ -164,6 +138,38 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
             ));
         }
         models.push(r.model(m, location, &datasets)?);
+    }
+    let ind_ids: Vec<&str> = indicators.iter().map(|i| i.id.as_str()).collect();
+    let mut charts: Vec<ChartSpec> = Vec::new();
+    let mut seen = HashSet::new();
+    for ch in raw.charts {
+        let ch = ch.into_inner();
+        if !seen.insert(ch.id.get_ref().clone()) {
+            return Err(r.err(
+                &ch.id,
+                format!("chart id `{}` is used twice", ch.id.get_ref()),
+            ));
+        }
+        charts.push(r.chart(
+            ch,
+            &indicators,
+            &composites,
+            &ind_ids,
+            (&crosstabs, &models),
+        )?);
+    }
+
+    let mut comparisons: Vec<ComparisonSpec> = Vec::new();
+    for c in raw.comparisons {
+        let location = r.loc(&c);
+        let c = c.into_inner();
+        if comparisons.iter().any(|x| &x.id == c.id.get_ref()) {
+            return Err(r.err(
+                &c.id,
+                format!("comparison id `{}` is used twice", c.id.get_ref()),
+            ));
+        }
+        comparisons.push(r.comparison(c, location, &indicators, &ind_ids)?);
     }
     let report = r.report(raw.report, &charts, &ind_ids)?;
     let reliability = match raw.study.reliability {
