@@ -7,7 +7,11 @@ mod generator;
 fn main() -> std::io::Result<()> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../datasets/example");
     for (name, text) in generator::all() {
-        std::fs::write(dir.join(name), text)?;
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, text)?;
     }
     println!("wrote the example data into {}", dir.display());
     Ok(())

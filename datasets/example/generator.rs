@@ -82,11 +82,71 @@ const REGIONS: [(f64, f64, f64); 12] = [
     (130.0, 0.62, 0.25),
 ];
 
-/// The survey: one row per interviewed individual aged 5+.
-pub fn individuals(rng: &mut Rng) -> String {
-    let mut out = String::from(
-        "person_id,household_id,stratum,psu,fpc,weight,region,urban,sex,age,age_group,education,used_internet_3m,smartphone,computer,online_banking,ecommerce,hours_online_week\n",
-    );
+/// One wave of the survey.
+pub struct Wave {
+    /// Added to every individual's log-odds of using the Internet.
+    pub shift: f64,
+    /// Whether the PSUs of even number are new ones (not in the 2025 sample).
+    pub rotate: bool,
+}
+
+/// 2025: the main sample.
+pub const WAVE_2025: Wave = Wave {
+    shift: 0.0,
+    rotate: false,
+};
+
+/// 2024: half the PSUs shared with 2025 (odd numbers), the others new;
+/// Internet use lower.
+pub const WAVE_2024: Wave = Wave {
+    shift: -0.45,
+    rotate: true,
+};
+
+const INDIVIDUALS_HEADER: &str = "person_id,household_id,stratum,psu,fpc,weight,region,urban,sex,age,age_group,education,used_internet_3m,smartphone,computer,online_banking,ecommerce,hours_online_week\n";
+
+/// The survey: one row per interviewed individual aged 5+, with the six
+/// spoiled rows.
+pub fn individuals(rows: &[String]) -> String {
+    let mut rows = rows.to_vec();
+    let mut out = String::from(INDIVIDUALS_HEADER);
+    // Real data has mistakes; these six rows break the contract on purpose
+    // and must land in the rejects (see datasets/example/README.md).
+    let bad: [(usize, usize, &str); 6] = [
+        (101, 9, "999"),   // age out of range
+        (2203, 6, "13"),   // unknown region code
+        (4410, 8, ""),     // missing sex
+        (6620, 0, "6619"), // duplicate person_id
+        (8830, 5, "n/a"),  // weight not a number
+        (11040, 12, "7"),  // invalid answer code
+    ];
+    for (row, field, value) in bad {
+        rows[row] = replace_field(&rows[row], field, value);
+    }
+    for r in rows {
+        out.push_str(&r);
+        out.push('\n');
+    }
+    out
+}
+
+/// A wave's file of the stacked-waves dataset: the design and the
+/// variables the change between waves is measured on.
+pub fn wave_file(rows: &[String]) -> String {
+    const KEEP: [usize; 10] = [0, 2, 3, 4, 5, 6, 7, 8, 9, 12];
+    let header: Vec<&str> = INDIVIDUALS_HEADER.trim_end().split(',').collect();
+    let mut out = KEEP.map(|i| header[i]).join(",");
+    out.push('\n');
+    for r in rows {
+        let f: Vec<&str> = r.split(',').collect();
+        out.push_str(&KEEP.map(|i| f[i]).join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// The rows of one wave of the survey.
+pub fn survey(rng: &mut Rng, wave: &Wave) -> Vec<String> {
     let total_pop: f64 = REGIONS.iter().map(|r| r.0).sum();
     let mut rows = Vec::new();
     let mut person = 0u32;
@@ -145,7 +205,8 @@ pub fn individuals(rng: &mut Rng) -> String {
                             + age_effect
                             + edu_effect
                             + if sex == 1 { 0.35 } else { 0.0 }
-                            + effect,
+                            + effect
+                            + wave.shift,
                     )
                     .min(0.975);
                     let net = rng.chance(p_net);
@@ -198,7 +259,11 @@ pub fn individuals(rng: &mut Rng) -> String {
                     hours,
                     response,
                 ) = row;
-                let psu_id = stratum * 100 + psu;
+                let psu_id = if wave.rotate && psu % 2 == 0 {
+                    90_000 + stratum * 100 + psu
+                } else {
+                    stratum * 100 + psu
+                };
                 rows.push(format!(
                     "{person},{household},{stratum},{psu_id},{pop_psu},{:.2},{},{urban},{sex},{age},{age_group},{education},{},{},{},{},{},{hours}",
                     weight_base / response,
@@ -212,24 +277,7 @@ pub fn individuals(rng: &mut Rng) -> String {
             }
         }
     }
-    // Real data has mistakes; these six rows break the contract on purpose
-    // and must land in the rejects (see datasets/example/README.md).
-    let bad: [(usize, usize, &str); 6] = [
-        (101, 9, "999"),   // age out of range
-        (2203, 6, "13"),   // unknown region code
-        (4410, 8, ""),     // missing sex
-        (6620, 0, "6619"), // duplicate person_id
-        (8830, 5, "n/a"),  // weight not a number
-        (11040, 12, "7"),  // invalid answer code
-    ];
-    for (row, field, value) in bad {
-        rows[row] = replace_field(&rows[row], field, value);
-    }
-    for r in rows {
-        out.push_str(&r);
-        out.push('\n');
-    }
-    out
+    rows
 }
 
 fn replace_field(line: &str, idx: usize, value: &str) -> String {
@@ -362,8 +410,12 @@ pub fn events(rng: &mut Rng) -> String {
 /// Every generated file: name and content.
 pub fn all() -> Vec<(&'static str, String)> {
     let mut rng = Rng::new(SEED);
+    let rows = survey(&mut rng, &WAVE_2025);
+    let earlier = survey(&mut Rng::new(SEED ^ 2024), &WAVE_2024);
     vec![
-        ("individuals.csv", individuals(&mut rng)),
+        ("individuals.csv", individuals(&rows)),
+        ("waves/ict_2024.csv", wave_file(&earlier)),
+        ("waves/ict_2025.csv", wave_file(&rows)),
         ("startups.csv", startups(&mut rng)),
         ("funding_rounds.csv", funding_rounds(&mut rng)),
         ("calls.csv", calls(&mut rng)),

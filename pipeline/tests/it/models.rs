@@ -215,3 +215,94 @@ fn a_model_says_what_is_wrong_with_it() {
         );
     }
 }
+
+/// On a design built from the example survey's two waves (stacked; half
+/// their PSUs shared), against R (`fixtures/example-waves/golden_example.R`):
+/// the change in Internet use since 2024, overall and by area, and a
+/// logistic regression of use in 2025.
+#[test]
+fn the_example_waves_match_r() {
+    let golden: Vec<csv::StringRecord> = records(
+        &std::fs::read_to_string(
+            crate::common::fixtures().join("example-waves/golden_example.csv"),
+        )
+        .unwrap(),
+    );
+    let waves = crate::common::repo().join("datasets/example/waves/ict_*.csv");
+    let spec = format!(
+        r#"[study]
+id = "waves"
+title = "Two waves"
+
+[datasets.waves]
+path = "{}"
+wave = "wave"
+
+[datasets.waves.design]
+weights = "weight"
+strata = "stratum"
+clusters = "psu"
+fpc = "fpc"
+
+[[indicators]]
+id = "net"
+dataset = "waves"
+statistic = "proportion"
+expr = "used_internet_3m = 1"
+where = "age >= 15"
+by = ["wave", ["urban", "wave"]]
+
+[[comparisons]]
+id = "change"
+indicator = "net"
+by = "wave"
+a = "2025"
+b = "2024"
+
+[[comparisons]]
+id = "change_by_area"
+indicator = "net"
+by = "wave"
+a = "2025"
+b = "2024"
+within = "urban"
+
+[[models]]
+id = "model"
+dataset = "waves"
+formula = "used_internet_3m ~ factor(sex) + factor(urban) + age"
+family = "quasibinomial"
+where = "age >= 15 AND wave = '2025'"
+"#,
+        waves.display()
+    );
+    let dir = temp_study(&[("study.toml", &spec)]);
+    let (code, _, err) = mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let read = |f: &str| records(&std::fs::read_to_string(dir.path().join("out").join(f)).unwrap());
+    let comparisons = read("comparisons.csv");
+    let models = read("models.csv");
+    let num = |s: &str| s.parse::<f64>().unwrap();
+    for g in &golden {
+        let what = format!("{} {}", &g[0], &g[1]);
+        let (estimate, se) = if &g[0] == "model" {
+            let row = models
+                .iter()
+                .find(|r| r[1] == g[1])
+                .unwrap_or_else(|| panic!("{what}"));
+            close(num(&row[6]), num(&g[4]), 1e-6, &format!("{what} p"));
+            (num(&row[2]), num(&row[3]))
+        } else {
+            // comparison, indicator, kind, by, a, b, estimate_a, estimate_b,
+            // difference, se, …, within, within_value
+            let row = comparisons
+                .iter()
+                .find(|r| r[0] == g[0] && r[14] == g[1])
+                .unwrap_or_else(|| panic!("{what}"));
+            (num(&row[8]), num(&row[9]))
+        };
+        close(estimate, num(&g[2]), 1e-9, &format!("{what} estimate"));
+        close(se, num(&g[3]), 1e-7, &format!("{what} se"));
+    }
+    assert_eq!(golden.len(), 7);
+}
