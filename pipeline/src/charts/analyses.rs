@@ -64,25 +64,14 @@ pub fn crosstab_figure(
     if points.iter().any(|p| p.flag == Some(Flag::Suppressed)) {
         notes.push(crate::survey::reliability::explain(&study.reliability, lang).suppressed);
     }
-    let source = chart
-        .source
-        .get(lang)
-        .or_else(|| study.dataset(&c.dataset).and_then(|d| d.source.get(lang)))
-        .unwrap_or("");
-    Ok(Figure {
-        spec: chart.clone(),
-        lang,
-        title: shown(chart.title.get_or(lang, &c.id)),
-        subtitle: shown(chart.subtitle.get_or(lang, "")),
-        source: shown(source),
-        notes: notes.iter().map(|n| shown(n)).collect(),
-        level: 0.95,
-        percent: true,
-        magnitude: None,
+    Ok(analysis_figure(
+        study,
+        chart,
+        &c.dataset,
+        notes,
+        (0.95, true, None),
         points,
-        omitted: 0,
-        reference: None,
-    })
+    ))
 }
 
 /// The figure of a `coef` chart: every coefficient but the intercept, as
@@ -127,23 +116,50 @@ pub fn model_figure(study: &Study, chart: &ChartSpec, models: &Models) -> Result
     if ratio {
         notes.push(phrase(lang, "log_scale").to_string());
     }
+    let reference = Some(if ratio { 1.0 } else { 0.0 });
+    Ok(analysis_figure(
+        study,
+        chart,
+        &m.dataset,
+        notes,
+        (m.level, false, reference),
+        points,
+    ))
+}
+
+/// A figure of `points` from `dataset` (its source line unless the chart
+/// gives one), with its `notes`, at an interval `level`, in percent or
+/// not, with a reference line or not.
+fn analysis_figure(
+    study: &Study,
+    chart: &ChartSpec,
+    dataset: &str,
+    notes: Vec<String>,
+    (level, percent, reference): (f64, bool, Option<f64>),
+    points: Vec<Point>,
+) -> Figure {
+    let lang = study.language;
     let source = chart
         .source
         .get(lang)
-        .or_else(|| study.dataset(&m.dataset).and_then(|d| d.source.get(lang)))
+        .or_else(|| study.dataset(dataset).and_then(|d| d.source.get(lang)))
         .unwrap_or("");
-    Ok(Figure {
+    Figure {
         spec: chart.clone(),
         lang,
-        title: shown(chart.title.get_or(lang, &m.id)),
+        title: shown(chart.title.get_or(lang, &chart.indicator)),
         subtitle: shown(chart.subtitle.get_or(lang, "")),
         source: shown(source),
         notes: notes.iter().map(|n| shown(n)).collect(),
-        level: m.level,
-        percent: false,
-        magnitude: magnitude(chart.units, &[]),
+        level,
+        percent,
+        magnitude: if percent {
+            None
+        } else {
+            magnitude(chart.units, &[])
+        },
         points,
         omitted: 0,
-        reference: Some(if ratio { 1.0 } else { 0.0 }),
-    })
+        reference,
+    }
 }

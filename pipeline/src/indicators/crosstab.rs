@@ -60,18 +60,7 @@ pub fn compute(
     let mut cells = Vec::new();
     let mut tests = Vec::new();
     for c in &study.crosstabs {
-        let ds = study
-            .dataset(&c.dataset)
-            .ok_or_else(|| Error::internal("crosstab", format!("dataset `{}`", c.dataset)))?;
-        let df = data
-            .get(&c.dataset)
-            .ok_or_else(|| Error::internal("crosstab", format!("no data for `{}`", c.dataset)))?;
-        let spec = ds
-            .design
-            .as_ref()
-            .ok_or_else(|| Error::internal("crosstab", "a design was checked"))?;
-        let design = crate::survey::prepare(spec, df, &ds.id)
-            .map_err(|e| e.located(&spec.location).in_file(&ds.path))?;
+        let (_, df, design) = super::survey_design(study, data, &c.dataset, "crosstab")?;
         let (mut c_cells, test) = one(study, c, df, &design)?;
         cells.append(&mut c_cells);
         tests.extend(test);

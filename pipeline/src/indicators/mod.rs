@@ -113,6 +113,34 @@ pub struct Computed {
     pub warnings: Vec<String>,
 }
 
+/// The survey dataset `dataset` of `study`, its ingested rows and its
+/// design prepared over them (for `what`: a crosstab, a model), whose
+/// design the spec checked.
+pub fn survey_design<'a>(
+    study: &'a Study,
+    data: &'a BTreeMap<String, DataFrame>,
+    dataset: &str,
+    what: &str,
+) -> Result<(
+    &'a crate::spec::model::DatasetSpec,
+    &'a DataFrame,
+    PreparedDesign,
+)> {
+    let ds = study
+        .dataset(dataset)
+        .ok_or_else(|| crate::Error::internal(what, format!("dataset `{dataset}`")))?;
+    let df = data
+        .get(dataset)
+        .ok_or_else(|| crate::Error::internal(what, format!("no data for `{dataset}`")))?;
+    let spec = ds
+        .design
+        .as_ref()
+        .ok_or_else(|| crate::Error::internal(what, "a design was checked"))?;
+    let design = survey::prepare(spec, df, &ds.id)
+        .map_err(|e| e.located(&spec.location).in_file(&ds.path))?;
+    Ok((ds, df, design))
+}
+
 /// Computes every indicator of `study` over the ingested `data` (dataset id →
 /// kept rows, declared missing codes already made missing by
 /// [`missing::for_estimation`]). Rows come out in spec order; within an indicator the overall

@@ -99,18 +99,7 @@ pub struct Models {
 pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Models> {
     let mut out = Models::default();
     for m in &study.models {
-        let ds = study
-            .dataset(&m.dataset)
-            .ok_or_else(|| Error::internal("model", format!("dataset `{}`", m.dataset)))?;
-        let df = data
-            .get(&m.dataset)
-            .ok_or_else(|| Error::internal("model", format!("no data for `{}`", m.dataset)))?;
-        let spec = ds
-            .design
-            .as_ref()
-            .ok_or_else(|| Error::internal("model", "a design was checked"))?;
-        let design = crate::survey::prepare(spec, df, &ds.id)
-            .map_err(|e| e.located(&spec.location).in_file(&ds.path))?;
+        let (ds, df, design) = crate::indicators::survey_design(study, data, &m.dataset, "model")?;
         let (terms, fit) = one(m, ds, df, &design)?;
         out.terms.extend(terms);
         out.fits.push(fit);
