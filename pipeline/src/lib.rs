@@ -23,6 +23,7 @@ pub mod models;
 pub mod names;
 pub mod report;
 pub mod run;
+pub mod small_area;
 pub mod spec;
 pub mod survey;
 pub mod text;

@@ -106,6 +106,11 @@ pub struct Computed {
     pub tests: Vec<crosstab::TestRow>,
     /// The regression models' coefficients and fits.
     pub models: crate::models::Models,
+    /// The small-area estimates, area by area.
+    pub small_area: Vec<crate::small_area::SmallAreaRow>,
+    /// The same as indicator rows (`statistic = "eblup"`), kept apart
+    /// from `rows`.
+    pub eblups: Vec<IndicatorRow>,
     /// What the methods should say besides: rows of joins without a match.
     pub notes: Vec<String>,
     /// What the person running the study should look at: indicators
@@ -323,8 +328,11 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
     comparisons.sort_by_key(|c| order(&c.comparison));
     let (crosstabs, tests) = crosstab::compute(study, data)?;
     let models = crate::models::compute(study, data)?;
+    let (small_area, eblups) = crate::small_area::compute(study, &rows, data)?;
     Ok(Computed {
         models,
+        small_area,
+        eblups,
         rows,
         designs,
         comparisons,

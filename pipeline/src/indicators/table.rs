@@ -88,15 +88,47 @@ pub const BY_VARS: &str = "by_vars";
 /// The Parquet-only list column of domain values, one per breakdown variable.
 pub const DOMAIN_VALUES: &str = "domain_values";
 
-/// Builds the table. Its last two columns, [`BY_VARS`] and
-/// [`DOMAIN_VALUES`], are lists (for crossed breakdowns, unambiguous
-/// whatever the values hold); the CSV leaves them out.
-pub fn to_frame(study: &Study, rows: &[IndicatorRow]) -> Result<DataFrame> {
+/// Builds the table: the direct `rows`, each indicator's small-area
+/// `eblups` after its own rows (`statistic = "eblup"`). Its last two
+/// columns, [`BY_VARS`] and [`DOMAIN_VALUES`], are lists (for crossed
+/// breakdowns, unambiguous whatever the values hold); the CSV leaves them out.
+pub fn to_frame(
+    study: &Study,
+    rows: &[IndicatorRow],
+    eblups: &[IndicatorRow],
+) -> Result<DataFrame> {
+    let mut all: Vec<(&IndicatorRow, bool)> = Vec::with_capacity(rows.len() + eblups.len());
+    for (i, r) in rows.iter().enumerate() {
+        all.push((r, false));
+        if rows
+            .get(i + 1)
+            .is_none_or(|next| next.indicator != r.indicator)
+        {
+            all.extend(
+                eblups
+                    .iter()
+                    .filter(|e| e.indicator == r.indicator)
+                    .map(|e| (e, true)),
+            );
+        }
+    }
+    let statistic: Vec<String> = all
+        .iter()
+        .map(|(r, eblup)| {
+            if *eblup {
+                "eblup".to_string()
+            } else {
+                r.statistic.name().to_string()
+            }
+        })
+        .collect();
+    let rows: Vec<&IndicatorRow> = all.into_iter().map(|(r, _)| r).collect();
     let s = |f: &dyn Fn(&IndicatorRow) -> Option<String>| {
-        rows.iter().map(f).collect::<Vec<Option<String>>>()
+        rows.iter().map(|r| f(r)).collect::<Vec<Option<String>>>()
     };
-    let f =
-        |f: &dyn Fn(&IndicatorRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<Option<f64>>>();
+    let f = |f: &dyn Fn(&IndicatorRow) -> Option<f64>| {
+        rows.iter().map(|r| f(r)).collect::<Vec<Option<f64>>>()
+    };
     let label = |r: &IndicatorRow| {
         study
             .indicator(&r.indicator)
@@ -108,10 +140,7 @@ pub fn to_frame(study: &Study, rows: &[IndicatorRow]) -> Result<DataFrame> {
         Column::new("dataset".into(), s(&|r| Some(r.dataset.clone()))),
         Column::new("by".into(), s(&|r| r.by_text())),
         Column::new("domain".into(), s(&|r| r.domain_text())),
-        Column::new(
-            "statistic".into(),
-            s(&|r| Some(r.statistic.name().to_string())),
-        ),
+        Column::new("statistic".into(), statistic),
         Column::new("estimate".into(), f(&|r| r.est.estimate)),
         Column::new("se".into(), f(&|r| r.est.se)),
         Column::new("ci_low".into(), f(&|r| r.est.ci_low)),

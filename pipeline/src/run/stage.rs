@@ -69,6 +69,8 @@ impl Stage {
                 layout.tests("csv"),
                 layout.models("parquet"),
                 layout.models("csv"),
+                layout.small_area("parquet"),
+                layout.small_area("csv"),
             ],
             Stage::Chart(c) => Store::FIGURE_FILES
                 .iter()

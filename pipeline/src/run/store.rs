@@ -122,6 +122,11 @@ impl Store {
         self.root.join(format!("models.{ext}"))
     }
 
+    /// `small_area.<ext>` (`parquet` or `csv`): the small-area estimates.
+    pub fn small_area(&self, ext: &str) -> PathBuf {
+        self.root.join(format!("small_area.{ext}"))
+    }
+
     /// `design.csv`: each survey design and its weighting diagnostics.
     pub fn design_csv(&self) -> PathBuf {
         self.root.join("design.csv")

@@ -26,6 +26,8 @@ pub fn study() -> Vec<&'static str> {
         fields::<RawComparison>(),
         fields::<RawCrosstab>(),
         fields::<RawModel>(),
+        fields::<RawSmallArea>(),
+        fields::<RawCovariates>(),
         fields::<RawDerived>(),
         fields::<RawChart>(),
         fields::<RawComposite>(),

@@ -327,6 +327,26 @@ pub struct RawIndicator {
     pub closed: Option<String>,
     pub after: Option<u32>,
     pub as_of: Option<Spanned<String>>,
+    pub small_area: Option<Spanned<RawSmallArea>>,
+}
+
+/// `small_area = { method = "fay_herriot", covariates = { … }, fit = "reml" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSmallArea {
+    pub method: Spanned<String>,
+    pub covariates: Spanned<RawCovariates>,
+    pub fit: Option<Spanned<String>>,
+    pub smooth_variance: Option<bool>,
+}
+
+/// `covariates = { dataset = "provinces", on = "province", columns = ["x1"] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCovariates {
+    pub dataset: Spanned<String>,
+    pub on: String,
+    pub columns: Vec<String>,
 }
 
 /// `population = { dataset = "…", on = "region", column = "people" }`.

@@ -28,5 +28,6 @@ mod readme;
 mod registries;
 mod reliability;
 mod replicates;
+mod small_area;
 mod spec_errors;
 mod weighting;

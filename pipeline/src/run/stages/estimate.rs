@@ -123,11 +123,16 @@ fn estimate(
         write::parquet(&store.models("parquet"), &mut table, Vec::new())?;
         write::csv(&store.models("csv"), &mut table)?;
     }
+    if !computed.small_area.is_empty() {
+        let mut table = crate::small_area::to_frame(&computed.small_area)?;
+        write::parquet(&store.small_area("parquet"), &mut table, Vec::new())?;
+        write::csv(&store.small_area("csv"), &mut table)?;
+    }
     if study.datasets.iter().any(|d| d.design.is_some()) {
         let mut designs = indicators::design_table::to_frame(&computed.designs)?;
         write::csv(&store.design_csv(), &mut designs)?;
     }
-    let mut table = indicators::table::to_frame(study, rows)?;
+    let mut table = indicators::table::to_frame(study, rows, &computed.eblups)?;
     let meta = vec![
         ("mizan.spec_blake3".to_string(), study.spec_hash.clone()),
         (

@@ -35,6 +35,8 @@ pub struct IndicatorSpec {
     pub by_locations: Vec<Location>,
     /// Columns of a related dataset, joined to each row by key.
     pub join: Option<JoinSpec>,
+    /// Small-area estimates over one of its breakdowns.
+    pub small_area: Option<SmallAreaSpec>,
 }
 
 impl IndicatorSpec {
@@ -169,6 +171,23 @@ impl DateRange {
             .collect();
         parts.join(" AND ")
     }
+}
+
+/// `small_area = { method = "fay_herriot", … }`: area-level Fay–Herriot
+/// estimates over the breakdown `on`.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct SmallAreaSpec {
+    /// How σ²ᵤ is estimated.
+    pub fit: crate::small_area::fay_herriot::Method,
+    /// The area covariates: a dataset with a row per area.
+    pub dataset: String,
+    /// Its column naming the area — a one-way breakdown of the indicator.
+    pub on: String,
+    /// Its numeric covariate columns (an intercept is added).
+    pub columns: Vec<String>,
+    /// Replace each area's sampling variance by a generalised variance
+    /// function of its sample size, fitted over the areas.
+    pub smooth_variance: bool,
 }
 
 /// `join = { dataset = "startups", on = "startup_id" }`: each row gets the

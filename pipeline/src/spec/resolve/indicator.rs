@@ -121,6 +121,10 @@ impl Resolver<'_> {
                 })
             }
         };
+        let small_area = match &ind.small_area {
+            None => None,
+            Some(sa) => Some(self.small_area(sa, &id, &statistics, &by, ds_ids)?),
+        };
         // A growth's rows are along its time breakdown: that is its breakdown.
         if let [
             OneStatistic {
@@ -161,6 +165,7 @@ impl Resolver<'_> {
                     ),
                 },
                 join: join.clone(),
+                small_area: small_area.clone(),
                 dataset: dataset.clone(),
                 expr_location: expr_location.clone(),
                 where_location: where_location.clone(),
@@ -172,5 +177,69 @@ impl Resolver<'_> {
                 by_locations: by_locations.clone(),
             })
             .collect())
+    }
+
+    /// An indicator's `small_area`: Fay–Herriot over a one-way breakdown of
+    /// a mean or proportion, with covariates from a dataset of areas.
+    fn small_area(
+        &self,
+        sa: &Spanned<RawSmallArea>,
+        id: &str,
+        statistics: &[OneStatistic],
+        by: &[Vec<Variable>],
+        ds_ids: &[&str],
+    ) -> Result<SmallAreaSpec> {
+        let raw = sa.get_ref();
+        if raw.method.get_ref() != "fay_herriot" {
+            return Err(self.err(
+                &raw.method,
+                format!("indicator `{id}`: unknown small-area method `{}` — expected one of fay_herriot", raw.method.get_ref()),
+            ));
+        }
+        if !matches!(
+            statistics,
+            [OneStatistic {
+                statistic: Statistic::Mean | Statistic::Proportion { .. },
+                ..
+            }]
+        ) {
+            return Err(self.err(
+                sa,
+                format!("indicator `{id}`: small-area estimates are for a mean or a proportion"),
+            ));
+        }
+        let cov = raw.covariates.get_ref();
+        if !ds_ids.contains(&cov.dataset.get_ref().as_str()) {
+            return Err(self.err(
+                &cov.dataset,
+                format!(
+                    "indicator `{id}`: small_area covariates: unknown dataset `{}` — datasets are: {}",
+                    cov.dataset.get_ref(),
+                    choices(ds_ids)
+                ),
+            ));
+        }
+        let one_way = by.iter().any(|b| b.len() == 1 && b[0].name() == cov.on);
+        if !one_way {
+            return Err(self.err(
+                &raw.covariates,
+                format!("indicator `{id}`: small_area is over the areas `{}`, which must be a one-way breakdown of the indicator: add `\"{}\"` to its `by`", cov.on, cov.on),
+            ));
+        }
+        Ok(SmallAreaSpec {
+            fit: match &raw.fit {
+                None => crate::small_area::fay_herriot::Method::Reml,
+                Some(f) => pick(
+                    self,
+                    f,
+                    "small-area fit",
+                    &crate::small_area::fay_herriot::Method::ALL,
+                )?,
+            },
+            dataset: cov.dataset.get_ref().clone(),
+            on: cov.on.clone(),
+            columns: cov.columns.clone(),
+            smooth_variance: raw.smooth_variance.unwrap_or(false),
+        })
     }
 }
