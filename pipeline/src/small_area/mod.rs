@@ -2,8 +2,8 @@
 //! direct estimates by area, the Fay–Herriot EBLUP of each area
 //! ([`fay_herriot`]) from those direct estimates, their design variances and
 //! the area covariates of another dataset. Areas of the covariates without
-//! a sample (or whose direct estimate has no variance, a proportion of 0 or
-//! 1) get the model's synthetic estimate. With `smooth_variance`, each
+//! a sample (or whose direct estimate has no variance, such as a proportion
+//! of 0 or of 1) get the model's synthetic estimate. With `smooth_variance`, each
 //! area's sampling variance is replaced by a generalised variance function
 //! ln ψ = a + b ln n fitted by least squares over the sampled areas, which
 //! tames the noisy variances of small samples.
