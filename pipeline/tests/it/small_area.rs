@@ -69,3 +69,38 @@ fn milk_eblups_and_mses_match_samplics() {
     }
     assert_eq!(checked, 3 * (43 + 4));
 }
+
+#[test]
+fn a_run_gives_the_fay_herriot_estimates_of_samplics() {
+    let dir = fixtures().join("small-area");
+    let golden = records(&dir.join("golden_api.csv"));
+    let covariates = std::fs::read_to_string(dir.join("county_covariates.csv")).unwrap();
+    let spec = crate::common::api_study(
+        crate::common::designs::STRAT,
+        "[[indicators]]\nid = \"api\"\ndataset = \"api\"\nstatistic = \"mean\"\nexpr = \"api00\"\nby = [\"cname\"]\nsmall_area = { method = \"fay_herriot\", covariates = { dataset = \"counties\", on = \"cname\", columns = [\"meals\", \"ell\"] }, fit = \"reml\" }\n\n[datasets.counties]\npath = \"counties.csv\"\n",
+    );
+    let study = temp_study(&[
+        ("study.toml", &spec),
+        ("api.csv", &api_data("apistrat.csv")),
+        ("counties.csv", &covariates),
+    ]);
+    let (code, _, err) = mizan(&["run", "."], study.path());
+    assert_eq!(code, 0, "{err}");
+    let ours = records(&study.path().join("out/small_area.csv"));
+    let num = |s: &str| s.parse::<f64>().unwrap();
+    // indicator, area, n, direct, direct_se, estimate, se, cv_direct, cv, gamma, sigma2_u, method, synthetic
+    let sigma2 = num(&golden.iter().find(|g| &g[0] == "sigma2_u").unwrap()[1]);
+    for g in golden.iter().filter(|g| &g[0] != "sigma2_u") {
+        let row = ours.iter().find(|r| r[1] == g[0]).unwrap_or_else(|| panic!("{}", &g[0]));
+        close(num(&row[5]), num(&g[1]), 1e-9, &format!("{} estimate", &g[0]));
+        close(num(&row[10]), sigma2, 1e-9, "sigma2_u");
+        assert_eq!(&row[12], &g[3].to_lowercase(), "{} synthetic", &g[0]);
+        if &g[3] == "False" {
+            close(num(&row[6]).powi(2), num(&g[2]), 1e-7, &format!("{} mse", &g[0]));
+        }
+    }
+    assert_eq!(ours.len(), 57, "every county of the covariates");
+    // The indicators table holds them as `eblup` rows after the direct ones.
+    let table = std::fs::read_to_string(study.path().join("out/indicators.csv")).unwrap();
+    assert_eq!(table.matches(",eblup,").count(), 57, "{table}");
+}
