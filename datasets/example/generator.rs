@@ -103,7 +103,7 @@ pub const WAVE_2024: Wave = Wave {
     rotate: true,
 };
 
-const INDIVIDUALS_HEADER: &str = "person_id,household_id,stratum,psu,fpc,weight,region,urban,sex,age,age_group,education,used_internet_3m,smartphone,computer,online_banking,ecommerce,hours_online_week\n";
+const INDIVIDUALS_HEADER: &str = "person_id,household_id,stratum,psu,fpc,weight,region,urban,sex,age,age_group,education,used_internet_3m,smartphone,computer,online_banking,ecommerce,hours_online_week,province\n";
 
 /// The survey: one row per interviewed individual aged 5+, with the six
 /// spoiled rows.
@@ -141,6 +141,69 @@ pub fn wave_file(rows: &[String]) -> String {
         let f: Vec<&str> = r.split(',').collect();
         out.push_str(&KEEP.map(|i| f[i]).join(","));
         out.push('\n');
+    }
+    out
+}
+
+/// Provinces per region: about 75 in all, in proportion to population.
+fn provinces_in(region: usize) -> u32 {
+    let total: f64 = REGIONS.iter().map(|r| r.0).sum();
+    ((REGIONS[region].0 / total * 75.0).round() as u32).max(2)
+}
+
+/// The province of PSU number `psu` of the urban (1) or rural (2) stratum of
+/// region `region`: rural PSUs are dealt to every province of the region in
+/// turn, urban ones to its first half only (its cities), so provinces differ
+/// in how urban they are. Coded region × 100 + province (`103`).
+fn province(region: usize, urban: u8, psu: u32) -> u32 {
+    let k = provinces_in(region);
+    let among = if urban == 1 { k.div_ceil(2) } else { k };
+    (region as u32 + 1) * 100 + (psu - 1) % among + 1
+}
+
+/// The provinces' covariates, as a census and a regulator would publish
+/// them: population (thousands, aged 5+), the urban share of it, and fixed
+/// broadband subscriptions per 100 inhabitants (synthetic, related to the
+/// area's urban share and the region's use of the Internet).
+pub fn provinces(rng: &mut Rng) -> String {
+    let total_pop: f64 = REGIONS.iter().map(|r| r.0).sum();
+    let mut out = String::from("province,region,population,urban_share,broadband\n");
+    for (r, &(pop, urban_share, effect)) in REGIONS.iter().enumerate() {
+        let k = provinces_in(r);
+        let mut urban_pop = vec![0.0; k as usize];
+        let mut all_pop = vec![0.0; k as usize];
+        for urban in [1u8, 2u8] {
+            let share = if urban == 1 {
+                urban_share
+            } else {
+                1.0 - urban_share
+            };
+            let pop_h = pop * share;
+            let n_psu = ((360.0 * pop_h * 1000.0 / (total_pop * 1000.0)).round() as u32).max(3);
+            for psu in 1..=n_psu {
+                let j = (province(r, urban, psu) % 100 - 1) as usize;
+                let part = pop_h / f64::from(n_psu);
+                all_pop[j] += part;
+                if urban == 1 {
+                    urban_pop[j] += part;
+                }
+            }
+        }
+        for j in 0..k as usize {
+            let u = urban_pop[j] / all_pop[j];
+            let broadband =
+                100.0 * logistic(-2.2 + 1.4 * u + 0.8 * effect + 0.3 * (rng.uniform() - 0.5));
+            writeln!(
+                out,
+                "{},{},{:.1},{:.4},{:.2}",
+                (r as u32 + 1) * 100 + j as u32 + 1,
+                r + 1,
+                all_pop[j],
+                u,
+                broadband
+            )
+            .expect("a String takes any write");
+        }
     }
     out
 }
@@ -265,7 +328,7 @@ pub fn survey(rng: &mut Rng, wave: &Wave) -> Vec<String> {
                     stratum * 100 + psu
                 };
                 rows.push(format!(
-                    "{person},{household},{stratum},{psu_id},{pop_psu},{:.2},{},{urban},{sex},{age},{age_group},{education},{},{},{},{},{},{hours}",
+                    "{person},{household},{stratum},{psu_id},{pop_psu},{:.2},{},{urban},{sex},{age},{age_group},{education},{},{},{},{},{},{hours},{}",
                     weight_base / response,
                     r + 1,
                     u8::from(net),
@@ -273,6 +336,7 @@ pub fn survey(rng: &mut Rng, wave: &Wave) -> Vec<String> {
                     u8::from(computer),
                     u8::from(banking),
                     u8::from(ecommerce),
+                    province(r, urban, psu),
                 ));
             }
         }
@@ -416,6 +480,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("individuals.csv", individuals(&rows)),
         ("waves/ict_2024.csv", wave_file(&earlier)),
         ("waves/ict_2025.csv", wave_file(&rows)),
+        ("provinces.csv", provinces(&mut Rng::new(SEED ^ 75))),
         ("startups.csv", startups(&mut rng)),
         ("funding_rounds.csv", funding_rounds(&mut rng)),
         ("calls.csv", calls(&mut rng)),

@@ -163,3 +163,66 @@ fn analysis_figure(
         reference,
     }
 }
+
+/// The figure of a small-area `cv` chart: per sampled area, the CV of its
+/// direct estimate and of its EBLUP, side by side (the areas without a
+/// sample, with a synthetic estimate only, are in the tables).
+pub fn cv_figure(
+    study: &Study,
+    chart: &ChartSpec,
+    rows: &[crate::small_area::SmallAreaRow],
+) -> Result<Figure> {
+    let lang = study.language;
+    let ind = study.indicator(&chart.indicator).ok_or_else(|| {
+        Error::internal("chart", format!("indicator `{}` vanished", chart.indicator))
+    })?;
+    let mut points = Vec::new();
+    for r in rows
+        .iter()
+        .filter(|r| r.indicator == ind.id && r.direct.is_some())
+    {
+        let label = shown(&value_label(study, &ind.dataset, &chart.by, &r.area));
+        let direct = r.direct.filter(|d| d.0 != 0.0).map(|d| d.1 / d.0.abs());
+        let model = (r.estimate != 0.0).then(|| r.se / r.estimate.abs());
+        for (series, cv) in [("direct", direct), ("eblup", model)] {
+            points.push(Point {
+                series: Some(phrase(lang, series).to_string()),
+                key: r.area.clone(),
+                full_label: label.clone(),
+                label: label.clone(),
+                value: cv.map(|v| v * 100.0),
+                low: None,
+                high: None,
+                n: r.n,
+                flag: None,
+            });
+        }
+    }
+    // The areas with the least precise estimates, when they are many.
+    let omitted = categories::limit(&mut points, chart);
+    categories::arrange(&mut points, &chart.order);
+    categories::shorten_labels(&mut points);
+    let mut notes = spec_notes(chart, lang);
+    notes.push(phrase(lang, "cv_note").to_string());
+    if omitted > 0 {
+        notes.push(categories::note(
+            omitted,
+            chart.max_categories,
+            chart.kind,
+            lang,
+        ));
+    }
+    if let Some(sa) = &ind.small_area {
+        notes.push(crate::small_area::method_note(study, sa));
+    }
+    let mut fig = analysis_figure(
+        study,
+        chart,
+        &ind.dataset,
+        notes,
+        (ind.level, true, None),
+        points,
+    );
+    fig.omitted = omitted;
+    Ok(fig)
+}

@@ -114,24 +114,26 @@ fn tiles(fig: &Figure, bounds: &[f64]) -> Result<String> {
     let n = fig.points.len().max(1) as i32;
     let columns = ((f64::from(n)).sqrt().ceil() as i32).max(1);
     let rows = (n + columns - 1) / columns;
-    let chars = (f64::from(TILE - 16) / (theme::NOTE_SIZE * 0.62)) as usize;
+    // Tiles shrink to keep a wide grid (many areas) inside the canvas.
+    let tile = TILE.min((theme::WIDTH as i32 - 2 * theme::MARGIN) / columns);
+    let chars = (f64::from(tile - 16) / (theme::NOTE_SIZE * 0.62)) as usize;
     let legend_h = legend_height(fig, bounds);
-    frame::render(fig, legend_h + rows * TILE + 8, |area, top, _| {
+    frame::render(fig, legend_h + rows * tile + 8, |area, top, _| {
         legend(area, fig, bounds, top)?;
         for (i, p) in fig.points.iter().enumerate() {
             let (c, r) = (i as i32 % columns, i as i32 / columns);
-            let x0 = theme::MARGIN + c * TILE;
-            let y0 = top + legend_h + r * TILE;
+            let x0 = theme::MARGIN + c * tile;
+            let y0 = top + legend_h + r * tile;
             let colour = fill(bounds, Some(p));
-            let corners = [(x0, y0), (x0 + TILE - 4, y0 + TILE - 4)];
+            let corners = [(x0, y0), (x0 + tile - 4, y0 + tile - 4)];
             area.draw(&Rectangle::new(corners, colour.filled()))
                 .map_err(frame::draw_err)?;
             if drawn(p) && parts::caution(p) {
                 let ring = vec![
                     (x0, y0),
-                    (x0 + TILE - 4, y0),
-                    (x0 + TILE - 4, y0 + TILE - 4),
-                    (x0, y0 + TILE - 4),
+                    (x0 + tile - 4, y0),
+                    (x0 + tile - 4, y0 + tile - 4),
+                    (x0, y0 + tile - 4),
                 ];
                 parts::hatch(area, &[ring], theme::MUTED)?;
             }
@@ -157,7 +159,7 @@ fn tiles(fig: &Figure, bounds: &[f64]) -> Result<String> {
                 area,
                 &value,
                 x0 + 6,
-                y0 + TILE - 18,
+                y0 + tile - 18,
                 theme::LABEL_SIZE,
                 ink,
                 Align::Left,

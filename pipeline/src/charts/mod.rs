@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::indicators::{IndicatorRow, table::value_label};
 use crate::locale::numbers::Magnitude;
 use crate::locale::{Flag, Language, fill, level_percent, numbers};
-use crate::spec::model::{ChartKind, ChartSpec, Draws, Study, Units};
+use crate::spec::model::{ChartKind, ChartSpec, Draws, SmallAreaView, Study, Units};
 use crate::text;
 
 /// One drawn value.
@@ -213,7 +213,11 @@ pub fn build(
     composites: &[crate::composites::CompositeRow],
 ) -> Result<Figure> {
     match chart.draws {
-        Draws::Indicator => figure(study, chart, &computed.rows),
+        Draws::Indicator => match chart.small_area {
+            None => figure(study, chart, &computed.rows),
+            Some(SmallAreaView::Eblup) => figure(study, chart, &computed.eblups),
+            Some(SmallAreaView::Cv) => analyses::cv_figure(study, chart, &computed.small_area),
+        },
         Draws::Composite => composite_figure(study, chart, composites),
         Draws::Crosstab => {
             analyses::crosstab_figure(study, chart, &computed.crosstabs, &computed.tests)
@@ -242,10 +246,12 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
         };
         // Empty domains (n = 0, e.g. ages outside the subpopulation) are in the
         // table but have nothing to draw.
-        for r in rows
-            .iter()
-            .filter(|r| &r.indicator == id && r.by.len() == wanted.len() && r.est.n > 0)
-        {
+        for r in rows.iter().filter(|r| {
+            &r.indicator == id
+                    && r.by.len() == wanted.len()
+                    // A synthetic small-area estimate has no sample but a value.
+                    && (r.est.n > 0 || chart.small_area.is_some())
+        }) {
             if !wanted.iter().all(|w| r.by.iter().any(|b| b == w)) {
                 continue;
             }
@@ -288,6 +294,13 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
     categories::arrange(&mut points, &chart.order);
     categories::shorten_labels(&mut points);
     let mut notes = spec_notes(chart, lang);
+    if let Some(sa) = ind
+        .small_area
+        .as_ref()
+        .filter(|_| chart.small_area.is_some())
+    {
+        notes.push(crate::small_area::method_note(study, sa));
+    }
     if omitted > 0 {
         notes.push(categories::note(
             omitted,

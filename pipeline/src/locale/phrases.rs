@@ -190,6 +190,20 @@ const TABLE: &[(&str, &str, &str, &str)] = &[
     ),
     ("intercept", "Intercept", "Constante", "الثابت"),
     (
+        "eblup_note",
+        "Small-area estimates: Fay–Herriot EBLUPs ({fit} fit; covariates: {covariates}), which borrow strength from the other areas where the direct estimate is imprecise; areas without a sample get the model's synthetic estimate.",
+        "Estimations sur petits domaines : EBLUP de Fay–Herriot (ajustement {fit} ; covariables : {covariates}), qui s'appuient sur les autres domaines là où l'estimation directe est imprécise ; les domaines sans échantillon reçoivent l'estimation synthétique du modèle.",
+        "تقديرات المناطق الصغيرة: مقدرات EBLUP لفاي وهيريوت (تقدير {fit}؛ المتغيرات المساعدة: {covariates})، تستعين بالمناطق الأخرى حيث يكون التقدير المباشر غير دقيق؛ وتحصل المناطق التي لا عينة فيها على التقدير التركيبي للنموذج.",
+    ),
+    ("direct", "Direct", "Directe", "مباشر"),
+    ("eblup", "EBLUP", "EBLUP", "EBLUP"),
+    (
+        "cv_note",
+        "Coefficient of variation of each area's direct estimate and of its EBLUP.",
+        "Coefficient de variation de l'estimation directe de chaque domaine et de son EBLUP.",
+        "معامل الاختلاف للتقدير المباشر لكل منطقة ولمقدر EBLUP الخاص بها.",
+    ),
+    (
         "coef_odds",
         "Odds ratios with {level}% confidence intervals; 1 = no difference from the reference ({references}).",
         "Rapports de cotes avec intervalles de confiance à {level} % ; 1 = pas de différence avec la référence ({references}).",

@@ -71,8 +71,14 @@ pub fn indicators(previous: &Path, rows: &[IndicatorRow], limits: Drift) -> Vec<
     ) else {
         return Vec::new();
     };
+    // Small-area rows share their area's key; they follow from the direct
+    // estimates, which are what drifts.
+    let statistic = col("statistic");
     let mut old: HashMap<(String, String, String), (f64, Option<f64>)> = HashMap::new();
     for rec in reader.records().flatten() {
+        if statistic.is_some_and(|k| &rec[k] == "eblup") {
+            continue;
+        }
         if let Ok(est) = rec[e].parse::<f64>() {
             let key = (rec[i].to_string(), rec[b].to_string(), rec[d].to_string());
             old.insert(key, (est, rec[s].parse().ok()));

@@ -154,7 +154,12 @@ fn table_differences(published: &Path, recomputed: &Path) -> Vec<String> {
             .flatten()
             .map(|rec| {
                 (
-                    format!("{} [{} = {}]", &rec[0], &rec[2], &rec[3]),
+                    // An area's EBLUP shares its direct row's key but the statistic.
+                    if &rec[4] == "eblup" {
+                        format!("{} eblup [{} = {}]", &rec[0], &rec[2], &rec[3])
+                    } else {
+                        format!("{} [{} = {}]", &rec[0], &rec[2], &rec[3])
+                    },
                     (rec[5].to_string(), rec[6].to_string()),
                 )
             })

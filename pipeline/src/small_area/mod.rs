@@ -245,6 +245,27 @@ fn smooth(sampled: &mut [(String, f64, f64, u64)]) {
     }
 }
 
+/// What a chart or the methods say of the estimates, in the study's
+/// language: the model, its fit and the synthetic estimates.
+pub fn method_note(study: &Study, sa: &SmallAreaSpec) -> String {
+    let lang = study.language;
+    crate::locale::fill(
+        lang,
+        "eblup_note",
+        &[
+            ("fit", &sa.fit.name().to_uppercase()),
+            (
+                "covariates",
+                &sa.columns
+                    .iter()
+                    .map(|c| crate::indicators::table::variable_label(study, &sa.dataset, c))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        ],
+    )
+}
+
 /// `small_area.parquet|csv`: `indicator, area, n, direct, direct_se,
 /// estimate, se, cv_direct, cv, gamma, sigma2_u, method, synthetic`.
 pub fn to_frame(rows: &[SmallAreaRow]) -> Result<DataFrame> {

@@ -388,6 +388,7 @@ pub struct RawChart {
     pub indicator: Option<Spanned<OneOrMany>>,
     pub model: Option<Spanned<String>>,
     pub crosstab: Option<Spanned<String>>,
+    pub statistic: Option<Spanned<String>>,
     pub kind: Spanned<String>,
     pub geometry: Option<Spanned<String>>,
     pub property: Option<String>,

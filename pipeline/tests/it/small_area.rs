@@ -91,16 +91,79 @@ fn a_run_gives_the_fay_herriot_estimates_of_samplics() {
     // indicator, area, n, direct, direct_se, estimate, se, cv_direct, cv, gamma, sigma2_u, method, synthetic
     let sigma2 = num(&golden.iter().find(|g| &g[0] == "sigma2_u").unwrap()[1]);
     for g in golden.iter().filter(|g| &g[0] != "sigma2_u") {
-        let row = ours.iter().find(|r| r[1] == g[0]).unwrap_or_else(|| panic!("{}", &g[0]));
-        close(num(&row[5]), num(&g[1]), 1e-9, &format!("{} estimate", &g[0]));
+        let row = ours
+            .iter()
+            .find(|r| r[1] == g[0])
+            .unwrap_or_else(|| panic!("{}", &g[0]));
+        close(
+            num(&row[5]),
+            num(&g[1]),
+            1e-9,
+            &format!("{} estimate", &g[0]),
+        );
         close(num(&row[10]), sigma2, 1e-9, "sigma2_u");
         assert_eq!(&row[12], &g[3].to_lowercase(), "{} synthetic", &g[0]);
         if &g[3] == "False" {
-            close(num(&row[6]).powi(2), num(&g[2]), 1e-7, &format!("{} mse", &g[0]));
+            close(
+                num(&row[6]).powi(2),
+                num(&g[2]),
+                1e-7,
+                &format!("{} mse", &g[0]),
+            );
         }
     }
     assert_eq!(ours.len(), 57, "every county of the covariates");
     // The indicators table holds them as `eblup` rows after the direct ones.
     let table = std::fs::read_to_string(study.path().join("out/indicators.csv")).unwrap();
     assert_eq!(table.matches(",eblup,").count(), 57, "{table}");
+}
+
+#[test]
+fn small_area_mistakes_are_named() {
+    let covariates =
+        std::fs::read_to_string(fixtures().join("small-area/county_covariates.csv")).unwrap();
+    let indicator = |statistic: &str, by: &str, small: &str| {
+        format!(
+            "[[indicators]]\nid = \"api\"\ndataset = \"api\"\nstatistic = \"{statistic}\"\nexpr = \"api00\"\nby = [\"{by}\"]\nsmall_area = {small}\n\n[datasets.counties]\npath = \"counties.csv\"\n"
+        )
+    };
+    let good = "{ method = \"fay_herriot\", covariates = { dataset = \"counties\", on = \"cname\", columns = [\"meals\"] } }";
+    for (spec, says) in [
+        (
+            indicator("mean", "cname", &good.replace("fay_herriot", "eblup")),
+            "unknown small-area method `eblup` — expected one of fay_herriot",
+        ),
+        (
+            indicator("total", "cname", good),
+            "small-area estimates are for a mean or a proportion",
+        ),
+        (
+            indicator("mean", "stype", good),
+            "must be a one-way breakdown of the indicator",
+        ),
+        (
+            indicator("mean", "cname", &good.replace("\"meals\"", "\"meal\"")),
+            "column `meal` not found in covariates dataset `counties`",
+        ),
+        (
+            indicator(
+                "mean",
+                "cname",
+                &good.replace("[\"meals\"] }", "[\"meals\"] }, fit = \"bayes\""),
+            ),
+            "unknown small-area fit `bayes`",
+        ),
+    ] {
+        let study = temp_study(&[
+            (
+                "study.toml",
+                &crate::common::api_study(crate::common::designs::STRAT, &spec),
+            ),
+            ("api.csv", &api_data("apistrat.csv")),
+            ("counties.csv", &covariates),
+        ]);
+        let (got, _, err) = mizan(&["run", "."], study.path());
+        assert!(err.contains(says), "expected `{says}` in: {err}");
+        assert_ne!(got, 0, "{err}");
+    }
 }

@@ -25,6 +25,15 @@ pub enum ChartKind {
     Coef,
 }
 
+/// Which of an indicator's small-area results a chart draws.
+#[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
+pub enum SmallAreaView {
+    /// The EBLUPs (and synthetic estimates) by area.
+    Eblup,
+    /// The CV of the direct estimate beside the CV of the EBLUP, by area.
+    Cv,
+}
+
 /// What a chart draws.
 #[derive(Debug, Clone, serde::Serialize, Copy, PartialEq, Eq)]
 pub enum Draws {
@@ -159,6 +168,8 @@ pub struct ChartSpec {
     /// What it draws: `indicator` then names the indicator, composite,
     /// crosstab or model.
     pub draws: Draws,
+    /// An indicator's small-area estimates instead of its direct ones.
+    pub small_area: Option<SmallAreaView>,
     /// The order of its categories.
     pub order: Order,
     /// Draw the indicator's overall value as a reference line (`reference = "overall"`).

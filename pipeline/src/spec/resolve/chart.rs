@@ -96,6 +96,12 @@ impl Resolver<'_> {
                     format!("chart `{id}`: `crosstab` belongs to stacked_bar charts"),
                 ));
             }
+            (_, _, _, _) if ch.statistic.is_some() && ch.indicator.is_none() => {
+                return Err(self.err(
+                    &ch.id,
+                    format!("chart `{id}`: `statistic` belongs to an indicator's chart"),
+                ));
+            }
             (_, None, None, None) => {
                 return Err(self.err(&ch.id, format!("chart `{id}`: give `indicator`, the indicator (or composite) it draws — indicators are: {}", choices(ind_ids))));
             }
@@ -175,7 +181,33 @@ impl Resolver<'_> {
                 ),
             )
         })?;
-        let crossed = matches!(kind, ChartKind::GroupedBar | ChartKind::SmallMultiples);
+        let small_area = match &ch.statistic {
+            None => None,
+            Some(st) => {
+                let view = pick(
+                    self,
+                    st,
+                    "chart statistic",
+                    &[(SmallAreaView::Eblup, "eblup"), (SmallAreaView::Cv, "cv")],
+                )?;
+                let on = ind.small_area.as_ref().map(|sa| sa.on.as_str());
+                if on != Some(main.get_ref().as_str()) || all.len() > 1 {
+                    return Err(self.err(st, format!("chart `{id}`: `statistic` draws an indicator's small-area estimates by their areas: indicator `{}` needs `small_area` over `{}`", ind.id, main.get_ref())));
+                }
+                let fits = match view {
+                    SmallAreaView::Eblup => {
+                        matches!(kind, ChartKind::Bar | ChartKind::Dot | ChartKind::Map)
+                    }
+                    SmallAreaView::Cv => kind == ChartKind::GroupedBar,
+                };
+                if !fits {
+                    return Err(self.err(st, format!("chart `{id}`: `statistic = \"eblup\"` is drawn as a bar, dot or map chart, `\"cv\"` as a grouped_bar (direct and EBLUP side by side)")));
+                }
+                Some(view)
+            }
+        };
+        let crossed = small_area.is_none()
+            && matches!(kind, ChartKind::GroupedBar | ChartKind::SmallMultiples);
         let series = match (&ch.series, kind) {
             (Some(s), ChartKind::Heatmap) if all.len() > 1 => return Err(self.err(s, format!("chart `{id}`: a heatmap draws several indicators (its rows) or one indicator over a crossed breakdown (`series`, its columns), not both"))),
             (Some(s), ChartKind::Line | ChartKind::GroupedBar | ChartKind::SmallMultiples | ChartKind::Heatmap) => Some(s.get_ref().clone()),
@@ -187,7 +219,7 @@ impl Resolver<'_> {
             None => vec![main.get_ref().clone()],
             Some(s) => vec![s.clone(), main.get_ref().clone()],
         };
-        for i in &all {
+        for i in all.iter().filter(|_| small_area.is_none()) {
             let names = i.breakdown_names();
             let found = names
                 .iter()
@@ -282,6 +314,7 @@ impl Resolver<'_> {
             source: text_of(ch.source),
             note: text_of(ch.note),
             draws: Draws::Indicator,
+            small_area,
         })
     }
 
@@ -319,6 +352,7 @@ impl Resolver<'_> {
             source: text_of(ch.source),
             note: text_of(ch.note),
             draws,
+            small_area: None,
         })
     }
 
