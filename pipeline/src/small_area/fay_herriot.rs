@@ -82,7 +82,8 @@ pub fn fit(y: &[f64], psi: &[f64], x: &[Vec<f64>], method: Method) -> Option<Mod
     }
     let mut sorted = psi.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let mut s2 = sorted[m / 2].max(f64::MIN_POSITIVE);
+    let scale = sorted[m / 2].max(f64::MIN_POSITIVE);
+    let mut s2 = scale;
     let mut iterations = 0;
     while iterations < MAX_ITERATIONS {
         iterations += 1;
@@ -101,13 +102,18 @@ pub fn fit(y: &[f64], psi: &[f64], x: &[Vec<f64>], method: Method) -> Option<Mod
             ),
             Method::Reml => reml_score(y, &v, x, &q),
         };
-        let next = s2 + score / info;
+        let mut next = s2 + score / info;
+        if next <= 0.0 {
+            // A step past zero: halve instead, so a positive root is not
+            // lost to an overshoot; an estimate that keeps falling is 0.
+            if s2 < 1e-10 * scale {
+                s2 = 0.0;
+                break;
+            }
+            next = s2 / 2.0;
+        }
         let done = ((next - s2) / s2).abs() < 1e-13;
         s2 = next;
-        if s2 <= 0.0 {
-            s2 = 0.0;
-            break;
-        }
         if done {
             break;
         }

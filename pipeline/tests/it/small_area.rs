@@ -167,3 +167,62 @@ fn small_area_mistakes_are_named() {
         assert_ne!(got, 0, "{err}");
     }
 }
+
+/// The MSE estimates against the empirical MSE over simulated areas: 50
+/// areas with sampling variances from 0.3 to 3, σ²ᵤ = 1, one covariate;
+/// 1,000 seeded draws of the area effects and sampling errors. Averaged
+/// over the areas, each fit's estimated MSE is within 6% of the empirical
+/// MSE of its EBLUPs (Datta–Lahiri and Datta–Rao–Smith are second-order
+/// unbiased), and the EBLUP beats the direct estimate.
+#[test]
+fn mse_estimates_match_the_empirical_mse_of_simulated_areas() {
+    struct Rng(u64);
+    impl Rng {
+        fn uniform(&mut self) -> f64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+        }
+        fn normal(&mut self) -> f64 {
+            let (u, v) = (self.uniform().max(1e-300), self.uniform());
+            (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+        }
+    }
+    let m = 50;
+    let mut rng = Rng(20_261_130);
+    let x: Vec<Vec<f64>> = (0..m).map(|i| vec![1.0, i as f64 / m as f64]).collect();
+    let psi: Vec<f64> = (0..m)
+        .map(|i| 0.3 + 2.7 * i as f64 / (m - 1) as f64)
+        .collect();
+    let draws = 1000;
+    for method in [Method::Reml, Method::Ml, Method::Fh] {
+        let (mut empirical, mut estimated, mut direct) = (vec![0.0; m], vec![0.0; m], vec![0.0; m]);
+        for _ in 0..draws {
+            let theta: Vec<f64> = x.iter().map(|x| 1.0 + 2.0 * x[1] + rng.normal()).collect();
+            let y: Vec<f64> = theta
+                .iter()
+                .zip(&psi)
+                .map(|(t, p)| t + p.sqrt() * rng.normal())
+                .collect();
+            let model = fit(&y, &psi, &x, method).expect("fits");
+            for i in 0..m {
+                let p = model.predict(Some((y[i], psi[i])), &x[i]);
+                empirical[i] += (p.estimate - theta[i]).powi(2) / f64::from(draws);
+                estimated[i] += p.mse / f64::from(draws);
+                direct[i] += (y[i] - theta[i]).powi(2) / f64::from(draws);
+            }
+        }
+        let (e, s, d): (f64, f64, f64) = (
+            empirical.iter().sum(),
+            estimated.iter().sum(),
+            direct.iter().sum(),
+        );
+        assert!(
+            (s / e - 1.0).abs() < 0.06,
+            "{method:?}: estimated MSE {s} vs empirical {e}"
+        );
+        assert!(e < 0.8 * d, "{method:?}: EBLUP MSE {e} vs direct {d}");
+    }
+}
