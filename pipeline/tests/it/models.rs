@@ -306,3 +306,122 @@ where = "age >= 15 AND wave = '2025'"
     }
     assert_eq!(golden.len(), 7);
 }
+
+/// A forest plot draws every coefficient but the intercept as an odds
+/// ratio with its interval (the figure's CSV is what is drawn: R's
+/// exp(coef) and exp(confint)); a stacked bar draws a crosstab's row
+/// percentages; the chart keys' mistakes are named.
+#[test]
+fn coef_and_stacked_bar_charts_draw_what_r_computed() {
+    let golden = api_golden("golden_models.csv");
+    let charts = r#"
+[[crosstabs]]
+id = "type_awards"
+dataset = "api"
+rows = "stype"
+columns = "awards"
+
+[[charts]]
+id = "forest"
+model = "logistic"
+kind = "coef"
+
+[[charts]]
+id = "stacked"
+crosstab = "type_awards"
+kind = "stacked_bar"
+"#;
+    let spec = api_study(STRAT, "") + MODELS + charts;
+    let dir = temp_study(&[
+        ("study.toml", &spec),
+        ("api.csv", &api_data("apistrat.csv")),
+    ]);
+    let (code, _, err) = mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let figure = |f: &str| {
+        records(&std::fs::read_to_string(dir.path().join("out/figures").join(f)).unwrap())
+    };
+    let forest = figure("forest.csv");
+    let want: Vec<&csv::StringRecord> = golden
+        .iter()
+        .filter(|g| {
+            &g[0] == "strat" && &g[1] == "logistic" && &g[2] != "(model)" && &g[2] != "(Intercept)"
+        })
+        .collect();
+    assert_eq!(forest.len(), want.len(), "every term but the intercept");
+    let num = |s: &str| s.parse::<f64>().unwrap();
+    // chart, indicator, series, key, label, unit, value, ci_low, ci_high, n, flag, drawn
+    for g in want {
+        let row = forest
+            .iter()
+            .find(|r| r[3] == g[2])
+            .unwrap_or_else(|| panic!("{}", &g[2]));
+        close(
+            num(&row[6]),
+            num(&g[3]).exp(),
+            1e-9,
+            &format!("{} odds ratio", &g[2]),
+        );
+        let se = num(&g[4]);
+        assert!(
+            (num(&row[7]).ln() - num(&g[7])).abs() < 1e-7 * se,
+            "{} low",
+            &g[2]
+        );
+        assert!(
+            (num(&row[8]).ln() - num(&g[8])).abs() < 1e-7 * se,
+            "{} high",
+            &g[2]
+        );
+    }
+    let svg = std::fs::read_to_string(dir.path().join("out/figures/forest.svg")).unwrap();
+    assert!(
+        svg.contains("Odds ratios with 95% confidence intervals"),
+        "the note says what is drawn"
+    );
+    // Each stacked bar sums to 100%.
+    let stacked = figure("stacked.csv");
+    for stype in ["E", "H", "M"] {
+        let total: f64 = stacked
+            .iter()
+            .filter(|r| &r[3] == stype)
+            .map(|r| num(&r[6]))
+            .sum();
+        close(total, 100.0, 1e-12, &format!("{stype} sums to 100%"));
+    }
+    for (chart, says) in [
+        (
+            "[[charts]]\nid = \"c\"\nindicator = \"x\"\nkind = \"coef\"",
+            "a coef chart draws a model's coefficients: give `model`",
+        ),
+        (
+            "[[charts]]\nid = \"c\"\nmodel = \"nope\"\nkind = \"coef\"",
+            "unknown model `nope` — models are:",
+        ),
+        (
+            "[[charts]]\nid = \"c\"\nmodel = \"linear\"\nkind = \"bar\"",
+            "`model` belongs to coef charts",
+        ),
+        (
+            "[[charts]]\nid = \"c\"\ncrosstab = \"nope\"\nkind = \"stacked_bar\"",
+            "unknown crosstab `nope` — crosstabs are: type_awards",
+        ),
+        (
+            "[[charts]]\nid = \"c\"\nkind = \"stacked_bar\"",
+            "give `crosstab`",
+        ),
+    ] {
+        let spec = api_study(STRAT, "")
+            + MODELS
+            + "\n[[crosstabs]]\nid = \"type_awards\"\ndataset = \"api\"\nrows = \"stype\"\ncolumns = \"awards\"\n\n"
+            + chart
+            + "\n";
+        let dir = temp_study(&[
+            ("study.toml", &spec),
+            ("api.csv", &api_data("apistrat.csv")),
+        ]);
+        let (code, _, err) = mizan(&["run", "."], dir.path());
+        assert_eq!(code, 2, "{chart}: {err}");
+        assert!(err.contains(says), "{says}: {err}");
+    }
+}
