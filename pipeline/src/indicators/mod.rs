@@ -13,6 +13,7 @@ pub mod crosstab;
 pub mod design_table;
 pub mod domains;
 pub mod evaluate;
+pub mod itu;
 pub mod join;
 pub mod missing;
 pub mod screen;

@@ -3,8 +3,8 @@
 //! `indicator, dataset, by, domain, statistic, estimate, se, ci_low, ci_high,
 //! n, weighted_n, df, deff, cv, flag`, then `domain_label` (the domain's
 //! label from the contract's codes, in the study's language), `label`
-//! (the indicator's label), and in Parquet `by_vars` and `domain_values`,
-//! the same as lists.
+//! (the indicator's label), `itu_code` (the ITU core indicator it measures,
+//! `HH7`), and in Parquet `by_vars` and `domain_values`, the same as lists.
 
 use polars::prelude::*;
 
@@ -159,6 +159,10 @@ pub fn to_frame(
         ),
         Column::new("domain_label".into(), s(&|r| domain_label(study, r))),
         Column::new("label".into(), s(&label)),
+        Column::new(
+            "itu_code".into(),
+            s(&|r| study.indicator(&r.indicator).and_then(|i| i.itu.clone())),
+        ),
     ];
     let lists = |name: &str, f: &dyn Fn(&IndicatorRow) -> &Vec<String>| {
         let items: Vec<Series> = rows

@@ -190,6 +190,36 @@ const TABLE: &[(&str, &str, &str, &str)] = &[
     ),
     ("intercept", "Intercept", "Constante", "الثابت"),
     (
+        "itu_measure",
+        "{code} — {name} (ITU core indicator on ICT use by households and individuals): {definition}",
+        "{code} — {name} (indicateur de base de l'UIT sur l'usage des TIC par les ménages et les personnes) : {definition}",
+        "{code} — {name} (مؤشر أساسي للاتحاد الدولي للاتصالات بشأن استخدام تكنولوجيا المعلومات والاتصال لدى الأسر والأفراد): {definition}",
+    ),
+    (
+        "itu_sdg",
+        " It feeds SDG indicator {sdg}.",
+        " Il alimente l'indicateur ODD {sdg}.",
+        " يغذي مؤشر أهداف التنمية المستدامة {sdg}.",
+    ),
+    (
+        "itu_period",
+        " Reference period: {period}.",
+        " Période de référence : {period}.",
+        " الفترة المرجعية: {period}.",
+    ),
+    (
+        "itu_scope",
+        " In this study, “{indicator}” covers {scope}; the ITU publishes each country's figure with its own age scope, footnoted.",
+        " Dans cette étude, « {indicator} » porte sur {scope} ; l'UIT publie le chiffre de chaque pays avec sa propre tranche d'âge, en note.",
+        " في هذه الدراسة، يشمل «{indicator}» {scope}؛ وينشر الاتحاد رقم كل بلد بنطاقه العمري الخاص مع الإشارة إليه في حاشية.",
+    ),
+    (
+        "itu_all_rows",
+        "every row of its dataset",
+        "toutes les lignes de son jeu de données",
+        "كل أسطر مجموعة بياناته",
+    ),
+    (
         "eblup_note",
         "Small-area estimates: Fay–Herriot EBLUPs ({fit} fit; covariates: {covariates}), which borrow strength from the other areas where the direct estimate is imprecise; areas without a sample get the model's synthetic estimate.",
         "Estimations sur petits domaines : EBLUP de Fay–Herriot (ajustement {fit} ; covariables : {covariates}), qui s'appuient sur les autres domaines là où l'estimation directe est imprécise ; les domaines sans échantillon reçoivent l'estimation synthétique du modèle.",

@@ -467,7 +467,11 @@ pub fn context(
 /// What each registry measure the study uses means, once each, in the
 /// order the indicators use them.
 fn measures(study: &Study) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<String> = study
+        .indicators
+        .iter()
+        .filter_map(|i| itu_definition(study, i))
+        .collect();
     for i in &study.indicators {
         let text = match &i.statistic {
             Statistic::Concentration { measure, .. } => match measure {
@@ -490,6 +494,42 @@ fn measures(study: &Study) -> Vec<String> {
         }
     }
     out
+}
+
+/// What an ITU-coded indicator measures, in the study's language: the
+/// ITU's name and definition, its SDG indicator and reference period, and
+/// the study's own scope (its `where`).
+fn itu_definition(study: &Study, i: &crate::spec::model::IndicatorSpec) -> Option<String> {
+    let entry = crate::indicators::itu::find(i.itu.as_deref()?)?;
+    let lang = study.language;
+    let mut text = fill(
+        lang,
+        "itu_measure",
+        &[
+            ("code", entry.code),
+            ("name", entry.name_in(lang)),
+            ("definition", entry.definition_in(lang)),
+        ],
+    );
+    if let Some(sdg) = entry.sdg {
+        text += &fill(lang, "itu_sdg", &[("sdg", sdg)]);
+    }
+    if let Some(period) = entry.period_in(lang) {
+        text += &fill(lang, "itu_period", &[("period", period)]);
+    }
+    let scope = i.subpopulation().map_or_else(
+        || phrase(lang, "itu_all_rows").to_string(),
+        |w| format!("`{w}`"),
+    );
+    text += &fill(
+        lang,
+        "itu_scope",
+        &[
+            ("indicator", i.label.get_or(lang, &i.id)),
+            ("scope", &scope),
+        ],
+    );
+    Some(text)
 }
 
 /// Without `[report]`: one section per dataset, with its charts and indicators.

@@ -175,6 +175,7 @@ pub enum RawText {
 #[serde(deny_unknown_fields)]
 pub struct RawDataset {
     pub path: Spanned<String>,
+    pub unit: Option<Spanned<String>>,
     pub wave: Option<String>,
     pub contract: Option<Spanned<String>>,
     pub delimiter: Option<Spanned<String>>,
@@ -328,6 +329,7 @@ pub struct RawIndicator {
     pub after: Option<u32>,
     pub as_of: Option<Spanned<String>>,
     pub small_area: Option<Spanned<RawSmallArea>>,
+    pub itu: Option<Spanned<String>>,
 }
 
 /// `small_area = { method = "fay_herriot", covariates = { … }, fit = "reml" }`.

@@ -15,6 +15,7 @@ mod fuzz;
 mod hardening;
 mod ingest;
 mod intervals;
+mod itu;
 mod microdata;
 mod missing;
 mod models;

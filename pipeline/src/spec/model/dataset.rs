@@ -63,6 +63,8 @@ pub struct DatasetSpec {
     pub source: Text,
     /// Survey design; `None` for a registry (complete enumeration).
     pub design: Option<DesignSpec>,
+    /// Whom a row stands for, when declared (households or individuals).
+    pub unit: Option<crate::indicators::itu::Unit>,
     /// What a microdata file says of its variables (labels and value
     /// labels), read from its header; a contract's labels come first.
     /// Not part of the spec: read from the source, whose hash stands for it.

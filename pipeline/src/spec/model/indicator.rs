@@ -37,6 +37,8 @@ pub struct IndicatorSpec {
     pub join: Option<JoinSpec>,
     /// Small-area estimates over one of its breakdowns.
     pub small_area: Option<SmallAreaSpec>,
+    /// The ITU core indicator it measures (`HH7`).
+    pub itu: Option<String>,
 }
 
 impl IndicatorSpec {

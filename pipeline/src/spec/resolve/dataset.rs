@@ -116,7 +116,17 @@ impl Resolver<'_> {
             None => None,
             Some(d) => Some(self.design(&id, d)?),
         };
+        let unit = match &ds.unit {
+            None => None,
+            Some(u) => Some(pick(
+                self,
+                u,
+                "dataset unit",
+                &crate::indicators::itu::Unit::ALL,
+            )?),
+        };
         let mut spec = DatasetSpec {
+            unit,
             id,
             path,
             wave: ds.wave.unwrap_or_else(|| "wave".to_string()),

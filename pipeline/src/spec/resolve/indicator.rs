@@ -10,6 +10,7 @@ impl Resolver<'_> {
         &self,
         ind: RawIndicator,
         ds_ids: &[&str],
+        datasets: &[DatasetSpec],
     ) -> Result<Vec<IndicatorSpec>> {
         let id = ind.id.get_ref().clone();
         if !ds_ids.contains(&ind.dataset.get_ref().as_str()) {
@@ -137,7 +138,19 @@ impl Resolver<'_> {
             by.push(vec![Variable::parse(over)]);
             by_locations.push(self.loc(&ind.statistic));
         }
-        let label = text_of(ind.label);
+        let itu = match &ind.itu {
+            None => None,
+            Some(code) => Some(self.itu(code, &id, &statistics, &ind.dataset, datasets)?),
+        };
+        let label = match (ind.label, itu) {
+            (None, Some(entry)) => Text(
+                crate::spec::Language::ALL
+                    .iter()
+                    .map(|l| (l.code().to_string(), entry.name_in(*l).to_string()))
+                    .collect(),
+            ),
+            (given, _) => text_of(given),
+        };
         let (expr_location, where_location) = (
             ind.expr.as_ref().map(|e| self.loc(e)),
             ind.where_.as_ref().map(|e| self.loc(e)),
@@ -166,6 +179,7 @@ impl Resolver<'_> {
                 },
                 join: join.clone(),
                 small_area: small_area.clone(),
+                itu: itu.map(|i| i.code.to_string()),
                 dataset: dataset.clone(),
                 expr_location: expr_location.clone(),
                 where_location: where_location.clone(),
@@ -241,5 +255,61 @@ impl Resolver<'_> {
             columns: cov.columns.clone(),
             smooth_variance: raw.smooth_variance.unwrap_or(false),
         })
+    }
+
+    /// An indicator's `itu` code: in the catalogue, a proportion, of a
+    /// dataset whose declared unit (if any) is the indicator's.
+    fn itu(
+        &self,
+        code: &Spanned<String>,
+        id: &str,
+        statistics: &[OneStatistic],
+        dataset: &Spanned<String>,
+        datasets: &[DatasetSpec],
+    ) -> Result<&'static crate::indicators::itu::ItuIndicator> {
+        use crate::indicators::itu::{CATALOGUE, find};
+        let entry = find(code.get_ref()).ok_or_else(|| {
+            self.err(
+                code,
+                format!(
+                    "indicator `{id}`: `{}` is not in Mizan's catalogue of ITU core household indicators — expected one of {}",
+                    code.get_ref(),
+                    choices(CATALOGUE.iter().map(|i| i.code))
+                ),
+            )
+        })?;
+        if !matches!(
+            statistics,
+            [OneStatistic {
+                statistic: Statistic::Proportion { .. },
+                ..
+            }]
+        ) {
+            return Err(self.err(
+                code,
+                format!(
+                    "indicator `{id}`: {} ({}) is a proportion; give `statistic = \"proportion\"`",
+                    entry.code, entry.name[0]
+                ),
+            ));
+        }
+        if let Some(unit) = datasets
+            .iter()
+            .find(|d| &d.id == dataset.get_ref())
+            .and_then(|d| d.unit)
+            .filter(|u| *u != entry.unit)
+        {
+            return Err(self.err(
+                code,
+                format!(
+                    "indicator `{id}`: {} counts {}s, but dataset `{}` is declared `unit = \"{}\"`",
+                    entry.code,
+                    entry.unit.name(),
+                    dataset.get_ref(),
+                    unit.name()
+                ),
+            ));
+        }
+        Ok(entry)
     }
 }

@@ -81,7 +81,7 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
     for ind in raw.indicators {
         let ind = ind.into_inner();
         let at = Spanned::new(ind.id.span(), ());
-        for spec in r.indicator(ind, &ds_ids)? {
+        for spec in r.indicator(ind, &ds_ids, &datasets)? {
             if !seen.insert(spec.id.clone()) {
                 return Err(r.err(&at, format!("indicator id `{}` is used twice", spec.id)));
             }
