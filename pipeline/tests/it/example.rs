@@ -80,7 +80,7 @@ fn example_study_runs_end_to_end() {
     let estimate = table.column("estimate").unwrap().f64().unwrap().get(i);
     assert_eq!(estimate, Some(89.9), "the World Bank's published value");
     let csv = std::fs::read_to_string(out.join("indicators.csv")).unwrap();
-    assert!(csv.starts_with("indicator,dataset,by,domain,statistic,estimate,se,ci_low,ci_high,n,weighted_n,df,deff,cv,flag,domain_label,label\n"));
+    assert!(csv.starts_with("indicator,dataset,by,domain,statistic,estimate,se,ci_low,ci_high,n,weighted_n,df,deff,cv,flag,domain_label,label,itu_code\n"));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(
         html.contains("<svg") && html.contains("Methods and sources") && !html.contains("<script")
