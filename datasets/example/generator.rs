@@ -471,6 +471,33 @@ pub fn events(rng: &mut Rng) -> String {
     out
 }
 
+/// The cluster's members: one row per member organisation — its kind,
+/// region, the year it joined and its main cooperation axis.
+pub fn members(rng: &mut Rng) -> String {
+    let kinds = ["startup", "sme", "large", "university", "research"];
+    let region_weights = [7.0, 3.0, 8.0, 20.0, 2.0, 38.0, 9.0, 1.5, 6.0, 1.0, 2.0, 2.5];
+    let mut out = String::from("member_id,kind,region,joined,axis\n");
+    for id in 1..=260 {
+        let kind = kinds[rng.pick(&[50.0, 25.0, 8.0, 10.0, 7.0])];
+        let region = rng.pick(&region_weights) + 1;
+        // Membership grew: more joined in later years.
+        let joined = 2018 + rng.pick(&[1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0]) as i64;
+        let axis = rng.pick(&[12.0, 14.0, 16.0, 11.0, 6.0, 9.0, 18.0]) + 1;
+        let _ = writeln!(out, "{id},{kind},{region},{joined},{axis}");
+    }
+    out
+}
+
+/// The 12 regions' population aged 5+ (persons), the orders of magnitude the
+/// generator's survey uses — synthetic, not census figures.
+pub fn regions() -> String {
+    let mut out = String::from("region,population\n");
+    for (r, &(pop, _, _)) in REGIONS.iter().enumerate() {
+        let _ = writeln!(out, "{},{:.0}", r + 1, pop * 1000.0);
+    }
+    out
+}
+
 /// Every generated file: name and content.
 pub fn all() -> Vec<(&'static str, String)> {
     let mut rng = Rng::new(SEED);
@@ -481,6 +508,8 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("waves/ict_2024.csv", wave_file(&earlier)),
         ("waves/ict_2025.csv", wave_file(&rows)),
         ("provinces.csv", provinces(&mut Rng::new(SEED ^ 75))),
+        ("members.csv", members(&mut Rng::new(SEED ^ 260))),
+        ("regions.csv", regions()),
         ("startups.csv", startups(&mut rng)),
         ("funding_rounds.csv", funding_rounds(&mut rng)),
         ("calls.csv", calls(&mut rng)),
