@@ -455,7 +455,8 @@ pub fn applications(calls: &str, rng: &mut Rng) -> String {
     let mut id = 0;
     for line in calls.lines().skip(1) {
         let f: Vec<i64> = line.split(',').map(|x| x.parse().unwrap_or(0)).collect();
-        let (call, axis, year, applied, shortlisted, selected) = (f[0], f[1], f[2], f[3], f[4], f[5]);
+        let (call, axis, year, applied, shortlisted, selected) =
+            (f[0], f[1], f[2], f[3], f[4], f[5]);
         let mut applicants: Vec<(f64, usize, &str)> = (0..applied)
             .map(|_| {
                 let region = rng.pick(&region_weights) + 1;

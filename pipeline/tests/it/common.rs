@@ -114,6 +114,14 @@ pub fn api_data(file: &str) -> String {
     std::fs::read_to_string(fixtures().join("survey-api").join(file)).expect("api fixture")
 }
 
+/// The records of a CSV text (header skipped).
+pub fn records(text: &str) -> Vec<csv::StringRecord> {
+    csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("CSV record"))
+        .collect()
+}
+
 /// The records of golden file `file` of R's api samples (header skipped).
 pub fn api_golden(file: &str) -> Vec<csv::StringRecord> {
     csv::Reader::from_reader(api_data(file).as_bytes())

@@ -5,7 +5,7 @@
 //! design, over all rows, over a subpopulation and with a computed variable.
 
 use crate::common::designs::{self, CLUS1, STRAT};
-use crate::common::{api_data, api_golden, api_study, close, mizan, temp_study};
+use crate::common::{api_data, api_golden, api_study, close, mizan, records, temp_study};
 
 /// The study of `design` with the golden file's three crosstabs under `test`.
 fn study(design: &str, test: &str) -> String {
@@ -13,13 +13,6 @@ fn study(design: &str, test: &str) -> String {
         + &format!(
             "[[crosstabs]]\nid = \"type_awards\"\ndataset = \"api\"\nrows = \"stype\"\ncolumns = \"awards\"\ntest = \"{test}\"\n\n[[crosstabs]]\nid = \"target_improved\"\ndataset = \"api\"\nrows = \"sch.wide\"\ncolumns = \"comp.imp\"\nwhere = \"api99 > 600\"\ntest = \"{test}\"\n\n[[crosstabs]]\nid = \"high_type\"\ndataset = \"api\"\nrows = {{ name = \"high\", expr = \"api00 > 700\" }}\ncolumns = \"stype\"\ntest = \"{test}\"\n"
         )
-}
-
-fn records(text: &str) -> Vec<csv::StringRecord> {
-    csv::Reader::from_reader(text.as_bytes())
-        .records()
-        .map(Result::unwrap)
-        .collect()
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! model's author can act on.
 
 use crate::common::designs::{self, CLUS1, STRAT};
-use crate::common::{api_data, api_golden, api_study, close, mizan, temp_study};
+use crate::common::{api_data, api_golden, api_study, close, mizan, records, temp_study};
 
 /// The golden file's six models.
 const MODELS: &str = r#"
@@ -48,13 +48,6 @@ dataset = "api"
 formula = "emer ~ stype + meals + factor(yr.rnd)"
 family = "poisson"
 "#;
-
-fn records(text: &str) -> Vec<csv::StringRecord> {
-    csv::Reader::from_reader(text.as_bytes())
-        .records()
-        .map(Result::unwrap)
-        .collect()
-}
 
 #[test]
 fn models_match_svyglm_on_four_designs() {

@@ -9,11 +9,7 @@ use mizan::small_area::fay_herriot::{Method, fit};
 use crate::common::{api_data, close, fixtures, mizan, temp_study};
 
 fn records(path: &std::path::Path) -> Vec<csv::StringRecord> {
-    csv::Reader::from_path(path)
-        .unwrap()
-        .records()
-        .map(Result::unwrap)
-        .collect()
+    crate::common::records(&std::fs::read_to_string(path).expect("fixture"))
 }
 
 #[test]
