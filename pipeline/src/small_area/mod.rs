@@ -36,6 +36,8 @@ pub struct SmallAreaRow {
     pub area: String,
     /// Rows of the area in the sample.
     pub n: u64,
+    /// Σ w over them.
+    pub weighted_n: f64,
     /// The direct estimate and its SE, when the area has a sample.
     pub direct: Option<(f64, f64)>,
     /// The EBLUP (or synthetic estimate).
@@ -79,7 +81,7 @@ pub fn compute(
                     ci_low: Some(a.estimate - z * a.se),
                     ci_high: Some(a.estimate + z * a.se),
                     n: a.n,
-                    weighted_n: 0.0,
+                    weighted_n: a.weighted_n,
                     df: None,
                     deff: None,
                     cv,
@@ -188,11 +190,12 @@ fn one(
             sa.columns.join(", ")
         ))
     })?;
-    let n_of = |area: &str| {
+    // The area's sample as its direct row counts it (none: 0 rows).
+    let sample_of = |area: &str| {
         direct
             .iter()
             .find(|r| r.domain[0] == area)
-            .map_or(0, |r| r.est.n)
+            .map_or((0, 0.0), |r| (r.est.n, r.est.weighted_n))
     };
     let mut areas: Vec<(&String, &Vec<f64>)> = covariates.iter().collect();
     areas.sort_by_key(|(a, _)| crate::names::natural_key(a));
@@ -205,7 +208,8 @@ fn one(
             SmallAreaRow {
                 indicator: ind.id.clone(),
                 area: area.clone(),
-                n: n_of(area),
+                n: sample_of(area).0,
+                weighted_n: sample_of(area).1,
                 direct: found.map(|s| (s.1, s.2.sqrt())),
                 estimate: p.estimate,
                 se: p.mse.max(0.0).sqrt(),
@@ -266,7 +270,7 @@ pub fn method_note(study: &Study, sa: &SmallAreaSpec) -> String {
     )
 }
 
-/// `small_area.parquet|csv`: `indicator, area, n, direct, direct_se,
+/// `small_area.parquet|csv`: `indicator, area, n, weighted_n, direct, direct_se,
 /// estimate, se, cv_direct, cv, gamma, sigma2_u, method, synthetic`.
 pub fn to_frame(rows: &[SmallAreaRow]) -> Result<DataFrame> {
     let f = |g: &dyn Fn(&SmallAreaRow) -> Option<f64>| rows.iter().map(g).collect::<Vec<_>>();
@@ -280,6 +284,10 @@ pub fn to_frame(rows: &[SmallAreaRow]) -> Result<DataFrame> {
             rows.iter().map(|r| r.area.clone()).collect::<Vec<_>>(),
         ),
         Column::new("n".into(), rows.iter().map(|r| r.n).collect::<Vec<_>>()),
+        Column::new(
+            "weighted_n".into(),
+            rows.iter().map(|r| r.weighted_n).collect::<Vec<_>>(),
+        ),
         Column::new("direct".into(), f(&|r| r.direct.map(|d| d.0))),
         Column::new("direct_se".into(), f(&|r| r.direct.map(|d| d.1))),
         Column::new("estimate".into(), f(&|r| Some(r.estimate))),

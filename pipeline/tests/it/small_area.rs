@@ -84,7 +84,7 @@ fn a_run_gives_the_fay_herriot_estimates_of_samplics() {
     assert_eq!(code, 0, "{err}");
     let ours = records(&study.path().join("out/small_area.csv"));
     let num = |s: &str| s.parse::<f64>().unwrap();
-    // indicator, area, n, direct, direct_se, estimate, se, cv_direct, cv, gamma, sigma2_u, method, synthetic
+    // indicator, area, n, weighted_n, direct, direct_se, estimate, se, cv_direct, cv, gamma, sigma2_u, method, synthetic
     let sigma2 = num(&golden.iter().find(|g| &g[0] == "sigma2_u").unwrap()[1]);
     for g in golden.iter().filter(|g| &g[0] != "sigma2_u") {
         let row = ours
@@ -92,16 +92,16 @@ fn a_run_gives_the_fay_herriot_estimates_of_samplics() {
             .find(|r| r[1] == g[0])
             .unwrap_or_else(|| panic!("{}", &g[0]));
         close(
-            num(&row[5]),
+            num(&row[6]),
             num(&g[1]),
             1e-9,
             &format!("{} estimate", &g[0]),
         );
-        close(num(&row[10]), sigma2, 1e-9, "sigma2_u");
-        assert_eq!(&row[12], &g[3].to_lowercase(), "{} synthetic", &g[0]);
+        close(num(&row[11]), sigma2, 1e-9, "sigma2_u");
+        assert_eq!(&row[13], &g[3].to_lowercase(), "{} synthetic", &g[0]);
         if &g[3] == "False" {
             close(
-                num(&row[6]).powi(2),
+                num(&row[7]).powi(2),
                 num(&g[2]),
                 1e-7,
                 &format!("{} mse", &g[0]),
@@ -109,6 +109,22 @@ fn a_run_gives_the_fay_herriot_estimates_of_samplics() {
         }
     }
     assert_eq!(ours.len(), 57, "every county of the covariates");
+    // A county's EBLUP row carries its direct row's sample; a synthetic one none.
+    let alameda = ours.iter().find(|r| &r[1] == "Alameda").unwrap();
+    assert!(
+        num(&alameda[2]) > 0.0 && num(&alameda[3]) > 0.0 && &alameda[13] == "false",
+        "{alameda:?}"
+    );
+    // Amador's one school has a direct estimate without a variance: synthetic,
+    // its sample counted; a county without a school has none.
+    let amador = ours.iter().find(|r| &r[1] == "Amador").unwrap();
+    assert_eq!((&amador[2], &amador[13]), ("1", "true"), "{amador:?}");
+    let unsampled = ours.iter().find(|r| &r[2] == "0").unwrap();
+    assert_eq!(
+        (&unsampled[3], &unsampled[13]),
+        ("0.0", "true"),
+        "{unsampled:?}"
+    );
     // The indicators table holds them as `eblup` rows after the direct ones.
     let table = std::fs::read_to_string(study.path().join("out/indicators.csv")).unwrap();
     assert_eq!(table.matches(",eblup,").count(), 57, "{table}");

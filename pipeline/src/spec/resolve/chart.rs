@@ -28,6 +28,9 @@ impl Resolver<'_> {
         let (crosstabs, models) = drawn;
         let model_ids = || choices(models.iter().map(|x| x.id.as_str()));
         let crosstab_ids = || choices(crosstabs.iter().map(|x| x.id.as_str()));
+        if let (Some(st), true) = (&ch.statistic, ch.model.is_some() || ch.crosstab.is_some()) {
+            return Err(self.err(st, format!("chart `{id}`: `statistic` belongs to an indicator's chart, not a model's or a crosstab's")));
+        }
         match (kind, &ch.model, &ch.crosstab, &ch.indicator) {
             (ChartKind::Coef, Some(m), None, None) => {
                 let model = models
