@@ -15,6 +15,7 @@
 pub mod charts;
 pub mod cli;
 pub mod composites;
+pub mod disclosure;
 pub mod error;
 pub mod indicators;
 pub mod ingest;

@@ -48,7 +48,7 @@ pub fn crosstab_figure(
                 value: x.est.estimate.map(|v| v * 100.0),
                 low: x.est.ci_low.map(|v| v * 100.0),
                 high: x.est.ci_high.map(|v| v * 100.0),
-                n: x.est.n,
+                n: x.est.counts().map(|c| c.0),
                 flag: x.est.flag,
             }
         })
@@ -104,7 +104,7 @@ pub fn model_figure(study: &Study, chart: &ChartSpec, models: &Models) -> Result
                 value: Some(shown_value(t.estimate)),
                 low: t.ci_low.is_finite().then(|| shown_value(t.ci_low)),
                 high: t.ci_high.is_finite().then(|| shown_value(t.ci_high)),
-                n: fit.n,
+                n: Some(fit.n),
                 flag: None,
             }
         })
@@ -179,10 +179,13 @@ pub fn cv_figure(
     let mut points = Vec::new();
     for r in rows
         .iter()
-        .filter(|r| r.indicator == ind.id && r.direct.is_some())
+        .filter(|r| r.indicator == ind.id && r.published_direct().is_some())
     {
         let label = shown(&value_label(study, &ind.dataset, &chart.by, &r.area));
-        let direct = r.direct.filter(|d| d.0 != 0.0).map(|d| d.1 / d.0.abs());
+        let direct = r
+            .published_direct()
+            .filter(|d| d.0 != 0.0)
+            .map(|d| d.1 / d.0.abs());
         let model = (r.estimate != 0.0).then(|| r.se / r.estimate.abs());
         for (series, cv) in [("direct", direct), ("eblup", model)] {
             points.push(Point {
@@ -193,7 +196,7 @@ pub fn cv_figure(
                 value: cv.map(|v| v * 100.0),
                 low: None,
                 high: None,
-                n: r.n,
+                n: Some(r.n),
                 flag: None,
             });
         }

@@ -158,7 +158,7 @@ mod tests {
             value: Some(1.0),
             low: None,
             high: None,
-            n: 1,
+            n: Some(1),
             flag: None,
         };
         let mut pts = vec![

@@ -8,6 +8,7 @@ use plotters::prelude::*;
 use super::frame::{self, Align};
 use super::{Figure, classes, drawn, parts, theme};
 use crate::error::Result;
+use crate::locale::Flag;
 
 const ROW: i32 = 24;
 const HEADER_LINE: i32 = 15;
@@ -30,6 +31,19 @@ pub fn draw(fig: &Figure) -> Result<String> {
     let chars = ((f64::from(cell_w) - 6.0) / (theme::NOTE_SIZE * 0.6)).max(4.0) as usize;
     let heads: Vec<Vec<String>> = columns.iter().map(|c| frame::wrap(c, chars)).collect();
     let head_h = heads.iter().map(Vec::len).max().unwrap_or(1) as i32 * HEADER_LINE + 6;
+    // A word wider than its column ("Cleantech" over ten columns) sets a
+    // smaller size for every header rather than run into its neighbour.
+    let widest = heads
+        .iter()
+        .flatten()
+        .map(|l| theme::text_width(l, theme::NOTE_SIZE))
+        .max()
+        .unwrap_or(0);
+    let head_size = if widest > cell_w - 6 {
+        theme::NOTE_SIZE * f64::from(cell_w - 6) / f64::from(widest)
+    } else {
+        theme::NOTE_SIZE
+    };
     let entries = classes::legend(fig, &bounds);
     let legend_h = LEGEND + parts::legend_extra(&entries, left);
     let plot_h = legend_h + head_h + rows.len() as i32 * ROW + 8;
@@ -45,7 +59,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
                     line,
                     xc,
                     y,
-                    theme::NOTE_SIZE,
+                    head_size,
                     theme::INK,
                     Align::Centre,
                     false,
@@ -74,6 +88,19 @@ pub fn draw(fig: &Figure) -> Result<String> {
                 let Some(p) = point.filter(|p| drawn(p)) else {
                     area.draw(&Rectangle::new(cell, MISSING.filled()))
                         .map_err(frame::draw_err)?;
+                    // Statistics offices' mark of a confidential cell.
+                    if point.is_some_and(|p| p.flag == Some(Flag::Confidential)) {
+                        frame::text(
+                            area,
+                            "x",
+                            x0 + cell_w / 2,
+                            y0 + ROW / 2 - 1,
+                            theme::NOTE_SIZE,
+                            theme::MUTED,
+                            Align::Centre,
+                            false,
+                        )?;
+                    }
                     continue;
                 };
                 let v = p.value.unwrap_or(0.0);

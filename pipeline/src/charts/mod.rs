@@ -24,7 +24,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::indicators::{IndicatorRow, table::value_label};
 use crate::locale::numbers::Magnitude;
-use crate::locale::{Flag, Language, fill, level_percent, numbers};
+use crate::locale::{Flag, Language, fill, level_percent, numbers, phrase};
 use crate::spec::model::{ChartKind, ChartSpec, Draws, SmallAreaView, Study, Units};
 use crate::text;
 
@@ -45,8 +45,8 @@ pub struct Point {
     pub low: Option<f64>,
     /// Upper interval bound, in the drawn unit.
     pub high: Option<f64>,
-    /// Unweighted n.
-    pub n: u64,
+    /// Unweighted n (`None` when withheld by disclosure control).
+    pub n: Option<u64>,
     /// Reliability flag.
     pub flag: Option<Flag>,
 }
@@ -187,7 +187,7 @@ fn absent_as_zero(
                 value: Some(0.0),
                 low: None,
                 high: None,
-                n: 0,
+                n: Some(0),
                 flag: None,
             });
         }
@@ -250,7 +250,9 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
             &r.indicator == id
                     && r.by.len() == wanted.len()
                     // A synthetic small-area estimate has no sample but a value.
-                    && (r.est.n > 0 || chart.small_area.is_some())
+                    && (r.est.n > 0
+                        || chart.small_area.is_some()
+                        || r.est.flag == Some(Flag::Confidential))
         }) {
             if !wanted.iter().all(|w| r.by.iter().any(|b| b == w)) {
                 continue;
@@ -279,7 +281,7 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
                 value: r.est.estimate.map(|v| v * scale),
                 low: r.est.ci_low.map(|v| v * scale),
                 high: r.est.ci_high.map(|v| v * scale),
-                n: r.est.n,
+                n: r.est.counts().map(|c| c.0),
                 flag: r.est.flag,
             });
         }
@@ -323,6 +325,9 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
     }
     if points.iter().any(|p| p.flag == Some(Flag::Suppressed)) {
         notes.push(explained.suppressed);
+    }
+    if points.iter().any(|p| p.flag == Some(Flag::Confidential)) {
+        notes.push(phrase(lang, "confidential_note").to_string());
     }
     let source = chart
         .source
@@ -391,7 +396,7 @@ pub fn composite_figure(
             value: r.score,
             low: r.interval.as_ref().map(|i| i.score_low),
             high: r.interval.as_ref().map(|i| i.score_high),
-            n: 0,
+            n: None,
             flag: None,
         })
         .collect();
@@ -401,6 +406,18 @@ pub fn composite_figure(
             lang,
             "whiskers_uncertainty",
             &[("draws", &u.draws.to_string())],
+        ));
+    }
+    let unscored: Vec<&str> = points
+        .iter()
+        .filter(|p| p.value.is_none())
+        .map(|p| p.full_label.as_str())
+        .collect();
+    if !unscored.is_empty() {
+        notes.push(fill(
+            lang,
+            "composite_unscored",
+            &[("units", &unscored.join(", "))],
         ));
     }
     let mut points = points;
@@ -477,7 +494,7 @@ pub fn csv(fig: &Figure) -> Result<Vec<u8>> {
             &opt(p.value),
             &opt(p.low),
             &opt(p.high),
-            &p.n.to_string(),
+            &p.n.map(|n| n.to_string()).unwrap_or_default(),
             p.flag.map_or("", Flag::code),
             if drawn { "true" } else { "false" },
         ])

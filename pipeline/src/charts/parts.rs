@@ -12,10 +12,10 @@ use crate::locale::Flag;
 /// Text shown in place of an estimate not drawn: "suppressed" when too
 /// unreliable, "no value" when there is none.
 pub fn not_drawn_text(fig: &Figure, p: &Point) -> &'static str {
-    let key = if p.flag == Some(Flag::Suppressed) {
-        "drawn_suppressed"
-    } else {
-        "drawn_no_value"
+    let key = match p.flag {
+        Some(Flag::Suppressed) => "drawn_suppressed",
+        Some(Flag::Confidential) => "drawn_confidential",
+        _ => "drawn_no_value",
     };
     crate::locale::phrase(fig.lang, key)
 }

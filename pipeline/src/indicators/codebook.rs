@@ -41,6 +41,8 @@ pub struct Line {
     pub max: Option<f64>,
     /// Unweighted mean.
     pub mean: Option<f64>,
+    /// `n` and `weighted_n` withheld by disclosure control.
+    pub confidential: bool,
 }
 
 /// The codebook of every dataset of `study` (`data`: the kept rows). Built
@@ -276,10 +278,19 @@ pub fn to_frame(lines: &[Line]) -> Result<DataFrame> {
         Column::new("row".into(), text(|l| l.row.to_string())),
         Column::new("value".into(), text(|l| l.value.clone())),
         Column::new("value_label".into(), text(|l| l.value_label.clone())),
-        Column::new("n".into(), lines.iter().map(|l| l.n).collect::<Vec<u64>>()),
+        Column::new(
+            "n".into(),
+            lines
+                .iter()
+                .map(|l| (!l.confidential).then_some(l.n))
+                .collect::<Vec<_>>(),
+        ),
         Column::new(
             "weighted_n".into(),
-            lines.iter().map(|l| l.weighted_n).collect::<Vec<_>>(),
+            lines
+                .iter()
+                .map(|l| l.weighted_n.filter(|_| !l.confidential))
+                .collect::<Vec<_>>(),
         ),
         Column::new(
             "min".into(),
@@ -292,6 +303,13 @@ pub fn to_frame(lines: &[Line]) -> Result<DataFrame> {
         Column::new(
             "mean".into(),
             lines.iter().map(|l| l.mean).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "flag".into(),
+            lines
+                .iter()
+                .map(|l| l.confidential.then_some("confidential"))
+                .collect::<Vec<_>>(),
         ),
     ];
     DataFrame::new_infer_height(cols).map_err(|e| Error::internal("codebook", e))

@@ -37,6 +37,24 @@ pub struct ComparisonRow {
     pub diff: Difference,
 }
 
+impl ComparisonRow {
+    /// Whether the row would tell a confidential cell: one of its two
+    /// terms is one (with `a − b` and the other term published, it is
+    /// known).
+    pub fn discloses(&self, register: &crate::disclosure::Register) -> bool {
+        match self.method {
+            "independent" => register.holds(&self.indicator, &[]) || register.holds(&self.by, &[]),
+            _ => [&self.a, &self.b].into_iter().any(|value| {
+                let mut cell = vec![(self.by.as_str(), value.as_str())];
+                if let Some((var, v)) = &self.within {
+                    cell.push((var.as_str(), v.as_str()));
+                }
+                register.holds(&self.indicator, &cell)
+            }),
+        }
+    }
+}
+
 /// Where a target's domains are: its breakdown keys and each domain's values.
 pub struct Layout<'a> {
     /// The domains of each of the target's breakdowns (`None` overall).

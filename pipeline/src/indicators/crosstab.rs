@@ -202,6 +202,26 @@ fn one(
             });
         }
     }
+    if let Some(rules) = &study.disclosure {
+        let mut counts = vec![0u64; k];
+        for row in 0..table.n {
+            if table.mask.as_ref().is_some_and(|m| !m[row]) {
+                continue;
+            }
+            if let Some((r, col)) = table.codes(row) {
+                counts[r as usize * nc + col as usize] += 1;
+            }
+        }
+        let hidden =
+            crate::disclosure::crosstab::protect(rules, c.percent, (nr, nc), &counts, &cells)
+                .map_err(|e| Error::Estimation {
+                    indicator: c.id.clone(),
+                    message: format!("disclosure control: {e}"),
+                })?;
+        for cell in hidden {
+            cells[cell].est = crate::disclosure::confidential();
+        }
+    }
     // As R's `svychisq` on a subset design: a subset drops the rows outside
     // it — N is its rows and ν its degrees of freedom (PSUs holding a row
     // of it less its strata, or the rank of its replicate weights less
@@ -493,11 +513,15 @@ pub fn cells_frame(rows: &[CellRow]) -> Result<DataFrame> {
         Column::new("ci_high".into(), o(&|e| e.ci_high)),
         Column::new(
             "n".into(),
-            rows.iter().map(|r| r.est.n).collect::<Vec<u64>>(),
+            rows.iter()
+                .map(|r| r.est.counts().map(|c| c.0))
+                .collect::<Vec<_>>(),
         ),
         Column::new(
             "weighted_n".into(),
-            rows.iter().map(|r| r.est.weighted_n).collect::<Vec<f64>>(),
+            rows.iter()
+                .map(|r| r.est.counts().map(|c| c.1))
+                .collect::<Vec<_>>(),
         ),
         Column::new(
             "flag".into(),

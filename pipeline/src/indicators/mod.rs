@@ -158,6 +158,7 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
     let mut by_indicator: HashMap<String, Vec<IndicatorRow>> = HashMap::new();
     let mut designs = Vec::new();
     let mut notes = Vec::new();
+    let mut protected: Vec<(String, crate::disclosure::Protected)> = Vec::new();
     for ds in &study.datasets {
         let mut joins: Vec<Option<&crate::spec::model::JoinSpec>> = Vec::new();
         // Growth follows another indicator's rows: computed after them.
@@ -304,10 +305,34 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                         });
                     }
                 }
+                // Protected on the estimates as they add up (a per-capita
+                // value is still its total here).
+                if let Some(p) =
+                    crate::disclosure::protect(study, ind, design.is_census(), df, &rows)?
+                {
+                    protected.push((ind.id.clone(), p));
+                }
                 notes.extend(method.finish(ind, &mut rows, data)?);
                 by_indicator.insert(ind.id.clone(), rows);
             }
         }
+    }
+    // Small-area models read every direct estimate; what they publish of a
+    // confidential area is withheld below.
+    let direct: Vec<IndicatorRow> = study
+        .indicators
+        .iter()
+        .filter(|i| i.small_area.is_some())
+        .flat_map(|i| by_indicator.get(&i.id).cloned().unwrap_or_default())
+        .collect();
+    let (mut small_area, mut eblups) = crate::small_area::compute(study, &direct, data)?;
+    let mut register = crate::disclosure::Register::default();
+    for (id, p) in &protected {
+        let rows = by_indicator
+            .get_mut(id)
+            .expect("a protected indicator's rows");
+        register.record(id, rows, p);
+        crate::disclosure::blank(rows, &p.cells);
     }
     for g in &study.indicators {
         let Method::Derived(method) = estimator(&g.statistic) else {
@@ -325,11 +350,13 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
     screen::finite(&rows)?;
     let warnings = screen::empty(study, &rows);
     comparisons.extend(compare::independent(study, &rows));
+    comparisons.retain(|c| !c.discloses(&register));
+    crate::small_area::withhold(&mut small_area, &mut eblups, &register);
+    notes.extend(crate::disclosure::notes(study, &protected));
     let order = |id: &str| study.comparisons.iter().position(|c| c.id == id);
     comparisons.sort_by_key(|c| order(&c.comparison));
     let (crosstabs, tests) = crosstab::compute(study, data)?;
     let models = crate::models::compute(study, data)?;
-    let (small_area, eblups) = crate::small_area::compute(study, &rows, data)?;
     Ok(Computed {
         models,
         small_area,

@@ -19,18 +19,48 @@ pub fn value_label(study: &Study, dataset: &str, var: &str, value: &str) -> Stri
     let Some(ds) = study.dataset(dataset) else {
         return value.to_string();
     };
-    ds.contract
-        .as_ref()
-        .and_then(|c| c.code_label(var, value, study.language))
+    fn own<'a>(
+        study: &Study,
+        ds: &'a crate::spec::model::DatasetSpec,
+        var: &str,
+        value: &str,
+    ) -> Option<&'a str> {
+        ds.contract
+            .as_ref()
+            .and_then(|c| c.code_label(var, value, study.language))
+            .or_else(|| {
+                ds.file_labels
+                    .get(var)?
+                    .values
+                    .get(value)
+                    .map(String::as_str)
+            })
+    }
+    // A column of a dataset joined to this one's rows is labelled there.
+    own(study, ds, var, value)
         .or_else(|| {
-            ds.file_labels
-                .get(var)?
-                .values
-                .get(value)
-                .map(String::as_str)
+            joined(study, dataset)
+                .filter(|j| {
+                    j.contract
+                        .as_ref()
+                        .is_some_and(|c| c.columns.contains_key(var))
+                })
+                .find_map(|j| own(study, j, var, value))
         })
         .unwrap_or(value)
         .to_string()
+}
+
+/// The datasets that indicators join to `dataset`'s rows.
+fn joined<'a>(
+    study: &'a Study,
+    dataset: &'a str,
+) -> impl Iterator<Item = &'a crate::spec::model::DatasetSpec> + 'a {
+    study
+        .indicators
+        .iter()
+        .filter(move |i| i.dataset == dataset)
+        .filter_map(|i| study.dataset(&i.join.as_ref()?.dataset))
 }
 
 /// The label of variable `var` of `dataset` in the study's language: the
@@ -147,9 +177,11 @@ pub fn to_frame(
         Column::new("ci_high".into(), f(&|r| r.est.ci_high)),
         Column::new(
             "n".into(),
-            rows.iter().map(|r| r.est.n).collect::<Vec<u64>>(),
+            rows.iter()
+                .map(|r| r.est.counts().map(|c| c.0))
+                .collect::<Vec<Option<u64>>>(),
         ),
-        Column::new("weighted_n".into(), f(&|r| Some(r.est.weighted_n))),
+        Column::new("weighted_n".into(), f(&|r| r.est.counts().map(|c| c.1))),
         Column::new("df".into(), f(&|r| r.est.df)),
         Column::new("deff".into(), f(&|r| r.est.deff)),
         Column::new("cv".into(), f(&|r| r.est.cv)),

@@ -49,6 +49,8 @@ pub enum Flag {
     Caution,
     /// Too unreliable to publish: not drawn, its value kept in the tables.
     Suppressed,
+    /// Withheld by disclosure control: no number published anywhere.
+    Confidential,
 }
 
 impl Flag {
@@ -57,6 +59,7 @@ impl Flag {
         match self {
             Flag::Caution => "caution",
             Flag::Suppressed => "suppressed",
+            Flag::Confidential => "confidential",
         }
     }
 
@@ -65,6 +68,7 @@ impl Flag {
         match self {
             Flag::Caution => phrase(lang, "flag_caution"),
             Flag::Suppressed => phrase(lang, "flag_suppressed"),
+            Flag::Confidential => phrase(lang, "flag_confidential"),
         }
     }
 }

@@ -103,6 +103,20 @@ const TABLE: &[(&str, &str, &str, &str)] = &[
     ("flag_suppressed", "suppressed", "supprimée", "محجوب"),
     ("drawn_suppressed", "suppressed", "supprimé", "محجوب"),
     ("drawn_no_value", "no value", "sans valeur", "بدون قيمة"),
+    ("flag_confidential", "confidential", "confidentiel", "سري"),
+    (
+        "composite_unscored",
+        "No score for {units}: one of its indicators has no published value (missing, or confidential) and the index imputes none.",
+        "Pas de score pour {units} : l'un de ses indicateurs n'a pas de valeur publiée (manquante ou confidentielle) et l'indice n'en impute aucune.",
+        "لا توجد قيمة للمؤشر بالنسبة إلى {units}: أحد مؤشراته بلا قيمة منشورة (مفقودة أو سرية) والمؤشر المركب لا يعوضها.",
+    ),
+    ("drawn_confidential", "confidential", "confidentiel", "سري"),
+    (
+        "confidential_note",
+        "x: confidential — not published, so that no unit's data can be disclosed (disclosure control; see the methods).",
+        "x : confidentiel — non publié afin qu'aucune unité ne puisse être identifiée (contrôle de la divulgation ; voir la méthodologie).",
+        "x: سري — لا يُنشر حتى لا تُكشف بيانات أي وحدة (مراقبة الإفصاح؛ انظر المنهجية).",
+    ),
     (
         "finding_range_interval",
         "{indicator}: highest in {high} ({high_value}; {level}% interval {high_interval}), lowest in {low} ({low_value}; {low_interval}).",

@@ -72,7 +72,7 @@ pub fn render(ctx: &Context) -> Result<String> {
                         label,
                         s(&r["value"]),
                         s(&r["interval"]),
-                        r["n"].to_string(),
+                        s(&r["n"]),
                         s(&r["flag"]),
                     ]
                 }),
@@ -95,7 +95,7 @@ pub fn render(ctx: &Context) -> Result<String> {
                         s(&r["label"]),
                         s(&r["value"]),
                         s(&r["interval"]),
-                        r["n"].to_string(),
+                        s(&r["n"]),
                         s(&r["flag"]),
                     ]
                 }),
@@ -248,7 +248,7 @@ pub fn render(ctx: &Context) -> Result<String> {
                 vec![
                     format!("{} {label}", crate::text::code_span(&raw(&c["column"]))),
                     s(&c["kind"]),
-                    c["values"].to_string(),
+                    s(&c["values"]),
                     s(&c["missing"]),
                     s(&c["codes"]),
                 ]

@@ -50,7 +50,8 @@ pub struct ValueRow {
     label: String,
     value: String,
     interval: String,
-    n: u64,
+    /// Empty when withheld by disclosure control.
+    n: String,
     flag: String,
     flag_class: String,
 }
@@ -175,7 +176,8 @@ struct CodebookColumn {
     column: String,
     label: String,
     kind: String,
-    values: u64,
+    /// Values present (`confidential` when withheld).
+    values: String,
     missing: String,
     codes: String,
 }
@@ -187,6 +189,13 @@ fn codebook_ctx(
     lines: &[crate::indicators::codebook::Line],
 ) -> Vec<CodebookDataset> {
     let fmt = |v: f64| numbers::number(v, 0, study.language);
+    let count = |l: &crate::indicators::codebook::Line| {
+        if l.confidential {
+            Flag::Confidential.words(study.language).to_string()
+        } else {
+            fmt(l.n as f64)
+        }
+    };
     study
         .datasets
         .iter()
@@ -208,7 +217,7 @@ fn codebook_ctx(
                             } else {
                                 format!(" {}", c.value_label)
                             };
-                            format!("{}{label} ({})", c.value, fmt(c.n as f64))
+                            format!("{}{label} ({})", c.value, count(c))
                         })
                         .collect();
                     let more = codes.len().saturating_sub(12);
@@ -220,9 +229,9 @@ fn codebook_ctx(
                         column: s.column.clone(),
                         label: s.label.clone(),
                         kind: s.kind.clone(),
-                        values: s.n,
+                        values: count(s),
                         missing: of("missing")
-                            .map(|m| format!("{}: {}", m.value, fmt(m.n as f64)))
+                            .map(|m| format!("{}: {}", m.value, count(m)))
                             .collect::<Vec<_>>()
                             .join("; "),
                         codes: codes.join("; "),
@@ -582,7 +591,7 @@ fn value_row(f: &Figure, p: &charts::Point) -> ValueRow {
             (true, Some(lo), Some(hi)) => format!("{} – {}", f.fmt(lo), f.fmt(hi)),
             _ => String::new(),
         },
-        n: p.n,
+        n: p.n.map(|n| n.to_string()).unwrap_or_default(),
         flag: flag_text(f.lang, p.flag),
         flag_class: p.flag.map_or("", Flag::code).to_string(),
     }
@@ -870,7 +879,7 @@ fn table_ctx(
                         (false, Some(lo), Some(hi)) => format!("{} – {}", fmt(lo), fmt(hi)),
                         _ => String::new(),
                     },
-                    n: r.est.n,
+                    n: r.est.counts().map(|c| c.0.to_string()).unwrap_or_default(),
                     flag: flag_text(lang, r.est.flag),
                     flag_class: r.est.flag.map_or("", Flag::code).to_string(),
                 }

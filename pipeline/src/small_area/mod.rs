@@ -50,6 +50,39 @@ pub struct SmallAreaRow {
     pub sigma2_u: f64,
     /// How σ²ᵤ was estimated.
     pub method: Method,
+    /// The area's direct cell is confidential: its sample, direct
+    /// estimate and shrinkage are withheld (the EBLUP is published).
+    pub confidential: bool,
+}
+
+impl SmallAreaRow {
+    /// The direct estimate and SE as published: none for a confidential
+    /// area.
+    pub fn published_direct(&self) -> Option<(f64, f64)> {
+        self.direct.filter(|_| !self.confidential)
+    }
+}
+
+/// Withholds what the small-area outputs would tell of a confidential
+/// area's direct cell: its sample size, direct estimate and SE, and γ
+/// (which with the EBLUP and the synthetic estimate gives the direct one
+/// back).
+pub fn withhold(
+    areas: &mut [SmallAreaRow],
+    eblups: &mut [IndicatorRow],
+    register: &crate::disclosure::Register,
+) {
+    for a in areas.iter_mut() {
+        let on = eblups
+            .iter()
+            .find(|e| e.indicator == a.indicator)
+            .map(|e| e.by[0].clone())
+            .unwrap_or_default();
+        a.confidential = register.holds(&a.indicator, &[(on.as_str(), a.area.as_str())]);
+    }
+    for e in eblups.iter_mut() {
+        e.est.withheld = register.holds(&e.indicator, &[(e.by[0].as_str(), e.domain[0].as_str())]);
+    }
 }
 
 /// The small-area rows of every indicator with `small_area`, and the same
@@ -91,6 +124,7 @@ pub fn compute(
                         study.reliability.min_n,
                         cv,
                     ),
+                    withheld: false,
                 },
             });
         }
@@ -216,6 +250,7 @@ fn one(
                 gamma: p.gamma,
                 sigma2_u: model.sigma2_u,
                 method: model.method,
+                confidential: false,
             }
         })
         .collect())
@@ -283,24 +318,36 @@ pub fn to_frame(rows: &[SmallAreaRow]) -> Result<DataFrame> {
             "area".into(),
             rows.iter().map(|r| r.area.clone()).collect::<Vec<_>>(),
         ),
-        Column::new("n".into(), rows.iter().map(|r| r.n).collect::<Vec<_>>()),
+        Column::new(
+            "n".into(),
+            rows.iter()
+                .map(|r| (!r.confidential).then_some(r.n))
+                .collect::<Vec<_>>(),
+        ),
         Column::new(
             "weighted_n".into(),
-            rows.iter().map(|r| r.weighted_n).collect::<Vec<_>>(),
+            f(&|r| (!r.confidential).then_some(r.weighted_n)),
         ),
-        Column::new("direct".into(), f(&|r| r.direct.map(|d| d.0))),
-        Column::new("direct_se".into(), f(&|r| r.direct.map(|d| d.1))),
+        Column::new("direct".into(), f(&|r| r.published_direct().map(|d| d.0))),
+        Column::new(
+            "direct_se".into(),
+            f(&|r| r.published_direct().map(|d| d.1)),
+        ),
         Column::new("estimate".into(), f(&|r| Some(r.estimate))),
         Column::new("se".into(), f(&|r| Some(r.se))),
         Column::new(
             "cv_direct".into(),
-            f(&|r| r.direct.filter(|d| d.0 != 0.0).map(|d| d.1 / d.0.abs())),
+            f(&|r| {
+                r.published_direct()
+                    .filter(|d| d.0 != 0.0)
+                    .map(|d| d.1 / d.0.abs())
+            }),
         ),
         Column::new(
             "cv".into(),
             f(&|r| (r.estimate != 0.0).then(|| r.se / r.estimate.abs())),
         ),
-        Column::new("gamma".into(), f(&|r| Some(r.gamma))),
+        Column::new("gamma".into(), f(&|r| (!r.confidential).then_some(r.gamma))),
         Column::new("sigma2_u".into(), f(&|r| Some(r.sigma2_u))),
         Column::new(
             "method".into(),

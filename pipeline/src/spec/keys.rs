@@ -13,6 +13,8 @@ pub fn study() -> Vec<&'static str> {
         fields::<RawStudy>(),
         fields::<RawDrift>(),
         fields::<RawReliability>(),
+        fields::<RawDisclosure>(),
+        fields::<RawDominance>(),
         fields::<RawDataset>(),
         fields::<RawUnpivot>(),
         fields::<RawDesign>(),

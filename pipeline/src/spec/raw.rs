@@ -142,6 +142,26 @@ pub struct RawStudy {
     pub description: Option<RawText>,
     pub reliability: Option<RawReliability>,
     pub drift: Option<RawDrift>,
+    pub disclosure: Option<Spanned<RawDisclosure>>,
+}
+
+/// `[study.disclosure]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDisclosure {
+    pub min_n: Option<Spanned<i64>>,
+    pub dominance: Option<Spanned<RawDominance>>,
+    pub p_percent: Option<Spanned<f64>>,
+    pub protection: Option<Spanned<f64>>,
+    pub contributors: Option<BTreeMap<String, Spanned<String>>>,
+}
+
+/// `dominance = { n = 2, k = 0.85 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDominance {
+    pub n: Spanned<i64>,
+    pub k: Spanned<f64>,
 }
 
 /// `[study.drift]`.
@@ -330,6 +350,7 @@ pub struct RawIndicator {
     pub as_of: Option<Spanned<String>>,
     pub small_area: Option<Spanned<RawSmallArea>>,
     pub itu: Option<Spanned<String>>,
+    pub disclosure: Option<bool>,
 }
 
 /// `small_area = { method = "fay_herriot", covariates = { … }, fit = "reml" }`.

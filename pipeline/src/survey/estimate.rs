@@ -66,6 +66,16 @@ pub struct Estimate {
     pub cv: Option<f64>,
     /// Reliability flag.
     pub flag: Option<crate::locale::Flag>,
+    /// `n` and `weighted_n` are withheld by disclosure control (a
+    /// confidential cell, or the model estimate of one).
+    pub withheld: bool,
+}
+
+impl Estimate {
+    /// `n` and `weighted_n` as published: `None` when withheld.
+    pub fn counts(&self) -> Option<(u64, f64)> {
+        (!self.withheld).then_some((self.n, self.weighted_n))
+    }
 }
 
 /// Estimates one domain from its PSU cells (and, for a replicate design,

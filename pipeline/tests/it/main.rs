@@ -10,6 +10,7 @@ mod composites;
 mod crosstabs;
 mod crunchbase;
 mod designs;
+mod disclosure;
 mod example;
 mod fuzz;
 mod hardening;

@@ -61,7 +61,10 @@ pub(in crate::run) fn run(run: &mut Run, ing: &mut Ingest) -> Result<Estimated> 
     );
     let (mut computed, composites) = estimated?;
     drop(frames);
-    let codebook = codebook::lines(study, &data)?;
+    let mut codebook = codebook::lines(study, &data)?;
+    if let Some(rules) = &study.disclosure {
+        crate::disclosure::codebook::protect(rules, &mut codebook)?;
+    }
     write::csv(&store.codebook_csv(), &mut codebook::to_frame(&codebook)?)?;
     computed
         .warnings

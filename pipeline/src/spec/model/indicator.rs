@@ -39,6 +39,9 @@ pub struct IndicatorSpec {
     pub small_area: Option<SmallAreaSpec>,
     /// The ITU core indicator it measures (`HH7`).
     pub itu: Option<String>,
+    /// Whether `[study.disclosure]` applies to its cells (`disclosure =
+    /// false`: public data, published as computed).
+    pub disclosure: bool,
 }
 
 impl IndicatorSpec {

@@ -94,6 +94,30 @@ pub struct Study {
     pub reliability: Reliability,
     /// What counts as a change worth reporting between two runs.
     pub drift: Drift,
+    /// `[study.disclosure]`: the rules that keep cells confidential.
+    pub disclosure: Option<Disclosure>,
+}
+
+/// `[study.disclosure]`: statistical disclosure control of the indicators'
+/// cells — primary rules, and how wide an attacker's interval for a
+/// confidential cell must stay.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct Disclosure {
+    /// A cell with fewer contributing units (respondents, or the
+    /// `contributors` of a registry) is confidential.
+    pub min_n: Option<u64>,
+    /// The (n, k) dominance rule: the `n` largest contributions hold more
+    /// than `k` of the cell's total.
+    pub dominance: Option<(usize, f64)>,
+    /// The p% rule: the cell's total less its two largest contributions is
+    /// under `p` of the largest.
+    pub p_percent: Option<f64>,
+    /// For a cell under `min_n`: how far, as a share of each of its values,
+    /// an attacker's interval must reach on both sides (default 0.10).
+    pub protection: f64,
+    /// Per dataset, the column naming the unit a row's contribution belongs
+    /// to (rows of one startup are one contributor); by default each row is.
+    pub contributors: BTreeMap<String, String>,
 }
 
 /// `[study.drift]`: an indicator value drifts when it moves, since the last

@@ -180,6 +180,7 @@ impl Resolver<'_> {
                 join: join.clone(),
                 small_area: small_area.clone(),
                 itu: itu.map(|i| i.code.to_string()),
+                disclosure: ind.disclosure.unwrap_or(true),
                 dataset: dataset.clone(),
                 expr_location: expr_location.clone(),
                 where_location: where_location.clone(),

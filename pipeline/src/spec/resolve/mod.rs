@@ -18,6 +18,7 @@ mod chart;
 mod composite;
 mod dataset;
 mod design;
+mod disclosure;
 mod indicator;
 mod regression;
 mod report;
@@ -196,6 +197,7 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         }
     };
 
+    let disclosure = r.disclosure(raw.study.disclosure, &ds_ids)?;
     let drift = match raw.study.drift {
         None => Drift::default(),
         Some(d) => {
@@ -216,6 +218,7 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
 
     Ok(Study {
         drift,
+        disclosure,
         composites,
         id,
         title: text_of(Some(raw.study.title)),
