@@ -483,13 +483,16 @@ pub fn applications(calls: &str, rng: &mut Rng) -> String {
     out
 }
 
-/// Ecosystem events with attendance.
-pub fn events(rng: &mut Rng) -> String {
+/// Ecosystem events with attendance, the cooperation axis each belongs to
+/// and the women among the attendees. The axis and the women are drawn
+/// from a stream of their own (`extra`), so the other columns stay what
+/// they were before these were added.
+pub fn events(rng: &mut Rng, extra: &mut Rng) -> String {
     let kinds = ["hackathon", "meetup", "conference", "training", "demo-day"];
     let region_weights = [
         8.0, 4.0, 7.0, 18.0, 3.0, 35.0, 10.0, 2.0, 7.0, 1.5, 2.0, 2.5,
     ];
-    let mut out = String::from("event_id,region,date,type,attendance\n");
+    let mut out = String::from("event_id,region,date,type,attendance,axis,women\n");
     for id in 1..=300 {
         let region = rng.pick(&region_weights) + 1;
         let kind = kinds[rng.pick(&[2.0, 5.0, 2.0, 4.0, 1.0])];
@@ -503,9 +506,27 @@ pub fn events(rng: &mut Rng) -> String {
             _ => 45.0,
         };
         let attendance = (base * (0.5 + rng.uniform())).round();
+        // Training belongs to axis 2, demo days to 7, hackathons to the
+        // technology axes (1, 3, 4), meetups and conferences mostly to 6.
+        let axis = match kind {
+            "training" => 2,
+            "demo-day" => 7,
+            "hackathon" => [1, 3, 4][extra.pick(&[1.0, 2.0, 1.0])],
+            _ if extra.chance(0.8) => 6,
+            _ => [1, 3, 4, 5][extra.pick(&[1.0, 1.0, 1.0, 1.0])],
+        };
+        // Women: a third of the attendees in the big cities' regions, a
+        // quarter elsewhere, more in training.
+        let share = match (kind, region) {
+            ("training", 4 | 6) => 0.42,
+            ("training", _) => 0.34,
+            (_, 4 | 6) => 0.33,
+            _ => 0.25,
+        } * (0.8 + 0.4 * extra.uniform());
+        let women = (attendance * share).round();
         let _ = writeln!(
             out,
-            "{id},{region},{year}-{month:02}-{day:02},{kind},{attendance:.0}"
+            "{id},{region},{year}-{month:02}-{day:02},{kind},{attendance:.0},{axis},{women:.0}"
         );
     }
     out
@@ -547,7 +568,7 @@ pub fn all() -> Vec<(&'static str, String)> {
     let startups = startups(&mut rng);
     let funding_rounds = funding_rounds(&mut rng);
     let calls = calls(&mut rng);
-    let events = events(&mut rng);
+    let events = events(&mut rng, &mut Rng::new(SEED ^ 300));
     let applications = applications(&calls, &mut Rng::new(SEED ^ 36));
     vec![
         ("individuals.csv", individuals(&rows)),

@@ -9,6 +9,7 @@ pub mod categories;
 pub mod classes;
 pub mod dot;
 pub mod frame;
+pub mod funnel;
 pub mod grouped_bar;
 pub mod heatmap;
 pub mod line;
@@ -246,15 +247,17 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
         };
         // Empty domains (n = 0, e.g. ages outside the subpopulation) are in the
         // table but have nothing to draw.
+        // A funnel shows the whole programme before its domains.
+        let overall = |r: &IndicatorRow| chart.kind == ChartKind::Funnel && r.by.is_empty();
         for r in rows.iter().filter(|r| {
             &r.indicator == id
-                    && r.by.len() == wanted.len()
+                    && (r.by.len() == wanted.len() || overall(r))
                     // A synthetic small-area estimate has no sample but a value.
                     && (r.est.n > 0
                         || chart.small_area.is_some()
                         || r.est.flag == Some(Flag::Confidential))
         }) {
-            if !wanted.iter().all(|w| r.by.iter().any(|b| b == w)) {
+            if !overall(r) && !wanted.iter().all(|w| r.by.iter().any(|b| b == w)) {
                 continue;
             }
             let pick = |var: &str| {
@@ -263,12 +266,17 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
                     .map(|i| r.domain[i].clone())
             };
             let key = pick(&chart.by).unwrap_or_default();
-            let label =
-                text::escape_control(&value_label(study, &r.dataset, &chart.by, &key)).into_owned();
+            let label = if overall(r) {
+                phrase(lang, "all").to_string()
+            } else {
+                text::escape_control(&value_label(study, &r.dataset, &chart.by, &key)).into_owned()
+            };
             // A heatmap's columns are its indicators, or the values of its
             // `series`; other charts' series are a variable's values.
             let series = match (chart.kind, chart.series.as_deref()) {
-                (ChartKind::Heatmap, None) => Some(spec.label.get_or(lang, &spec.id).to_string()),
+                (ChartKind::Heatmap | ChartKind::Funnel, None) => {
+                    Some(spec.label.get_or(lang, &spec.id).to_string())
+                }
                 (_, var) => {
                     var.and_then(|var| pick(var).map(|s| value_label(study, &r.dataset, var, &s)))
                 }
@@ -311,7 +319,13 @@ pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result
             lang,
         ));
     }
-    let intervals_drawn = !matches!(chart.kind, ChartKind::Heatmap | ChartKind::Map);
+    let intervals_drawn = !matches!(
+        chart.kind,
+        ChartKind::Heatmap | ChartKind::Map | ChartKind::Funnel
+    );
+    if chart.kind == ChartKind::Funnel {
+        notes.push(phrase(lang, "funnel_note").to_string());
+    }
     if intervals_drawn && points.iter().any(|p| p.low.is_some()) {
         notes.push(fill(
             lang,
@@ -453,6 +467,7 @@ pub fn svg(fig: &Figure) -> Result<String> {
         ChartKind::Line => line::draw(fig),
         ChartKind::Dot => dot::draw(fig),
         ChartKind::Heatmap => heatmap::draw(fig),
+        ChartKind::Funnel => funnel::draw(fig),
         ChartKind::SmallMultiples => small_multiples::draw(fig),
         ChartKind::Map => map::draw(fig),
         ChartKind::StackedBar => stacked_bar::draw(fig),

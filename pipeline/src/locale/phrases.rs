@@ -105,6 +105,18 @@ const TABLE: &[(&str, &str, &str, &str)] = &[
     ("drawn_no_value", "no value", "sans valeur", "بدون قيمة"),
     ("flag_confidential", "confidential", "confidentiel", "سري"),
     (
+        "summary_caption",
+        "Each indicator overall and by {by}, as in its own table.",
+        "Chaque indicateur pour l'ensemble et par {by}, comme dans son propre tableau.",
+        "كل مؤشر إجمالا وحسب {by}، كما في جدوله.",
+    ),
+    (
+        "funnel_note",
+        "Bar widths: each stage as a share of the first; in brackets, as a share of the stage before.",
+        "Largeur des barres : chaque étape en part de la première ; entre parenthèses, en part de l'étape précédente.",
+        "عرض الأشرطة: كل مرحلة كنسبة من الأولى؛ وبين قوسين كنسبة من المرحلة السابقة.",
+    ),
+    (
         "composite_unscored",
         "No score for {units}: one of its indicators has no published value (missing, or confidential) and the index imputes none.",
         "Pas de score pour {units} : l'un de ses indicateurs n'a pas de valeur publiée (manquante ou confidentielle) et l'indice n'en impute aucune.",

@@ -78,6 +78,9 @@ pub fn render(ctx: &Context) -> Result<String> {
                 }),
             );
         }
+        for x in sec["summaries"].as_array().into_iter().flatten() {
+            out += &analysis(x);
+        }
         for tb in sec["tables"].as_array().into_iter().flatten() {
             out += &format!("### {}\n\n", s(&tb["label"]));
             out += &table(
@@ -108,22 +111,7 @@ pub fn render(ctx: &Context) -> Result<String> {
         };
         out += &format!("## {}\n\n", t(section));
         for x in xs {
-            out += &format!("### {}\n\n{}\n\n", s(&x["label"]), s(&x["caption"]));
-            let header: Vec<String> = x["columns"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(s)
-                .collect();
-            out += &table(
-                &header,
-                x["rows"].as_array().into_iter().flatten().map(|r| {
-                    std::iter::once(s(&r["label"]))
-                        .chain(r["cells"].as_array().into_iter().flatten().map(s))
-                        .collect()
-                }),
-            );
-            out += &format!("{}\n\n", s(&x["note"]));
+            out += &analysis(x);
         }
     }
     if let Some(cs) = v["comparisons"].as_array().filter(|c| !c.is_empty()) {
@@ -266,6 +254,29 @@ pub fn render(ctx: &Context) -> Result<String> {
         out += "\n</div>\n";
     }
     Ok(out)
+}
+
+/// An analysis table (a crosstab, a model, a section's summary): heading,
+/// caption, its table and its note.
+fn analysis(x: &Value) -> String {
+    let s = |v: &Value| crate::text::markdown(v.as_str().unwrap_or(""));
+    let mut out = format!("### {}\n\n{}\n\n", s(&x["label"]), s(&x["caption"]));
+    let header: Vec<String> = x["columns"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(s)
+        .collect();
+    out += &table(
+        &header,
+        x["rows"].as_array().into_iter().flatten().map(|r| {
+            std::iter::once(s(&r["label"]))
+                .chain(r["cells"].as_array().into_iter().flatten().map(s))
+                .collect()
+        }),
+    );
+    out += &format!("{}\n\n", s(&x["note"]));
+    out
 }
 
 fn table(header: &[String], rows: impl Iterator<Item = Vec<String>>) -> String {

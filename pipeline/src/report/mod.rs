@@ -95,6 +95,8 @@ pub struct SectionCtx {
     findings: Vec<String>,
     figures: Vec<FigureCtx>,
     tables: Vec<TableCtx>,
+    /// The section's summary table (none or one).
+    summaries: Vec<AnalysisTable>,
 }
 
 /// An indicator definition in the methods section.
@@ -381,6 +383,11 @@ pub fn context(
                 .iter()
                 .map(|id| table_ctx(study, id, rows, &under))
                 .collect(),
+            summaries: s
+                .summary
+                .iter()
+                .map(|sum| summary_ctx(study, i, sum, rows))
+                .collect(),
         })
         .collect();
     let designs = designs
@@ -571,9 +578,83 @@ fn default_sections(study: &Study) -> Vec<SectionSpec> {
                 text: Text::default(),
                 charts,
                 indicators,
+                summary: None,
             })
         })
         .collect()
+}
+
+/// A section's summary: a column per indicator, a row for the whole
+/// and one per value of its `by` (in the order of the first indicator that
+/// has it), each cell the estimate as the indicator's table writes it — or
+/// its flag when it is not published.
+fn summary_ctx(
+    study: &Study,
+    section: usize,
+    sum: &crate::spec::model::SummarySpec,
+    rows: &[IndicatorRow],
+) -> AnalysisTable {
+    let lang = study.language;
+    let specs: Vec<&crate::spec::model::IndicatorSpec> = sum
+        .indicators
+        .iter()
+        .filter_map(|id| study.indicator(id))
+        .collect();
+    let dataset = specs.first().map_or("", |i| i.dataset.as_str());
+    let mut domains: Vec<&str> = Vec::new();
+    for ind in &specs {
+        for r in rows
+            .iter()
+            .filter(|r| r.indicator == ind.id && r.by == [sum.by.clone()])
+        {
+            if !domains.contains(&r.domain[0].as_str()) {
+                domains.push(&r.domain[0]);
+            }
+        }
+    }
+    let cell = |ind: &crate::spec::model::IndicatorSpec, domain: Option<&str>| {
+        let row = rows.iter().find(|r| {
+            r.indicator == ind.id
+                && match domain {
+                    None => r.by.is_empty(),
+                    Some(d) => r.by == [sum.by.clone()] && r.domain[0] == d,
+                }
+        });
+        let Some(r) = row else {
+            return String::new();
+        };
+        match (r.est.flag, r.est.estimate) {
+            (Some(f @ (Flag::Suppressed | Flag::Confidential)), _) | (Some(f), None) => {
+                f.words(lang).to_string()
+            }
+            (_, None) => String::new(),
+            (_, Some(v)) if ind.statistic.in_percent() => numbers::percent(v * 100.0, lang),
+            (_, Some(v)) => numbers::number(v, numbers::auto_decimals(v), lang),
+        }
+    };
+    let mut table_rows = vec![AnalysisRow {
+        label: phrase(lang, "all").to_string(),
+        cells: specs.iter().map(|i| cell(i, None)).collect(),
+    }];
+    table_rows.extend(domains.iter().map(|d| AnalysisRow {
+        label: value_label(study, dataset, &sum.by, d),
+        cells: specs.iter().map(|i| cell(i, Some(d))).collect(),
+    }));
+    let by_label = breakdown_label(study, dataset, std::slice::from_ref(&sum.by));
+    AnalysisTable {
+        id: format!("section-{}", section + 1),
+        label: sum.title.get_or(lang, &by_label).to_string(),
+        caption: fill(lang, "summary_caption", &[("by", &by_label)]),
+        columns: std::iter::once(by_label.clone())
+            .chain(
+                specs
+                    .iter()
+                    .map(|i| i.label.get_or(lang, &i.id).to_string()),
+            )
+            .collect(),
+        rows: table_rows,
+        note: String::new(),
+    }
 }
 
 fn value_row(f: &Figure, p: &charts::Point) -> ValueRow {

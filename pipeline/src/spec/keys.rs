@@ -38,6 +38,7 @@ pub fn study() -> Vec<&'static str> {
         fields::<RawOutliers>(),
         fields::<RawReport>(),
         fields::<RawSection>(),
+        fields::<RawSummary>(),
     ]
     .concat();
     out.sort_unstable();

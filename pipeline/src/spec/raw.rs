@@ -452,4 +452,14 @@ pub struct RawSection {
     pub charts: Vec<Spanned<String>>,
     #[serde(default)]
     pub indicators: Vec<Spanned<String>>,
+    pub summary: Option<Spanned<RawSummary>>,
+}
+
+/// A section's `summary = { by = "axis", indicators = [...] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSummary {
+    pub by: String,
+    pub indicators: Vec<String>,
+    pub title: Option<RawText>,
 }

@@ -253,6 +253,12 @@ fn the_example_regional_index_follows_its_indicators() {
     ]
     .map(minmax);
     let ecosystem = ["startups", "funding_by_region"].map(minmax);
+    let programme = [
+        "calls_won_per_100k",
+        "trainees_per_100k",
+        "members_per_100k",
+    ]
+    .map(minmax);
     let rows = composites(tmp.path());
     let index: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[1] == "digital_index").collect();
     assert_eq!(index.len(), 12);
@@ -269,7 +275,7 @@ fn the_example_regional_index_follows_its_indicators() {
         let mean = |p: &[std::collections::HashMap<String, f64>]| {
             p.iter().map(|m| m[region]).sum::<f64>() / p.len() as f64
         };
-        let expected = (mean(&usage) + mean(&ecosystem)) / 2.0;
+        let expected = (mean(&usage) + mean(&ecosystem) + mean(&programme)) / 3.0;
         let score: f64 = r[4].parse().unwrap();
         assert!(
             (score - expected).abs() < 1e-9,

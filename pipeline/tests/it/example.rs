@@ -48,6 +48,7 @@ fn example_study_runs_end_to_end() {
     let bytes = std::fs::read(repo().join("datasets/example/individuals.csv")).unwrap();
     assert_eq!(ind["blake3"], blake3::hash(&bytes).to_hex().to_string());
     crate::disclosure::example_funding_is_protected(&out);
+    crate::programme::example_programme_matches_the_registries(&out);
     // Every output on disk is in the manifest with its hash.
     for o in manifest["outputs"].as_array().unwrap() {
         let data = std::fs::read(out.join(o["path"].as_str().unwrap())).unwrap();

@@ -24,6 +24,7 @@ mod multistage;
 mod nightly;
 mod parity;
 mod pdf;
+mod programme;
 mod publication;
 mod quantiles;
 mod readme;

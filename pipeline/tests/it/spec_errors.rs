@@ -143,3 +143,28 @@ fn a_missing_source_file_is_a_data_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_funnel_needs_its_stages_and_a_summary_its_breakdown() {
+    let (code, err) = validate(&spec(
+        GOOD_INDICATOR,
+        "[[charts]]\nid = \"f\"\nindicator = \"net\"\nkind = \"funnel\"\nby = \"region\"\n",
+    ));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "chart `f`: a funnel draws the stages of a process: two or more indicators in order"
+        ),
+        "{err}"
+    );
+    let (code, err) = validate(&spec(
+        GOOD_INDICATOR,
+        "[report]\n[[report.sections]]\ntitle = \"S\"\nsummary = { by = \"sex\", indicators = [\"net\"] }\n",
+    ));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("summary by `sex`: indicator `net` has no breakdown by `sex` alone"),
+        "{err}"
+    );
+    assert!(err.contains("study.toml:"), "{err}");
+}

@@ -23,6 +23,9 @@ pub enum ChartKind {
     StackedBar,
     /// A model's coefficients (odds or rate ratios) with their intervals: a forest plot.
     Coef,
+    /// Stages of a process (its indicators, in order) overall and by `by`,
+    /// with each stage's conversion from the one before.
+    Funnel,
 }
 
 /// Which of an indicator's small-area results a chart draws.
@@ -49,7 +52,7 @@ pub enum Draws {
 
 impl ChartKind {
     /// Every kind with its spec name.
-    pub const ALL: [(ChartKind, &'static str); 9] = [
+    pub const ALL: [(ChartKind, &'static str); 10] = [
         (ChartKind::Bar, "bar"),
         (ChartKind::GroupedBar, "grouped_bar"),
         (ChartKind::Line, "line"),
@@ -59,6 +62,7 @@ impl ChartKind {
         (ChartKind::Map, "map"),
         (ChartKind::StackedBar, "stacked_bar"),
         (ChartKind::Coef, "coef"),
+        (ChartKind::Funnel, "funnel"),
     ];
 
     /// The kind's spec name.

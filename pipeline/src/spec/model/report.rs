@@ -121,6 +121,20 @@ pub struct SectionSpec {
     pub charts: Vec<String>,
     /// Indicator ids whose tables are shown.
     pub indicators: Vec<String>,
+    /// One table of several indicators side by side, a row per domain.
+    pub summary: Option<SummarySpec>,
+}
+
+/// A section's `summary`: indicators as columns, the overall value and each
+/// value of `by` as rows ("the programme by axis").
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SummarySpec {
+    /// The breakdown every indicator has.
+    pub by: String,
+    /// The indicators, in column order.
+    pub indicators: Vec<String>,
+    /// Its heading.
+    pub title: Text,
 }
 
 /// `[report]`.

@@ -148,12 +148,20 @@ impl Resolver<'_> {
                 format!("chart `{id}`: `indicator` names no indicator"),
             ));
         };
-        if all.len() > 1 && kind != ChartKind::Heatmap {
+        if all.len() > 1 && !matches!(kind, ChartKind::Heatmap | ChartKind::Funnel) {
             return Err(self.err(
                 &indicator,
                 format!(
-                    "chart `{id}`: only a heatmap draws several indicators; a {} chart draws one",
+                    "chart `{id}`: only a heatmap or a funnel draws several indicators; a {} chart draws one",
                     kind.name()
+                ),
+            ));
+        }
+        if kind == ChartKind::Funnel && all.len() < 2 {
+            return Err(self.err(
+                &indicator,
+                format!(
+                    "chart `{id}`: a funnel draws the stages of a process: two or more indicators in order, e.g. [\"call_applications\", \"call_shortlisted\", \"call_selected\"]"
                 ),
             ));
         }

@@ -172,7 +172,7 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         }
         comparisons.push(r.comparison(c, location, &indicators, &ind_ids)?);
     }
-    let report = r.report(raw.report, &charts, &ind_ids)?;
+    let report = r.report(raw.report, &charts, &indicators)?;
     let reliability = match raw.study.reliability {
         None => Reliability::default(),
         Some(rr) => {

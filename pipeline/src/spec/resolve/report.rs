@@ -216,8 +216,10 @@ impl Resolver<'_> {
         &self,
         raw: Option<RawReport>,
         charts: &[ChartSpec],
-        ind_ids: &[&str],
+        indicators: &[IndicatorSpec],
     ) -> Result<ReportSpec> {
+        let ind_ids: Vec<&str> = indicators.iter().map(|i| i.id.as_str()).collect();
+        let ind_ids = ind_ids.as_slice();
         let Some(raw) = raw else {
             return Ok(ReportSpec {
                 title: Text::default(),
@@ -252,17 +254,64 @@ impl Resolver<'_> {
                     ));
                 }
             }
+            let summary = match s.summary {
+                None => None,
+                Some(sum) => Some(self.summary(sum, indicators)?),
+            };
             sections.push(SectionSpec {
                 title: text_of(Some(s.title)),
                 text: text_of(s.text),
                 charts: s.charts.into_iter().map(Spanned::into_inner).collect(),
                 indicators: s.indicators.into_iter().map(Spanned::into_inner).collect(),
+                summary,
             });
         }
         Ok(ReportSpec {
             title: text_of(raw.title),
             introduction: text_of(raw.introduction),
             sections,
+        })
+    }
+
+    /// A section's `summary`: known indicators, each broken down by `by`
+    /// alone.
+    fn summary(
+        &self,
+        sum: Spanned<RawSummary>,
+        indicators: &[IndicatorSpec],
+    ) -> Result<SummarySpec> {
+        let raw = sum.get_ref();
+        if raw.indicators.is_empty() {
+            return Err(self.err(
+                &sum,
+                "report section: summary: `indicators` names no indicator".into(),
+            ));
+        }
+        for id in &raw.indicators {
+            let Some(ind) = indicators.iter().find(|i| &i.id == id) else {
+                return Err(self.err(
+                    &sum,
+                    format!(
+                        "report section: summary: unknown indicator `{id}` — indicators are: {}",
+                        choices(indicators.iter().map(|i| i.id.as_str()))
+                    ),
+                ));
+            };
+            if !ind.has_breakdown(&raw.by) {
+                return Err(self.err(
+                    &sum,
+                    format!(
+                        "report section: summary by `{}`: indicator `{id}` has no breakdown by `{}` alone — add it to its `by`",
+                        raw.by, raw.by
+                    ),
+                ));
+            }
+        }
+        let raw = sum.into_inner();
+        Ok(SummarySpec {
+            by: raw.by,
+            indicators: raw.indicators,
+            title: text_of(raw.title),
         })
     }
 }
