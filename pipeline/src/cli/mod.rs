@@ -5,6 +5,7 @@
 mod describe;
 mod init;
 mod init_from;
+mod init_itu;
 mod run;
 mod status;
 mod validate;
@@ -59,8 +60,12 @@ pub enum Command {
         dir: PathBuf,
         /// Build the study around this data file (CSV, Excel, Parquet, SPSS,
         /// Stata, SAS): its dataset and contract from the file's metadata.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "template")]
         from: Option<PathBuf>,
+        /// Start from a ready-made study: `itu-household` (a household ICT
+        /// survey reported against the ITU core indicators).
+        #[arg(long, value_parser = ["itu-household"])]
+        template: Option<String>,
     },
     /// List every stage of a study as up to date or stale, and why.
     Status {
@@ -122,11 +127,17 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         None => run::run(RunArgs::default()),
         Some(Command::Run(args)) => run::run(args),
         Some(Command::Validate { study }) => validate::validate(study),
-        Some(Command::Init { dir, from: None }) => init::init(&dir),
         Some(Command::Init {
             dir,
             from: Some(file),
+            ..
         }) => init::refuse_non_empty(&dir).and_then(|()| init_from::init_from(&dir, &file)),
+        Some(Command::Init {
+            dir,
+            template: Some(_),
+            ..
+        }) => init::refuse_non_empty(&dir).and_then(|()| init_itu::init(&dir)),
+        Some(Command::Init { dir, .. }) => init::init(&dir),
         Some(Command::Describe { file }) => describe::describe(&file),
         Some(Command::Status { study, out }) => status::status(study, out),
         Some(Command::Verify { out_dir }) => verify::verify(&out_dir),
