@@ -533,18 +533,42 @@ pub fn events(rng: &mut Rng, extra: &mut Rng) -> String {
 }
 
 /// The cluster's members: one row per member organisation — its kind,
-/// region, the year it joined and its main cooperation axis.
-pub fn members(rng: &mut Rng) -> String {
+/// region, the year it joined, its main cooperation axis and, for a
+/// startup, its `startup_id` in the startup registry (an active startup
+/// drawn from a stream of its own, `extra`; the member's region is then
+/// the startup's).
+pub fn members(startups: &str, rng: &mut Rng, extra: &mut Rng) -> String {
     let kinds = ["startup", "sme", "large", "university", "research"];
     let region_weights = [7.0, 3.0, 8.0, 20.0, 2.0, 38.0, 9.0, 1.5, 6.0, 1.0, 2.0, 2.5];
-    let mut out = String::from("member_id,kind,region,joined,axis\n");
+    // Active startups: (id, region).
+    let active: Vec<(String, String)> = startups
+        .lines()
+        .skip(1)
+        .filter(|l| l.ends_with(",active"))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[2].to_string())
+        })
+        .collect();
+    let mut taken = std::collections::BTreeSet::new();
+    let mut out = String::from("member_id,kind,region,joined,axis,startup_id\n");
     for id in 1..=260 {
         let kind = kinds[rng.pick(&[50.0, 25.0, 8.0, 10.0, 7.0])];
-        let region = rng.pick(&region_weights) + 1;
+        let mut region = (rng.pick(&region_weights) + 1).to_string();
         // Membership grew: more joined in later years.
         let joined = 2018 + rng.pick(&[1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0]) as i64;
         let axis = rng.pick(&[12.0, 14.0, 16.0, 11.0, 6.0, 9.0, 18.0]) + 1;
-        let _ = writeln!(out, "{id},{kind},{region},{joined},{axis}");
+        let mut startup = String::new();
+        if kind == "startup" {
+            let (sid, sregion) = loop {
+                let k = (extra.uniform() * active.len() as f64) as usize;
+                if taken.insert(k) {
+                    break &active[k];
+                }
+            };
+            (startup, region) = (sid.clone(), sregion.clone());
+        }
+        let _ = writeln!(out, "{id},{kind},{region},{joined},{axis},{startup}");
     }
     out
 }
@@ -575,7 +599,14 @@ pub fn all() -> Vec<(&'static str, String)> {
         ("waves/ict_2024.csv", wave_file(&earlier)),
         ("waves/ict_2025.csv", wave_file(&rows)),
         ("provinces.csv", provinces(&mut Rng::new(SEED ^ 75))),
-        ("members.csv", members(&mut Rng::new(SEED ^ 260))),
+        (
+            "members.csv",
+            members(
+                &startups,
+                &mut Rng::new(SEED ^ 260),
+                &mut Rng::new(SEED ^ 261),
+            ),
+        ),
         ("regions.csv", regions()),
         ("startups.csv", startups),
         ("funding_rounds.csv", funding_rounds),

@@ -139,6 +139,20 @@ pub fn example_programme_matches_the_registries(out: &Path) {
         "axis",
         &sums(&events, "axis", all, |r| num(r, "attendance")),
     );
+    // Members joined to the startup registry: active startups in the cluster.
+    let startups = table(&data.join("startups.csv"));
+    let member_ids: std::collections::BTreeSet<&str> =
+        members.iter().map(|m| m["startup_id"].as_str()).collect();
+    let active = |r: &BTreeMap<String, String>| r["status"] == "active";
+    let in_cluster = sums(&startups, "region", active, |r| {
+        f64::from(u8::from(member_ids.contains(r["startup_id"].as_str())))
+    });
+    let active_startups = sums(&startups, "region", active, |_| 1.0);
+    check(
+        "startups_in_cluster",
+        "region",
+        &ratio(&in_cluster, &active_startups),
+    );
     // The funnel figure draws the stages' totals, overall and by axis.
     let figure = std::fs::read_to_string(out.join("figures/call_funnel.csv")).unwrap();
     let drawn = records(&figure);
