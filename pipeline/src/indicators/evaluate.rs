@@ -261,6 +261,7 @@ fn parts(ind: &IndicatorSpec, df: &DataFrame) -> Result<Vec<Part>> {
     if let Statistic::Ratio {
         numerator,
         denominator,
+        ..
     } = &ind.statistic
     {
         add(

@@ -33,6 +33,9 @@ pub enum Statistic {
         numerator: Expr,
         /// The denominator's expression.
         denominator: Expr,
+        /// The numerator is a part of the denominator (a funnel's stage of
+        /// the one before): shown in percent.
+        part: bool,
     },
     /// A quantile of `expr` (R's qrule "math", Woodruff interval).
     Quantile {
@@ -142,12 +145,14 @@ impl Statistic {
         )
     }
 
-    /// A share or a rate, printed as a percentage: a proportion, a growth
-    /// rate, a survival share, the share of the largest units.
+    /// A share or a rate, printed as a percentage: a proportion, a funnel's
+    /// conversion, a growth rate, a survival share, the share of the
+    /// largest units.
     pub fn in_percent(&self) -> bool {
         matches!(
             self,
             Statistic::Proportion { .. }
+                | Statistic::Ratio { part: true, .. }
                 | Statistic::Growth { .. }
                 | Statistic::Survival(_)
                 | Statistic::Concentration {
@@ -296,6 +301,7 @@ impl Resolver<'_> {
                 (Some(n), Some(d)) => one(Statistic::Ratio {
                     numerator: self.expr(n),
                     denominator: self.expr(d),
+                    part: false,
                 }),
                 _ => needs("statistic `ratio` needs `numerator` and `denominator`"),
             },
@@ -449,6 +455,7 @@ impl Resolver<'_> {
         let ratio = |num: &str, den: &str| Statistic::Ratio {
             numerator: column(num),
             denominator: column(den),
+            part: true,
         };
         let mut out = vec![OneStatistic {
             id: id.to_string(),

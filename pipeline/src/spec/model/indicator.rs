@@ -72,6 +72,7 @@ impl IndicatorSpec {
         if let Statistic::Ratio {
             numerator,
             denominator,
+            ..
         } = &self.statistic
         {
             out.extend([numerator.text.as_str(), denominator.text.as_str()]);
