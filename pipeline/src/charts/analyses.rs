@@ -173,9 +173,7 @@ pub fn cv_figure(
     rows: &[crate::small_area::SmallAreaRow],
 ) -> Result<Figure> {
     let lang = study.language;
-    let ind = study.indicator(&chart.indicator).ok_or_else(|| {
-        Error::internal("chart", format!("indicator `{}` vanished", chart.indicator))
-    })?;
+    let ind = super::drawn_indicator(study, chart)?;
     let mut points = Vec::new();
     for r in rows
         .iter()

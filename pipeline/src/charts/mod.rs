@@ -227,12 +227,20 @@ pub fn build(
     }
 }
 
+/// The indicator `chart` draws (the spec checked it exists).
+pub fn drawn_indicator<'a>(
+    study: &'a Study,
+    chart: &ChartSpec,
+) -> Result<&'a crate::spec::model::IndicatorSpec> {
+    study.indicator(&chart.indicator).ok_or_else(|| {
+        Error::internal("chart", format!("indicator `{}` vanished", chart.indicator))
+    })
+}
+
 /// Builds the figure of `chart` from the indicators table.
 pub fn figure(study: &Study, chart: &ChartSpec, rows: &[IndicatorRow]) -> Result<Figure> {
     let lang = study.language;
-    let ind = study.indicator(&chart.indicator).ok_or_else(|| {
-        Error::internal("chart", format!("indicator `{}` vanished", chart.indicator))
-    })?;
+    let ind = drawn_indicator(study, chart)?;
     let ds = study.dataset(&ind.dataset);
     let percent = ind.statistic.in_percent();
     let scale = if percent { 100.0 } else { 1.0 };
