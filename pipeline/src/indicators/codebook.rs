@@ -8,11 +8,12 @@
 use std::collections::BTreeMap;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::table::value_label;
 use crate::error::{Error, Result};
 use crate::spec::model::Study;
-use crate::survey::columns::f64_values;
+use crate::survey::columns::{f64_values, integer_summary};
 
 /// One line of the codebook.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -61,17 +62,24 @@ pub fn lines(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Vec<Li
             .map(|w| w.cast(&DataType::Float64))
             .transpose()
             .map_err(|e| Error::internal("codebook weights", e))?;
+        let total_w = weights
+            .as_ref()
+            .map(|w| w.as_materialized_series().sum::<f64>())
+            .transpose()
+            .map_err(|e| Error::internal("codebook weights", e))?;
         let suffix = crate::ingest::microdata::MISSING_SUFFIX;
-        for col in df.columns() {
-            let name = col.name().to_string();
-            if name
-                .strip_suffix(suffix)
-                .is_some_and(|base| df.column(base).is_ok())
-            {
-                continue;
-            }
-            out.extend(column_lines(study, ds, df, col, weights.as_ref())?);
-        }
+        // Columns are described independently: on both cores, in column order.
+        let per_column: Vec<Vec<Line>> = df
+            .columns()
+            .par_iter()
+            .filter(|col| {
+                col.name()
+                    .strip_suffix(suffix)
+                    .is_none_or(|base| df.column(base).is_err())
+            })
+            .map(|col| column_lines(study, ds, df, col, weights.as_ref(), total_w))
+            .collect::<Result<_>>()?;
+        out.extend(per_column.into_iter().flatten());
     }
     Ok(out)
 }
@@ -83,6 +91,7 @@ fn column_lines(
     df: &DataFrame,
     col: &Column,
     weights: Option<&Column>,
+    total_w: Option<f64>,
 ) -> Result<Vec<Line>> {
     let name = col.name().to_string();
     let fail = |e: PolarsError| Error::internal(format!("codebook of `{name}`"), e);
@@ -109,25 +118,33 @@ fn column_lines(
             })
             .transpose()
     };
-    let present = col.is_not_null();
     let series = col.as_materialized_series();
-    let total_w = weights
-        .map(|w| w.as_materialized_series().sum::<f64>())
-        .transpose()
-        .map_err(fail)?;
     let numeric = col.dtype().is_primitive_numeric();
     let stat = |v: PolarsResult<Option<f64>>| v.ok().flatten();
+    let present = (col.len() - col.null_count()) as f64;
+    // An integer column's in one pass; others through polars.
+    let (min, max, mean) = match numeric.then(|| integer_summary(col)).flatten() {
+        Some(range) => range.map_or((None, None, None), |(lo, hi, sum)| {
+            (Some(lo as f64), Some(hi as f64), Some(sum as f64 / present))
+        }),
+        None if numeric => (
+            stat(series.min::<f64>()),
+            stat(series.max::<f64>()),
+            series.mean(),
+        ),
+        None => (None, None, None),
+    };
     let mut out = vec![Line {
         row: "summary",
         n: (col.len() - col.null_count()) as u64,
         weighted_n: if col.null_count() == 0 {
             total_w
         } else {
-            weighted(&present)?
+            weighted(&col.is_not_null())?
         },
-        min: numeric.then(|| stat(series.min::<f64>())).flatten(),
-        max: numeric.then(|| stat(series.max::<f64>())).flatten(),
-        mean: numeric.then(|| series.mean()).flatten(),
+        min,
+        max,
+        mean,
         ..base.clone()
     }];
     // Each code of a coded column: one with value labels (a contract's codes

@@ -79,6 +79,15 @@ pub fn cross(
         .map(crate::spec::model::Variable::name)
         .collect();
     let parts: Vec<&Variable> = vars.iter().map(|v| &indexed[v]).collect();
+    if let [one] = parts.as_slice() {
+        // One variable: its own codes are the domains.
+        let values = one.values.iter().map(|v| vec![v.clone()]).collect();
+        let breakdown = Breakdown::Codes {
+            codes: one.codes.clone(),
+            n_domains: one.values.len(),
+        };
+        return (Domains { vars, values }, breakdown);
+    }
     let n_rows = parts.first().map_or(0, |p| p.codes.len());
     let n_domains: usize = parts.iter().map(|p| p.values.len()).product();
     let codes = Codes::collect(

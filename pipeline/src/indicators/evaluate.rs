@@ -6,6 +6,7 @@
 //! `numerator` and a `denominator` instead of `expr`.
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::statistics::{Method, Reads, estimator};
 use crate::error::{Error, Location, Result, choices};
@@ -309,7 +310,8 @@ pub fn evaluate_all(inds: &[&IndicatorSpec], df: &DataFrame) -> Result<Vec<Evalu
             .collect()
             .map_err(|e| culprit(inds, df, e))?
     };
-    inds.iter()
+    // Each indicator's values out of polars' columns, on both cores.
+    inds.par_iter()
         .enumerate()
         .map(|(slot, ind)| {
             let floats = |role: &str| {

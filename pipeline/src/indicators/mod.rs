@@ -29,6 +29,7 @@ use crate::error::Result;
 use crate::locale::Flag;
 use crate::spec::model::{ReplicateMethod, Statistic, Study};
 use crate::survey::accumulate::{Breakdown, Target};
+use crate::survey::diagnostics::Weights;
 use crate::survey::estimate::Estimate;
 use crate::survey::{self, design::PreparedDesign};
 use statistics::{Method, Pass, estimator};
@@ -184,7 +185,29 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                     .map_err(|e| e.located(&spec.location).in_file(&ds.path))?,
                 None => PreparedDesign::census(df.height()),
             };
-            if let (Some(spec), 0) = (&ds.design, group) {
+            // The weights' diagnostics, the indicators' values and the
+            // breakdown variables' codes are independent: made at once.
+            let summarized = ds.design.is_some() && group == 0;
+            let mut names: Vec<&crate::spec::model::Variable> =
+                inds.iter().flat_map(|i| i.by.iter().flatten()).collect();
+            names.sort();
+            names.dedup();
+            let (weighting, (evaluated, vars)) = rayon::join(
+                || summarized.then(|| Weights::of(&design.weights)).flatten(),
+                || {
+                    rayon::join(
+                        || evaluate::evaluate_all(&inds, df),
+                        || {
+                            names
+                                .par_iter()
+                                .map(|v| Ok((v.name(), domains::variable(df, v)?)))
+                                .collect::<Result<HashMap<String, domains::Variable>>>()
+                        },
+                    )
+                },
+            );
+            let (evaluated, vars) = (evaluated?, vars?);
+            if let (Some(spec), true) = (&ds.design, summarized) {
                 designs.push(DesignSummary {
                     dataset: ds.id.clone(),
                     rows: df.height(),
@@ -202,20 +225,10 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                             (name, reps.count, reps.scale)
                         },
                     ),
-                    weighting: crate::survey::diagnostics::Weights::of(&design.weights),
+                    weighting,
                     calibration: design.calibrated.clone(),
                 });
             }
-            let evaluated = evaluate::evaluate_all(&inds, df)?;
-            // Index every breakdown variable once; build each distinct breakdown once.
-            let mut names: Vec<&crate::spec::model::Variable> =
-                inds.iter().flat_map(|i| i.by.iter().flatten()).collect();
-            names.sort();
-            names.dedup();
-            let vars: HashMap<String, domains::Variable> = names
-                .par_iter()
-                .map(|v| Ok((v.name(), domains::variable(df, v)?)))
-                .collect::<Result<_>>()?;
             let mut keys: Vec<Vec<crate::spec::model::Variable>> = vec![Vec::new()];
             let mut built: Vec<Option<domains::Domains>> = vec![None];
             let mut breakdowns = vec![Breakdown::Overall];

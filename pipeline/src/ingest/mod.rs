@@ -145,14 +145,35 @@ fn align_types(a: &mut DataFrame, b: &mut DataFrame) -> Result<()> {
 
 /// Reads, types and validates one source file.
 fn ingest_file(ds: &DatasetSpec) -> Result<Ingested> {
-    let bytes = std::fs::read(&ds.path)
-        .map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot read: {e}")))?;
+    let unreadable = |e: std::io::Error| Error::data(&ds.id, &ds.path, format!("cannot read: {e}"));
+    let bytes = std::fs::metadata(&ds.path).map_err(unreadable)?.len();
+    // The source is hashed while it is parsed.
+    let (hash, parsed) = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| sources::file_hash(&ds.path));
+        let parsed = parse(ds);
+        (hashing.join(), parsed)
+    });
+    let hash =
+        hash.map_err(|_| Error::internal("hashing a source", "the hashing thread panicked"))?;
     let source = SourceInfo {
-        bytes: bytes.len() as u64,
-        blake3: blake3::hash(&bytes).to_hex().to_string(),
+        bytes,
+        blake3: hash.map_err(unreadable)?,
     };
-    drop(bytes);
-    let (data, rejects, rows_read, source_is_typed_data) = match ds.format {
+    let (data, rejects, rows_read, source_is_typed_data) = parsed?;
+    let out = Ingested {
+        data,
+        rejects,
+        rows_read,
+        source,
+        source_is_typed_data,
+    };
+    Ok(out)
+}
+
+/// Reads and types a source file: kept rows, rejects, rows read, and
+/// whether the source already is the typed data.
+fn parse(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize, bool)> {
+    Ok(match ds.format {
         Format::Delimited | Format::Xlsx => {
             let mut table = if ds.format == Format::Xlsx {
                 text_table::read_xlsx(ds)?
@@ -171,15 +192,7 @@ fn ingest_file(ds: &DatasetSpec) -> Result<Ingested> {
             (data, rejects, rows_read, false)
         }
         Format::Parquet => from_parquet(ds)?,
-    };
-    let out = Ingested {
-        data,
-        rejects,
-        rows_read,
-        source,
-        source_is_typed_data,
-    };
-    Ok(out)
+    })
 }
 
 fn missing_columns(ds: &DatasetSpec, names: &[String]) -> Result<()> {

@@ -96,14 +96,28 @@ pub fn hash(ds: &DatasetSpec) -> Result<String> {
     let parts = files(ds)?
         .iter()
         .map(|f| {
-            let mut hasher = blake3::Hasher::new();
-            std::fs::File::open(&f.path)
-                .and_then(|file| hasher.update_reader(file).map(|_| ()))
+            let hash = file_hash_parallel(&f.path)
                 .map_err(|e| Error::data(&ds.id, &f.path, format!("cannot read: {e}")))?;
-            Ok((file_name(&f.path), hasher.finalize().to_hex().to_string()))
+            Ok((file_name(&f.path), hash))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(combined_hash(&parts))
+}
+
+/// The blake3 of a file's bytes, read through a memory map on every core of
+/// rayon's pool (a small file is simply read). Not from a thread that a
+/// pool worker waits on: the pool could be all waiting — see [`file_hash`].
+pub fn file_hash_parallel(path: &Path) -> std::io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_mmap_rayon(path)?;
+    Ok(hasher.finalize().to_hex().to_string())
+}
+
+/// The blake3 of a file's bytes through a memory map, on the calling thread.
+pub fn file_hash(path: &Path) -> std::io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_mmap(path)?;
+    Ok(hasher.finalize().to_hex().to_string())
 }
 
 /// A file's name as text.

@@ -89,11 +89,13 @@ impl Manifest {
 
 /// Hashes the file at `path`, recording it as `shown`.
 pub fn file_record(path: &Path, shown: String) -> Result<FileRecord> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
     Ok(FileRecord {
         path: shown,
-        bytes: bytes.len() as u64,
-        blake3: blake3::hash(&bytes).to_hex().to_string(),
+        bytes,
+        blake3: crate::ingest::sources::file_hash_parallel(path).map_err(|e| Error::io(path, e))?,
     })
 }
 

@@ -56,13 +56,6 @@ impl Plan {
     }
 }
 
-/// The blake3 of a file's bytes.
-pub fn hash_file(path: &Path) -> std::io::Result<String> {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update_reader(std::fs::File::open(path)?)?;
-    Ok(hasher.finalize().to_hex().to_string())
-}
-
 /// Hashes every dataset's source; a missing source is a data error.
 pub fn source_hashes(study: &Study) -> Result<BTreeMap<String, String>> {
     study
@@ -153,7 +146,8 @@ pub fn fingerprints(
     let mut charts = Vec::new();
     for chart in &study.charts {
         let geometry = match &chart.geometry {
-            Some(g) => hash_file(&g.path).map_err(|e| Error::io(&g.path, e))?,
+            Some(g) => crate::ingest::sources::file_hash_parallel(&g.path)
+                .map_err(|e| Error::io(&g.path, e))?,
             None => String::new(),
         };
         let fp = digest(&[
@@ -257,7 +251,7 @@ fn why_stale(
     }
     // Up to date by its inputs: are its published outputs intact?
     for f in prev.outputs.iter().filter(|f| stage.owns(study, &f.path)) {
-        match hash_file(&out.join(&f.path)) {
+        match crate::ingest::sources::file_hash_parallel(&out.join(&f.path)) {
             Ok(h) if h == f.blake3 => {}
             Ok(_) => return Some(format!("output {} was modified", f.path)),
             Err(_) => return Some(format!("output {} is missing", f.path)),

@@ -8,9 +8,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::manifest::{FileRecord, Manifest};
-use super::plan::hash_file;
 use super::{RunOptions, run};
 use crate::error::{Error, Result};
+use crate::ingest::sources::file_hash_parallel;
 
 /// What verification found.
 #[derive(Debug, Clone, Default)]
@@ -41,7 +41,7 @@ pub fn verify(out_dir: &Path) -> Result<Verification> {
     let mut v = Verification::default();
     let mut check = |file: &FileRecord, what: &str| {
         let path = study_dir.join(&file.path);
-        match hash_file(&path) {
+        match file_hash_parallel(&path) {
             Ok(h) if h == file.blake3 => {}
             Ok(h) => v.problems.push(format!(
                 "{what} {} differs from the one recorded (blake3 {} ≠ {})",
@@ -103,7 +103,7 @@ pub fn verify(out_dir: &Path) -> Result<Verification> {
         .collect();
     for f in &manifest.outputs {
         // The published file as it is now, which a reader would use.
-        let published = hash_file(&out_dir.join(&f.path)).unwrap_or_default();
+        let published = file_hash_parallel(&out_dir.join(&f.path)).unwrap_or_default();
         let touched = if published == f.blake3 {
             ""
         } else {

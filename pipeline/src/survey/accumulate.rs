@@ -12,12 +12,13 @@ use rayon::prelude::*;
 
 pub use super::codes::Codes;
 use super::columns::MISSING;
+use super::cube::Cube;
 
 /// Rows per chunk (the unit of parallel work, with its own sums); fixed so
 /// results do not depend on the thread count.
 const CHUNK_ROWS: usize = 1 << 20;
 /// Rows per block within a chunk (the unit of cache reuse).
-const BLOCK_ROWS: usize = 1 << 12;
+const BLOCK_ROWS: usize = 1 << 8;
 /// Chunks summed at once before being folded into the total (bounds memory).
 const CHUNKS_PER_BATCH: usize = 8;
 
@@ -95,6 +96,24 @@ impl Breakdown {
         match self {
             Breakdown::Overall => 0,
             Breakdown::Codes { codes, .. } => codes.get(row),
+        }
+    }
+
+    /// Calls `f(i, domain)` for each row `rows.start + i` of `rows`
+    /// ([`Breakdown::NONE`] for a row in no domain).
+    #[inline]
+    pub fn each(&self, rows: std::ops::Range<usize>, mut f: impl FnMut(usize, u32)) {
+        match self {
+            Breakdown::Overall => (0..rows.len()).for_each(|i| f(i, 0)),
+            Breakdown::Codes { codes, .. } => codes.each(rows, f),
+        }
+    }
+
+    /// Whether some row is in no domain.
+    pub fn has_missing(&self) -> bool {
+        match self {
+            Breakdown::Overall => false,
+            Breakdown::Codes { codes, .. } => codes.has_none(),
         }
     }
 }
@@ -197,9 +216,12 @@ pub struct Sums {
     /// Shared cells per breakdown for dense targets (empty when unused).
     base: Vec<Vec<Cell>>,
     /// Dense sums per breakdown: `[cell * columns + column]`, the columns
-    /// being `layout.by_breakdown[b]`.
+    /// being `layout.by_breakdown[b]`; empty for a breakdown summed through
+    /// the cube until it is rolled up.
     dense: Vec<Vec<f64>>,
     layout: DenseLayout,
+    /// The small breakdowns crossed, for the dense targets.
+    cube: Option<Cube>,
 }
 
 /// The columns of the dense sums.
@@ -276,12 +298,19 @@ fn dense(rows: &Rows, t: &Target) -> bool {
 }
 
 impl Sums {
-    fn zeros(rows: &Rows, targets: &[Target], dense: &[bool], breakdowns: &[Breakdown]) -> Self {
+    fn zeros(
+        rows: &Rows,
+        targets: &[Target],
+        dense: &[bool],
+        breakdowns: &[Breakdown],
+        cube: Option<&Cube>,
+    ) -> Self {
         let n_psu = rows.n_units;
         let n_reps = rows.replicates.map_or(0, <[Vec<f64>]>::len);
         let size = |b: usize| breakdowns[b].n_domains() * n_psu;
         let layout = DenseLayout::new(targets, dense, breakdowns.len());
-        let used = |b: usize| !layout.by_breakdown[b].is_empty();
+        let direct =
+            |b: usize| !layout.by_breakdown[b].is_empty() && !cube.is_some_and(|c| c.has(b));
         Sums {
             n_psu,
             n_reps,
@@ -294,7 +323,7 @@ impl Sums {
             cells: per_target(targets, |t| !dense[t], size, Cell::default()),
             base: (0..breakdowns.len())
                 .map(|b| {
-                    if used(b) {
+                    if direct(b) {
                         vec![Cell::default(); size(b)]
                     } else {
                         Vec::new()
@@ -302,9 +331,16 @@ impl Sums {
                 })
                 .collect(),
             dense: (0..breakdowns.len())
-                .map(|b| vec![0.0; size(b) * layout.by_breakdown[b].len()])
+                .map(|b| {
+                    if direct(b) {
+                        vec![0.0; size(b) * layout.by_breakdown[b].len()]
+                    } else {
+                        Vec::new()
+                    }
+                })
                 .collect(),
             layout,
+            cube: cube.map(Cube::zeros),
         }
     }
 
@@ -320,6 +356,20 @@ impl Sums {
             .zip(o.cells.iter().flatten());
         for (a, b) in cells.chain(self.base.iter_mut().zip(&o.base)) {
             a.iter_mut().zip(b).for_each(|(a, b)| a.add(b));
+        }
+        if let (Some(a), Some(b)) = (&mut self.cube, &o.cube) {
+            a.add(b);
+        }
+    }
+
+    /// Fills the sums of the breakdowns summed through the cube.
+    fn roll_up(&mut self, breakdowns: &[Breakdown]) {
+        let Some(cube) = self.cube.take() else { return };
+        for (b, breakdown) in breakdowns.iter().enumerate() {
+            if cube.has(b) {
+                let columns = &self.layout.by_breakdown[b];
+                (self.base[b], self.dense[b]) = cube.roll_up(b, breakdown.n_domains(), columns);
+            }
         }
     }
 
@@ -378,16 +428,19 @@ impl DesignSums {
 pub fn accumulate(rows: &Rows, breakdowns: &[Breakdown], targets: &[Target]) -> Sums {
     let n = rows.weights.len();
     let dense: Vec<bool> = targets.iter().map(|t| dense(rows, t)).collect();
+    let layout = DenseLayout::new(targets, &dense, breakdowns.len());
+    let used: Vec<bool> = layout.by_breakdown.iter().map(|c| !c.is_empty()).collect();
+    let cube = Cube::plan(breakdowns, &used, rows.n_units, layout.columns.len());
     let chunks: Vec<(usize, usize)> = (0..n)
         .step_by(CHUNK_ROWS)
         .map(|s| (s, (s + CHUNK_ROWS).min(n)))
         .collect();
-    let mut total = Sums::zeros(rows, targets, &dense, breakdowns);
+    let mut total = Sums::zeros(rows, targets, &dense, breakdowns, cube.as_ref());
     for batch in chunks.chunks(CHUNKS_PER_BATCH) {
         let parts: Vec<Sums> = batch
             .par_iter()
             .map(|&(start, end)| {
-                let mut s = Sums::zeros(rows, targets, &dense, breakdowns);
+                let mut s = Sums::zeros(rows, targets, &dense, breakdowns, cube.as_ref());
                 sum_rows(rows, breakdowns, targets, start, end, &mut s);
                 s
             })
@@ -396,6 +449,7 @@ pub fn accumulate(rows: &Rows, breakdowns: &[Breakdown], targets: &[Target]) -> 
             total.add(p);
         }
     }
+    total.roll_up(breakdowns);
     // Assemble the dense targets' cells from the shared sums.
     for (t, target) in targets.iter().enumerate() {
         if !dense[t] {
@@ -451,16 +505,30 @@ fn sum_block(
     let n_psu = s.n_psu;
     let n_reps = s.n_reps;
     let rep_weights = input.replicates;
-    // The cell of each row in each breakdown, computed once for all targets.
+    // The cell of each row in each breakdown summed directly, computed once
+    // for all targets (none for a breakdown only the cube sums).
+    let dense: Vec<bool> = (0..targets.len())
+        .map(|t| s.layout.columns.iter().any(|c| c.0 == t))
+        .collect();
+    let direct = |b: usize| {
+        !s.cube.as_ref().is_some_and(|c| c.has(b))
+            || (0..targets.len()).any(|t| !dense[t] && targets[t].breakdowns.contains(&b))
+    };
     let cell_of: Vec<Vec<u32>> = breakdowns
         .iter()
-        .map(|b| {
-            (start..end)
-                .map(|row| match b.code(row) {
-                    Breakdown::NONE => Breakdown::NONE,
-                    d => d * n_psu as u32 + input.unit[row],
-                })
-                .collect()
+        .enumerate()
+        .map(|(i, b)| {
+            if !direct(i) {
+                return Vec::new();
+            }
+            let unit = &input.unit[start..end];
+            let mut cells = vec![Breakdown::NONE; end - start];
+            b.each(start..end, |i, d| {
+                if d != Breakdown::NONE {
+                    cells[i] = d * n_psu as u32 + unit[i];
+                }
+            });
+            cells
         })
         .collect();
     let weights = &input.weights[start..end];
@@ -482,9 +550,9 @@ fn sum_block(
             c.n_any += 1;
         }
     }
-    sum_dense(targets, start, weights, &cell_of, s, scratch);
+    sum_dense(input, breakdowns, targets, start..end, &cell_of, s, scratch);
     for (t, target) in targets.iter().enumerate() {
-        if s.layout.columns.iter().any(|c| c.0 == t) {
+        if dense[t] {
             continue;
         }
         let cells = &mut s.cells[t];
@@ -526,13 +594,29 @@ fn sum_block(
     }
 }
 
+/// Column `j` of the row-major `block` (`width` values a row): `f(w, y)` of
+/// each row's weight and value.
+fn fill<T: Copy>(
+    block: &mut [f64],
+    width: usize,
+    j: usize,
+    weights: &[f64],
+    y: &[T],
+    f: impl Fn(f64, T) -> f64,
+) {
+    for ((row, &w), &y) in block.chunks_exact_mut(width).zip(weights).zip(y) {
+        row[j] = f(w, y);
+    }
+}
+
 /// The dense targets' sums over a block: each row's w·y (and w·y²) for every
 /// dense column, in a row-major block, then for each breakdown one
 /// contiguous add of the row's vector into its cell's.
 fn sum_dense(
+    input: &Rows,
+    breakdowns: &[Breakdown],
     targets: &[Target],
-    start: usize,
-    weights: &[f64],
+    rows: std::ops::Range<usize>,
     cell_of: &[Vec<u32>],
     s: &mut Sums,
     block: &mut Vec<f64>,
@@ -541,29 +625,30 @@ fn sum_dense(
     if width == 0 {
         return;
     }
-    let rows = weights.len();
-    block.resize(rows * width, 0.0);
+    let start = rows.start;
+    let weights = &input.weights[rows];
+    block.resize(weights.len() * width, 0.0);
     for (j, &(t, squared)) in s.layout.columns.iter().enumerate() {
-        let out = block.iter_mut().skip(j).step_by(width);
         match (targets[t].y, squared) {
-            (Values::Flags(y), _) => {
-                for ((o, &w), &y) in out.zip(weights).zip(&y[start..start + rows]) {
-                    *o = if y == 1 { w } else { 0.0 };
-                }
-            }
+            // Dense flags are 0 or 1 (a missing one makes a target not dense).
+            (Values::Flags(y), _) => fill(block, width, j, weights, &y[start..], |w, y| {
+                w * f64::from(y)
+            }),
             (Values::Numbers(y), false) => {
-                for ((o, &w), &y) in out.zip(weights).zip(&y[start..start + rows]) {
-                    *o = w * y;
-                }
+                fill(block, width, j, weights, &y[start..], |w, y| w * y)
             }
             (Values::Numbers(y), true) => {
-                for ((o, &w), &y) in out.zip(weights).zip(&y[start..start + rows]) {
-                    *o = w * y * y;
-                }
+                fill(block, width, j, weights, &y[start..], |w, y| w * y * y)
             }
         }
     }
+    if let Some(cube) = &mut s.cube {
+        cube.add_rows(breakdowns, input.unit, start, weights, block);
+    }
     for (b, columns) in s.layout.by_breakdown.iter().enumerate() {
+        if s.cube.as_ref().is_some_and(|c| c.has(b)) {
+            continue;
+        }
         let sums = &mut s.dense[b];
         let n = columns.len();
         if n == width {

@@ -62,12 +62,36 @@ impl Codes {
         }
     }
 
+    /// Calls `f(i, code)` for each row `rows.start + i` of `rows` (the code
+    /// [`Codes::NONE`] when missing), choosing the width once.
+    #[inline]
+    pub fn each(&self, rows: std::ops::Range<usize>, mut f: impl FnMut(usize, u32)) {
+        match self {
+            Codes::U8(v) => v[rows].iter().enumerate().for_each(|(i, &c)| {
+                f(i, if c == u8::MAX { Codes::NONE } else { c.into() });
+            }),
+            Codes::U16(v) => v[rows].iter().enumerate().for_each(|(i, &c)| {
+                f(i, if c == u16::MAX { Codes::NONE } else { c.into() });
+            }),
+            Codes::U32(v) => v[rows].iter().enumerate().for_each(|(i, &c)| f(i, c)),
+        }
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
         match self {
             Codes::U8(v) => v.len(),
             Codes::U16(v) => v.len(),
             Codes::U32(v) => v.len(),
+        }
+    }
+
+    /// Whether some row has no value.
+    pub fn has_none(&self) -> bool {
+        match self {
+            Codes::U8(v) => v.contains(&u8::MAX),
+            Codes::U16(v) => v.contains(&u16::MAX),
+            Codes::U32(v) => v.contains(&Codes::NONE),
         }
     }
 
@@ -80,9 +104,18 @@ impl Codes {
     pub fn into_u32(self) -> Vec<u32> {
         match self {
             Codes::U32(v) => v,
-            other => (0..other.len()).map(|row| other.get(row)).collect(),
+            Codes::U8(v) => widened(&v, u8::MAX),
+            Codes::U16(v) => widened(&v, u16::MAX),
         }
     }
+}
+
+/// Narrow codes as u32, `none` becoming [`Codes::NONE`].
+fn widened<N: Copy + PartialEq + Into<u32>>(codes: &[N], none: N) -> Vec<u32> {
+    codes
+        .iter()
+        .map(|&c| if c == none { Codes::NONE } else { c.into() })
+        .collect()
 }
 
 /// Indexes a column's values in natural order (integers by value, text by
@@ -146,22 +179,26 @@ where
     T::Native: Into<i64>,
 {
     const TABLE_LIMIT: i64 = 1 << 24;
-    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-    for v in values(ca).flatten() {
-        lo = lo.min(v);
-        hi = hi.max(v);
-    }
-    if lo > hi {
+    let Some((lo, hi, _)) = super::columns::integer_range(ca) else {
         return (
-            Codes::collect(0, values(ca).map(|_| Codes::NONE)),
+            Codes::collect(0, (0..ca.len()).map(|_| Codes::NONE)),
             Vec::new(),
         );
-    }
+    };
     if hi - lo < TABLE_LIMIT {
-        // A small range: a table from value to code.
+        // A small range: a table from value to code, read from each
+        // chunk's buffer without widening the column.
         let mut table = vec![Codes::NONE; (hi - lo + 1) as usize];
-        for v in values(ca).flatten() {
-            table[(v - lo) as usize] = 0;
+        for arr in ca.downcast_iter() {
+            match arr.validity().filter(|v| v.unset_bits() > 0) {
+                None => arr
+                    .values()
+                    .iter()
+                    .for_each(|v| table[((*v).into() - lo) as usize] = 0),
+                Some(_) => arr
+                    .non_null_values_iter()
+                    .for_each(|v| table[(v.into() - lo) as usize] = 0),
+            }
         }
         let mut distinct = Vec::new();
         for (i, slot) in table.iter_mut().enumerate() {
@@ -170,10 +207,14 @@ where
                 distinct.push((lo + i as i64).to_string());
             }
         }
-        let codes = Codes::collect(
-            distinct.len(),
-            values(ca).map(|v| v.map_or(Codes::NONE, |v| table[(v - lo) as usize])),
-        );
+        let count = distinct.len();
+        let codes = if count < usize::from(u8::MAX) {
+            Codes::U8(encode(ca, lo, &narrowed(&table, u8::MAX), u8::MAX))
+        } else if count < usize::from(u16::MAX) {
+            Codes::U16(encode(ca, lo, &narrowed(&table, u16::MAX), u16::MAX))
+        } else {
+            Codes::U32(encode(ca, lo, &table, Codes::NONE))
+        };
         return (codes, distinct);
     }
     let mut distinct: Vec<i64> = values(ca).flatten().collect();
@@ -185,6 +226,38 @@ where
         values(ca).map(|v| v.map_or(Codes::NONE, |v| pos[&v])),
     );
     (codes, distinct.iter().map(i64::to_string).collect())
+}
+
+/// A code table in a narrower type (`none` for values absent from the column).
+fn narrowed<N: TryFrom<u32> + Copy>(table: &[u32], none: N) -> Vec<N> {
+    table
+        .iter()
+        .map(|&c| N::try_from(c).unwrap_or(none))
+        .collect()
+}
+
+/// Each row's code through `table` (indexed by value − `lo`), `none` when missing.
+fn encode<T, N>(ca: &ChunkedArray<T>, lo: i64, table: &[N], none: N) -> Vec<N>
+where
+    T: PolarsIntegerType,
+    T::Native: Into<i64>,
+    N: Copy,
+{
+    let code = |v: &T::Native| table[((*v).into() - lo) as usize];
+    let mut out = Vec::with_capacity(ca.len());
+    for arr in ca.downcast_iter() {
+        let values = arr.values().as_slice();
+        match arr.validity().filter(|v| v.unset_bits() > 0) {
+            None => out.extend(values.iter().map(code)),
+            Some(valid) => out.extend(
+                values
+                    .iter()
+                    .zip(valid.iter())
+                    .map(|(v, ok)| if ok { code(v) } else { none }),
+            ),
+        }
+    }
+    out
 }
 
 /// Each value's position in `distinct`.

@@ -228,13 +228,18 @@ impl PreparedDesign {
                 spec.lonely_psu,
             ));
         }
-        let (stratum_of_row, stratum_labels) = match &spec.strata {
-            Some(s) => keys(df, s, dataset)?,
+        // Strata and clusters indexed at the same time.
+        let (strata_keys, cluster_keys) = rayon::join(
+            || spec.strata.as_ref().map(|s| keys(df, s, dataset)),
+            || spec.clusters.first().map(|c| keys(df, c, dataset)),
+        );
+        let (stratum_of_row, stratum_labels) = match strata_keys {
+            Some(k) => k?,
             None => (vec![0; n], vec![String::new()]),
         };
-        let (psu, psu_labels): (Vec<u32>, Vec<String>) = match spec.clusters.first() {
-            Some(c) => {
-                let (codes, labels) = keys(df, c, dataset)?;
+        let (psu, psu_labels): (Vec<u32>, Vec<String>) = match cluster_keys {
+            Some(k) => {
+                let (codes, labels) = k?;
                 if spec.nest {
                     // A PSU is a (stratum, cluster) pair, numbered in that order.
                     let width = labels.len() as u64;

@@ -24,18 +24,18 @@ impl Spread {
         if v.is_empty() || v.iter().any(|x| x.is_nan()) {
             return None;
         }
-        v.sort_by(f64::total_cmp);
+        // Selection rather than a sort: linear in the number of weights.
         let n = v.len();
+        let (below, &mut upper, _) = v.select_nth_unstable_by(n / 2, f64::total_cmp);
         let median = if n % 2 == 1 {
-            v[n / 2]
+            upper
         } else {
-            (v[n / 2 - 1] + v[n / 2]) / 2.0
+            let lower = below.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            (lower + upper) / 2.0
         };
-        Some(Spread {
-            min: v[0],
-            median,
-            max: v[n - 1],
-        })
+        let min = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        Some(Spread { min, median, max })
     }
 }
 

@@ -13,6 +13,7 @@ pub mod calibrate;
 pub mod codes;
 pub mod columns;
 pub mod correction;
+mod cube;
 pub mod design;
 pub mod diagnostics;
 pub mod estimate;

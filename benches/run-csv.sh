@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# CSV ingest at scale: the generated survey written as CSV with a few bad
+# rows (an out-of-range region, a non-numeric weight, a missing flag), then
+# Mizan's whole run (contract checks, typed Parquet, rejects) against polars'
+# streaming scan_csv(...).sink_parquet(...) of the same file, alternately.
+#   benches/run-csv.sh [ROWS] [ROUNDS]      (defaults: 10000000 rows, 3 rounds)
+set -euo pipefail
+cd "$(dirname "$0")"
+source setup.sh
+rounds="${2:-3}"
+rows="${1:-10000000}"
+prepare survey "$rows"
+csv="data/survey-$rows.csv"
+if [ ! -f "$csv" ]; then
+    "$py" - "data/survey-$rows.parquet" "$csv" <<'PY'
+import sys
+import polars as pl
+df = pl.read_parquet(sys.argv[1]).with_columns(pl.col("weight").cast(pl.String))
+bad = {3: ("region", "13"), len(df) // 2: ("weight", "n/a"), len(df) - 2: ("u07", None)}
+for row, (col, value) in bad.items():
+    df = df.with_columns(
+        pl.when(pl.int_range(pl.len()) == row).then(pl.lit(value)).otherwise(pl.col(col).cast(pl.String)).alias(col)
+    )
+df.write_csv(sys.argv[2])
+PY
+fi
+ln -sf "survey-$rows.csv" data/survey.csv
+out="$(mktemp -d)"
+"$mizan" run csv --out "$out/mizan" --force > /dev/null
+echo "rejects: $(($(wc -l < "$out/mizan/rejects/survey.csv") - 1)) rows"
+"$py" measure.py "$rounds" mizan "$mizan run csv --out $out/mizan -q --force" \
+    sink "$py peer_polars_sink.py data/survey.csv $out/peer.parquet"
+rm -rf "$out"
