@@ -27,7 +27,7 @@ fi
 ln -sf "survey-$rows.csv" data/survey.csv
 out="$(mktemp -d)"
 "$mizan" run csv --out "$out/mizan" --force > /dev/null
-echo "rejects: $(($(wc -l < "$out/mizan/rejects/survey.csv") - 1)) rows"
+"$py" -c "import polars as pl, sys; print(pl.read_parquet(sys.argv[1]).height, \"rows refused\")" "$out/mizan/rejects/survey.parquet"
 "$py" measure.py "$rounds" mizan "$mizan run csv --out $out/mizan -q --force" \
     sink "$py peer_polars_sink.py data/survey.csv $out/peer.parquet"
 rm -rf "$out"

@@ -81,7 +81,8 @@ impl TextTable {
 /// A cell's text, `None` when it is empty or one of the dataset's
 /// `missing` markers (compared without surrounding spaces).
 fn cell(ds: &DatasetSpec, s: &str) -> Option<String> {
-    if s.is_empty() || ds.missing.iter().any(|m| m == s.trim()) {
+    let trimmed = s.trim();
+    if s.is_empty() || ds.missing.iter().any(|m| m == trimmed) {
         None
     } else {
         Some(s.to_string())
