@@ -248,7 +248,11 @@ fn from_text(ds: &DatasetSpec, table: TextTable) -> Result<(DataFrame, DataFrame
     let mut rejected: Vec<(u64, String, Vec<Option<String>>)> = problems
         .iter()
         .map(|(&row, why)| {
-            let fields = table.columns.iter().map(|c| c[row].clone()).collect();
+            let fields = table
+                .columns
+                .iter()
+                .map(|c| c.get(row).map(str::to_string))
+                .collect();
             (table.lines[row], why.join("; "), fields)
         })
         .collect();

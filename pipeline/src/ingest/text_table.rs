@@ -14,12 +14,47 @@ use crate::spec::model::{DatasetSpec, Unpivot};
 pub struct TextTable {
     /// Column names, in file order.
     pub names: Vec<String>,
-    /// Cells, column-major; `None` for an empty field.
-    pub columns: Vec<Vec<Option<String>>>,
+    /// Cells, column-major.
+    pub columns: Vec<TextColumn>,
     /// The source line (or sheet row) of each row, 1-based.
     pub lines: Vec<u64>,
     /// Records refused before typing: line, reason and the fields as read.
     pub broken: Vec<BrokenRecord>,
+}
+
+/// One column's cells as read: their text end to end, where each ends and
+/// which are empty — one allocation a column rather than one a cell.
+#[derive(Debug, Clone, Default)]
+pub struct TextColumn {
+    text: String,
+    ends: Vec<usize>,
+    present: Vec<bool>,
+}
+
+impl TextColumn {
+    fn push(&mut self, cell: Option<&str>) {
+        if let Some(c) = cell {
+            self.text.push_str(c);
+        }
+        self.ends.push(self.text.len());
+        self.present.push(cell.is_some());
+    }
+
+    /// The cell of `row`, `None` when it is empty.
+    pub fn get(&self, row: usize) -> Option<&str> {
+        let start = row.checked_sub(1).map_or(0, |r| self.ends[r]);
+        self.present[row].then(|| &self.text[start..self.ends[row]])
+    }
+
+    /// Every cell in row order.
+    pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        (0..self.present.len()).map(|row| self.get(row))
+    }
+
+    /// Whether every cell is empty.
+    fn all_empty(&self) -> bool {
+        !self.present.contains(&true)
+    }
 }
 
 /// A record that could not be split into the header's columns.
@@ -35,7 +70,7 @@ pub struct BrokenRecord {
 
 impl TextTable {
     fn with_header(names: Vec<String>) -> Self {
-        let columns = vec![Vec::new(); names.len()];
+        let columns = vec![TextColumn::default(); names.len()];
         TextTable {
             names,
             columns,
@@ -43,9 +78,9 @@ impl TextTable {
         }
     }
 
-    fn push(&mut self, line: u64, fields: Vec<Option<String>>) {
+    fn push<S: AsRef<str>>(&mut self, line: u64, fields: &[Option<S>]) {
         for (col, f) in self.columns.iter_mut().zip(fields) {
-            col.push(f);
+            col.push(f.as_ref().map(AsRef::as_ref));
         }
         self.lines.push(line);
     }
@@ -61,7 +96,7 @@ impl TextTable {
         let mut i = 0;
         while i < self.names.len() {
             if self.names[i].is_empty() {
-                if self.columns[i].iter().all(Option::is_none) {
+                if self.columns[i].all_empty() {
                     self.names.remove(i);
                     self.columns.remove(i);
                     for b in &mut self.broken {
@@ -80,12 +115,12 @@ impl TextTable {
 
 /// A cell's text, `None` when it is empty or one of the dataset's
 /// `missing` markers (compared without surrounding spaces).
-fn cell(ds: &DatasetSpec, s: &str) -> Option<String> {
+fn cell<'a>(ds: &DatasetSpec, s: &'a str) -> Option<&'a str> {
     let trimmed = s.trim();
     if s.is_empty() || ds.missing.iter().any(|m| m == trimmed) {
         None
     } else {
-        Some(s.to_string())
+        Some(s)
     }
 }
 
@@ -149,13 +184,14 @@ pub fn read_delimited(ds: &DatasetSpec) -> Result<TextTable> {
             Ok(false) => break,
             Ok(true) => {
                 let line = lines.at(record.position().map_or(0, |p| p.byte() as usize)) + offset;
-                let fields: Vec<Option<String>> = record.iter().map(|f| cell(ds, f)).collect();
+                let fields: Vec<Option<&str>> = record.iter().map(|f| cell(ds, f)).collect();
                 if fields.len() == 1 && fields[0].is_none() && width > 1 {
                     continue; // a blank line
                 }
                 if fields.len() != width {
                     let found = fields.len();
-                    let mut fields = fields;
+                    let mut fields: Vec<Option<String>> =
+                        fields.iter().map(|f| f.map(str::to_string)).collect();
                     fields.resize(width, None);
                     table.broken.push(BrokenRecord {
                         line,
@@ -163,7 +199,7 @@ pub fn read_delimited(ds: &DatasetSpec) -> Result<TextTable> {
                         fields,
                     });
                 } else {
-                    table.push(line, fields);
+                    table.push(line, &fields);
                 }
             }
             Err(e) => {
@@ -348,12 +384,12 @@ pub fn read_xlsx(ds: &DatasetSpec) -> Result<TextTable> {
     for (i, row) in rows {
         let fields: Vec<Option<String>> = row
             .iter()
-            .map(|c| xlsx_text(c).and_then(|t| cell(ds, &t)))
+            .map(|c| xlsx_text(c).and_then(|t| cell(ds, &t).map(str::to_string)))
             .collect();
         if fields.iter().all(Option::is_none) {
             continue;
         }
-        table.push(first_row + i as u64 + 1, fields);
+        table.push(first_row + i as u64 + 1, &fields);
     }
     table.tidy_header();
     Ok(table)
@@ -434,11 +470,11 @@ pub fn unpivot(ds: &DatasetSpec, table: TextTable, u: &Unpivot) -> Result<TextTa
     let mut out = TextTable::with_header(names);
     for row in 0..table.height() {
         for &m in &melted {
-            let mut fields: Vec<Option<String>> =
-                idx.iter().map(|&i| table.columns[i][row].clone()).collect();
-            fields.push(Some(table.names[m].clone()));
-            fields.push(table.columns[m][row].clone());
-            out.push(table.lines[row], fields);
+            let mut fields: Vec<Option<&str>> =
+                idx.iter().map(|&i| table.columns[i].get(row)).collect();
+            fields.push(Some(&table.names[m]));
+            fields.push(table.columns[m].get(row));
+            out.push(table.lines[row], &fields);
         }
     }
     out.broken = table.broken;

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::contract::{ColumnRule, ColumnType};
+use super::text_table::TextColumn;
 use crate::error::{Error, Result};
 
 /// Reasons per row index, only for rows that have one.
@@ -19,7 +20,7 @@ pub type Problems = BTreeMap<usize, Vec<String>>;
 /// column comes with its currency column, `<name>_currency`.
 pub fn type_column(
     name: &str,
-    cells: &[Option<String>],
+    cells: &TextColumn,
     rule: Option<&ColumnRule>,
     decimal: char,
     problems: &mut Problems,
@@ -64,7 +65,9 @@ pub fn type_column(
                 .cast(&DataType::Date)
                 .map_err(|e| Error::internal(format!("casting `{name}` to date"), e))?
         }
-        ColumnType::String | ColumnType::Money => Column::new(name.into(), cells.to_vec()),
+        ColumnType::String | ColumnType::Money => {
+            Column::new(name.into(), cells.iter().collect::<Vec<_>>())
+        }
     };
     Ok(vec![col])
 }
@@ -78,7 +81,7 @@ pub fn currency_column(name: &str) -> String {
 /// amounts without one are in it and amounts in another are refused.
 fn money_columns(
     name: &str,
-    cells: &[Option<String>],
+    cells: &TextColumn,
     required: Option<&str>,
     decimal: char,
     problems: &mut Problems,
@@ -107,7 +110,7 @@ fn money_columns(
 /// and its row gets the reason "column `name`: `value` is not {what}".
 fn parse_cells<T>(
     name: &str,
-    cells: &[Option<String>],
+    cells: &TextColumn,
     problems: &mut Problems,
     what: &str,
     parse: impl Fn(&str) -> Option<T>,
@@ -121,7 +124,7 @@ fn parse_cells<T>(
 /// that fails becomes null and its row gets "column `name`: `value` {why}".
 fn parse_cells_with<T>(
     name: &str,
-    cells: &[Option<String>],
+    cells: &TextColumn,
     problems: &mut Problems,
     parse: impl Fn(&str) -> std::result::Result<T, String>,
 ) -> Vec<Option<T>> {
@@ -129,7 +132,7 @@ fn parse_cells_with<T>(
         .iter()
         .enumerate()
         .map(|(row, c)| {
-            let s = c.as_deref()?;
+            let s = c?;
             parse(s)
                 .map_err(|why| {
                     problems.entry(row).or_default().push(format!(
@@ -143,7 +146,7 @@ fn parse_cells_with<T>(
 }
 
 /// The narrowest type all non-empty cells fit: integer, float, else string.
-fn infer(cells: &[Option<String>], decimal: char) -> ColumnType {
+fn infer(cells: &TextColumn, decimal: char) -> ColumnType {
     let values = || cells.iter().flatten();
     if values().all(|s| parse_int(s).is_some()) {
         ColumnType::Integer
