@@ -486,11 +486,34 @@ fn sum_rows(
     end: usize,
     s: &mut Sums,
 ) {
+    // The breakdowns whose cell of each row is needed: those summed
+    // directly for dense targets, and every one of the other targets (the
+    // cube finds its own cells).
+    let dense: Vec<bool> = (0..targets.len())
+        .map(|t| s.layout.columns.iter().any(|c| c.0 == t))
+        .collect();
+    let direct: Vec<bool> = (0..breakdowns.len())
+        .map(|b| {
+            !s.cube.as_ref().is_some_and(|c| c.has(b))
+                || (0..targets.len()).any(|t| !dense[t] && targets[t].breakdowns.contains(&b))
+        })
+        .collect();
     let mut scratch = Vec::new();
     for block in (start..end).step_by(BLOCK_ROWS) {
         let rows = block..(block + BLOCK_ROWS).min(end);
-        sum_block(input, breakdowns, targets, rows, s, &mut scratch);
+        let needed = Needed {
+            dense: &dense,
+            direct: &direct,
+        };
+        sum_block(input, breakdowns, targets, rows, needed, s, &mut scratch);
     }
+}
+
+/// Which targets are dense and which breakdowns need each row's cell.
+#[derive(Clone, Copy)]
+struct Needed<'a> {
+    dense: &'a [bool],
+    direct: &'a [bool],
 }
 
 fn sum_block(
@@ -498,6 +521,7 @@ fn sum_block(
     breakdowns: &[Breakdown],
     targets: &[Target],
     rows: std::ops::Range<usize>,
+    needed: Needed,
     s: &mut Sums,
     scratch: &mut Vec<f64>,
 ) {
@@ -505,20 +529,13 @@ fn sum_block(
     let n_psu = s.n_psu;
     let n_reps = s.n_reps;
     let rep_weights = input.replicates;
-    // The cell of each row in each breakdown summed directly, computed once
-    // for all targets (none for a breakdown only the cube sums).
-    let dense: Vec<bool> = (0..targets.len())
-        .map(|t| s.layout.columns.iter().any(|c| c.0 == t))
-        .collect();
-    let direct = |b: usize| {
-        !s.cube.as_ref().is_some_and(|c| c.has(b))
-            || (0..targets.len()).any(|t| !dense[t] && targets[t].breakdowns.contains(&b))
-    };
+    // The cell of each row in each breakdown that needs it, computed once
+    // for all targets.
     let cell_of: Vec<Vec<u32>> = breakdowns
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            if !direct(i) {
+            if !needed.direct[i] {
                 return Vec::new();
             }
             let unit = &input.unit[start..end];
@@ -552,7 +569,7 @@ fn sum_block(
     }
     sum_dense(input, breakdowns, targets, start..end, &cell_of, s, scratch);
     for (t, target) in targets.iter().enumerate() {
-        if dense[t] {
+        if needed.dense[t] {
             continue;
         }
         let cells = &mut s.cells[t];

@@ -95,15 +95,12 @@ fn bytes_of_bits(bytes: &[u8], offset: usize, len: usize, out: &mut Vec<u8>) {
         table
     };
     let bit = |i: usize| (bytes[i / 8] >> (i % 8)) & 1;
-    if !offset.is_multiple_of(8) {
-        out.extend((offset..offset + len).map(bit));
-        return;
-    }
-    let bytes = &bytes[offset / 8..];
-    for &byte in &bytes[..len / 8] {
+    // Whole bytes from an aligned start; single bits for the rest.
+    let whole = if offset.is_multiple_of(8) { len / 8 } else { 0 };
+    for &byte in &bytes[offset / 8..][..whole] {
         out.extend_from_slice(&SPREAD[usize::from(byte)].to_le_bytes());
     }
-    out.extend((len / 8 * 8..len).map(|i| (bytes[i / 8] >> (i % 8)) & 1));
+    out.extend((offset + whole * 8..offset + len).map(bit));
 }
 
 /// The flag of a missing value.
