@@ -222,10 +222,17 @@ impl Store {
 
     /// Removes a leftover folder of the same name from a killed run — one
     /// Mizan made: a staging folder (marked) or previous outputs (holding
-    /// `manifest.json`). Anything else there is refused, untouched.
+    /// `manifest.json`) — or an empty folder (a run killed between creating
+    /// the folder and marking it; removing it loses nothing). Anything else
+    /// there is refused, untouched.
     pub fn discard_if_exists(&self) -> Result<()> {
+        let empty = std::fs::read_dir(&self.root).is_ok_and(|mut d| d.next().is_none());
         match std::fs::symlink_metadata(&self.root) {
             Err(_) => Ok(()),
+            // `remove_dir` refuses a folder that is no longer empty.
+            Ok(m) if m.is_dir() && empty => {
+                std::fs::remove_dir(&self.root).map_err(|e| Error::io(&self.root, e))
+            }
             Ok(m)
                 if m.is_dir()
                     && (self.root.join(STAGING_MARKER).exists()

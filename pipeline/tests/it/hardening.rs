@@ -100,6 +100,18 @@ fn a_staging_folder_mizan_did_not_make_is_left_alone() {
     assert!(dir.path().join(".out.staging/notes.txt").is_file());
 }
 
+/// A run killed between creating its staging folder and marking it leaves
+/// the folder empty: the next run removes it (nothing is lost) and runs.
+#[test]
+fn an_empty_staging_folder_left_by_a_killed_run_is_removed() {
+    let dir = study();
+    std::fs::create_dir(dir.path().join(".out.staging")).unwrap();
+    let (code, _, err) = mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.path().join("out/manifest.json").is_file());
+    assert!(!dir.path().join(".out.staging").exists());
+}
+
 #[test]
 fn locks_that_cannot_be_proved_alive_are_taken_over() {
     let dir = study();
