@@ -29,5 +29,5 @@ out="$(mktemp -d)"
 "$mizan" run csv --out "$out/mizan" --force > /dev/null
 "$py" -c "import polars as pl, sys; print(pl.read_parquet(sys.argv[1]).height, \"rows refused\")" "$out/mizan/rejects/survey.parquet"
 "$py" measure.py "$rounds" mizan "$mizan run csv --out $out/mizan -q --force" \
-    sink "$py peer_polars_sink.py data/survey.csv $out/peer.parquet"
+    sink "$py peer_polars_sink.py data/survey.csv csv/survey.contract.toml $out/peer.parquet"
 rm -rf "$out"

@@ -4,11 +4,13 @@
 //! allowed by the contract decides whether the run may go on.
 
 pub mod contract;
+pub mod delimited;
 pub mod markers;
 pub mod microdata;
 pub mod money;
 pub mod population;
 pub mod sources;
+mod text;
 pub mod text_table;
 pub mod typing;
 pub mod validate;
@@ -17,7 +19,6 @@ use polars::prelude::*;
 
 use crate::error::{Error, Result, choices};
 use crate::spec::model::{DatasetSpec, Format};
-use text_table::TextTable;
 use typing::Problems;
 
 /// What the source file was, for the manifest and the Parquet metadata.
@@ -175,15 +176,7 @@ fn ingest_file(ds: &DatasetSpec) -> Result<Ingested> {
 fn parse(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize, bool)> {
     Ok(match ds.format {
         Format::Delimited | Format::Xlsx => {
-            let mut table = if ds.format == Format::Xlsx {
-                text_table::read_xlsx(ds)?
-            } else {
-                text_table::read_delimited(ds)?
-            };
-            if let Some(u) = &ds.unpivot {
-                table = text_table::unpivot(ds, table, u)?;
-            }
-            let (data, rejects, rows_read) = from_text(ds, table)?;
+            let (data, rejects, rows_read) = text::ingest(ds)?;
             (data, rejects, rows_read, false)
         }
         Format::Microdata => {
@@ -211,108 +204,6 @@ fn missing_columns(ds: &DatasetSpec, names: &[String]) -> Result<()> {
             choices(names)
         ),
     ))
-}
-
-fn from_text(ds: &DatasetSpec, table: TextTable) -> Result<(DataFrame, DataFrame, usize)> {
-    missing_columns(ds, &table.names)?;
-    let mut problems = Problems::new();
-    let mut columns: Vec<Column> = Vec::with_capacity(table.names.len());
-    for (name, cells) in table.names.iter().zip(&table.columns) {
-        let rule = ds.contract.as_ref().and_then(|c| c.columns.get(name));
-        for col in typing::type_column(name, cells, rule, ds.decimal, &mut problems)? {
-            if col.name() != name && table.names.iter().any(|n| n == col.name().as_str()) {
-                return Err(Error::data(
-                    &ds.id,
-                    &ds.path,
-                    format!(
-                        "money column `{name}` keeps its currency in `{}`, which the file already has; rename that column",
-                        col.name()
-                    ),
-                ));
-            }
-            if col.name() != name {
-                one_currency(ds, name, &col)?;
-            }
-            columns.push(col);
-        }
-    }
-    let df = DataFrame::new_infer_height(columns)
-        .map_err(|e| Error::internal(format!("dataset `{}`", ds.id), e))?;
-    if let Some(c) = &ds.contract {
-        validate::check(c, &df, &table.lines, &mut problems)?;
-    }
-    let rows_read = table.height() + table.broken.len();
-    let mut rej_lines = Vec::new();
-    let mut rej_reasons = Vec::new();
-    let mut rej_cells: Vec<Vec<Option<String>>> = vec![Vec::new(); table.names.len()];
-    let mut rejected: Vec<(u64, String, Vec<Option<String>>)> = problems
-        .iter()
-        .map(|(&row, why)| {
-            let fields = table
-                .columns
-                .iter()
-                .map(|c| c.get(row).map(str::to_string))
-                .collect();
-            (table.lines[row], why.join("; "), fields)
-        })
-        .collect();
-    rejected.extend(
-        table
-            .broken
-            .into_iter()
-            .map(|b| (b.line, b.reason, b.fields)),
-    );
-    rejected.sort_by_key(|r| r.0);
-    for (line, why, fields) in rejected {
-        rej_lines.push(line);
-        rej_reasons.push(why);
-        for (col, f) in rej_cells.iter_mut().zip(fields) {
-            col.push(f);
-        }
-    }
-    let mut rej_cols = vec![
-        Column::new("line".into(), rej_lines),
-        Column::new("reason".into(), rej_reasons),
-    ];
-    rej_cols.extend(
-        table
-            .names
-            .iter()
-            .zip(rej_cells)
-            .map(|(n, c)| Column::new(n.into(), c)),
-    );
-    let rejects =
-        DataFrame::new_infer_height(rej_cols).map_err(|e| Error::internal("rejects", e))?;
-    let kept = keep(df, &problems)?;
-    Ok((kept, rejects, rows_read))
-}
-
-/// Amounts in several currencies cannot be added up: a money column whose
-/// values name more than one currency needs the contract's `currency`
-/// (the others refused) — an input-data error listing what was found.
-fn one_currency(ds: &DatasetSpec, money: &str, currencies: &Column) -> Result<()> {
-    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
-    let text = currencies
-        .str()
-        .map_err(|e| Error::internal("counting currencies", e))?;
-    for c in text.iter().flatten() {
-        *counts.entry(c).or_default() += 1;
-    }
-    let found: Vec<String> = counts
-        .iter()
-        .map(|(c, n)| format!("{c} ({n} rows)"))
-        .collect();
-    if found.len() > 1 {
-        return Err(Error::data(
-            &ds.id,
-            &ds.path,
-            format!(
-                "money column `{money}` holds amounts in several currencies: {} — they cannot be added together; state the one currency in its contract (`currency = \"MAD\"`, the others are then rejected) or convert them upstream",
-                choices(found)
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// Reads a Parquet source: kept rows, rejects, rows read, and whether the

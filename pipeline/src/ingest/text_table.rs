@@ -1,8 +1,10 @@
-//! Readers for sources that arrive as text cells — delimited text and Excel
-//! workbooks — into a [`TextTable`]: column names, one line number per row
-//! and the cells as strings, before any typing. Records that cannot even be
-//! split into the header's columns (a ragged line, broken quoting) are kept
-//! aside with their line and the reason, never dropped.
+//! Sources as text cells before any typing: the [`TextTable`] a workbook's
+//! sheet or a chunk of a delimited file is read into (column names, one
+//! line number per row, the cells as strings), the [`Header`] decisions
+//! made for the whole source, and what reading text shares — empty cells
+//! and `missing` markers, encodings, line numbers. Records that cannot even
+//! be split into the header's columns (a ragged line, broken quoting) are
+//! kept aside with their line and the reason, never dropped.
 
 use calamine::{Data, Reader};
 
@@ -10,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::spec::model::{DatasetSpec, Unpivot};
 
 /// A source read as text.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TextTable {
     /// Column names, in file order.
     pub names: Vec<String>,
@@ -48,7 +50,21 @@ impl TextColumn {
 
     /// Every cell in row order.
     pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
-        (0..self.present.len()).map(|row| self.get(row))
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .zip(&self.present)
+            .map(|((start, &end), &present)| present.then(|| &self.text[start..end]))
+    }
+
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.present.len()
+    }
+
+    /// Whether the column has no cells.
+    pub fn is_empty(&self) -> bool {
+        self.present.is_empty()
     }
 
     /// Whether every cell is empty.
@@ -69,7 +85,8 @@ pub struct BrokenRecord {
 }
 
 impl TextTable {
-    fn with_header(names: Vec<String>) -> Self {
+    /// An empty table with these columns.
+    pub(super) fn with_header(names: Vec<String>) -> Self {
         let columns = vec![TextColumn::default(); names.len()];
         TextTable {
             names,
@@ -85,143 +102,112 @@ impl TextTable {
         self.lines.push(line);
     }
 
+    /// Appends a row of exactly one cell per column.
+    pub(super) fn push_cells<'c>(
+        &mut self,
+        line: u64,
+        cells: impl Iterator<Item = Option<&'c str>>,
+    ) {
+        for (col, c) in self.columns.iter_mut().zip(cells) {
+            col.push(c);
+        }
+        self.lines.push(line);
+    }
+
     /// Number of rows.
     pub fn height(&self) -> usize {
         self.lines.len()
     }
 
-    /// Drops columns with an empty header whose cells are all empty (the
-    /// trailing delimiter of World Bank files) and names the others.
-    fn tidy_header(&mut self) {
-        let mut i = 0;
-        while i < self.names.len() {
-            if self.names[i].is_empty() {
-                if self.columns[i].all_empty() {
-                    self.names.remove(i);
-                    self.columns.remove(i);
-                    for b in &mut self.broken {
-                        if i < b.fields.len() {
-                            b.fields.remove(i);
-                        }
-                    }
-                    continue;
-                }
-                self.names[i] = format!("column_{}", i + 1);
-            }
-            i += 1;
+    /// Which columns are empty in every row.
+    pub fn empty_columns(&self) -> Vec<bool> {
+        self.columns.iter().map(TextColumn::all_empty).collect()
+    }
+}
+
+/// What becomes of the header's columns once the whole source has been
+/// seen: an unnamed column empty in every row (the trailing delimiter of
+/// World Bank files) is dropped; another unnamed one is named
+/// `column_<n>`, `n` its place among the columns kept.
+#[derive(Debug, Clone)]
+pub struct Header {
+    keep: Vec<bool>,
+    names: Vec<String>,
+}
+
+impl Header {
+    /// Whether a header has unnamed columns, whose fate depends on the cells.
+    pub fn has_unnamed(names: &[String]) -> bool {
+        names.iter().any(String::is_empty)
+    }
+
+    /// The fate of header `names`, given which columns are empty in every row.
+    pub fn new(names: &[String], empty: &[bool]) -> Header {
+        let keep: Vec<bool> = names
+            .iter()
+            .zip(empty)
+            .map(|(n, &e)| !(n.is_empty() && e))
+            .collect();
+        let mut kept: Vec<String> = Vec::new();
+        for (n, _) in names.iter().zip(&keep).filter(|(_, k)| **k) {
+            kept.push(if n.is_empty() {
+                format!("column_{}", kept.len() + 1)
+            } else {
+                n.clone()
+            });
         }
+        Header { keep, names: kept }
+    }
+
+    /// The names of the columns kept.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Which of the header's columns are kept.
+    pub fn kept(&self) -> &[bool] {
+        &self.keep
+    }
+
+    /// The items of the columns kept, of one item per header column.
+    pub fn keep<T>(&self, items: Vec<T>) -> Vec<T> {
+        if !self.keep.contains(&false) {
+            return items;
+        }
+        items
+            .into_iter()
+            .zip(&self.keep)
+            .filter_map(|(x, &k)| k.then_some(x))
+            .collect()
+    }
+
+    /// `table` with the columns kept, named.
+    pub fn apply(&self, mut table: TextTable) -> TextTable {
+        table.columns = self.keep(table.columns);
+        for b in &mut table.broken {
+            b.fields = self.keep(std::mem::take(&mut b.fields));
+        }
+        table.names = self.names.clone();
+        table
     }
 }
 
 /// A cell's text, `None` when it is empty or one of the dataset's
 /// `missing` markers (compared without surrounding spaces).
-fn cell<'a>(ds: &DatasetSpec, s: &'a str) -> Option<&'a str> {
+pub(super) fn cell<'a>(ds: &DatasetSpec, s: &'a str) -> Option<&'a str> {
+    if s.is_empty() {
+        return None;
+    }
+    if ds.missing.is_empty() {
+        return Some(s);
+    }
     let trimmed = s.trim();
-    if s.is_empty() || ds.missing.iter().any(|m| m == trimmed) {
-        None
-    } else {
-        Some(s)
-    }
-}
-
-/// Reads a delimited text file per the dataset's options.
-pub fn read_delimited(ds: &DatasetSpec) -> Result<TextTable> {
-    let bytes = std::fs::read(&ds.path)
-        .map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot read: {e}")))?;
-    let text = decode(ds, &bytes)?;
-    // Old Mac files end lines with CR alone: make them LF so line numbers count.
-    let text = if !text.contains('\n') && text.contains('\r') {
-        text.replace('\r', "\n")
-    } else {
-        text
-    };
-    let mut body = text.as_str();
-    for _ in 0..ds.skip_rows {
-        body = body.find('\n').map_or("", |i| &body[i + 1..]);
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(ds.delimiter)
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(body.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| {
-            Error::data(
-                &ds.id,
-                &ds.path,
-                format!("cannot read the header line: {e}"),
-            )
-        })?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    if header.iter().all(String::is_empty) {
-        return Err(Error::data(
-            &ds.id,
-            &ds.path,
-            format!("line {}: the header line is empty", ds.skip_rows + 1),
-        ));
-    }
-    check_header(ds, &header)?;
-    if let Some(line) = unterminated_quote(body.as_bytes(), ds.delimiter) {
-        return Err(Error::data(
-            &ds.id,
-            &ds.path,
-            format!(
-                "line {}: a quote opens a field and is never closed; everything after it would be read as one field — close the quote (a quote inside a field is written twice: \"\")",
-                line + ds.skip_rows as u64
-            ),
-        ));
-    }
-    let width = header.len();
-    let mut table = TextTable::with_header(header);
-    let offset = ds.skip_rows as u64;
-    let mut lines = LineCounter::new(body.as_bytes());
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = lines.at(record.position().map_or(0, |p| p.byte() as usize)) + offset;
-                let fields: Vec<Option<&str>> = record.iter().map(|f| cell(ds, f)).collect();
-                if fields.len() == 1 && fields[0].is_none() && width > 1 {
-                    continue; // a blank line
-                }
-                if fields.len() != width {
-                    let found = fields.len();
-                    let mut fields: Vec<Option<String>> =
-                        fields.iter().map(|f| f.map(str::to_string)).collect();
-                    fields.resize(width, None);
-                    table.broken.push(BrokenRecord {
-                        line,
-                        reason: format!("expected {width} fields, found {found}"),
-                        fields,
-                    });
-                } else {
-                    table.push(line, &fields);
-                }
-            }
-            Err(e) => {
-                let line = lines.at(e.position().map_or(0, |p| p.byte() as usize)) + offset;
-                table.broken.push(BrokenRecord {
-                    line,
-                    reason: format!("unreadable record: {e}"),
-                    fields: vec![None; width],
-                });
-                if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
-                    break;
-                }
-            }
-        }
-    }
-    table.tidy_header();
-    Ok(table)
+    (!ds.missing.iter().any(|m| m == trimmed)).then_some(s)
 }
 
 /// Two columns of one name would make every later reference ambiguous: an
 /// input-data error naming the column.
-fn check_header(ds: &DatasetSpec, names: &[String]) -> Result<()> {
+pub(super) fn check_header(ds: &DatasetSpec, names: &[String]) -> Result<()> {
     let mut seen = std::collections::BTreeSet::new();
     match names
         .iter()
@@ -239,54 +225,22 @@ fn check_header(ds: &DatasetSpec, names: &[String]) -> Result<()> {
     }
 }
 
-/// The 1-based line where a quoted field opens and never closes, if any:
-/// RFC 4180 quoting as the CSV reader applies it — a quote opens a field
-/// only at its start, `""` inside is a quote.
-fn unterminated_quote(body: &[u8], delimiter: u8) -> Option<u64> {
-    let (mut line, mut opened_on) = (1u64, 0u64);
-    let (mut quoted, mut field_start) = (false, true);
-    let mut i = 0;
-    while i < body.len() {
-        let b = body[i];
-        if quoted {
-            if b == b'"' {
-                if body.get(i + 1) == Some(&b'"') {
-                    i += 1;
-                } else {
-                    quoted = false;
-                }
-            }
-        } else if b == b'"' && field_start {
-            quoted = true;
-            opened_on = line;
-        }
-        if b == b'\n' {
-            line += 1;
-        }
-        field_start = !quoted && (b == delimiter || b == b'\n' || b == b'\r');
-        i += 1;
-    }
-    quoted.then_some(opened_on)
-}
-
 /// Turns byte offsets met in increasing order into 1-based line numbers,
 /// counting each line feed once (linear in the text, whatever is skipped).
-struct LineCounter<'a> {
+pub(super) struct LineCounter<'a> {
     text: &'a [u8],
     at: usize,
     line: u64,
 }
 
 impl<'a> LineCounter<'a> {
-    fn new(text: &'a [u8]) -> Self {
-        LineCounter {
-            text,
-            at: 0,
-            line: 1,
-        }
+    /// Counts from `line`, the line `text` starts on.
+    pub(super) fn new(text: &'a [u8], line: u64) -> Self {
+        LineCounter { text, at: 0, line }
     }
 
-    fn at(&mut self, offset: usize) -> u64 {
+    /// The line of the record that starts at byte `offset`.
+    pub(super) fn at(&mut self, offset: usize) -> u64 {
         // A record's position is where the reader began it, before any
         // blank lines it skipped: its line is that of its first character.
         let mut offset = offset.min(self.text.len());
@@ -294,10 +248,7 @@ impl<'a> LineCounter<'a> {
             offset += 1;
         }
         if offset > self.at {
-            self.line += self.text[self.at..offset]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64;
+            self.line += memchr::memchr_iter(b'\n', &self.text[self.at..offset]).count() as u64;
             self.at = offset;
         }
         self.line
@@ -306,36 +257,28 @@ impl<'a> LineCounter<'a> {
 
 /// The 1-based line of the byte after `before`: lines end with LF, CRLF or
 /// CR alone.
-fn line_after(before: &[u8]) -> usize {
+pub(super) fn line_after(before: &[u8]) -> u64 {
     let cr_alone = before
         .windows(2)
         .filter(|w| w[0] == b'\r' && w[1] != b'\n')
         .count()
         + usize::from(before.last() == Some(&b'\r'));
-    before.iter().filter(|b| **b == b'\n').count() + cr_alone + 1
+    (memchr::memchr_iter(b'\n', before).count() + cr_alone + 1) as u64
 }
 
 /// Decodes bytes in the dataset's encoding into UTF-8 text; a file that is
 /// not valid in the declared encoding is an error naming the line.
-fn decode(ds: &DatasetSpec, bytes: &[u8]) -> Result<String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+pub(super) fn decode(ds: &DatasetSpec, mut bytes: Vec<u8>) -> Result<String> {
     if ds.encoding == encoding_rs::UTF_8 {
-        return match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_string()),
-            Err(e) => {
-                let line = line_after(&bytes[..e.valid_up_to()]);
-                Err(Error::data(
-                    &ds.id,
-                    &ds.path,
-                    format!(
-                        "line {line}: byte 0x{:02X} is not valid UTF-8 — if the file comes from Excel on Windows, add `encoding = \"windows-1252\"` to the dataset",
-                        bytes[e.valid_up_to()]
-                    ),
-                ))
-            }
-        };
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
+        return String::from_utf8(bytes).map_err(|e| {
+            let (bytes, at) = (e.as_bytes(), e.utf8_error().valid_up_to());
+            not_utf8(ds, line_after(&bytes[..at]), bytes[at])
+        });
     }
-    let (text, _, had_errors) = ds.encoding.decode(bytes);
+    let (text, _, had_errors) = ds.encoding.decode(&bytes);
     if had_errors {
         return Err(Error::data(
             &ds.id,
@@ -344,6 +287,26 @@ fn decode(ds: &DatasetSpec, bytes: &[u8]) -> Result<String> {
         ));
     }
     Ok(text.into_owned())
+}
+
+/// `bytes`, which start on source line `first_line`, as text; the first
+/// byte that is not UTF-8 is an error naming its line.
+pub(super) fn utf8<'a>(ds: &DatasetSpec, bytes: &'a [u8], first_line: u64) -> Result<&'a str> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        not_utf8(ds, first_line - 1 + line_after(&bytes[..at]), bytes[at])
+    })
+}
+
+/// The error for a byte that is not UTF-8, on `line`.
+fn not_utf8(ds: &DatasetSpec, line: u64, byte: u8) -> Error {
+    Error::data(
+        &ds.id,
+        &ds.path,
+        format!(
+            "line {line}: byte 0x{byte:02X} is not valid UTF-8 — if the file comes from Excel on Windows, add `encoding = \"windows-1252\"` to the dataset"
+        ),
+    )
 }
 
 /// Reads the dataset's sheet (the first when none is named) of a workbook.
@@ -391,8 +354,7 @@ pub fn read_xlsx(ds: &DatasetSpec) -> Result<TextTable> {
         }
         table.push(first_row + i as u64 + 1, &fields);
     }
-    table.tidy_header();
-    Ok(table)
+    Ok(Header::new(&table.names, &table.empty_columns()).apply(table))
 }
 
 /// The most a workbook may inflate to (the sum of the sizes its parts

@@ -15,61 +15,23 @@ use crate::error::{Error, Result};
 /// Reasons per row index, only for rows that have one.
 pub type Problems = BTreeMap<usize, Vec<String>>;
 
-/// Parses one text column into `kind` (or the inferred type when `rule` is
-/// `None`), recording a reason for each cell that does not parse. A money
-/// column comes with its currency column, `<name>_currency`.
+/// Parses one text column into `kind` (the contract's type, or the one
+/// inferred over the whole source when the contract has no `rule` for it),
+/// recording a reason for each cell that does not parse. A money column
+/// comes with its currency column, `<name>_currency`.
 pub fn type_column(
     name: &str,
     cells: &TextColumn,
+    kind: ColumnType,
     rule: Option<&ColumnRule>,
     decimal: char,
     problems: &mut Problems,
 ) -> Result<Vec<Column>> {
-    let kind = rule.map_or_else(|| infer(cells, decimal), |r| r.kind);
-    if kind == ColumnType::Money {
-        let required = rule.and_then(|r| r.currency.as_deref());
-        return Ok(money_columns(name, cells, required, decimal, problems));
+    let mut typer = Typer::new(name, kind, rule, decimal, cells.len());
+    for (row, cell) in cells.iter().enumerate() {
+        typer.push(row, cell, problems);
     }
-    let col = match kind {
-        ColumnType::Integer => Column::new(
-            name.into(),
-            parse_cells(name, cells, problems, "an integer", parse_int),
-        ),
-        ColumnType::Float => Column::new(
-            name.into(),
-            parse_cells(name, cells, problems, "a number", |s| {
-                parse_float(s, decimal)
-            }),
-        ),
-        ColumnType::Boolean => Column::new(
-            name.into(),
-            parse_cells(
-                name,
-                cells,
-                problems,
-                "a boolean (true/false, 1/0, yes/no)",
-                parse_bool,
-            ),
-        ),
-        ColumnType::Date => {
-            let formats = rule.map(|r| r.formats.as_slice()).unwrap_or_default();
-            let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
-            let what = format!("a date in format {}", formats.join(" or "));
-            let days = parse_cells(name, cells, problems, &what, |s| {
-                let d = formats
-                    .iter()
-                    .find_map(|f| NaiveDate::parse_from_str(s.trim(), f).ok())?;
-                Some((d - epoch).num_days() as i32)
-            });
-            Column::new(name.into(), days)
-                .cast(&DataType::Date)
-                .map_err(|e| Error::internal(format!("casting `{name}` to date"), e))?
-        }
-        ColumnType::String | ColumnType::Money => {
-            Column::new(name.into(), cells.iter().collect::<Vec<_>>())
-        }
-    };
-    Ok(vec![col])
+    typer.finish()
 }
 
 /// The name of a money column's currency column.
@@ -77,76 +39,205 @@ pub fn currency_column(name: &str) -> String {
     format!("{name}_currency")
 }
 
-/// A money column and its currency column. With a contract's `currency`,
-/// amounts without one are in it and amounts in another are refused.
-fn money_columns(
-    name: &str,
-    cells: &TextColumn,
-    required: Option<&str>,
+/// Types one column's cells as they come, row after row: a cell that does
+/// not parse becomes null and its row gets the reason
+/// "column `name`: `value` {why}".
+pub struct Typer<'a> {
+    name: &'a str,
     decimal: char,
-    problems: &mut Problems,
-) -> Vec<Column> {
-    let parsed = parse_cells_with(name, cells, problems, |s| {
-        let m = super::money::parse(s, decimal)?;
-        match (required, m.currency) {
-            (Some(want), Some(got)) if got != want => Err(format!(
-                "is in {got}; the contract allows amounts in {want} only"
-            )),
-            (Some(want), _) => Ok((m.amount, Some(want.to_string()))),
-            (None, c) => Ok((m.amount, c)),
+    /// For dates: the formats tried, in order.
+    formats: &'a [String],
+    /// For money: the one currency the contract allows.
+    currency: Option<&'a str>,
+    values: Values,
+}
+
+/// The typed values so far.
+enum Values {
+    Integer(Vec<i64>, Vec<bool>),
+    Float(Vec<f64>, Vec<bool>),
+    Boolean(Vec<Option<bool>>),
+    /// Days since 1970-01-01.
+    Date(Vec<Option<i32>>),
+    Text(StringChunkedBuilder),
+    /// Amounts and their currencies.
+    Money(Vec<Option<f64>>, Vec<Option<String>>),
+}
+
+impl<'a> Typer<'a> {
+    /// A typer of column `name` into `kind`, with the contract's `rule`,
+    /// for about `rows` rows.
+    pub fn new(
+        name: &'a str,
+        kind: ColumnType,
+        rule: Option<&'a ColumnRule>,
+        decimal: char,
+        rows: usize,
+    ) -> Self {
+        let values = match kind {
+            ColumnType::Integer => {
+                Values::Integer(Vec::with_capacity(rows), Vec::with_capacity(rows))
+            }
+            ColumnType::Float => Values::Float(Vec::with_capacity(rows), Vec::with_capacity(rows)),
+            ColumnType::Boolean => Values::Boolean(Vec::with_capacity(rows)),
+            ColumnType::Date => Values::Date(Vec::with_capacity(rows)),
+            ColumnType::String => Values::Text(StringChunkedBuilder::new(name.into(), rows)),
+            ColumnType::Money => Values::Money(Vec::with_capacity(rows), Vec::with_capacity(rows)),
+        };
+        Typer {
+            name,
+            decimal,
+            formats: rule.map(|r| r.formats.as_slice()).unwrap_or_default(),
+            currency: rule.and_then(|r| r.currency.as_deref()),
+            values,
         }
-    });
-    let (amounts, currencies): (Vec<Option<f64>>, Vec<Option<String>>) = parsed
-        .into_iter()
-        .map(|p| p.map_or((None, None), |(a, c)| (Some(a), c)))
-        .unzip();
-    vec![
-        Column::new(name.into(), amounts),
-        Column::new(currency_column(name).into(), currencies),
-    ]
-}
+    }
 
-/// Parses every non-empty cell with `parse`; a cell that fails becomes null
-/// and its row gets the reason "column `name`: `value` is not {what}".
-fn parse_cells<T>(
-    name: &str,
-    cells: &TextColumn,
-    problems: &mut Problems,
-    what: &str,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Vec<Option<T>> {
-    parse_cells_with(name, cells, problems, |s| {
-        parse(s).ok_or_else(|| format!("is not {what}"))
-    })
-}
+    /// Adds the next row's cell (`None` when empty).
+    pub fn push(&mut self, row: usize, cell: Option<&str>, problems: &mut Problems) {
+        let Some(s) = cell else {
+            self.push_null();
+            return;
+        };
+        let parsed =
+            match &mut self.values {
+                Values::Integer(v, valid) => {
+                    let x = parse_int(s);
+                    v.push(x.unwrap_or_default());
+                    valid.push(x.is_some());
+                    x.map(drop).ok_or_else(|| "is not an integer".to_string())
+                }
+                Values::Float(v, valid) => {
+                    let x = parse_float(s, self.decimal);
+                    v.push(x.unwrap_or_default());
+                    valid.push(x.is_some());
+                    x.map(drop).ok_or_else(|| "is not a number".to_string())
+                }
+                Values::Boolean(v) => {
+                    v.push(parse_bool(s));
+                    v.last()
+                        .copied()
+                        .flatten()
+                        .map(drop)
+                        .ok_or_else(|| "is not a boolean (true/false, 1/0, yes/no)".to_string())
+                }
+                Values::Date(v) => {
+                    v.push(parse_date(s, self.formats));
+                    v.last().copied().flatten().map(drop).ok_or_else(|| {
+                        format!("is not a date in format {}", self.formats.join(" or "))
+                    })
+                }
+                Values::Text(b) => {
+                    b.append_value(s);
+                    Ok(())
+                }
+                Values::Money(amounts, currencies) => {
+                    let m = parse_money(s, self.decimal, self.currency);
+                    let (a, c) = match &m {
+                        Ok((a, c)) => (Some(*a), c.clone()),
+                        Err(_) => (None, None),
+                    };
+                    amounts.push(a);
+                    currencies.push(c);
+                    m.map(drop)
+                }
+            };
+        if let Err(why) = parsed {
+            problems.entry(row).or_default().push(format!(
+                "column `{}`: `{}` {why}",
+                self.name,
+                crate::text::escape_control(s)
+            ));
+        }
+    }
 
-/// Parses every non-empty cell with `parse`, whose error says why; a cell
-/// that fails becomes null and its row gets "column `name`: `value` {why}".
-fn parse_cells_with<T>(
-    name: &str,
-    cells: &TextColumn,
-    problems: &mut Problems,
-    parse: impl Fn(&str) -> std::result::Result<T, String>,
-) -> Vec<Option<T>> {
-    cells
-        .iter()
-        .enumerate()
-        .map(|(row, c)| {
-            let s = c?;
-            parse(s)
-                .map_err(|why| {
-                    problems.entry(row).or_default().push(format!(
-                        "column `{name}`: `{}` {why}",
-                        crate::text::escape_control(s)
-                    ));
-                })
-                .ok()
+    fn push_null(&mut self) {
+        match &mut self.values {
+            Values::Integer(v, valid) => {
+                v.push(0);
+                valid.push(false);
+            }
+            Values::Float(v, valid) => {
+                v.push(0.0);
+                valid.push(false);
+            }
+            Values::Boolean(v) => v.push(None),
+            Values::Date(v) => v.push(None),
+            Values::Text(b) => b.append_null(),
+            Values::Money(amounts, currencies) => {
+                amounts.push(None);
+                currencies.push(None);
+            }
+        }
+    }
+
+    /// The typed column (and a money column's currency column).
+    pub fn finish(self) -> Result<Vec<Column>> {
+        let name = self.name;
+        Ok(match self.values {
+            Values::Integer(v, valid) => vec![with_validity::<Int64Type>(name, v, &valid)],
+            Values::Float(v, valid) => vec![with_validity::<Float64Type>(name, v, &valid)],
+            Values::Boolean(v) => vec![Column::new(name.into(), v)],
+            Values::Date(v) => vec![
+                Column::new(name.into(), v)
+                    .cast(&DataType::Date)
+                    .map_err(|e| Error::internal(format!("casting `{name}` to date"), e))?,
+            ],
+            Values::Text(b) => vec![b.finish().into_column()],
+            Values::Money(amounts, currencies) => vec![
+                Column::new(name.into(), amounts),
+                Column::new(currency_column(name).into(), currencies),
+            ],
         })
-        .collect()
+    }
+}
+
+/// A column of `values`, null where `valid` is false.
+fn with_validity<T: PolarsNumericType>(
+    name: &str,
+    values: Vec<T::Native>,
+    valid: &[bool],
+) -> Column {
+    let validity = valid
+        .contains(&false)
+        .then(|| {
+            BooleanChunked::from_slice("".into(), valid)
+                .downcast_iter()
+                .next()
+                .map(|a| a.values().clone())
+        })
+        .flatten();
+    ChunkedArray::<T>::from_vec_validity(name.into(), values, validity).into_column()
+}
+
+/// An amount and its currency. With `required`, amounts without a currency
+/// are in it and amounts in another are refused.
+fn parse_money(
+    s: &str,
+    decimal: char,
+    required: Option<&str>,
+) -> std::result::Result<(f64, Option<String>), String> {
+    let m = super::money::parse(s, decimal)?;
+    match (required, m.currency) {
+        (Some(want), Some(got)) if got != want => Err(format!(
+            "is in {got}; the contract allows amounts in {want} only"
+        )),
+        (Some(want), _) => Ok((m.amount, Some(want.to_string()))),
+        (None, c) => Ok((m.amount, c)),
+    }
+}
+
+/// Days since 1970-01-01 of a date in one of `formats`.
+fn parse_date(s: &str, formats: &[String]) -> Option<i32> {
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");
+    let d = formats
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(s.trim(), f).ok())?;
+    Some((d - epoch).num_days() as i32)
 }
 
 /// The narrowest type all non-empty cells fit: integer, float, else string.
-fn infer(cells: &TextColumn, decimal: char) -> ColumnType {
+pub fn infer(cells: &TextColumn, decimal: char) -> ColumnType {
     let values = || cells.iter().flatten();
     if values().all(|s| parse_int(s).is_some()) {
         ColumnType::Integer
@@ -157,12 +248,34 @@ fn infer(cells: &TextColumn, decimal: char) -> ColumnType {
     }
 }
 
+/// The narrowest of two inferred types that fits the cells of both: the
+/// type inferred for a whole source from those of its parts.
+pub fn wider(a: ColumnType, b: ColumnType) -> ColumnType {
+    let rank = |t| match t {
+        ColumnType::Integer => 0,
+        ColumnType::Float => 1,
+        _ => 2,
+    };
+    if rank(a) >= rank(b) { a } else { b }
+}
+
+/// `s` without surrounding white space; most cells have none, and a cell
+/// that starts and ends with a visible ASCII character is returned as is.
+fn trimmed(s: &str) -> &str {
+    let visible = |b: u8| b.is_ascii_graphic();
+    match s.as_bytes() {
+        [first, .., last] if visible(*first) && visible(*last) => s,
+        [only] if visible(*only) => s,
+        _ => s.trim(),
+    }
+}
+
 fn parse_int(s: &str) -> Option<i64> {
-    s.trim().parse().ok()
+    trimmed(s).parse().ok()
 }
 
 fn parse_float(s: &str, decimal: char) -> Option<f64> {
-    let t = s.trim();
+    let t = trimmed(s);
     let v: f64 = if decimal == ',' {
         t.replace(',', ".").parse().ok()?
     } else {

@@ -18,6 +18,14 @@ pub fn check(
     lines: &[u64],
     problems: &mut Problems,
 ) -> Result<()> {
+    check_rows(contract, df, problems)?;
+    check_key(contract, df, lines, problems)
+}
+
+/// Adds a reason for every row of `df` that breaks a rule of one of the
+/// contract's columns — rules a row breaks or keeps on its own, so that a
+/// source can be checked in parts.
+pub fn check_rows(contract: &Contract, df: &DataFrame, problems: &mut Problems) -> Result<()> {
     for (name, rule) in &contract.columns {
         let Ok(col) = df.column(name) else { continue };
         if rule.required && col.null_count() > 0 {
@@ -36,26 +44,27 @@ pub fn check(
         }
         let mut add = |row: usize, why: String| problems.entry(row).or_default().push(why);
         if (rule.min.is_some() || rule.max.is_some()) && col.dtype().is_primitive_numeric() {
-            let f = col
-                .cast(&DataType::Float64)
-                .map_err(|e| Error::internal(format!("range check of `{name}`"), e))?;
-            for (i, v) in f
-                .f64()
-                .map_err(|e| Error::internal("range check", e))?
-                .iter()
-                .enumerate()
+            let fail = |e: PolarsError| Error::internal(format!("range check of `{name}`"), e);
+            let f = col.cast(&DataType::Float64).map_err(fail)?;
+            let values = f.f64().map_err(fail)?;
+            // Compared as vectors; only the rows outside are visited.
+            let below = rule.min.map(|lo| values.lt(lo));
+            let above = rule.max.map(|hi| values.gt(hi));
+            if let Some(outside) = below.into_iter().chain(above).reduce(|b, a| b | a)
+                && outside.any()
             {
-                let Some(v) = v else { continue };
-                if rule.min.is_some_and(|lo| v < lo) || rule.max.is_some_and(|hi| v > hi) {
-                    let range = format!(
-                        "{} to {}",
-                        rule.min.map_or("-∞".into(), |x| x.to_string()),
-                        rule.max.map_or("+∞".into(), |x| x.to_string())
-                    );
-                    add(
-                        i,
-                        format!("column `{name}`: {v} is outside the allowed range {range}"),
-                    );
+                let range = format!(
+                    "{} to {}",
+                    rule.min.map_or("-∞".into(), |x| x.to_string()),
+                    rule.max.map_or("+∞".into(), |x| x.to_string())
+                );
+                for (i, (out, v)) in outside.iter().zip(values.iter()).enumerate() {
+                    if let (Some(true), Some(v)) = (out, v) {
+                        add(
+                            i,
+                            format!("column `{name}`: {v} is outside the allowed range {range}"),
+                        );
+                    }
                 }
             }
         }
@@ -81,18 +90,20 @@ pub fn check(
             }
         }
     }
-    if !contract.key.is_empty() {
-        check_key(contract, df, lines, problems)?;
-    }
     Ok(())
 }
 
-fn check_key(
+/// Adds a reason for every row of `df` whose contract key repeats that of
+/// an earlier row, naming the earlier row's line (`lines`, one per row).
+pub fn check_key(
     contract: &Contract,
     df: &DataFrame,
     lines: &[u64],
     problems: &mut Problems,
 ) -> Result<()> {
+    if contract.key.is_empty() {
+        return Ok(());
+    }
     let cols: Vec<Column> = contract
         .key
         .iter()

@@ -293,3 +293,84 @@ fn a_typed_parquet_source_is_published_byte_for_byte() {
         assert_eq!(read_parquet(&published).height(), 3 - refused);
     }
 }
+
+/// A file of several chunks (more than `delimited::CHUNK_BYTES`) is typed
+/// as one: a column the contract leaves open takes the type its cells need
+/// anywhere in the file, a key repeated across chunks is refused with the
+/// first line, and every reject keeps its line, reason and cells as read.
+#[test]
+fn a_file_of_many_chunks_is_typed_and_checked_as_one() {
+    let contract = "[dataset]\nkey = [\"id\"]\nmax_reject_share = 0.01\n\n[columns.id]\ntype = \"integer\"\nrequired = true\n\n[columns.age]\ntype = \"integer\"\nmin = 0\nmax = 110\n";
+    let rows = 400_000;
+    let pad = "x".repeat(40);
+    let mut data = String::from("id,age,score,note\n");
+    for i in 0..rows {
+        // Bad cells far apart: a non-integer age, an age out of range, the
+        // first id again, and a score with decimals in the last row only.
+        let age = match i {
+            1_000 => "abc".to_string(),
+            250_000 => "150".to_string(),
+            _ => (i % 90).to_string(),
+        };
+        let id = if i == 390_000 { 7 } else { i };
+        let score = if i == rows - 1 {
+            "2.5".to_string()
+        } else {
+            (i % 13).to_string()
+        };
+        data += &format!("{id},{age},{score},\"{pad} {i}\"\n");
+    }
+    assert!(data.len() > 2 * mizan::ingest::delimited::CHUNK_BYTES);
+    let dir = temp_study(&[
+        (
+            "study.toml",
+            "[study]\nid = \"t\"\ntitle = \"T\"\n\n[datasets.people]\npath = \"people.csv\"\ncontract = \"people.contract.toml\"\n\n[[indicators]]\nid = \"n\"\ndataset = \"people\"\nstatistic = \"count\"\n",
+        ),
+        ("people.csv", &data),
+        ("people.contract.toml", contract),
+    ]);
+    let (code, _, err) = mizan(&["run", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let kept = read_parquet(&dir.path().join("out/data/people.parquet"));
+    let rejects = read_parquet(&dir.path().join("out/rejects/people.parquet"));
+    assert_eq!((kept.height(), rejects.height()), (rows - 3, 3));
+    // Row i is on line i + 2.
+    assert_eq!(reject_lines(&rejects), vec![1_002, 250_002, 390_002]);
+    let reasons: Vec<&str> = rejects
+        .column("reason")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            "column `age`: `abc` is not an integer",
+            "column `age`: 150 is outside the allowed range 0 to 110",
+            "duplicate key id=7 (first at line 9)",
+        ]
+    );
+    let notes: Vec<&str> = rejects
+        .column("note")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    assert_eq!(notes[2], format!("{pad} 390000"));
+    // `score` is a float everywhere because of its last cell; the rest of
+    // the rows are all there, in file order.
+    assert_eq!(kept.column("score").unwrap().dtype(), &DataType::Float64);
+    let score = kept.column("score").unwrap().f64().unwrap();
+    assert_eq!(score.get(rows - 4), Some(2.5));
+    assert_eq!(score.get(20), Some(7.0));
+    let ids = kept.column("id").unwrap().i64().unwrap();
+    assert_eq!(ids.get(1_000), Some(1_001));
+    assert_eq!(
+        ids.sum(),
+        Some((0..rows as i64).sum::<i64>() - 1_000 - 250_000 - 390_000)
+    );
+}

@@ -1,0 +1,612 @@
+//! Delimited text read as a stream of chunks of whole records, so that a
+//! large file is parsed and typed on every core while only a few chunks are
+//! in memory. A chunk ends after a line feed outside quotes — RFC 4180
+//! quoting as the CSV reader applies it: a quote opens a field only at its
+//! start, `""` inside a quoted field is a quote — so no record is split, and
+//! each chunk knows the source line it starts on. Where the chunks end
+//! depends on the bytes only (never on timing or threads), so the rows come
+//! out the same however many cores read them.
+
+use std::io::Read;
+
+use super::text_table::{self, BrokenRecord, LineCounter, TextTable};
+use crate::error::{Error, Result};
+use crate::spec::model::DatasetSpec;
+
+/// The bytes a chunk is read to before it is handed out, cut at its last
+/// record end.
+pub const CHUNK_BYTES: usize = 8 << 20;
+
+/// A delimited file's header and the chunks of records after it.
+pub struct Chunks {
+    /// Column names from the header line, trimmed, in file order.
+    pub header: Vec<String>,
+    source: Box<dyn Read + Send>,
+    /// Bytes read and not yet handed out.
+    pending: Vec<u8>,
+    /// Where quoting stands at the end of `pending`.
+    quotes: Quotes,
+    /// The end of the last whole record in `pending` (0: none yet).
+    boundary: usize,
+    /// The source line of `pending[0]`.
+    line: u64,
+    eof: bool,
+    chunk_bytes: usize,
+    delimiter: u8,
+    id: String,
+    path: std::path::PathBuf,
+}
+
+/// Whole records of a delimited file and the line the first one is on.
+#[derive(Debug)]
+pub struct RawChunk {
+    bytes: Vec<u8>,
+    first_line: u64,
+}
+
+/// Opens a delimited file: skips its preamble, reads its header and
+/// returns the chunks of records after it. A file in another encoding than
+/// UTF-8, or whose first chunk holds no line feed (old Mac line ends, or a
+/// single line), is decoded whole first.
+pub fn open(ds: &DatasetSpec) -> Result<Chunks> {
+    open_with(ds, CHUNK_BYTES)
+}
+
+fn open_with(ds: &DatasetSpec, chunk_bytes: usize) -> Result<Chunks> {
+    let unreadable = |e: std::io::Error| Error::data(&ds.id, &ds.path, format!("cannot read: {e}"));
+    let mut file = std::fs::File::open(&ds.path).map_err(unreadable)?;
+    let mut head = Vec::new();
+    (&mut file)
+        .take(chunk_bytes as u64)
+        .read_to_end(&mut head)
+        .map_err(unreadable)?;
+    let whole = ds.encoding != encoding_rs::UTF_8 || memchr::memchr(b'\n', &head).is_none();
+    let (pending, source, eof): (Vec<u8>, Box<dyn Read + Send>, bool) = if whole {
+        file.read_to_end(&mut head).map_err(unreadable)?;
+        let text = text_table::decode(ds, head)?;
+        // Old Mac files end lines with CR alone: make them LF so line numbers count.
+        let text = if !text.contains('\n') && text.contains('\r') {
+            text.replace('\r', "\n")
+        } else {
+            text
+        };
+        (text.into_bytes(), Box::new(std::io::empty()), true)
+    } else {
+        if head.starts_with(b"\xEF\xBB\xBF") {
+            head.drain(..3);
+        }
+        let eof = head.len() < chunk_bytes;
+        (head, Box::new(file), eof)
+    };
+    let mut chunks = Chunks {
+        header: Vec::new(),
+        source,
+        pending,
+        quotes: Quotes::default(),
+        boundary: 0,
+        line: 1,
+        eof,
+        chunk_bytes,
+        delimiter: ds.delimiter,
+        id: ds.id.clone(),
+        path: ds.path.clone(),
+    };
+    chunks.skip_lines(ds.skip_rows)?;
+    chunks.read_header(ds)?;
+    Ok(chunks)
+}
+
+impl Chunks {
+    fn unreadable(&self, e: std::io::Error) -> Error {
+        Error::data(&self.id, &self.path, format!("cannot read: {e}"))
+    }
+
+    /// Reads the next block of the file onto `pending` and scans it.
+    fn fill(&mut self) -> Result<()> {
+        let from = self.pending.len();
+        let read = (&mut self.source)
+            .take(self.chunk_bytes as u64)
+            .read_to_end(&mut self.pending)
+            .map_err(|e| self.unreadable(e))?;
+        self.eof = read < self.chunk_bytes;
+        if let Some(end) = self.quotes.scan(&self.pending, from, self.delimiter) {
+            self.boundary = end;
+        }
+        Ok(())
+    }
+
+    /// Drops the first `n` bytes of `pending`, counting their lines.
+    fn consume(&mut self, n: usize) -> Vec<u8> {
+        let rest = self.pending.split_off(n);
+        let taken = std::mem::replace(&mut self.pending, rest);
+        self.line += newlines(&taken);
+        self.boundary = self.boundary.saturating_sub(n);
+        self.quotes.opened_at = self.quotes.opened_at.saturating_sub(n);
+        taken
+    }
+
+    /// Skips the preamble: `n` lines before the header.
+    fn skip_lines(&mut self, n: usize) -> Result<()> {
+        let mut at = 0;
+        for _ in 0..n {
+            loop {
+                if let Some(i) = memchr::memchr(b'\n', &self.pending[at..]) {
+                    at += i + 1;
+                    break;
+                }
+                if self.eof {
+                    at = self.pending.len();
+                    break;
+                }
+                self.fill()?;
+            }
+        }
+        self.consume(at);
+        self.quotes = Quotes::default();
+        self.boundary = 0;
+        if let Some(end) = self.quotes.scan(&self.pending, 0, self.delimiter) {
+            self.boundary = end;
+        }
+        Ok(())
+    }
+
+    /// Reads the header record, leaving `pending` at the first data record.
+    fn read_header(&mut self, ds: &DatasetSpec) -> Result<()> {
+        while self.boundary == 0 && !self.eof {
+            self.fill()?;
+        }
+        let end = if self.boundary == 0 {
+            self.pending.len()
+        } else {
+            self.boundary
+        };
+        text_table::utf8(ds, &self.pending[..end], self.line)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(ds.delimiter)
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(&self.pending[..end]);
+        let header: Vec<String> = reader
+            .headers()
+            .map_err(|e| {
+                Error::data(
+                    &ds.id,
+                    &ds.path,
+                    format!("cannot read the header line: {e}"),
+                )
+            })?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        let header_end = (reader.position().byte() as usize).min(end);
+        if header.iter().all(String::is_empty) {
+            return Err(Error::data(
+                &ds.id,
+                &ds.path,
+                format!("line {}: the header line is empty", ds.skip_rows + 1),
+            ));
+        }
+        text_table::check_header(ds, &header)?;
+        self.consume(header_end);
+        self.header = header;
+        Ok(())
+    }
+
+    /// The next chunk of whole records, `None` after the last.
+    fn next_chunk(&mut self) -> Result<Option<RawChunk>> {
+        while !self.eof && (self.boundary == 0 || self.pending.len() < self.chunk_bytes) {
+            self.fill()?;
+        }
+        if self.eof && self.quotes.quoted {
+            let line = self.line + newlines(&self.pending[..self.quotes.opened_at]);
+            return Err(Error::data(
+                &self.id,
+                &self.path,
+                format!(
+                    "line {line}: a quote opens a field and is never closed; everything after it would be read as one field — close the quote (a quote inside a field is written twice: \"\")"
+                ),
+            ));
+        }
+        let end = if self.eof {
+            self.pending.len()
+        } else {
+            self.boundary
+        };
+        if end == 0 {
+            return Ok(None);
+        }
+        let first_line = self.line;
+        let bytes = self.consume(end);
+        Ok(Some(RawChunk { bytes, first_line }))
+    }
+}
+
+impl Iterator for Chunks {
+    type Item = Result<RawChunk>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let next = self.next_chunk().transpose();
+        if matches!(next, Some(Err(_))) {
+            // Nothing more after an error.
+            self.pending.clear();
+            self.quotes = Quotes::default();
+            self.eof = true;
+        }
+        next
+    }
+}
+
+/// Line feeds in `bytes`.
+fn newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
+/// Where quoting stands after the bytes scanned so far.
+#[derive(Debug, Clone, Copy)]
+struct Quotes {
+    /// Inside a quoted field.
+    quoted: bool,
+    /// The next byte starts a field.
+    field_start: bool,
+    /// Where the open quoted field began (meaningful while `quoted`).
+    opened_at: usize,
+}
+
+impl Default for Quotes {
+    fn default() -> Self {
+        Quotes {
+            quoted: false,
+            field_start: true,
+            opened_at: 0,
+        }
+    }
+}
+
+impl Quotes {
+    /// Scans `bytes[from..]`, returning the end of the last record that
+    /// ends in it (just after its line feed), if one does.
+    fn scan(&mut self, bytes: &[u8], from: usize, delimiter: u8) -> Option<usize> {
+        let new = &bytes[from..];
+        let last = *new.last()?;
+        if !self.quoted && memchr::memchr(b'"', new).is_none() {
+            self.field_start = last == delimiter || last == b'\n' || last == b'\r';
+            return memchr::memrchr(b'\n', new).map(|i| from + i + 1);
+        }
+        let mut end = None;
+        let mut i = from;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if self.quoted {
+                if b == b'"' {
+                    if bytes.get(i + 1) == Some(&b'"') {
+                        i += 1;
+                    } else {
+                        self.quoted = false;
+                    }
+                }
+            } else if b == b'"' && self.field_start {
+                self.quoted = true;
+                self.opened_at = i;
+            } else if b == b'\n' {
+                end = Some(i + 1);
+            }
+            self.field_start = !self.quoted && (b == delimiter || b == b'\n' || b == b'\r');
+            i += 1;
+        }
+        end
+    }
+}
+
+impl RawChunk {
+    /// Splits the chunk's records into the header's columns: empty cells
+    /// and the dataset's `missing` markers become empty, blank lines are
+    /// skipped, records of another width are kept aside with their line.
+    pub fn parse(&self, ds: &DatasetSpec, names: &[String]) -> Result<TextTable> {
+        let mut table = TextTable::with_header(names.to_vec());
+        table.broken = self.records(ds, names.len(), |line, _, fields| {
+            table.push_cells(line, fields.map(|f| text_table::cell(ds, f)));
+        })?;
+        Ok(table)
+    }
+
+    /// Walks the chunk's records of the header's `width`, calling
+    /// `row(line, start, fields)` for each (`start`: where it begins in the
+    /// chunk, for [`RawChunk::record_at`]); blank lines are skipped and the
+    /// records of another width returned with their line and reason.
+    pub fn records(
+        &self,
+        ds: &DatasetSpec,
+        width: usize,
+        mut row: impl FnMut(u64, usize, Fields<'_>),
+    ) -> Result<Vec<BrokenRecord>> {
+        let text = text_table::utf8(ds, &self.bytes, self.first_line)?;
+        let mut broken = Vec::new();
+        // A record of the header's width goes to `row`; one of another
+        // width is returned, broken; a blank line is skipped.
+        let mut visit = |line: u64, start: usize, found: usize, fields: Fields<'_>| {
+            let first = fields.clone().next().unwrap_or_default();
+            if found == 1 && width > 1 && text_table::cell(ds, first).is_none() {
+                return None;
+            }
+            if found == width {
+                row(line, start, fields);
+                return None;
+            }
+            let mut fields = cells(ds, fields);
+            fields.resize(width, None);
+            Some(BrokenRecord {
+                line,
+                reason: format!("expected {width} fields, found {found}"),
+                fields,
+            })
+        };
+        if self.is_plain(ds.delimiter) {
+            // No quotes and no line ends but LF and CRLF: a record is a line.
+            let (mut start, mut line) = (0, self.first_line);
+            while start < text.len() {
+                let end =
+                    memchr::memchr(b'\n', &self.bytes[start..]).map_or(text.len(), |i| start + i);
+                let record = &text[start..end];
+                let record = record.strip_suffix('\r').unwrap_or(record);
+                if !record.is_empty() {
+                    let found = memchr::memchr_iter(ds.delimiter, record.as_bytes()).count() + 1;
+                    broken.extend(visit(
+                        line,
+                        start,
+                        found,
+                        Fields::Line(Split::new(record, ds.delimiter)),
+                    ));
+                }
+                start = end + 1;
+                line += 1;
+            }
+            return Ok(broken);
+        }
+        let mut reader = self.reader(ds, 0);
+        let mut lines = LineCounter::new(&self.bytes, self.first_line);
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let start = record.position().map_or(0, |p| p.byte() as usize);
+                    let line = lines.at(start);
+                    broken.extend(visit(
+                        line,
+                        start,
+                        record.len(),
+                        Fields::Record(record.iter()),
+                    ));
+                }
+                Err(e) => {
+                    let line = lines.at(e.position().map_or(0, |p| p.byte() as usize));
+                    broken.push(BrokenRecord {
+                        line,
+                        reason: format!("unreadable record: {e}"),
+                        fields: vec![None; width],
+                    });
+                    if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(broken)
+    }
+
+    /// Whether every record is one line split at the delimiter: no quote,
+    /// no carriage return but before a line feed, an ASCII delimiter.
+    fn is_plain(&self, delimiter: u8) -> bool {
+        delimiter.is_ascii()
+            && memchr::memchr(b'"', &self.bytes).is_none()
+            && memchr::memchr_iter(b'\r', &self.bytes)
+                .all(|i| self.bytes.get(i + 1) == Some(&b'\n'))
+    }
+
+    /// At most this many rows: one per line.
+    pub fn max_rows(&self) -> usize {
+        memchr::memchr_iter(b'\n', &self.bytes).count() + 1
+    }
+
+    /// The cells of the record that begins at `start`, as
+    /// [`RawChunk::records`] read them.
+    pub fn record_at(&self, ds: &DatasetSpec, start: usize) -> Vec<Option<String>> {
+        let mut record = csv::StringRecord::new();
+        match self.reader(ds, start).read_record(&mut record) {
+            Ok(true) => cells(ds, record.iter()),
+            _ => Vec::new(),
+        }
+    }
+
+    fn reader(&self, ds: &DatasetSpec, start: usize) -> csv::Reader<&[u8]> {
+        csv::ReaderBuilder::new()
+            .delimiter(ds.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&self.bytes[start..])
+    }
+}
+
+/// A record's fields, as the CSV reader split them or as split at the
+/// delimiter on a line without quotes.
+#[derive(Clone)]
+pub enum Fields<'a> {
+    /// From the CSV reader.
+    Record(csv::StringRecordIter<'a>),
+    /// A line split at the delimiter.
+    Line(Split<'a>),
+}
+
+/// The fields of a line without quotes, split at an ASCII delimiter (a
+/// byte search: most fields are a few bytes long).
+#[derive(Clone)]
+pub struct Split<'a> {
+    rest: Option<&'a str>,
+    delimiter: u8,
+}
+
+impl<'a> Split<'a> {
+    fn new(line: &'a str, delimiter: u8) -> Self {
+        Split {
+            rest: Some(line),
+            delimiter,
+        }
+    }
+}
+
+impl<'a> Iterator for Split<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match rest.bytes().position(|b| b == self.delimiter) {
+            Some(i) => {
+                self.rest = Some(&rest[i + 1..]);
+                Some(&rest[..i])
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            Fields::Record(r) => r.next(),
+            Fields::Line(l) => l.next(),
+        }
+    }
+}
+
+/// A record's cells as text, empty ones and `missing` markers `None`.
+fn cells<'a>(ds: &DatasetSpec, fields: impl Iterator<Item = &'a str>) -> Vec<Option<String>> {
+    fields
+        .map(|f| text_table::cell(ds, f).map(str::to_string))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(path: &std::path::Path) -> DatasetSpec {
+        use crate::spec::model::{Format, Text};
+        DatasetSpec {
+            id: "d".into(),
+            path: path.to_path_buf(),
+            wave: "wave".into(),
+            format: Format::Delimited,
+            contract: None,
+            delimiter: b',',
+            encoding: encoding_rs::UTF_8,
+            decimal: '.',
+            sheet: None,
+            skip_rows: 0,
+            missing: vec!["NA".into()],
+            unpivot: None,
+            label: Text(Default::default()),
+            source: Text(Default::default()),
+            design: None,
+            unit: None,
+            file_labels: Default::default(),
+        }
+    }
+
+    /// A row as read: its line and cells.
+    type Row = (u64, Vec<Option<String>>);
+
+    /// Every row of every chunk, and the lines of the broken records.
+    fn read(ds: &DatasetSpec, chunk_bytes: usize) -> (Vec<Row>, Vec<u64>) {
+        let chunks = open_with(ds, chunk_bytes).unwrap();
+        let header = chunks.header.clone();
+        let (mut rows, mut broken) = (Vec::new(), Vec::new());
+        for c in chunks {
+            let t = c.unwrap().parse(ds, &header).unwrap();
+            for r in 0..t.height() {
+                let cells = t.columns.iter().map(|c| c.get(r).map(str::to_string));
+                rows.push((t.lines[r], cells.collect()));
+            }
+            broken.extend(t.broken.iter().map(|b| b.line));
+        }
+        (rows, broken)
+    }
+
+    #[test]
+    fn chunks_of_any_size_give_the_rows_of_one_chunk() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let text = "preamble\nid,name,note\n1,a,\"two\nlines\"\n\n2,\"b,\"\"c\"\"\",NA\r\n3,x\n4,\"d\",e\n5,f\"g,h\n6,,\"\"";
+        std::fs::write(&path, text).unwrap();
+        let mut ds = spec(&path);
+        ds.skip_rows = 1;
+        let whole = read(&ds, 1 << 20);
+        let cell = |s: &str| Some(s.to_string());
+        assert_eq!(
+            whole.0,
+            vec![
+                (3, vec![cell("1"), cell("a"), cell("two\nlines")]),
+                (6, vec![cell("2"), cell("b,\"c\""), None]),
+                (8, vec![cell("4"), cell("d"), cell("e")]),
+                (9, vec![cell("5"), cell("f\"g"), cell("h")]),
+                (10, vec![cell("6"), None, None]),
+            ]
+        );
+        assert_eq!(whole.1, vec![7]);
+        for size in 1..text.len() + 2 {
+            assert_eq!(read(&ds, size), whole, "chunks of {size} bytes");
+        }
+    }
+
+    #[test]
+    fn lines_without_quotes_are_split_as_the_csv_reader_splits_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        // CRLF and LF, blank lines, a short record, a missing marker, a
+        // lone CR inside a field (which the CSV reader ends a record at).
+        for (text, cr_alone) in [
+            ("id,name\r\n1,a\r\n\r\n2,NA\n3\n4, b \n", false),
+            ("id,name\n1,a\n\n2,NA\n3\n4, b \r5,c\n", true),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let ds = spec(&path);
+            let whole = read(&ds, 1 << 20);
+            let cell = |s: &str| Some(s.to_string());
+            let mut rows = vec![
+                (2, vec![cell("1"), cell("a")]),
+                (4, vec![cell("2"), None]),
+                (6, vec![cell("4"), cell(" b ")]),
+            ];
+            if cr_alone {
+                rows.push((6, vec![cell("5"), cell("c")]));
+            }
+            assert_eq!(whole.0, rows, "{text:?}");
+            assert_eq!(whole.1, vec![5], "{text:?}");
+            for size in 1..text.len() + 2 {
+                assert_eq!(read(&ds, size), whole, "{text:?} in chunks of {size} bytes");
+            }
+        }
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_refused_with_its_line_whatever_the_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, "a,b\n1,2\n3,\"x\n4,5\n6,7\n").unwrap();
+        let ds = spec(&path);
+        for size in 1..24 {
+            let err = open_with(&ds, size)
+                .and_then(|c| c.collect::<Result<Vec<_>>>())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("line 3: a quote opens a field"),
+                "{size}: {err}"
+            );
+        }
+    }
+}
