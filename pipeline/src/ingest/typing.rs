@@ -271,6 +271,11 @@ fn trimmed(s: &str) -> &str {
 }
 
 fn parse_int(s: &str) -> Option<i64> {
+    // Most cells are a few digits: at most 18 cannot overflow.
+    let digits = s.as_bytes();
+    if (1..=18).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) {
+        return Some(digits.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')));
+    }
     trimmed(s).parse().ok()
 }
 
@@ -326,4 +331,35 @@ pub fn cast_column(col: &Column, rule: &ColumnRule, problems: &mut Problems) -> 
         }
     }
     Ok(cast)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_parse_as_the_standard_library_parses_them_trimmed() {
+        for s in [
+            "0",
+            "7",
+            "007",
+            "42",
+            "-3",
+            "+5",
+            " 12 ",
+            "12\u{a0}",
+            "1.0",
+            "1e3",
+            "",
+            "abc",
+            "999999999999999999",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "99999999999999999999",
+            "١٢",
+        ] {
+            assert_eq!(parse_int(s), s.trim().parse::<i64>().ok(), "{s:?}");
+        }
+    }
 }
