@@ -29,7 +29,7 @@ pub(super) fn ingest(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize)> 
         Source::File(delimited::open(ds)?.header)
     };
     let layout = Layout::of(ds, &source)?;
-    let raw = source.names();
+    let raw = &source.names().to_vec();
     let (mut kept, mut rejects, mut rows_read) = (Stack::default(), Vec::new(), 0);
     let mut currencies = Currencies::new();
     let mut add = |part: Finished| {
@@ -46,14 +46,14 @@ pub(super) fn ingest(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize)> 
     };
     let key = ds.contract.as_ref().filter(|c| !c.key.is_empty());
     match key {
-        None => source.each(
+        None => source.into_each(
             ds,
             |input| layout.type_part(ds, raw, input)?.finish(ds, &layout.header),
             &mut add,
         )?,
         Some(contract) => {
             let mut parts = Vec::new();
-            source.each(
+            source.into_each(
                 ds,
                 |input| layout.type_part(ds, raw, input),
                 |p| {
@@ -94,50 +94,72 @@ impl Source {
 
     /// Applies `f` to every part of the source — as many at once as there
     /// are cores — and hands the results to `sink` in source order. A
-    /// source without rows has one empty part.
+    /// source without rows has one empty part. A sheet is lent (a copy).
     fn each<T: Send>(
         &self,
         ds: &DatasetSpec,
         f: impl Fn(Input) -> Result<T> + Sync,
         mut sink: impl FnMut(T) -> Result<()> + Send,
     ) -> Result<()> {
-        let names = match self {
-            Source::Sheet(t) => return sink(f(Input::Table(t.clone()))?),
-            Source::File(names) => names,
-        };
-        let mut chunks = delimited::open(ds)?;
-        let mut next_batch = || -> Result<Vec<RawChunk>> {
-            chunks.by_ref().take(rayon::current_num_threads()).collect()
-        };
-        // While a batch is typed, the results of the one before go to the
-        // sink and the next one is read.
-        let mut batch = next_batch()?;
-        let mut done: Vec<T> = Vec::new();
-        let any = !batch.is_empty();
-        while !batch.is_empty() {
-            let (typed, next) = rayon::join(
-                || {
-                    batch
-                        .into_par_iter()
-                        .map(|c| f(Input::Chunk(c)))
-                        .collect::<Result<Vec<T>>>()
-                },
-                || {
-                    std::mem::take(&mut done)
-                        .into_iter()
-                        .try_for_each(&mut sink)?;
-                    next_batch()
-                },
-            );
-            done = typed?;
-            batch = next?;
+        match self {
+            Source::Sheet(t) => sink(f(Input::Table(t.clone()))?),
+            Source::File(names) => each_chunk(ds, names, f, sink),
         }
-        done.into_iter().try_for_each(&mut sink)?;
-        if !any {
-            sink(f(Input::Table(TextTable::with_header(names.clone())))?)?;
-        }
-        Ok(())
     }
+
+    /// [`Source::each`] for the last pass: a sheet is handed over.
+    fn into_each<T: Send>(
+        self,
+        ds: &DatasetSpec,
+        f: impl Fn(Input) -> Result<T> + Sync,
+        mut sink: impl FnMut(T) -> Result<()> + Send,
+    ) -> Result<()> {
+        match self {
+            Source::Sheet(t) => sink(f(Input::Table(t))?),
+            Source::File(names) => each_chunk(ds, &names, f, sink),
+        }
+    }
+}
+
+/// [`Source::each`] for a delimited file with header `names`.
+fn each_chunk<T: Send>(
+    ds: &DatasetSpec,
+    names: &[String],
+    f: impl Fn(Input) -> Result<T> + Sync,
+    mut sink: impl FnMut(T) -> Result<()> + Send,
+) -> Result<()> {
+    let mut chunks = delimited::open(ds)?;
+    let mut next_batch = || -> Result<Vec<RawChunk>> {
+        chunks.by_ref().take(rayon::current_num_threads()).collect()
+    };
+    // While a batch is typed, the results of the one before go to the
+    // sink and the next one is read.
+    let mut batch = next_batch()?;
+    let mut done: Vec<T> = Vec::new();
+    let any = !batch.is_empty();
+    while !batch.is_empty() {
+        let (typed, next) = rayon::join(
+            || {
+                batch
+                    .into_par_iter()
+                    .map(|c| f(Input::Chunk(c)))
+                    .collect::<Result<Vec<T>>>()
+            },
+            || {
+                std::mem::take(&mut done)
+                    .into_iter()
+                    .try_for_each(&mut sink)?;
+                next_batch()
+            },
+        );
+        done = typed?;
+        batch = next?;
+    }
+    done.into_iter().try_for_each(&mut sink)?;
+    if !any {
+        sink(f(Input::Table(TextTable::with_header(names.to_vec())))?)?;
+    }
+    Ok(())
 }
 
 /// One part of a source, as read.
@@ -168,7 +190,7 @@ impl Layout {
     /// The layout of `source`, with a first pass over it only for what the
     /// header or the contract leaves open.
     fn of(ds: &DatasetSpec, source: &Source) -> Result<Layout> {
-        let raw = source.names();
+        let raw = &source.names().to_vec();
         let mut empty = vec![false; raw.len()];
         if Header::has_unnamed(raw) {
             empty = vec![true; raw.len()];
