@@ -37,11 +37,13 @@ pub struct Chunks {
     path: std::path::PathBuf,
 }
 
-/// Whole records of a delimited file and the line the first one is on.
+/// Whole records of a delimited file, the line the first one is on and
+/// how many line feeds they hold.
 #[derive(Debug)]
 pub struct RawChunk {
     bytes: Vec<u8>,
     first_line: u64,
+    newlines: u64,
 }
 
 /// Opens a delimited file: skips its preamble, reads its header and
@@ -197,6 +199,9 @@ impl Chunks {
         while !self.eof && (self.boundary == 0 || self.pending.len() < self.chunk_bytes) {
             self.fill()?;
         }
+        if self.eof && self.quotes.held {
+            self.quotes.quoted = false;
+        }
         if self.eof && self.quotes.quoted {
             let line = self.line + newlines(&self.pending[..self.quotes.opened_at]);
             return Err(Error::data(
@@ -217,7 +222,11 @@ impl Chunks {
         }
         let first_line = self.line;
         let bytes = self.consume(end);
-        Ok(Some(RawChunk { bytes, first_line }))
+        Ok(Some(RawChunk {
+            bytes,
+            first_line,
+            newlines: self.line - first_line,
+        }))
     }
 }
 
@@ -246,6 +255,9 @@ fn newlines(bytes: &[u8]) -> u64 {
 struct Quotes {
     /// Inside a quoted field.
     quoted: bool,
+    /// Inside a quoted field whose last byte scanned is a quote: it closes
+    /// the field unless the next byte, not read yet, is a quote too (`""`).
+    held: bool,
     /// The next byte starts a field.
     field_start: bool,
     /// Where the open quoted field began (meaningful while `quoted`).
@@ -256,6 +268,7 @@ impl Default for Quotes {
     fn default() -> Self {
         Quotes {
             quoted: false,
+            held: false,
             field_start: true,
             opened_at: 0,
         }
@@ -274,14 +287,22 @@ impl Quotes {
         }
         let mut end = None;
         let mut i = from;
+        if std::mem::take(&mut self.held) {
+            if new[0] == b'"' {
+                i += 1; // the held quote and this one are a quote
+            } else {
+                self.quoted = false;
+                self.field_start = false;
+            }
+        }
         while i < bytes.len() {
             let b = bytes[i];
             if self.quoted {
                 if b == b'"' {
-                    if bytes.get(i + 1) == Some(&b'"') {
-                        i += 1;
-                    } else {
-                        self.quoted = false;
+                    match bytes.get(i + 1) {
+                        Some(b'"') => i += 1,
+                        Some(_) => self.quoted = false,
+                        None => self.held = true,
                     }
                 }
             } else if b == b'"' && self.field_start {
@@ -405,7 +426,7 @@ impl RawChunk {
 
     /// At most this many rows: one per line.
     pub fn max_rows(&self) -> usize {
-        memchr::memchr_iter(b'\n', &self.bytes).count() + 1
+        self.newlines as usize + 1
     }
 
     /// The cells of the record that begins at `start`, as
@@ -540,7 +561,7 @@ mod tests {
     fn chunks_of_any_size_give_the_rows_of_one_chunk() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
-        let text = "preamble\nid,name,note\n1,a,\"two\nlines\"\n\n2,\"b,\"\"c\"\"\",NA\r\n3,x\n4,\"d\",e\n5,f\"g,h\n6,,\"\"";
+        let text = "preamble\nid,name,note\n1,a,\"two \"\"x\"\"\nand\nmore\nlines\"\n\n2,\"b,\"\"c\"\"\",NA\r\n3,x\n4,\"d\",e\n5,f\"g,h\n6,,\"\"";
         std::fs::write(&path, text).unwrap();
         let mut ds = spec(&path);
         ds.skip_rows = 1;
@@ -549,14 +570,17 @@ mod tests {
         assert_eq!(
             whole.0,
             vec![
-                (3, vec![cell("1"), cell("a"), cell("two\nlines")]),
-                (6, vec![cell("2"), cell("b,\"c\""), None]),
-                (8, vec![cell("4"), cell("d"), cell("e")]),
-                (9, vec![cell("5"), cell("f\"g"), cell("h")]),
-                (10, vec![cell("6"), None, None]),
+                (
+                    3,
+                    vec![cell("1"), cell("a"), cell("two \"x\"\nand\nmore\nlines")]
+                ),
+                (8, vec![cell("2"), cell("b,\"c\""), None]),
+                (10, vec![cell("4"), cell("d"), cell("e")]),
+                (11, vec![cell("5"), cell("f\"g"), cell("h")]),
+                (12, vec![cell("6"), None, None]),
             ]
         );
-        assert_eq!(whole.1, vec![7]);
+        assert_eq!(whole.1, vec![9]);
         for size in 1..text.len() + 2 {
             assert_eq!(read(&ds, size), whole, "chunks of {size} bytes");
         }
