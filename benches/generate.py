@@ -5,12 +5,20 @@ bootstrap-style replicate weight columns rw1..rwR (PSU-level resampling).
 
     python generate.py ROWS OUT.parquet [--replicates R] [--seed S]
 
-Same seed and numpy version, same file.
+Same seed and numpy version, same file. Above 50,000,000 rows the file is
+written in parts of at most that many rows (memory stays a few GiB), each
+drawn as its own sample of the same 40 strata and 400 PSU ids with the
+seed (S, part), and streamed into OUT.
 """
 import argparse
+import os
+import tempfile
 
 import numpy as np
 import polars as pl
+
+
+PART_ROWS = 50_000_000
 
 
 def main() -> None:
@@ -20,8 +28,20 @@ def main() -> None:
     ap.add_argument("--replicates", type=int, default=0)
     ap.add_argument("--seed", type=int, default=20261127)
     a = ap.parse_args()
-    rng = np.random.default_rng(a.seed)
-    n = a.rows
+    if a.rows <= PART_ROWS:
+        sample(np.random.default_rng(a.seed), a.rows, a.replicates).write_parquet(a.out, compression="zstd")
+        return
+    with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(a.out))) as tmp:
+        parts = []
+        for k, start in enumerate(range(0, a.rows, PART_ROWS)):
+            n = min(PART_ROWS, a.rows - start)
+            path = os.path.join(tmp, f"part-{k:03d}.parquet")
+            sample(np.random.default_rng([a.seed, k]), n, a.replicates).write_parquet(path, compression="zstd")
+            parts.append(path)
+        pl.scan_parquet(parts).sink_parquet(a.out, compression="zstd")
+
+
+def sample(rng: np.random.Generator, n: int, replicates: int) -> pl.DataFrame:
     n_strata, psu_per = 40, 10
     # Each row belongs to one of 400 PSUs; PSU sizes vary.
     psu_size = rng.integers(50, 150, n_strata * psu_per)
@@ -48,12 +68,12 @@ def main() -> None:
     for k in range(1, 21):
         logit = -1.0 + 0.12 * k + 0.5 * (urban == 1) - 0.25 * (age_group - 3) + 0.3 * education + psu_effect
         cols[f"u{k:02d}"] = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(np.int8)
-    for r in range(1, a.replicates + 1):
+    for r in range(1, replicates + 1):
         # Bootstrap within strata: each PSU gets a multiplicity (n_h/(n_h-1)) * m.
         mult = rng.multinomial(psu_per - 1, [1 / psu_per] * psu_per, size=n_strata).reshape(-1)
         factor = mult * psu_per / (psu_per - 1)
         cols[f"rw{r}"] = weight * factor[psu_of_row]
-    pl.DataFrame(cols).write_parquet(a.out, compression="zstd")
+    return pl.DataFrame(cols)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,11 @@ time and peak resident memory (of the child process), so both sides of a
 comparison are measured in the same run on the same machine.
 
     python measure.py ROUNDS NAME1 'CMD1' NAME2 'CMD2' ...
+
+With MEASURE_CSV=FILE and MEASURE_ROWS=N set, each command's line is also
+appended to FILE as `rows,command,seconds,peak_mib` (for the scale plot).
 """
+import os
 import statistics
 import subprocess
 import sys
@@ -31,6 +35,9 @@ def main() -> None:
     for name, _ in pairs:
         m = statistics.median(walls[name])
         print(f"{name:<12} {m:9.2f} {m / base:6.2f} {peaks[name] / 1024:9.0f}  {', '.join(f'{w:.2f}' for w in walls[name])}")
+        if os.environ.get("MEASURE_CSV"):
+            with open(os.environ["MEASURE_CSV"], "a") as f:
+                f.write(f"{os.environ['MEASURE_ROWS']},{name},{m:.2f},{peaks[name] / 1024:.0f}\n")
 
 
 if __name__ == "__main__":

@@ -211,6 +211,27 @@ impl Error {
         }
     }
 
+    /// A data or design error with `note` added to its message (where in
+    /// the file it was found); any other error as it is.
+    pub fn noting(self, note: &str) -> Self {
+        match self {
+            Error::Data {
+                dataset,
+                path,
+                message,
+            } => Error::Data {
+                dataset,
+                path,
+                message: format!("{message} ({note})"),
+            },
+            Error::Design { dataset, message } => Error::Design {
+                dataset,
+                message: format!("{message} ({note})"),
+            },
+            other => other,
+        }
+    }
+
     /// An I/O error on `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Self {
         Error::Io {

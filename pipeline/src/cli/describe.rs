@@ -37,7 +37,7 @@ pub fn read(file: &Path) -> Result<Described> {
         .iter()
         .map(|(k, v)| (k.clone(), v.data.clone()))
         .collect();
-    let lines = codebook::lines(&study, &data)?;
+    let lines = codebook::lines(&study, &data, &Default::default())?;
     let ingested = ingested
         .remove("file")
         .ok_or_else(|| Error::internal("describe", "the file was not read"))?;

@@ -50,37 +50,129 @@ pub struct Line {
 /// from column aggregates — null counts, min, max, mean, distinct counts —
 /// and group counts of the coded columns only, so that a ten-million-row
 /// survey costs little more than a pass per column.
-pub fn lines(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Vec<Line>> {
+/// A dataset too large to hold (`streams`) is described batch by batch,
+/// its lines added up ([`merge`]).
+pub fn lines(
+    study: &Study,
+    data: &BTreeMap<String, DataFrame>,
+    streams: &super::streamed::Streams,
+) -> Result<Vec<Line>> {
     let mut out = Vec::new();
     for ds in &study.datasets {
         let Some(df) = data.get(&ds.id) else { continue };
-        let weights: Option<Column> = ds
-            .design
-            .as_ref()
-            .and_then(|d| d.weights.as_ref())
-            .and_then(|w| df.column(w).ok())
-            .map(|w| w.cast(&DataType::Float64))
-            .transpose()
-            .map_err(|e| Error::internal("codebook weights", e))?;
-        let total_w = weights
-            .as_ref()
-            .map(|w| w.as_materialized_series().sum::<f64>())
-            .transpose()
-            .map_err(|e| Error::internal("codebook weights", e))?;
-        let suffix = crate::ingest::microdata::MISSING_SUFFIX;
-        // Columns are described independently: on both cores, in column order.
-        let per_column: Vec<Vec<Line>> = df
-            .columns()
-            .par_iter()
-            .filter(|col| {
-                col.name()
-                    .strip_suffix(suffix)
-                    .is_none_or(|base| df.column(base).is_err())
-            })
-            .map(|col| column_lines(study, ds, df, col, weights.as_ref(), total_w))
-            .collect::<Result<_>>()?;
-        out.extend(per_column.into_iter().flatten());
+        let Some(source) = streams.get(&ds.id) else {
+            out.extend(dataset_lines(study, ds, df, None)?);
+            continue;
+        };
+        // A few columns at a time (with the weights), batch by batch.
+        let weight = ds.design.as_ref().and_then(|d| d.weights.clone());
+        for group in column_groups(df, COLUMNS_AT_ONCE) {
+            let mut read = group.clone();
+            read.extend(weight.iter().filter(|w| !group.contains(w)).cloned());
+            let mut all: Vec<Line> = Vec::new();
+            super::streamed::batches(ds, source, Some(&read), |batch| {
+                merge(&mut all, dataset_lines(study, ds, &batch, Some(&group))?);
+                Ok(())
+            })?;
+            out.extend(all);
+        }
     }
+    Ok(out)
+}
+
+/// Columns described in one read of a streamed dataset.
+const COLUMNS_AT_ONCE: usize = 16;
+
+/// The columns of `df` in groups of about `size`, in order, each column
+/// with its reasons column (microdata's `<column>__missing`).
+fn column_groups(df: &DataFrame, size: usize) -> Vec<Vec<String>> {
+    let suffix = crate::ingest::microdata::MISSING_SUFFIX;
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    for name in df.get_column_names() {
+        if name
+            .strip_suffix(suffix)
+            .is_some_and(|base| df.column(base).is_ok())
+        {
+            continue;
+        }
+        if groups.last().is_none_or(|g| g.len() >= size) {
+            groups.push(Vec::new());
+        }
+        let group = groups.last_mut().expect("a group");
+        group.push(name.to_string());
+        let reasons = format!("{name}{suffix}");
+        if df.column(&reasons).is_ok() {
+            group.push(reasons);
+        }
+    }
+    groups
+}
+
+/// Adds the lines of a batch to those of the batches before it: counts and
+/// weighted counts add up, extremes widen, means are weighted by their
+/// counts; a line new in this batch goes after its column's lines.
+fn merge(all: &mut Vec<Line>, batch: Vec<Line>) {
+    for line in batch {
+        let same = |l: &Line| l.column == line.column && l.row == line.row && l.value == line.value;
+        let Some(at) = all.iter().position(same) else {
+            let end = all
+                .iter()
+                .rposition(|l| l.column == line.column)
+                .map_or(all.len(), |i| i + 1);
+            all.insert(end, line);
+            continue;
+        };
+        let l = &mut all[at];
+        let n = (l.n + line.n) as f64;
+        l.mean = match (l.mean, line.mean) {
+            (Some(a), Some(b)) => Some((a * l.n as f64 + b * line.n as f64) / n),
+            (a, b) => a.or(b),
+        };
+        l.n += line.n;
+        l.weighted_n = match (l.weighted_n, line.weighted_n) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
+        l.min = [l.min, line.min].into_iter().flatten().reduce(f64::min);
+        l.max = [l.max, line.max].into_iter().flatten().reduce(f64::max);
+    }
+}
+
+/// The lines of one dataset's rows `df` (of its columns `only`, when given).
+fn dataset_lines(
+    study: &Study,
+    ds: &crate::spec::model::DatasetSpec,
+    df: &DataFrame,
+    only: Option<&[String]>,
+) -> Result<Vec<Line>> {
+    let mut out = Vec::new();
+    let weights: Option<Column> = ds
+        .design
+        .as_ref()
+        .and_then(|d| d.weights.as_ref())
+        .and_then(|w| df.column(w).ok())
+        .map(|w| w.cast(&DataType::Float64))
+        .transpose()
+        .map_err(|e| Error::internal("codebook weights", e))?;
+    let total_w = weights
+        .as_ref()
+        .map(|w| w.as_materialized_series().sum::<f64>())
+        .transpose()
+        .map_err(|e| Error::internal("codebook weights", e))?;
+    let suffix = crate::ingest::microdata::MISSING_SUFFIX;
+    // Columns are described independently: on both cores, in column order.
+    let per_column: Vec<Vec<Line>> = df
+        .columns()
+        .par_iter()
+        .filter(|col| {
+            col.name()
+                .strip_suffix(suffix)
+                .is_none_or(|base| df.column(base).is_err())
+                && only.is_none_or(|o| o.iter().any(|n| n == col.name().as_str()))
+        })
+        .map(|col| column_lines(study, ds, df, col, weights.as_ref(), total_w))
+        .collect::<Result<_>>()?;
+    out.extend(per_column.into_iter().flatten());
     Ok(out)
 }
 

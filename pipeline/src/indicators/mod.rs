@@ -18,6 +18,7 @@ pub mod join;
 pub mod missing;
 pub mod screen;
 pub mod statistics;
+pub mod streamed;
 pub mod table;
 
 use std::collections::{BTreeMap, HashMap};
@@ -28,7 +29,7 @@ use rayon::prelude::*;
 use crate::error::Result;
 use crate::locale::Flag;
 use crate::spec::model::{ReplicateMethod, Statistic, Study};
-use crate::survey::accumulate::{Breakdown, Target};
+use crate::survey::accumulate::{Breakdown, Target, Values};
 use crate::survey::diagnostics::Weights;
 use crate::survey::estimate::Estimate;
 use crate::survey::{self, design::PreparedDesign};
@@ -120,6 +121,50 @@ pub struct Computed {
     pub warnings: Vec<String>,
 }
 
+/// The breakdowns of a pass over the indicators of one dataset: each `by`
+/// of an indicator built once (over the variables' codes), the overall
+/// breakdown first.
+pub struct Layout {
+    /// Each breakdown's domains (`None` for the overall one).
+    pub built: Vec<Option<domains::Domains>>,
+    /// Each breakdown's domain per row.
+    pub breakdowns: Vec<Breakdown>,
+    /// Per indicator, the indices of its breakdowns: overall, then each `by`.
+    pub of_target: Vec<Vec<usize>>,
+}
+
+impl Layout {
+    /// The breakdowns of `inds` over the indexed variables `vars`.
+    pub fn new(
+        inds: &[&crate::spec::model::IndicatorSpec],
+        vars: &HashMap<String, domains::Variable>,
+    ) -> Self {
+        let mut keys: Vec<Vec<crate::spec::model::Variable>> = vec![Vec::new()];
+        let mut built: Vec<Option<domains::Domains>> = vec![None];
+        let mut breakdowns = vec![Breakdown::Overall];
+        let mut of_target = Vec::new();
+        for ind in inds {
+            let mut idx = vec![0];
+            for b in &ind.by {
+                let pos = keys.iter().position(|k| k == b).unwrap_or_else(|| {
+                    let (d, breakdown) = domains::cross(b, vars);
+                    breakdowns.push(breakdown);
+                    built.push(Some(d));
+                    keys.push(b.clone());
+                    keys.len() - 1
+                });
+                idx.push(pos);
+            }
+            of_target.push(idx);
+        }
+        Layout {
+            built,
+            breakdowns,
+            of_target,
+        }
+    }
+}
+
 /// The survey dataset `dataset` of `study`, its ingested rows and its
 /// design prepared over them (for `what`: a crosstab, a model), whose
 /// design the spec checked.
@@ -154,7 +199,11 @@ pub fn survey_design<'a>(
 /// row first, then each breakdown in spec order, domains in natural order.
 /// Indicators of a dataset are estimated together — those joined to another
 /// dataset together with the others joined the same way.
-pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Computed> {
+pub fn compute(
+    study: &Study,
+    data: &BTreeMap<String, DataFrame>,
+    streams: &streamed::Streams,
+) -> Result<Computed> {
     let mut comparisons = Vec::new();
     let mut by_indicator: HashMap<String, Vec<IndicatorRow>> = HashMap::new();
     let mut designs = Vec::new();
@@ -177,44 +226,66 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                 .iter()
                 .filter(|i| in_pass(i) && i.join.as_ref() == join)
                 .collect();
-            let (joined, note) = join::frame(&ds.id, join, data)?;
+            // A streamed dataset's sums come batch by batch from its file;
+            // any other's from its rows in memory.
+            let streamed = match streams.get(&ds.id) {
+                Some(source) => Some(streamed::pass(ds, &inds, source)?),
+                None => None,
+            };
+            let (joined, note) = match streamed {
+                Some(_) => (std::borrow::Cow::Owned(DataFrame::empty()), None),
+                None => join::frame(&ds.id, join, data)?,
+            };
             notes.extend(note);
             let df: &DataFrame = &joined;
-            let design = match &ds.design {
-                Some(spec) => survey::prepare(spec, df, &ds.id)
-                    .map_err(|e| e.located(&spec.location).in_file(&ds.path))?,
-                None => PreparedDesign::census(df.height()),
-            };
-            // The weights' diagnostics, the indicators' values and the
-            // breakdown variables' codes are independent: made at once.
             let summarized = ds.design.is_some() && group == 0;
-            let mut names: Vec<&crate::spec::model::Variable> =
-                inds.iter().flat_map(|i| i.by.iter().flatten()).collect();
-            names.sort();
-            names.dedup();
-            let (weighting, (evaluated, vars)) = rayon::join(
-                || summarized.then(|| Weights::of(&design.weights)).flatten(),
-                || {
-                    rayon::join(
-                        || evaluate::evaluate_all(&inds, df),
+            let (design, evaluated, layout, summed, rows, weighted_rows, weighting);
+            match streamed {
+                Some(s) => {
+                    (design, layout, summed) = (s.design, s.layout, Some(s.sums));
+                    (rows, weighted_rows, weighting) = (s.rows, s.weighted_rows, s.weighting);
+                    evaluated = Vec::new();
+                }
+                None => {
+                    design = match &ds.design {
+                        Some(spec) => survey::prepare(spec, df, &ds.id)
+                            .map_err(|e| e.located(&spec.location).in_file(&ds.path))?,
+                        None => PreparedDesign::census(df.height()),
+                    };
+                    // The weights' diagnostics, the indicators' values and the
+                    // breakdown variables' codes are independent: made at once.
+                    let mut names: Vec<&crate::spec::model::Variable> =
+                        inds.iter().flat_map(|i| i.by.iter().flatten()).collect();
+                    names.sort();
+                    names.dedup();
+                    let (w, (ev, vars)) = rayon::join(
+                        || summarized.then(|| Weights::of(&design.weights)).flatten(),
                         || {
-                            names
-                                .par_iter()
-                                .map(|v| Ok((v.name(), domains::variable(df, v)?)))
-                                .collect::<Result<HashMap<String, domains::Variable>>>()
+                            rayon::join(
+                                || evaluate::evaluate_all(&inds, df),
+                                || {
+                                    names
+                                        .par_iter()
+                                        .map(|v| Ok((v.name(), domains::variable(df, v)?)))
+                                        .collect::<Result<HashMap<String, domains::Variable>>>()
+                                },
+                            )
                         },
-                    )
-                },
-            );
-            let (evaluated, vars) = (evaluated?, vars?);
+                    );
+                    (evaluated, layout) = (ev?, Layout::new(&inds, &vars?));
+                    (rows, weighted_rows, weighting) =
+                        (df.height(), design.weights.iter().sum(), w);
+                    summed = None;
+                }
+            }
             if let (Some(spec), true) = (&ds.design, summarized) {
                 designs.push(DesignSummary {
                     dataset: ds.id.clone(),
-                    rows: df.height(),
+                    rows,
                     strata: design.strata.len(),
                     psus: design.n_psu(),
                     df: design.degf(),
-                    weighted_rows: design.weights.iter().sum(),
+                    weighted_rows,
                     fpc: !spec.fpc.is_empty(),
                     replicates: spec.replicates.as_ref().zip(design.replicates()).map(
                         |(r, reps)| {
@@ -229,32 +300,36 @@ pub fn compute(study: &Study, data: &BTreeMap<String, DataFrame>) -> Result<Comp
                     calibration: design.calibrated.clone(),
                 });
             }
-            let mut keys: Vec<Vec<crate::spec::model::Variable>> = vec![Vec::new()];
-            let mut built: Vec<Option<domains::Domains>> = vec![None];
-            let mut breakdowns = vec![Breakdown::Overall];
-            let mut targets = Vec::new();
-            for (ind, ev) in inds.iter().zip(&evaluated) {
-                let mut idx = vec![0];
-                for b in &ind.by {
-                    let pos = keys.iter().position(|k| k == b).unwrap_or_else(|| {
-                        let (d, breakdown) = domains::cross(b, &vars);
-                        breakdowns.push(breakdown);
-                        built.push(Some(d));
-                        keys.push(b.clone());
-                        keys.len() - 1
-                    });
-                    idx.push(pos);
-                }
-                targets.push(Target {
-                    y: ev.y.view(),
-                    x: ev.x.as_deref(),
-                    binary: ev.binary,
-                    mask: ev.mask.as_deref(),
-                    breakdowns: idx,
-                });
-            }
-            drop(vars);
-            let sums = design.sums(&breakdowns, &targets);
+            let Layout {
+                built,
+                breakdowns,
+                of_target,
+            } = layout;
+            // A streamed target has no rows in memory: only its breakdowns.
+            let targets: Vec<Target> = of_target
+                .into_iter()
+                .enumerate()
+                .map(|(t, idx)| match evaluated.get(t) {
+                    Some(ev) => Target {
+                        y: ev.y.view(),
+                        x: ev.x.as_deref(),
+                        binary: ev.binary,
+                        mask: ev.mask.as_deref(),
+                        breakdowns: idx,
+                    },
+                    None => Target {
+                        y: Values::Flags(&[]),
+                        x: None,
+                        binary: false,
+                        mask: None,
+                        breakdowns: idx,
+                    },
+                })
+                .collect();
+            let sums = match summed {
+                Some(s) => s,
+                None => design.sums(&breakdowns, &targets),
+            };
             let pass = Pass {
                 design: &design,
                 df,

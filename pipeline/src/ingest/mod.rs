@@ -18,7 +18,8 @@ pub mod validate;
 use polars::prelude::*;
 
 use crate::error::{Error, Result, choices};
-use crate::spec::model::{DatasetSpec, Format};
+use crate::indicators::streamed::{self, Source};
+use crate::spec::model::{DatasetSpec, Format, Study};
 use typing::Problems;
 
 /// What the source file was, for the manifest and the Parquet metadata.
@@ -44,18 +45,57 @@ pub struct Ingested {
     /// The source is Parquet whose rows all passed, with the types the
     /// contract asks for: its bytes are already the typed data.
     pub source_is_typed_data: bool,
+    /// Too large to hold: `data` has the columns but no row, and the
+    /// estimation reads this file batch by batch.
+    pub streamed: Option<Source>,
 }
 
 impl Ingested {
     /// Rows kept.
     pub fn rows_kept(&self) -> usize {
-        self.data.height()
+        match &self.streamed {
+            Some(s) => s.rows,
+            None => self.data.height(),
+        }
     }
 
     /// Rows rejected.
     pub fn rows_rejected(&self) -> usize {
         self.rejects.height()
     }
+}
+
+/// Ingests dataset `ds` of `study`: a Parquet survey too large to hold
+/// (see [`crate::indicators::streamed`]) only has its columns read and its
+/// bytes hashed — without a contract its bytes are its typed data —;
+/// any other dataset goes through [`ingest`].
+pub fn ingest_in(study: &Study, ds: &DatasetSpec) -> Result<Ingested> {
+    let Some(source) = streamed::source_for(study, ds, &ds.path)? else {
+        return ingest(ds);
+    };
+    let unreadable = |e: std::io::Error| Error::data(&ds.id, &ds.path, format!("cannot read: {e}"));
+    let bytes = std::fs::metadata(&ds.path).map_err(unreadable)?.len();
+    let data = streamed::schema_frame(ds, &ds.path)?;
+    let mut rejects = vec![
+        Column::new_empty("line".into(), &DataType::UInt64),
+        Column::new_empty("reason".into(), &DataType::String),
+    ];
+    rejects.extend(
+        data.get_column_names()
+            .iter()
+            .map(|n| Column::new_empty((*n).clone(), &DataType::String)),
+    );
+    Ok(Ingested {
+        data,
+        rejects: DataFrame::new_infer_height(rejects).map_err(|e| Error::internal("rejects", e))?,
+        rows_read: source.rows,
+        source: SourceInfo {
+            bytes,
+            blake3: sources::file_hash_parallel(&ds.path).map_err(unreadable)?,
+        },
+        source_is_typed_data: true,
+        streamed: Some(source),
+    })
 }
 
 /// Reads, types and validates one dataset — every file of a pattern, each
@@ -167,6 +207,7 @@ fn ingest_file(ds: &DatasetSpec) -> Result<Ingested> {
         rows_read,
         source,
         source_is_typed_data,
+        streamed: None,
     };
     Ok(out)
 }

@@ -119,7 +119,11 @@ pub fn validate(study: &Study) -> Result<Validated> {
         .collect();
     let mut warnings = marker_warnings(study, &data);
     let (data, _) = indicators::missing::for_estimation(study, &data)?;
-    let computed = indicators::compute(study, &data)?;
+    let streams: indicators::streamed::Streams = ingested
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.streamed.clone()?)))
+        .collect();
+    let computed = indicators::compute(study, &data, &streams)?;
     let composites = crate::composites::compute(study, &data, &computed.rows)?;
     warnings.extend(computed.warnings.iter().cloned());
     for chart in &study.charts {
@@ -157,7 +161,11 @@ fn omitted_warning(chart: &crate::spec::model::ChartSpec, fig: &charts::Figure) 
 /// Ingests every dataset of `study`, in parallel. Writes nothing.
 pub fn ingest(study: &Study) -> Result<BTreeMap<String, Ingested>> {
     use rayon::prelude::*;
-    let results: Vec<Result<Ingested>> = study.datasets.par_iter().map(ingest::ingest).collect();
+    let results: Vec<Result<Ingested>> = study
+        .datasets
+        .par_iter()
+        .map(|d| ingest::ingest_in(study, d))
+        .collect();
     study
         .datasets
         .iter()

@@ -12,6 +12,7 @@ pub fn study() -> Vec<&'static str> {
         fields::<RawSpec>(),
         fields::<RawStudy>(),
         fields::<RawDrift>(),
+        fields::<RawEngine>(),
         fields::<RawReliability>(),
         fields::<RawDisclosure>(),
         fields::<RawDominance>(),

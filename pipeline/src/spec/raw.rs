@@ -143,6 +143,15 @@ pub struct RawStudy {
     pub reliability: Option<RawReliability>,
     pub drift: Option<RawDrift>,
     pub disclosure: Option<Spanned<RawDisclosure>>,
+    pub engine: Option<RawEngine>,
+}
+
+/// `[study.engine]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEngine {
+    pub stream_rows: Option<Spanned<i64>>,
+    pub batch_rows: Option<Spanned<i64>>,
 }
 
 /// `[study.disclosure]`.

@@ -182,7 +182,8 @@ pub struct Cell {
 }
 
 impl Cell {
-    fn add(&mut self, o: &Cell) {
+    /// Adds the sums of `o`.
+    pub fn add(&mut self, o: &Cell) {
         self.w += o.w;
         self.sw += o.sw;
         self.swy += o.swy;
@@ -359,6 +360,25 @@ impl Sums {
         }
         if let (Some(a), Some(b)) = (&mut self.cube, &o.cube) {
             a.add(b);
+        }
+    }
+
+    /// Sums made elsewhere (batch by batch): `cells[target][k]` holds
+    /// `domains × n_psu` cells, domain-major, as [`Self::domain`] reads them.
+    /// Without replicate weights.
+    pub fn from_cells(n_psu: usize, cells: Vec<Vec<Vec<Cell>>>) -> Self {
+        Sums {
+            n_psu,
+            n_reps: 0,
+            reps: cells.iter().map(|t| vec![Vec::new(); t.len()]).collect(),
+            cells,
+            base: Vec::new(),
+            dense: Vec::new(),
+            layout: DenseLayout {
+                columns: Vec::new(),
+                by_breakdown: Vec::new(),
+            },
+            cube: None,
         }
     }
 

@@ -63,17 +63,23 @@ impl Weights {
     /// sum to zero.
     pub fn of(weights: &[f64]) -> Option<Self> {
         let spread = Spread::of(weights.iter().copied())?;
-        let n = weights.len() as f64;
-        let sum: f64 = weights.iter().sum();
-        let squares: f64 = weights.iter().map(|w| w * w).sum();
+        let (sum, deviations) = sum_and_deviations(weights);
+        Weights::from_sums(weights.len(), sum, deviations, spread)
+    }
+
+    /// The diagnostics of `count` weights of sum `sum`, sum of squared
+    /// deviations from their mean `deviations` and spread `spread` (weights
+    /// read in parts), or `None` when they sum to zero.
+    pub fn from_sums(count: usize, sum: f64, deviations: f64, spread: Spread) -> Option<Self> {
+        let n = count as f64;
         if sum <= 0.0 {
             return None;
         }
         let mean = sum / n;
-        let variance = (squares / n - mean * mean).max(0.0);
-        let cv = variance.sqrt() / mean;
+        let cv = (deviations / n).sqrt() / mean;
+        let squares = deviations + sum * mean;
         Some(Weights {
-            n: weights.len(),
+            n: count,
             sum,
             spread,
             ratio: (spread.min > 0.0).then(|| spread.max / spread.min),
@@ -82,6 +88,15 @@ impl Weights {
             deff: 1.0 + cv * cv,
         })
     }
+}
+
+/// Σw and Σ(w − mean)² of `weights`, in two passes: equal weights have
+/// no spread at all, where Σw² − (Σw)²/n would leave rounding noise.
+pub fn sum_and_deviations(weights: &[f64]) -> (f64, f64) {
+    let sum: f64 = weights.iter().sum();
+    let mean = sum / weights.len() as f64;
+    let deviations = weights.iter().map(|w| (w - mean) * (w - mean)).sum();
+    (sum, deviations)
 }
 
 /// The g-weights of a calibration (calibrated over initial weight, for

@@ -70,7 +70,7 @@ pub fn compute(
         .map(|(k, v)| (k, v.data))
         .collect();
     let (data, _) = mizan::indicators::missing::for_estimation(&study, &data).expect("missing");
-    let c = mizan::indicators::compute(&study, &data).expect("compute");
+    let c = mizan::indicators::compute(&study, &data, &Default::default()).expect("compute");
     (c.rows, c.designs, c.comparisons)
 }
 

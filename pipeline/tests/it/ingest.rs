@@ -210,7 +210,9 @@ fn world_bank_wide_file_is_unpivoted_and_morocco_2022_is_the_published_89_9() {
     assert_eq!(ingested["net"].rows_read, 6 * 64);
     assert_eq!(ingested["mobile"].rows_read, 6 * 62);
     let data = ingested.into_iter().map(|(k, v)| (k, v.data)).collect();
-    let rows = mizan::indicators::compute(&study, &data).unwrap().rows;
+    let rows = mizan::indicators::compute(&study, &data, &Default::default())
+        .unwrap()
+        .rows;
     let r2022 = rows.iter().find(|r| r.domain == ["2022"]).unwrap();
     assert_eq!(r2022.est.estimate, Some(89.9));
     assert_eq!(r2022.est.se, None, "a registry value has no standard error");

@@ -33,4 +33,5 @@ mod reliability;
 mod replicates;
 mod small_area;
 mod spec_errors;
+mod streamed;
 mod weighting;

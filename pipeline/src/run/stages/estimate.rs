@@ -10,6 +10,7 @@ use super::Run;
 use super::ingest::{self, Ingest};
 use crate::composites::{self, CompositeRow};
 use crate::error::Result;
+use crate::indicators::streamed::Streams;
 use crate::indicators::{self, Computed, codebook};
 use crate::run::drift::{self, DriftRow};
 use crate::run::stage::Stage;
@@ -41,6 +42,10 @@ pub(in crate::run) fn run(run: &mut Run, ing: &mut Ingest) -> Result<Estimated> 
         .map(|(k, v)| (k.clone(), v.data.clone()))
         .collect();
     let (for_estimation, missing_counts) = indicators::missing::for_estimation(study, &data)?;
+    let streams: Streams = frames
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.streamed.clone()?)))
+        .collect();
 
     // Writing the typed data and estimating both only read the ingested
     // rows: do them at the same time.
@@ -51,7 +56,7 @@ pub(in crate::run) fn run(run: &mut Run, ing: &mut Ingest) -> Result<Estimated> 
         let writer =
             scope.spawn(|| ingest::write_datasets(study, store, published, &frames, reused));
         let estimated = timer.time("estimate".into(), || {
-            estimate(study, store, &for_estimation)
+            estimate(study, store, &for_estimation, &streams)
         });
         (writer.join(), estimated)
     });
@@ -61,7 +66,7 @@ pub(in crate::run) fn run(run: &mut Run, ing: &mut Ingest) -> Result<Estimated> 
     );
     let (mut computed, composites) = estimated?;
     drop(frames);
-    let mut codebook = codebook::lines(study, &data)?;
+    let mut codebook = codebook::lines(study, &data, &streams)?;
     if let Some(rules) = &study.disclosure {
         crate::disclosure::codebook::protect(rules, &mut codebook)?;
     }
@@ -99,8 +104,9 @@ fn estimate(
     study: &Study,
     store: &Store,
     data: &BTreeMap<String, DataFrame>,
+    streams: &Streams,
 ) -> Result<(Computed, Vec<CompositeRow>)> {
-    let computed = indicators::compute(study, data)?;
+    let computed = indicators::compute(study, data, streams)?;
     let (rows, comparisons) = (&computed.rows, &computed.comparisons);
     let composites = composites::compute(study, data, &computed.rows)?;
     if !study.composites.is_empty() {

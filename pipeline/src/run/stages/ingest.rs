@@ -49,8 +49,8 @@ pub(in crate::run) fn run(run: &mut Run) -> Result<Ingest> {
             .par_iter()
             .zip(&reused)
             .map(|(d, &reuse)| match (&plan.previous, reuse) {
-                (Some(prev), true) => read_back(d, published, prev),
-                _ => ingest::ingest(d),
+                (Some(prev), true) => read_back(study, d, published, prev),
+                _ => ingest::ingest_in(study, d),
             })
             .collect();
         study
@@ -128,7 +128,12 @@ fn record(study: &Study, ds: &DatasetSpec, ing: &Ingested) -> Result<InputRecord
 
 /// Reads a dataset from the published outputs of the last run: its typed
 /// rows and rejects as written then.
-fn read_back(ds: &DatasetSpec, published: &Store, prev: &Manifest) -> Result<Ingested> {
+fn read_back(
+    study: &Study,
+    ds: &DatasetSpec,
+    published: &Store,
+    prev: &Manifest,
+) -> Result<Ingested> {
     let read = |path: &Path| -> Result<DataFrame> {
         use polars::prelude::{ParquetReader, SerReader};
         let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
@@ -141,8 +146,15 @@ fn read_back(ds: &DatasetSpec, published: &Store, prev: &Manifest) -> Result<Ing
         .iter()
         .find(|i| i.dataset == ds.id)
         .ok_or_else(|| crate::Error::internal("reuse", format!("no record of `{}`", ds.id)))?;
+    // A dataset too large to hold is read from its published copy batch by batch.
+    let typed = published.data(&ds.id);
+    let streamed = crate::indicators::streamed::source_for(study, ds, &typed)?;
+    let data = match &streamed {
+        Some(_) => crate::indicators::streamed::schema_frame(ds, &typed)?,
+        None => read(&typed)?,
+    };
     Ok(Ingested {
-        data: read(&published.data(&ds.id))?,
+        data,
         rejects: read(&published.rejects(&ds.id))?,
         rows_read: input.rows,
         source: ingest::SourceInfo {
@@ -150,6 +162,7 @@ fn read_back(ds: &DatasetSpec, published: &Store, prev: &Manifest) -> Result<Ing
             blake3: input.blake3.clone(),
         },
         source_is_typed_data: false,
+        streamed,
     })
 }
 

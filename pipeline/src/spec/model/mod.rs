@@ -96,6 +96,29 @@ pub struct Study {
     pub drift: Drift,
     /// `[study.disclosure]`: the rules that keep cells confidential.
     pub disclosure: Option<Disclosure>,
+    /// `[study.engine]`: how large datasets are read.
+    pub engine: Engine,
+}
+
+/// `[study.engine]`: a Parquet survey with more rows than `stream_rows` is
+/// estimated batch by batch from its file, `batch_rows` rows at a time, so
+/// that memory does not grow with its rows
+/// ([`crate::indicators::streamed`]).
+#[derive(Debug, Clone, Copy, serde::Serialize, PartialEq, Eq)]
+pub struct Engine {
+    /// Datasets with more rows are streamed (default 20,000,000).
+    pub stream_rows: u64,
+    /// Rows read at a time when streaming (default 4,194,304).
+    pub batch_rows: usize,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine {
+            stream_rows: 20_000_000,
+            batch_rows: 1 << 22,
+        }
+    }
 }
 
 /// `[study.disclosure]`: statistical disclosure control of the indicators'

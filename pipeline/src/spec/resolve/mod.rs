@@ -216,7 +216,30 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
         }
     };
 
+    let engine = match raw.study.engine {
+        None => Engine::default(),
+        Some(e) => {
+            let d = Engine::default();
+            let count = |v: &Option<Spanned<i64>>, key: &str, least: i64| match v {
+                Some(x) if *x.get_ref() < least => Err(r.err(
+                    x,
+                    format!(
+                        "[study.engine] `{key}` must be a whole number of rows, at least {least}"
+                    ),
+                )),
+                Some(x) => Ok(Some(*x.get_ref() as u64)),
+                None => Ok(None),
+            };
+            Engine {
+                stream_rows: count(&e.stream_rows, "stream_rows", 0)?.unwrap_or(d.stream_rows),
+                batch_rows: count(&e.batch_rows, "batch_rows", 1)?
+                    .map_or(d.batch_rows, |b| b as usize),
+            }
+        }
+    };
+
     Ok(Study {
+        engine,
         drift,
         disclosure,
         composites,

@@ -1,0 +1,707 @@
+//! Estimation of a survey too large to hold in memory: its Parquet file is
+//! read `batch_rows` rows at a time, each batch goes through the same
+//! evaluation, indexing and summing as a dataset in memory, and only the
+//! sums are kept — per (domain, PSU) cell, keyed by the values they stand
+//! for, since a batch sees only some strata, PSUs and domain values. After
+//! the last batch the keys are put in the order the whole file would give
+//! them (natural order of the values, as in memory), the design is built
+//! from the distinct (stratum, PSU, fpc) rows with every check of
+//! [`PreparedDesign::prepare`], and the estimators finish from the sums as
+//! for any dataset. Memory holds one batch and the cells, whatever the
+//! number of rows.
+//!
+//! Batches are added in file order, so a run gives the same bytes every
+//! time and whatever the number of threads; the sums' last digits differ
+//! from an in-memory pass over the same rows (other additions), by ~1e-15.
+//!
+//! What needs the rows themselves is not streamed: [`obstacle`] says why a
+//! dataset is read into memory instead.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use rayon::prelude::*;
+
+use super::{Layout, domains, evaluate};
+use crate::error::{Error, Result};
+use crate::spec::model::{DatasetSpec, Format, IndicatorSpec, Statistic, Study};
+use crate::survey::accumulate::{Cell, DesignSums, Sums, Target};
+use crate::survey::codes::{Codes, index_column};
+use crate::survey::design::PreparedDesign;
+use crate::survey::diagnostics::{Spread, Weights};
+
+/// A dataset estimated from its Parquet file, batch by batch.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The Parquet file.
+    pub path: PathBuf,
+    /// Its rows.
+    pub rows: usize,
+    /// Rows read at a time.
+    pub batch_rows: usize,
+}
+
+/// The streamed datasets of a run, by id.
+pub type Streams = BTreeMap<String, Source>;
+
+/// Why dataset `ds` of `study` cannot be streamed: what in the study
+/// needs its rows in memory (`None`: it can be).
+pub fn obstacle(study: &Study, ds: &DatasetSpec) -> Option<String> {
+    if ds.format != Format::Parquet {
+        return Some("its source is not a Parquet file".into());
+    }
+    if crate::ingest::sources::is_pattern(&ds.path) {
+        return Some("its source is a pattern of files".into());
+    }
+    if ds.contract.is_some() {
+        return Some("its contract's checks read every row".into());
+    }
+    let Some(design) = &ds.design else {
+        return Some("it is a registry (no survey design)".into());
+    };
+    if design.weights.is_none() || design.clusters.len() != 1 || design.fpc.len() > 1 {
+        return Some("its design is not one stage of weighted clusters".into());
+    }
+    if design.replicates.is_some() || design.calibration.is_some() {
+        return Some("its design has replicate weights or a calibration".into());
+    }
+    let uses = |id: &str| id == ds.id;
+    for ind in study.indicators.iter().filter(|i| uses(&i.dataset)) {
+        let linear = matches!(
+            ind.statistic,
+            Statistic::Mean
+                | Statistic::Proportion { .. }
+                | Statistic::Total
+                | Statistic::Count
+                | Statistic::Ratio { .. }
+                | Statistic::Growth { .. }
+        );
+        if !linear || ind.join.is_some() || ind.small_area.is_some() {
+            return Some(format!(
+                "indicator `{}` needs its rows ({}{})",
+                ind.id,
+                ind.statistic.name(),
+                if ind.join.is_some() { ", joined" } else { "" }
+            ));
+        }
+    }
+    let joined = study
+        .indicators
+        .iter()
+        .any(|i| i.join.as_ref().is_some_and(|j| uses(&j.dataset)));
+    if joined
+        || study.crosstabs.iter().any(|c| uses(&c.dataset))
+        || study.models.iter().any(|m| uses(&m.dataset))
+        || study.composites.iter().any(|c| uses(&c.dataset))
+        || study.disclosure.is_some()
+    {
+        return Some(
+            "a join, cross-tabulation, model, composite or disclosure rule reads its rows".into(),
+        );
+    }
+    None
+}
+
+/// The source of `ds` read batch by batch when it is a Parquet file of
+/// more rows than `[study.engine] stream_rows` and nothing needs its rows
+/// in memory (`file`: the source, or its published copy).
+pub fn source_for(study: &Study, ds: &DatasetSpec, file: &Path) -> Result<Option<Source>> {
+    if ds.format != Format::Parquet || obstacle(study, ds).is_some() {
+        return Ok(None);
+    }
+    let open = std::fs::File::open(file)
+        .map_err(|e| Error::data(&ds.id, file, format!("cannot open: {e}")))?;
+    let rows = ParquetReader::new(open)
+        .num_rows()
+        .map_err(|e| Error::data(&ds.id, file, format!("cannot read Parquet: {e}")))?;
+    Ok((rows as u64 > study.engine.stream_rows).then(|| Source {
+        path: file.to_path_buf(),
+        rows,
+        batch_rows: study.engine.batch_rows,
+    }))
+}
+
+/// The columns of the Parquet file `file`, without a row.
+pub fn schema_frame(ds: &DatasetSpec, file: &Path) -> Result<DataFrame> {
+    read(ds, file, None, 0, 0)
+}
+
+/// What a streamed pass gives the estimators.
+pub struct Streamed {
+    /// The design, from the distinct strata, PSUs and fpc values.
+    pub design: PreparedDesign,
+    /// The breakdowns over every value the file holds.
+    pub layout: Layout,
+    /// The sums.
+    pub sums: DesignSums,
+    /// Rows read.
+    pub rows: usize,
+    /// Σ of the weights.
+    pub weighted_rows: f64,
+    /// The weights' diagnostics.
+    pub weighting: Option<Weights>,
+}
+
+/// Estimates the sums of indicators `inds` of dataset `ds` over its file.
+pub fn pass(ds: &DatasetSpec, inds: &[&IndicatorSpec], source: &Source) -> Result<Streamed> {
+    let spec = ds
+        .design
+        .as_ref()
+        .ok_or_else(|| Error::internal("streamed pass", "a design was checked"))?;
+    let weight = spec.weights.clone().unwrap_or_default();
+    let keys: Vec<String> = spec
+        .strata
+        .iter()
+        .chain(&spec.clusters)
+        .chain(&spec.fpc)
+        .cloned()
+        .collect();
+    let mut names: Vec<&crate::spec::model::Variable> =
+        inds.iter().flat_map(|i| i.by.iter().flatten()).collect();
+    names.sort();
+    names.dedup();
+    // A batch's design only numbers its PSUs and reads its weights: the
+    // checks that hold for the whole file (a stratum with a single PSU)
+    // are made once, on the design of every PSU ([`Merged::finish`]).
+    let batch_spec = crate::spec::model::DesignSpec {
+        lonely_psu: crate::spec::model::LonelyPsu::Certainty,
+        ..spec.clone()
+    };
+    let mut merged = Merged::new(inds, &names);
+    let mut weights = WeightSums::default();
+    let read_columns = columns_read(ds, spec, inds, &names, &source.path)?;
+    let mut start = 0;
+    batches(ds, source, Some(&read_columns), |df| {
+        let (first, end) = (start + 1, start + df.height());
+        start = end;
+        let in_batch = |e: Error| {
+            e.located(&spec.location).in_file(&ds.path).noting(&format!(
+                "in rows {first}–{end} of the file, read in batches"
+            ))
+        };
+        let design = PreparedDesign::prepare(&batch_spec, &df, &ds.id).map_err(in_batch)?;
+        let (evaluated, vars) = rayon::join(
+            || evaluate::evaluate_all(inds, &df),
+            || {
+                names
+                    .par_iter()
+                    .map(|v| Ok((v.name(), domains::variable(&df, v)?)))
+                    .collect::<Result<HashMap<String, domains::Variable>>>()
+            },
+        );
+        let (evaluated, vars) = (evaluated?, vars?);
+        let layout = Layout::new(inds, &vars);
+        let targets: Vec<Target> = evaluated
+            .iter()
+            .zip(&layout.of_target)
+            .map(|(ev, idx)| Target {
+                y: ev.y.view(),
+                x: ev.x.as_deref(),
+                binary: ev.binary,
+                mask: ev.mask.as_deref(),
+                breakdowns: idx.clone(),
+            })
+            .collect();
+        let sums = design.sums(&layout.breakdowns, &targets);
+        weights.add(&design.weights);
+        merged.add(&df, &keys, &design, &layout, &sums.main, &names)
+    })?;
+    let median = weights.median(|f| {
+        batches(ds, source, Some(std::slice::from_ref(&weight)), |df| {
+            let col = df
+                .column(&weight)
+                .map_err(|e| Error::internal("weights", e))?;
+            f(&crate::survey::columns::f64_values(col)?);
+            Ok(())
+        })
+    })?;
+    merged.finish(ds, spec, inds, &weight, source.rows, weights, median)
+}
+
+/// The columns of the file the pass reads, in file order: the design's,
+/// the breakdown variables' and those the indicators' SQL names (a name
+/// the file lacks is left for the evaluation to report).
+fn columns_read(
+    ds: &DatasetSpec,
+    spec: &crate::spec::model::DesignSpec,
+    inds: &[&IndicatorSpec],
+    names: &[&crate::spec::model::Variable],
+    path: &Path,
+) -> Result<Vec<String>> {
+    let mut wanted: Vec<String> = spec
+        .weights
+        .iter()
+        .chain(&spec.strata)
+        .chain(&spec.clusters)
+        .chain(&spec.fpc)
+        .cloned()
+        .chain(names.iter().map(|v| v.column.clone()))
+        .collect();
+    for ind in inds {
+        let range = ind.dates.as_ref().map(crate::spec::model::DateRange::sql);
+        for sql in ind.sql().into_iter().chain(range.as_deref()) {
+            if let Ok(e) = polars::sql::sql_expr(sql) {
+                wanted.extend(e.meta().root_names().iter().map(|n| n.to_string()));
+            }
+        }
+    }
+    Ok(schema_frame(ds, path)?
+        .get_column_names()
+        .into_iter()
+        .filter(|n| wanted.iter().any(|w| w == n.as_str()))
+        .map(|n| n.to_string())
+        .collect())
+}
+
+/// Calls `each` with every batch of `source`'s rows in file order (only
+/// `columns` when given: a Parquet file is read column by column, so a
+/// batch costs the columns it reads).
+pub fn batches(
+    ds: &DatasetSpec,
+    source: &Source,
+    columns: Option<&[String]>,
+    mut each: impl FnMut(DataFrame) -> Result<()>,
+) -> Result<()> {
+    for start in (0..source.rows).step_by(source.batch_rows) {
+        each(read(ds, &source.path, columns, start, source.batch_rows)?)?;
+    }
+    Ok(())
+}
+
+/// Rows `start..start + len` of the Parquet file `path` (only `columns`
+/// when given).
+fn read(
+    ds: &DatasetSpec,
+    path: &Path,
+    columns: Option<&[String]>,
+    start: usize,
+    len: usize,
+) -> Result<DataFrame> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error::data(&ds.id, path, format!("cannot open: {e}")))?;
+    ParquetReader::new(file)
+        .with_columns(columns.map(<[String]>::to_vec))
+        .with_slice(Some((start, len)))
+        .finish()
+        .map_err(|e| Error::data(&ds.id, path, format!("cannot read Parquet: {e}")))
+}
+
+/// The count, Σw, Σ(w − mean)², the extremes and a histogram of the
+/// weights' leading bits (for an exact median in one more read).
+struct WeightSums {
+    n: usize,
+    sum: f64,
+    deviations: f64,
+    min: f64,
+    max: f64,
+    /// Count per value of the leading [`RADIX_BITS`] of [`order_key`].
+    histogram: Vec<u64>,
+}
+
+/// Leading bits of the weights counted in the first read.
+const RADIX_BITS: u32 = 16;
+
+impl Default for WeightSums {
+    fn default() -> Self {
+        WeightSums {
+            n: 0,
+            sum: 0.0,
+            deviations: 0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            histogram: vec![0; 1 << RADIX_BITS],
+        }
+    }
+}
+
+/// A u64 in the order of `f64::total_cmp`.
+fn order_key(v: f64) -> u64 {
+    let bits = v.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
+impl WeightSums {
+    fn add(&mut self, w: &[f64]) {
+        if w.is_empty() {
+            return;
+        }
+        // Chan, Golub and LeVeque's update of the squared deviations.
+        let (sum, deviations) = crate::survey::diagnostics::sum_and_deviations(w);
+        let (na, nb) = (self.n as f64, w.len() as f64);
+        if self.n > 0 {
+            let delta = sum / nb - self.sum / na;
+            self.deviations += deviations + delta * delta * na * nb / (na + nb);
+        } else {
+            self.deviations = deviations;
+        }
+        self.n += w.len();
+        self.sum += sum;
+        for &v in w {
+            self.min = self.min.min(v);
+            self.max = self.max.max(v);
+            self.histogram[(order_key(v) >> (64 - RADIX_BITS)) as usize] += 1;
+        }
+    }
+
+    /// The exact median (as [`Spread::of`]): the histogram finds the
+    /// leading bits of the middle values, `read` gives the weights again
+    /// and only those sharing them are kept and ordered.
+    fn median(
+        &self,
+        read: impl FnOnce(&mut dyn FnMut(&[f64])) -> Result<()>,
+    ) -> Result<Option<f64>> {
+        if self.n == 0 {
+            return Ok(None);
+        }
+        let ranks = [(self.n - 1) / 2, self.n / 2];
+        // The bucket of each middle rank and the ranks before it.
+        let mut before = 0u64;
+        let mut found: Vec<(u64, u64)> = Vec::new();
+        for (bucket, &count) in self.histogram.iter().enumerate() {
+            for &r in &ranks {
+                let r = r as u64;
+                if r >= before && r < before + count && !found.iter().any(|f| f.0 == bucket as u64)
+                {
+                    found.push((bucket as u64, before));
+                }
+            }
+            before += count;
+        }
+        let mut kept: Vec<Vec<f64>> = vec![Vec::new(); found.len()];
+        read(&mut |w: &[f64]| {
+            for &v in w {
+                let b = order_key(v) >> (64 - RADIX_BITS);
+                if let Some(i) = found.iter().position(|f| f.0 == b) {
+                    kept[i].push(v);
+                }
+            }
+        })?;
+        let mut at = |rank: usize| -> f64 {
+            let i = found
+                .iter()
+                .rposition(|f| f.1 <= rank as u64)
+                .expect("a bucket holds every rank");
+            let local = rank - found[i].1 as usize;
+            let values = &mut kept[i];
+            *values.select_nth_unstable_by(local, f64::total_cmp).1
+        };
+        let (lower, upper) = (at(ranks[0]), at(ranks[1]));
+        Ok(Some((lower + upper) / 2.0))
+    }
+}
+
+/// A design value as a key: numbers by their bits (two fpc values that
+/// print alike are still told apart), anything else by its text.
+fn key_text(v: &AnyValue) -> String {
+    match v {
+        AnyValue::Float64(x) => format!("{:x}", x.to_bits()),
+        AnyValue::Float32(x) => format!("{:x}", x.to_bits()),
+        other => other.to_string(),
+    }
+}
+
+/// The cells of every batch, keyed by what they stand for.
+struct Merged {
+    /// Per unit key (its stratum, cluster and fpc values as text), its id.
+    units: HashMap<String, u32>,
+    /// The typed key columns of each unit, in id order.
+    unit_rows: Option<DataFrame>,
+    /// Per breakdown variable (in `names` order): its values' ids by text…
+    value_ids: Vec<HashMap<String, u32>>,
+    /// …their texts by id…
+    value_texts: Vec<Vec<String>>,
+    /// …and the distinct values themselves (typed), for their order.
+    distinct: Vec<Option<Column>>,
+    /// Per breakdown: the ids of a domain's values, by domain id.
+    domains: Vec<Vec<Vec<u32>>>,
+    domain_ids: Vec<HashMap<Vec<u32>, u32>>,
+    /// Per target and breakdown of its own: (domain id, unit id) → cell.
+    cells: Vec<Vec<HashMap<(u32, u32), Cell>>>,
+}
+
+impl Merged {
+    fn new(inds: &[&IndicatorSpec], names: &[&crate::spec::model::Variable]) -> Self {
+        Merged {
+            units: HashMap::new(),
+            unit_rows: None,
+            value_ids: vec![HashMap::new(); names.len()],
+            value_texts: vec![Vec::new(); names.len()],
+            distinct: vec![None; names.len()],
+            domains: Vec::new(),
+            domain_ids: Vec::new(),
+            cells: inds
+                .iter()
+                .map(|i| vec![HashMap::new(); 1 + i.by.len()])
+                .collect(),
+        }
+    }
+
+    /// Adds one batch's sums.
+    fn add(
+        &mut self,
+        df: &DataFrame,
+        keys: &[String],
+        design: &PreparedDesign,
+        layout: &Layout,
+        sums: &Sums,
+        names: &[&crate::spec::model::Variable],
+    ) -> Result<()> {
+        let fail = |e: PolarsError| Error::internal("streamed pass", e);
+        // Each unit of the batch: its first row, whose keys name it.
+        let mut first = vec![usize::MAX; design.n_units()];
+        for (row, &u) in design.unit.iter().enumerate() {
+            let f = &mut first[u as usize];
+            if *f == usize::MAX {
+                *f = row;
+            }
+        }
+        let key_cols: Vec<&Column> = keys
+            .iter()
+            .map(|k| df.column(k))
+            .collect::<PolarsResult<_>>()
+            .map_err(fail)?;
+        let mut unit_of = Vec::with_capacity(first.len());
+        let mut new_rows = Vec::new();
+        for &row in &first {
+            let text: Vec<String> = key_cols
+                .iter()
+                .map(|c| c.get(row).map(|v| key_text(&v)))
+                .collect::<PolarsResult<_>>()
+                .map_err(fail)?;
+            let next = self.units.len() as u32;
+            let id = *self.units.entry(text.join("\u{1f}")).or_insert_with(|| {
+                new_rows.push(row as IdxSize);
+                next
+            });
+            unit_of.push(id);
+        }
+        if !new_rows.is_empty() {
+            let idx = IdxCa::from_vec("idx".into(), new_rows);
+            let rows = df
+                .select(keys.iter().cloned())
+                .map_err(fail)?
+                .take(&idx)
+                .map_err(fail)?;
+            match &mut self.unit_rows {
+                Some(all) => {
+                    all.vstack_mut(&rows).map_err(fail)?;
+                }
+                None => self.unit_rows = Some(rows),
+            }
+        }
+        // The variables' distinct values, typed (periods: their text).
+        for (j, v) in names.iter().enumerate() {
+            let col = match v.period {
+                None => df
+                    .column(&v.column)
+                    .map_err(fail)?
+                    .as_materialized_series()
+                    .unique()
+                    .map_err(fail)?
+                    .drop_nulls()
+                    .into_column(),
+                Some(_) => {
+                    let var = domains::variable(df, v)?;
+                    Column::new(v.name().into(), var.values)
+                }
+            };
+            let all = match self.distinct[j].take() {
+                Some(mut all) => {
+                    all.append(&col).map_err(fail)?;
+                    all.as_materialized_series()
+                        .unique()
+                        .map_err(fail)?
+                        .into_column()
+                }
+                None => col,
+            };
+            self.distinct[j] = Some(all);
+        }
+        // Each domain of each breakdown: the ids of its values.
+        let position = |name: &str| names.iter().position(|v| v.name() == name);
+        let mut domain_of: Vec<Vec<u32>> = Vec::with_capacity(layout.built.len());
+        for (b, built) in layout.built.iter().enumerate() {
+            if self.domains.len() <= b {
+                self.domains.push(Vec::new());
+                self.domain_ids.push(HashMap::new());
+            }
+            let Some(built) = built else {
+                if self.domains[b].is_empty() {
+                    self.domains[b].push(Vec::new());
+                    self.domain_ids[b].insert(Vec::new(), 0);
+                }
+                domain_of.push(vec![0]);
+                continue;
+            };
+            let vars: Vec<usize> = built
+                .vars
+                .iter()
+                .map(|n| position(n).expect("a breakdown variable"))
+                .collect();
+            let mut ids = Vec::with_capacity(built.values.len());
+            for values in &built.values {
+                let key: Vec<u32> = vars
+                    .iter()
+                    .zip(values)
+                    .map(|(&j, text)| {
+                        let next = self.value_ids[j].len() as u32;
+                        *self.value_ids[j].entry(text.clone()).or_insert_with(|| {
+                            self.value_texts[j].push(text.clone());
+                            next
+                        })
+                    })
+                    .collect();
+                let next = self.domains[b].len() as u32;
+                let id = *self.domain_ids[b]
+                    .entry(key.clone())
+                    .or_insert_with(|| next);
+                if id == next {
+                    self.domains[b].push(key);
+                }
+                ids.push(id);
+            }
+            domain_of.push(ids);
+        }
+        for (t, of_target) in layout.of_target.iter().enumerate() {
+            for (k, &b) in of_target.iter().enumerate() {
+                let cells = &mut self.cells[t][k];
+                for (d, &domain) in domain_of[b].iter().enumerate() {
+                    for (u, c) in sums.domain(t, k, d).iter().enumerate() {
+                        if c.n_any > 0 {
+                            cells.entry((domain, unit_of[u])).or_default().add(c);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The design, breakdowns and sums over the whole file.
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        self,
+        ds: &DatasetSpec,
+        spec: &crate::spec::model::DesignSpec,
+        inds: &[&IndicatorSpec],
+        weight: &str,
+        rows: usize,
+        weights: WeightSums,
+        median: Option<f64>,
+    ) -> Result<Streamed> {
+        let fail = |e: PolarsError| Error::internal("streamed pass", e);
+        // The design over one row per unit: its strata, PSUs and fpc as the
+        // whole file gives them, with the same checks.
+        let mut units = self
+            .unit_rows
+            .ok_or_else(|| Error::data(&ds.id, &ds.path, "the file has no rows"))?;
+        units
+            .with_column(Column::new(weight.into(), vec![1.0; units.height()]))
+            .map_err(fail)?;
+        let mut design = PreparedDesign::prepare(spec, &units, &ds.id)
+            .map_err(|e| e.located(&spec.location).in_file(&ds.path))?;
+        let unit_of = std::mem::take(&mut design.unit);
+        design.weights = Vec::new();
+        // Each variable's values in the order of the whole file.
+        let mut global: HashMap<String, domains::Variable> = HashMap::new();
+        let mut code_of: Vec<Vec<u32>> = Vec::new();
+        for (j, distinct) in self.distinct.into_iter().enumerate() {
+            let distinct = distinct.ok_or_else(|| Error::internal("streamed pass", "values"))?;
+            let (_, values) = index_column(&distinct)?;
+            let position: HashMap<&str, u32> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.as_str(), i as u32))
+                .collect();
+            code_of.push(
+                self.value_texts[j]
+                    .iter()
+                    .map(|t| position.get(t.as_str()).copied())
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| Error::internal("streamed pass", "a value without its text"))?,
+            );
+            global.insert(
+                distinct.name().to_string(),
+                domains::Variable {
+                    codes: Codes::U32(Vec::new()),
+                    values,
+                },
+            );
+        }
+        let names: Vec<String> = {
+            let mut n: Vec<&crate::spec::model::Variable> =
+                inds.iter().flat_map(|i| i.by.iter().flatten()).collect();
+            n.sort();
+            n.dedup();
+            n.iter().map(|v| v.name()).collect()
+        };
+        let layout = Layout::new(inds, &global);
+        let n_units = design.n_units();
+        let domain_index: Vec<Vec<usize>> = layout
+            .built
+            .iter()
+            .zip(&self.domains)
+            .map(|(built, domains)| {
+                let Some(built) = built else {
+                    return vec![0];
+                };
+                let vars: Vec<usize> = built
+                    .vars
+                    .iter()
+                    .map(|n| names.iter().position(|m| m == n).expect("a variable"))
+                    .collect();
+                domains
+                    .iter()
+                    .map(|ids| {
+                        vars.iter().zip(ids).fold(0usize, |acc, (&j, &id)| {
+                            acc * global[&names[j]].values.len() + code_of[j][id as usize] as usize
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let cells: Vec<Vec<Vec<Cell>>> = self
+            .cells
+            .into_iter()
+            .zip(&layout.of_target)
+            .map(|(per_k, of_target)| {
+                per_k
+                    .into_iter()
+                    .zip(of_target)
+                    .map(|(map, &b)| {
+                        let mut out =
+                            vec![Cell::default(); layout.breakdowns[b].n_domains() * n_units];
+                        for ((domain, unit), c) in map {
+                            let d = domain_index[b][domain as usize];
+                            out[d * n_units + unit_of[unit as usize] as usize] = c;
+                        }
+                        out
+                    })
+                    .collect()
+            })
+            .collect();
+        let spread = median.map(|median| Spread {
+            min: weights.min,
+            median,
+            max: weights.max,
+        });
+        let weighting =
+            spread.and_then(|s| Weights::from_sums(weights.n, weights.sum, weights.deviations, s));
+        Ok(Streamed {
+            sums: DesignSums {
+                main: Sums::from_cells(n_units, cells),
+                channels: Vec::new(),
+            },
+            design,
+            layout,
+            rows,
+            weighted_rows: weights.sum,
+            weighting,
+        })
+    }
+}

@@ -1,0 +1,204 @@
+//! A Parquet survey above `[study.engine] stream_rows` is estimated batch
+//! by batch from its file: the same indicators (to 1e-12), design summary
+//! and codebook as from its rows in memory, R's values on the api data,
+//! and errors that say where in the file they are.
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::common::{api_data, close, fixtures, mizan, records, temp_study};
+
+/// R's api cluster sample (`apiclus1`) as Parquet, with a stratified copy
+/// (strata `stype`, clusters `dnum` nested in them) for the second design.
+fn api_parquet(dir: &Path, negative_weight_row: Option<usize>) {
+    let text = api_data("apiclus1.csv");
+    let mut df = CsvReadOptions::default()
+        .with_has_header(true)
+        .into_reader_with_file_handle(std::io::Cursor::new(text.into_bytes()))
+        .finish()
+        .expect("csv");
+    if let Some(row) = negative_weight_row {
+        let mut w: Vec<f64> = df
+            .column("pw")
+            .expect("pw")
+            .f64()
+            .expect("f64")
+            .into_no_null_iter()
+            .collect();
+        w[row] = -1.0;
+        df.with_column(Column::new("pw".into(), w)).expect("pw");
+    }
+    let file = std::fs::File::create(dir.join("api.parquet")).expect("create");
+    ParquetWriter::new(file).finish(&mut df).expect("parquet");
+}
+
+const INDICATORS: &str = r#"
+[[indicators]]
+id = "mean_api00"
+dataset = "api"
+statistic = "mean"
+expr = "api00"
+by = ["stype", ["stype", "awards"]]
+
+[[indicators]]
+id = "total_enroll_sub"
+dataset = "api"
+statistic = "total"
+expr = "enroll"
+where = "enroll > 500"
+by = ["stype"]
+
+[[indicators]]
+id = "proportion_schwide"
+dataset = "api"
+statistic = "proportion"
+expr = "\"sch.wide\" = 'Yes'"
+by = ["stype"]
+
+[[indicators]]
+id = "ratio_stu_enroll"
+dataset = "api"
+statistic = "ratio"
+numerator = "\"api.stu\""
+denominator = "enroll"
+by = ["awards"]
+"#;
+
+/// The study over `api.parquet` with `design`, streamed in batches of
+/// `batch` rows or (`None`) read into memory.
+fn study(design: &str, batch: Option<usize>) -> String {
+    let engine = match batch {
+        Some(b) => format!("[study.engine]\nstream_rows = 0\nbatch_rows = {b}\n\n"),
+        None => String::new(),
+    };
+    format!(
+        "[study]\nid = \"api\"\ntitle = \"api\"\n\n{engine}[datasets.api]\npath = \"api.parquet\"\n\n[datasets.api.design]\n{design}\n{INDICATORS}"
+    )
+}
+
+/// Runs the study and returns its output folder's CSV files.
+fn run(dir: &Path, spec: &str) -> (String, String, String) {
+    std::fs::write(dir.join("study.toml"), spec).expect("spec");
+    let (code, _, err) = mizan(&["run", ".", "--out", "out", "-q", "--force"], dir);
+    assert_eq!(code, 0, "{err}");
+    let read = |f: &str| std::fs::read_to_string(dir.join("out").join(f)).expect(f);
+    (
+        read("indicators.csv"),
+        read("design.csv"),
+        read("codebook.csv"),
+    )
+}
+
+/// Every cell of two CSV tables agrees: text exactly, numbers to `rel`
+/// (or within `rel` of each other near zero).
+fn same_tables(a: &str, b: &str, rel: f64, what: &str) {
+    let (a, b) = (records(a), records(b));
+    assert_eq!(a.len(), b.len(), "{what}: rows");
+    for (x, y) in a.iter().zip(&b) {
+        for (u, v) in x.iter().zip(y) {
+            match (u.parse::<f64>(), v.parse::<f64>()) {
+                (Ok(p), Ok(q)) if (p - q).abs() <= rel => {}
+                (Ok(p), Ok(q)) => close(p, q, rel, &format!("{what}: {x:?}")),
+                _ => assert_eq!(u, v, "{what}: {x:?} vs {y:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn a_survey_streamed_in_batches_gives_the_numbers_of_its_rows_in_memory() {
+    let clus1 = "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"";
+    let stratified = "weights = \"pw\"\nstrata = \"stype\"\nclusters = \"dnum\"\nnest = true";
+    for design in [clus1, stratified] {
+        let dir = temp_study(&[]);
+        api_parquet(dir.path(), None);
+        let (ind, des, book) = run(dir.path(), &study(design, None));
+        // 183 rows in batches of 1, 7 and 50: every batch sees only some
+        // PSUs, strata and domains.
+        for batch in [1, 7, 50] {
+            let (s_ind, s_des, s_book) = run(dir.path(), &study(design, Some(batch)));
+            same_tables(
+                &s_ind,
+                &ind,
+                1e-12,
+                &format!("indicators, batches of {batch}"),
+            );
+            same_tables(&s_des, &des, 1e-12, &format!("design, batches of {batch}"));
+            same_tables(
+                &s_book,
+                &book,
+                1e-12,
+                &format!("codebook, batches of {batch}"),
+            );
+        }
+    }
+}
+
+#[test]
+fn the_streamed_cluster_sample_matches_r_survey() {
+    let dir = temp_study(&[]);
+    api_parquet(dir.path(), None);
+    let design = "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"";
+    let (ind, _, _) = run(dir.path(), &study(design, Some(7)));
+    let golden = std::fs::read_to_string(fixtures().join("survey-api/golden.csv")).expect("golden");
+    let r = records(&golden);
+    let want = |stat: &str, var: &str| {
+        r.iter()
+            .find(|g| {
+                &g[0] == "clus1"
+                    && &g[1] == stat
+                    && &g[2] == var
+                    && g[3].is_empty()
+                    && g[4].is_empty()
+            })
+            .unwrap_or_else(|| panic!("golden {stat} {var}"))
+            .clone()
+    };
+    let rows = records(&ind);
+    let header = csv::Reader::from_reader(ind.as_bytes())
+        .headers()
+        .expect("header")
+        .clone();
+    let col = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let overall = |id: &str| {
+        rows.iter()
+            .find(|x| &x[col("indicator")] == id && x[col("by")].is_empty())
+            .unwrap_or_else(|| panic!("{id}"))
+            .clone()
+    };
+    for (id, stat, var) in [
+        ("mean_api00", "mean", "api00"),
+        ("proportion_schwide", "proportion", "sch.wide == 'Yes'"),
+        ("ratio_stu_enroll", "ratio", "api.stu/enroll"),
+    ] {
+        let g = want(stat, var);
+        let got = overall(id);
+        let num = |v: &str| v.parse::<f64>().expect("a number");
+        close(
+            num(&got[col("estimate")]),
+            num(&g[5]),
+            1e-9,
+            &format!("{id} estimate"),
+        );
+        close(num(&got[col("se")]), num(&g[6]), 1e-7, &format!("{id} se"));
+    }
+}
+
+#[test]
+fn a_bad_weight_in_a_later_batch_is_refused_with_where_it_is_and_nothing_published() {
+    let dir = temp_study(&[]);
+    api_parquet(dir.path(), Some(100));
+    let design = "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"";
+    std::fs::write(dir.path().join("study.toml"), study(design, Some(50))).expect("spec");
+    let (code, _, err) = mizan(&["run", ".", "--out", "out", "-q"], dir.path());
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("weight column `pw`") && err.contains("in rows 101–150 of the file"),
+        "{err}"
+    );
+    assert!(
+        !dir.path().join("out/indicators.csv").exists(),
+        "nothing published"
+    );
+}
