@@ -68,17 +68,21 @@ pub fn draw(fig: &Figure) -> Result<String> {
     } else {
         (x_min, x_max.max(x_min + 1.0))
     };
-    // Whole steps from the first x on, so that the first period is labelled.
+    // Whole values of a round grid (0, 50, 100…; 2000, 2005…), and the
+    // first x when the grid starts more than half a step after it, so that
+    // the first period is labelled.
     let nice = theme::ticks(x_min, x_max, 8);
     let step = nice
         .get(1)
         .zip(nice.first())
         .map_or(1.0, |(b, a)| (b - a).round().max(1.0));
-    let x_ticks: Vec<f64> = (0..)
-        .map(|k| x_min + f64::from(k) * step)
-        .take_while(|t| *t <= x_max + 1e-9)
-        .filter(|t| t.fract() == 0.0)
+    let mut x_ticks: Vec<f64> = nice
+        .into_iter()
+        .filter(|t| *t >= x_min - 1e-9 && *t <= x_max + 1e-9 && t.fract() == 0.0)
         .collect();
+    if x_min.fract() == 0.0 && x_ticks.first().is_none_or(|t| t - x_min > step / 2.0) {
+        x_ticks.insert(0, x_min);
+    }
     let name_w = series
         .keys()
         .map(|s| theme::text_width(s, theme::LABEL_SIZE))

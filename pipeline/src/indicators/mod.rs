@@ -165,6 +165,71 @@ impl Layout {
     }
 }
 
+/// The variables the breakdowns of `inds` read, each once.
+pub fn variables<'a>(
+    inds: &[&'a crate::spec::model::IndicatorSpec],
+) -> Vec<&'a crate::spec::model::Variable> {
+    let mut names: Vec<&crate::spec::model::Variable> =
+        inds.iter().flat_map(|i| i.by.iter().flatten()).collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// What a pass reads of the rows of one dataset: the indicators' values
+/// and the breakdowns over their variables' codes.
+pub struct Read {
+    /// Each indicator's values.
+    pub evaluated: Vec<evaluate::Evaluated>,
+    /// The breakdowns.
+    pub layout: Layout,
+}
+
+impl Read {
+    /// Evaluates `inds` over `df` and indexes their breakdown variables, at once.
+    pub fn of(inds: &[&crate::spec::model::IndicatorSpec], df: &DataFrame) -> Result<Self> {
+        let (evaluated, vars) = rayon::join(
+            || evaluate::evaluate_all(inds, df),
+            || {
+                variables(inds)
+                    .par_iter()
+                    .map(|v| Ok((v.name(), domains::variable(df, v)?)))
+                    .collect::<Result<HashMap<String, domains::Variable>>>()
+            },
+        );
+        Ok(Read {
+            evaluated: evaluated?,
+            layout: Layout::new(inds, &vars?),
+        })
+    }
+}
+
+/// The targets of a pass: each indicator's values (`evaluated`; none for a
+/// streamed dataset, whose rows are not held once summed) and its
+/// breakdowns.
+pub fn targets(evaluated: &[evaluate::Evaluated], of_target: Vec<Vec<usize>>) -> Vec<Target<'_>> {
+    of_target
+        .into_iter()
+        .enumerate()
+        .map(|(t, idx)| match evaluated.get(t) {
+            Some(ev) => Target {
+                y: ev.y.view(),
+                x: ev.x.as_deref(),
+                binary: ev.binary,
+                mask: ev.mask.as_deref(),
+                breakdowns: idx,
+            },
+            None => Target {
+                y: Values::Flags(&[]),
+                x: None,
+                binary: false,
+                mask: None,
+                breakdowns: idx,
+            },
+        })
+        .collect()
+}
+
 /// The survey dataset `dataset` of `study`, its ingested rows and its
 /// design prepared over them (for `what`: a crosstab, a model), whose
 /// design the spec checked.
@@ -254,25 +319,12 @@ pub fn compute(
                     };
                     // The weights' diagnostics, the indicators' values and the
                     // breakdown variables' codes are independent: made at once.
-                    let mut names: Vec<&crate::spec::model::Variable> =
-                        inds.iter().flat_map(|i| i.by.iter().flatten()).collect();
-                    names.sort();
-                    names.dedup();
-                    let (w, (ev, vars)) = rayon::join(
+                    let (w, read) = rayon::join(
                         || summarized.then(|| Weights::of(&design.weights)).flatten(),
-                        || {
-                            rayon::join(
-                                || evaluate::evaluate_all(&inds, df),
-                                || {
-                                    names
-                                        .par_iter()
-                                        .map(|v| Ok((v.name(), domains::variable(df, v)?)))
-                                        .collect::<Result<HashMap<String, domains::Variable>>>()
-                                },
-                            )
-                        },
+                        || Read::of(&inds, df),
                     );
-                    (evaluated, layout) = (ev?, Layout::new(&inds, &vars?));
+                    let read = read?;
+                    (evaluated, layout) = (read.evaluated, read.layout);
                     (rows, weighted_rows, weighting) =
                         (df.height(), design.weights.iter().sum(), w);
                     summed = None;
@@ -305,27 +357,7 @@ pub fn compute(
                 breakdowns,
                 of_target,
             } = layout;
-            // A streamed target has no rows in memory: only its breakdowns.
-            let targets: Vec<Target> = of_target
-                .into_iter()
-                .enumerate()
-                .map(|(t, idx)| match evaluated.get(t) {
-                    Some(ev) => Target {
-                        y: ev.y.view(),
-                        x: ev.x.as_deref(),
-                        binary: ev.binary,
-                        mask: ev.mask.as_deref(),
-                        breakdowns: idx,
-                    },
-                    None => Target {
-                        y: Values::Flags(&[]),
-                        x: None,
-                        binary: false,
-                        mask: None,
-                        breakdowns: idx,
-                    },
-                })
-                .collect();
+            let targets = targets(&evaluated, of_target);
             let sums = match summed {
                 Some(s) => s,
                 None => design.sums(&breakdowns, &targets),

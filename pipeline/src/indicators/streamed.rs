@@ -21,12 +21,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
-use rayon::prelude::*;
 
-use super::{Layout, domains, evaluate};
+use super::{Layout, Read, domains};
 use crate::error::{Error, Result};
 use crate::spec::model::{DatasetSpec, Format, IndicatorSpec, Statistic, Study};
-use crate::survey::accumulate::{Cell, DesignSums, Sums, Target};
+use crate::survey::accumulate::{Cell, DesignSums, Sums};
 use crate::survey::codes::{Codes, index_column};
 use crate::survey::design::PreparedDesign;
 use crate::survey::diagnostics::{Spread, Weights};
@@ -40,6 +39,30 @@ pub struct Source {
     pub rows: usize,
     /// Rows read at a time.
     pub batch_rows: usize,
+    /// The file's size and modification time when the run found it.
+    pub stamp: (u64, Option<std::time::SystemTime>),
+}
+
+impl Source {
+    /// Fails when the file is not as the run found it: read batch by batch,
+    /// a file rewritten during the run would mix two files' rows.
+    pub fn unchanged(&self, ds: &DatasetSpec) -> Result<()> {
+        if stamp(ds, &self.path)? == self.stamp {
+            return Ok(());
+        }
+        Err(Error::data(
+            &ds.id,
+            &self.path,
+            "the file changed while the run was reading it; nothing was published — run again",
+        ))
+    }
+}
+
+/// The size and modification time of `file`.
+fn stamp(ds: &DatasetSpec, file: &Path) -> Result<(u64, Option<std::time::SystemTime>)> {
+    let meta = std::fs::metadata(file)
+        .map_err(|e| Error::data(&ds.id, file, format!("cannot read: {e}")))?;
+    Ok((meta.len(), meta.modified().ok()))
 }
 
 /// The streamed datasets of a run, by id.
@@ -110,6 +133,7 @@ pub fn source_for(study: &Study, ds: &DatasetSpec, file: &Path) -> Result<Option
     if ds.format != Format::Parquet || obstacle(study, ds).is_some() {
         return Ok(None);
     }
+    let stamp = stamp(ds, file)?;
     let open = std::fs::File::open(file)
         .map_err(|e| Error::data(&ds.id, file, format!("cannot open: {e}")))?;
     let rows = ParquetReader::new(open)
@@ -119,6 +143,7 @@ pub fn source_for(study: &Study, ds: &DatasetSpec, file: &Path) -> Result<Option
         path: file.to_path_buf(),
         rows,
         batch_rows: study.engine.batch_rows,
+        stamp,
     }))
 }
 
@@ -157,10 +182,7 @@ pub fn pass(ds: &DatasetSpec, inds: &[&IndicatorSpec], source: &Source) -> Resul
         .chain(&spec.fpc)
         .cloned()
         .collect();
-    let mut names: Vec<&crate::spec::model::Variable> =
-        inds.iter().flat_map(|i| i.by.iter().flatten()).collect();
-    names.sort();
-    names.dedup();
+    let names = super::variables(inds);
     // A batch's design only numbers its PSUs and reads its weights: the
     // checks that hold for the whole file (a stratum with a single PSU)
     // are made once, on the design of every PSU ([`Merged::finish`]).
@@ -181,28 +203,8 @@ pub fn pass(ds: &DatasetSpec, inds: &[&IndicatorSpec], source: &Source) -> Resul
             ))
         };
         let design = PreparedDesign::prepare(&batch_spec, &df, &ds.id).map_err(in_batch)?;
-        let (evaluated, vars) = rayon::join(
-            || evaluate::evaluate_all(inds, &df),
-            || {
-                names
-                    .par_iter()
-                    .map(|v| Ok((v.name(), domains::variable(&df, v)?)))
-                    .collect::<Result<HashMap<String, domains::Variable>>>()
-            },
-        );
-        let (evaluated, vars) = (evaluated?, vars?);
-        let layout = Layout::new(inds, &vars);
-        let targets: Vec<Target> = evaluated
-            .iter()
-            .zip(&layout.of_target)
-            .map(|(ev, idx)| Target {
-                y: ev.y.view(),
-                x: ev.x.as_deref(),
-                binary: ev.binary,
-                mask: ev.mask.as_deref(),
-                breakdowns: idx.clone(),
-            })
-            .collect();
+        let Read { evaluated, layout } = Read::of(inds, &df)?;
+        let targets = super::targets(&evaluated, layout.of_target.clone());
         let sums = design.sums(&layout.breakdowns, &targets);
         weights.add(&design.weights);
         merged.add(&df, &keys, &design, &layout, &sums.main, &names)
@@ -633,13 +635,7 @@ impl Merged {
                 },
             );
         }
-        let names: Vec<String> = {
-            let mut n: Vec<&crate::spec::model::Variable> =
-                inds.iter().flat_map(|i| i.by.iter().flatten()).collect();
-            n.sort();
-            n.dedup();
-            n.iter().map(|v| v.name()).collect()
-        };
+        let names: Vec<String> = super::variables(inds).iter().map(|v| v.name()).collect();
         let layout = Layout::new(inds, &global);
         let n_units = design.n_units();
         let domain_index: Vec<Vec<usize>> = layout

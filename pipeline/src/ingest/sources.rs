@@ -104,20 +104,51 @@ pub fn hash(ds: &DatasetSpec) -> Result<String> {
     Ok(combined_hash(&parts))
 }
 
-/// The blake3 of a file's bytes, read through a memory map on every core of
-/// rayon's pool (a small file is simply read). Not from a thread that a
-/// pool worker waits on: the pool could be all waiting — see [`file_hash`].
+/// The blake3 of a file's bytes, each block hashed on every core of
+/// rayon's pool. Not from a thread that a pool worker waits on: the pool
+/// could be all waiting — see [`file_hash`].
 pub fn file_hash_parallel(path: &Path) -> std::io::Result<String> {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update_mmap_rayon(path)?;
-    Ok(hasher.finalize().to_hex().to_string())
+    hash_blocks(path, |h, block| {
+        h.update_rayon(block);
+    })
 }
 
-/// The blake3 of a file's bytes through a memory map, on the calling thread.
+/// The blake3 of a file's bytes, on the calling thread.
 pub fn file_hash(path: &Path) -> std::io::Result<String> {
+    hash_blocks(path, |h, block| {
+        h.update(block);
+    })
+}
+
+/// Bytes read and hashed at a time.
+const HASH_BLOCK: usize = 16 << 20;
+
+/// The blake3 of a file read block by block (`update` hashes one): read,
+/// not mapped, so that hashing a source of gigabytes does not make the
+/// process's resident memory grow with it.
+fn hash_blocks(
+    path: &Path,
+    update: impl Fn(&mut blake3::Hasher, &[u8]),
+) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
     let mut hasher = blake3::Hasher::new();
-    hasher.update_mmap(path)?;
-    Ok(hasher.finalize().to_hex().to_string())
+    let mut block = vec![0u8; HASH_BLOCK];
+    loop {
+        let mut filled = 0;
+        while filled < block.len() {
+            match file.read(&mut block[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        update(&mut hasher, &block[..filled]);
+        if filled < block.len() {
+            return Ok(hasher.finalize().to_hex().to_string());
+        }
+    }
 }
 
 /// A file's name as text.

@@ -202,3 +202,29 @@ fn a_bad_weight_in_a_later_batch_is_refused_with_where_it_is_and_nothing_publish
         "nothing published"
     );
 }
+
+#[test]
+fn a_streamed_file_rewritten_during_the_run_is_caught() {
+    let dir = temp_study(&[]);
+    api_parquet(dir.path(), None);
+    let design = "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"";
+    std::fs::write(dir.path().join("study.toml"), study(design, Some(50))).expect("spec");
+    let study = mizan::spec::load(dir.path()).expect("spec");
+    let ds = &study.datasets[0];
+    let source = mizan::indicators::streamed::source_for(&study, ds, &ds.path)
+        .expect("metadata")
+        .expect("streamed: 183 rows > stream_rows = 0");
+    assert!(source.unchanged(ds).is_ok());
+    // Another sample written over it (other bytes, other size).
+    api_parquet(dir.path(), Some(3));
+    let mut extra = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&ds.path)
+        .expect("open");
+    std::io::Write::write_all(&mut extra, b"\n").expect("append");
+    let err = source.unchanged(ds).expect_err("rewritten").to_string();
+    assert!(
+        err.contains("changed while the run was reading it"),
+        "{err}"
+    );
+}

@@ -71,6 +71,11 @@ pub(in crate::run) fn run(run: &mut Run, ing: &mut Ingest) -> Result<Estimated> 
         crate::disclosure::codebook::protect(rules, &mut codebook)?;
     }
     write::csv(&store.codebook_csv(), &mut codebook::to_frame(&codebook)?)?;
+    for ds in &study.datasets {
+        if let Some(source) = streams.get(&ds.id) {
+            source.unchanged(ds)?;
+        }
+    }
     computed
         .warnings
         .splice(0..0, super::super::marker_warnings(study, &for_estimation));
