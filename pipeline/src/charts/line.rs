@@ -68,24 +68,40 @@ pub fn draw(fig: &Figure) -> Result<String> {
     } else {
         (x_min, x_max.max(x_min + 1.0))
     };
-    // Whole values of a round grid (0, 50, 100…; 2000, 2005…), and the
-    // first x when the grid starts more than half a step after it, so that
-    // the first period is labelled.
+    // Whole steps from the first x on, so that the first period is
+    // labelled (2013, 2015…) — unless the round grid starts far after it
+    // (1, 50, 100… rather than 1, 51, 101…): then the grid, after the first x.
     let nice = theme::ticks(x_min, x_max, 8);
     let step = nice
         .get(1)
         .zip(nice.first())
         .map_or(1.0, |(b, a)| (b - a).round().max(1.0));
-    let mut x_ticks: Vec<f64> = nice
+    let grid: Vec<f64> = nice
         .into_iter()
         .filter(|t| *t >= x_min - 1e-9 && *t <= x_max + 1e-9 && t.fract() == 0.0)
         .collect();
-    if x_min.fract() == 0.0 && x_ticks.first().is_none_or(|t| t - x_min > step / 2.0) {
-        x_ticks.insert(0, x_min);
-    }
+    let x_ticks: Vec<f64> = match grid.first() {
+        Some(first) if first - x_min > step / 2.0 && x_min.fract() == 0.0 => {
+            std::iter::once(x_min).chain(grid).collect()
+        }
+        _ => (0..)
+            .map(|k| x_min + f64::from(k) * step)
+            .take_while(|t| *t <= x_max + 1e-9)
+            .filter(|t| t.fract() == 0.0)
+            .collect(),
+    };
+    // What each line's end says: its series' name, or its last value.
+    let end_label = |name: &String, pts: &[(f64, &Point)]| {
+        if name.is_empty() {
+            let last = pts.iter().rev().find(|(_, p)| drawn(p));
+            last.map_or(String::new(), |(_, p)| fig.fmt(p.value.unwrap_or(0.0)))
+        } else {
+            name.clone()
+        }
+    };
     let name_w = series
-        .keys()
-        .map(|s| theme::text_width(s, theme::LABEL_SIZE))
+        .iter()
+        .map(|(name, pts)| theme::text_width(&end_label(name, pts), theme::LABEL_SIZE))
         .max()
         .unwrap_or(0);
     let y_label_w = y_ticks
@@ -162,11 +178,7 @@ pub fn draw(fig: &Figure) -> Result<String> {
                 }
             }
             if let Some((xv, p)) = pts.iter().rev().find(|(_, p)| drawn(p)) {
-                let label = if name.is_empty() {
-                    fig.fmt(p.value.unwrap_or(0.0))
-                } else {
-                    name.clone()
-                };
+                let label = end_label(name, pts);
                 ends.push((y(p.value.unwrap_or(0.0)), x(*xv) + 6, label, colour));
             }
         }

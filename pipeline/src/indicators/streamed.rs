@@ -218,7 +218,22 @@ pub fn pass(ds: &DatasetSpec, inds: &[&IndicatorSpec], source: &Source) -> Resul
             Ok(())
         })
     })?;
-    merged.finish(ds, spec, inds, &weight, source.rows, weights, median)
+    let (design, layout, sums) = merged.finish(ds, spec, inds, &weight)?;
+    Ok(Streamed {
+        design,
+        layout,
+        sums,
+        rows: source.rows,
+        weighted_rows: weights.sum,
+        weighting: median.and_then(|median| {
+            let spread = Spread {
+                min: weights.min,
+                median,
+                max: weights.max,
+            };
+            Weights::from_sums(weights.n, weights.sum, weights.deviations, spread)
+        }),
+    })
 }
 
 /// The columns of the file the pass reads, in file order: the design's,
@@ -585,17 +600,13 @@ impl Merged {
     }
 
     /// The design, breakdowns and sums over the whole file.
-    #[allow(clippy::too_many_arguments)]
     fn finish(
         self,
         ds: &DatasetSpec,
         spec: &crate::spec::model::DesignSpec,
         inds: &[&IndicatorSpec],
         weight: &str,
-        rows: usize,
-        weights: WeightSums,
-        median: Option<f64>,
-    ) -> Result<Streamed> {
+    ) -> Result<(PreparedDesign, Layout, DesignSums)> {
         let fail = |e: PolarsError| Error::internal("streamed pass", e);
         // The design over one row per unit: its strata, PSUs and fpc as the
         // whole file gives them, with the same checks.
@@ -674,30 +685,17 @@ impl Merged {
                             vec![Cell::default(); layout.breakdowns[b].n_domains() * n_units];
                         for ((domain, unit), c) in map {
                             let d = domain_index[b][domain as usize];
-                            out[d * n_units + unit_of[unit as usize] as usize] = c;
+                            out[d * n_units + unit_of[unit as usize] as usize].add(&c);
                         }
                         out
                     })
                     .collect()
             })
             .collect();
-        let spread = median.map(|median| Spread {
-            min: weights.min,
-            median,
-            max: weights.max,
-        });
-        let weighting =
-            spread.and_then(|s| Weights::from_sums(weights.n, weights.sum, weights.deviations, s));
-        Ok(Streamed {
-            sums: DesignSums {
-                main: Sums::from_cells(n_units, cells),
-                channels: Vec::new(),
-            },
-            design,
-            layout,
-            rows,
-            weighted_rows: weights.sum,
-            weighting,
-        })
+        let sums = DesignSums {
+            main: Sums::from_cells(n_units, cells),
+            channels: Vec::new(),
+        };
+        Ok((design, layout, sums))
     }
 }

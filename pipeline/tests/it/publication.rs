@@ -321,6 +321,22 @@ fn a_line_chart_labels_its_first_period() {
     inside_canvas(&svg, "trend");
 }
 
+#[test]
+fn a_line_chart_over_sizes_ticks_on_a_round_grid_after_its_first_value() {
+    // The scale benchmark's x: millions of rows.
+    let rows = "rows,seconds\n1,0.5\n10,2.2\n50,10.8\n200,56.3\n";
+    let study = "[study]\nid = \"l\"\ntitle = \"Line\"\n\n[datasets.runs]\npath = \"runs.csv\"\n\n[[indicators]]\nid = \"time\"\ndataset = \"runs\"\nstatistic = \"total\"\nexpr = \"seconds\"\nby = [\"rows\"]\n\n[[charts]]\nid = \"trend\"\nindicator = \"time\"\nkind = \"line\"\nx = \"rows\"\n";
+    let dir = temp_study(&[("study.toml", study), ("runs.csv", rows)]);
+    run(dir.path());
+    let svg = std::fs::read_to_string(dir.path().join("out/figures/trend.svg")).unwrap();
+    let labels: Vec<String> = texts(&svg).into_iter().map(|t| t.content).collect();
+    for want in ["1", "50", "100", "150", "200"] {
+        assert!(labels.iter().any(|l| l == want), "{want} in {labels:?}");
+    }
+    assert!(!labels.iter().any(|l| l == "51"), "{labels:?}");
+    inside_canvas(&svg, "trend");
+}
+
 /// Nothing of any figure of the example study, in English or in French,
 /// leaves its canvas.
 #[test]
