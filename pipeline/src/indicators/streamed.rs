@@ -365,51 +365,125 @@ impl WeightSums {
         }
     }
 
-    /// The exact median (as [`Spread::of`]): the histogram finds the
-    /// leading bits of the middle values, `read` gives the weights again
-    /// and only those sharing them are kept and ordered.
+    /// The exact median (as [`Spread::of`]), by radix selection: the
+    /// histogram of the pass gives the leading 16 bits of each middle value;
+    /// while more than [`KEPT_WEIGHTS`] weights share a middle value's
+    /// leading bits, `read` gives the weights again and the next 16 bits are
+    /// counted among those (equal weights: at most three more reads, their
+    /// 64 bits then known); then the few left are kept and ordered.
     fn median(
         &self,
-        read: impl FnOnce(&mut dyn FnMut(&[f64])) -> Result<()>,
+        mut read: impl FnMut(&mut dyn FnMut(&[f64])) -> Result<()>,
     ) -> Result<Option<f64>> {
         if self.n == 0 {
             return Ok(None);
         }
-        let ranks = [(self.n - 1) / 2, self.n / 2];
-        // The bucket of each middle rank and the ranks before it.
-        let mut before = 0u64;
-        let mut found: Vec<(u64, u64)> = Vec::new();
-        for (bucket, &count) in self.histogram.iter().enumerate() {
-            for &r in &ranks {
-                let r = r as u64;
-                if r >= before && r < before + count && !found.iter().any(|f| f.0 == bucket as u64)
-                {
-                    found.push((bucket as u64, before));
+        let mut middle =
+            [(self.n - 1) / 2, self.n / 2].map(|r| Prefix::of(&self.histogram, r as u64));
+        while middle.iter().any(|m| m.count > KEPT_WEIGHTS && m.bits < 64) {
+            let mut counts = [vec![0u64; 1 << RADIX_BITS], vec![0u64; 1 << RADIX_BITS]];
+            read(&mut |w: &[f64]| {
+                for (m, counts) in middle.iter().zip(counts.iter_mut()) {
+                    if m.count > KEPT_WEIGHTS && m.bits < 64 {
+                        for &v in w {
+                            if let Some(digit) = m.next_digit(order_key(v)) {
+                                counts[digit] += 1;
+                            }
+                        }
+                    }
+                }
+            })?;
+            for (m, counts) in middle.iter_mut().zip(&counts) {
+                if m.count > KEPT_WEIGHTS && m.bits < 64 {
+                    m.narrow(counts);
                 }
             }
-            before += count;
         }
-        let mut kept: Vec<Vec<f64>> = vec![Vec::new(); found.len()];
-        read(&mut |w: &[f64]| {
-            for &v in w {
-                let b = order_key(v) >> (64 - RADIX_BITS);
-                if let Some(i) = found.iter().position(|f| f.0 == b) {
-                    kept[i].push(v);
+        let mut kept: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+        if middle.iter().any(|m| m.bits < 64) {
+            read(&mut |w: &[f64]| {
+                for (m, kept) in middle.iter().zip(kept.iter_mut()) {
+                    if m.bits < 64 {
+                        kept.extend(w.iter().filter(|v| m.holds(order_key(**v))));
+                    }
                 }
+            })?;
+        }
+        let [lower, upper] = [0, 1].map(|i| {
+            let m = &middle[i];
+            if m.bits == 64 {
+                from_order_key(m.prefix)
+            } else {
+                *kept[i]
+                    .select_nth_unstable_by(m.rank as usize, f64::total_cmp)
+                    .1
             }
-        })?;
-        let mut at = |rank: usize| -> f64 {
-            let i = found
-                .iter()
-                .rposition(|f| f.1 <= rank as u64)
-                .expect("a bucket holds every rank");
-            let local = rank - found[i].1 as usize;
-            let values = &mut kept[i];
-            *values.select_nth_unstable_by(local, f64::total_cmp).1
-        };
-        let (lower, upper) = (at(ranks[0]), at(ranks[1]));
+        });
         Ok(Some((lower + upper) / 2.0))
     }
+}
+
+/// Weights kept in memory to find a middle value among them.
+const KEPT_WEIGHTS: u64 = 1 << 22;
+
+/// What is known of one middle value: its leading `bits` of
+/// [`order_key`] (`prefix`), how many weights share them and its rank
+/// among those.
+#[derive(Clone, Copy)]
+struct Prefix {
+    prefix: u64,
+    bits: u32,
+    count: u64,
+    rank: u64,
+}
+
+impl Prefix {
+    /// The middle value of rank `rank` in the histogram of the leading bits.
+    fn of(histogram: &[u64], rank: u64) -> Self {
+        let mut m = Prefix {
+            prefix: 0,
+            bits: 0,
+            count: histogram.iter().sum(),
+            rank,
+        };
+        m.narrow(histogram);
+        m
+    }
+
+    /// The next 16 bits of `key`, when it shares this prefix.
+    fn next_digit(&self, key: u64) -> Option<usize> {
+        self.holds(key)
+            .then(|| ((key << self.bits) >> (64 - RADIX_BITS)) as usize)
+    }
+
+    /// Whether `key` shares this prefix.
+    fn holds(&self, key: u64) -> bool {
+        self.bits == 0 || key >> (64 - self.bits) == self.prefix >> (64 - self.bits)
+    }
+
+    /// Fixes the next 16 bits from their counts among the keys sharing the prefix.
+    fn narrow(&mut self, counts: &[u64]) {
+        let mut before = 0;
+        for (digit, &c) in counts.iter().enumerate() {
+            if self.rank < before + c {
+                self.prefix |= (digit as u64) << (64 - RADIX_BITS - self.bits);
+                self.bits += RADIX_BITS;
+                self.rank -= before;
+                self.count = c;
+                return;
+            }
+            before += c;
+        }
+    }
+}
+
+/// The f64 of an [`order_key`].
+fn from_order_key(key: u64) -> f64 {
+    f64::from_bits(if key >> 63 == 1 {
+        key & !(1 << 63)
+    } else {
+        !key
+    })
 }
 
 /// A design value as a key: numbers by their bits (two fpc values that
@@ -697,5 +771,64 @@ impl Merged {
             channels: Vec::new(),
         };
         Ok((design, layout, sums))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The streamed median of `w` read in batches of `batch`, and the one
+    /// of the weights in memory.
+    fn medians(w: &[f64], batch: usize) -> (f64, f64) {
+        let mut sums = WeightSums::default();
+        w.chunks(batch).for_each(|c| sums.add(c));
+        let streamed = sums
+            .median(|f| {
+                w.chunks(batch).for_each(&mut *f);
+                Ok(())
+            })
+            .unwrap()
+            .unwrap();
+        (streamed, Spread::of(w.iter().copied()).unwrap().median)
+    }
+
+    #[test]
+    fn the_streamed_median_is_the_median_of_the_weights() {
+        // Spread over many values, odd and even counts.
+        let mut w: Vec<f64> = (0..100_001u32)
+            .map(|i| 100.0 + f64::from((i * 7919) % 100_003) * 0.37)
+            .collect();
+        let (a, b) = medians(&w, 4096);
+        assert_eq!(a.to_bits(), b.to_bits());
+        w.pop();
+        let (a, b) = medians(&w, 999);
+        assert_eq!(a.to_bits(), b.to_bits());
+        // The two middle values far apart (different leading bits).
+        let (a, b) = medians(&[1.0, 2.0, 1e6, 2e6], 3);
+        assert_eq!((a, b), (500_001.0, 500_001.0));
+        // Negative and zero weights order as total_cmp does.
+        let (a, b) = medians(&[-3.0, 0.0, -0.0, 5.0, 2.0], 2);
+        assert_eq!(a.to_bits(), b.to_bits());
+    }
+
+    #[test]
+    fn equal_weights_beyond_what_is_kept_are_narrowed_bit_by_bit() {
+        // A self-weighting sample: more equal weights than are kept in
+        // memory, so their leading bits are narrowed to all 64; plus a few
+        // others that share their leading bits, on both sides.
+        let n = KEPT_WEIGHTS as usize + 1000;
+        let mut w = vec![1234.5; n];
+        w.extend([1234.5000001, 1234.4999999, 1234.50000002]);
+        let (a, b) = medians(&w, 1 << 20);
+        assert_eq!(a.to_bits(), b.to_bits());
+        assert_eq!(a, 1234.5);
+        // Half of them a little larger: the two middle values differ only
+        // in their last bits.
+        let half = w.len() / 2;
+        let next = f64::from_bits(1234.5f64.to_bits() + 1);
+        w[half..].iter_mut().for_each(|v| *v = next);
+        let (a, b) = medians(&w, 1 << 20);
+        assert_eq!(a.to_bits(), b.to_bits());
     }
 }
