@@ -68,6 +68,35 @@ fn stamp(ds: &DatasetSpec, file: &Path) -> Result<(u64, Option<std::time::System
 /// The streamed datasets of a run, by id.
 pub type Streams = BTreeMap<String, Source>;
 
+/// The datasets of a run that are streamed, from what their ingest found.
+pub fn streams(ingested: &BTreeMap<String, crate::ingest::Ingested>) -> Streams {
+    ingested
+        .iter()
+        .filter_map(|(id, ing)| Some((id.clone(), ing.streamed.clone()?)))
+        .collect()
+}
+
+/// A warning for each dataset of more rows than `[study.engine]
+/// stream_rows` held in memory all the same, saying why: the run's memory
+/// grows with its rows.
+pub fn held(study: &Study, ingested: &BTreeMap<String, crate::ingest::Ingested>) -> Vec<String> {
+    study
+        .datasets
+        .iter()
+        .filter_map(|ds| {
+            let ing = ingested.get(&ds.id)?;
+            if ing.streamed.is_some() || ing.rows_read as u64 <= study.engine.stream_rows {
+                return None;
+            }
+            let why = obstacle(study, ds)?;
+            Some(format!(
+                "dataset `{}` has {} rows, more than [study.engine] stream_rows ({}), but is held in memory: {why}",
+                ds.id, ing.rows_read, study.engine.stream_rows
+            ))
+        })
+        .collect()
+}
+
 /// Why dataset `ds` of `study` cannot be streamed: what in the study
 /// needs its rows in memory (`None`: it can be).
 pub fn obstacle(study: &Study, ds: &DatasetSpec) -> Option<String> {

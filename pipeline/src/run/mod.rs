@@ -118,11 +118,9 @@ pub fn validate(study: &Study) -> Result<Validated> {
         .map(|(k, v)| (k.clone(), v.data.clone()))
         .collect();
     let mut warnings = marker_warnings(study, &data);
+    warnings.extend(indicators::streamed::held(study, &ingested));
     let (data, _) = indicators::missing::for_estimation(study, &data)?;
-    let streams: indicators::streamed::Streams = ingested
-        .iter()
-        .filter_map(|(k, v)| Some((k.clone(), v.streamed.clone()?)))
-        .collect();
+    let streams = indicators::streamed::streams(&ingested);
     let computed = indicators::compute(study, &data, &streams)?;
     let composites = crate::composites::compute(study, &data, &computed.rows)?;
     warnings.extend(computed.warnings.iter().cloned());

@@ -228,3 +228,19 @@ fn a_streamed_file_rewritten_during_the_run_is_caught() {
         "{err}"
     );
 }
+
+#[test]
+fn a_large_survey_that_needs_its_rows_is_held_in_memory_and_the_run_says_why() {
+    let dir = temp_study(&[]);
+    api_parquet(dir.path(), None);
+    let design = "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"";
+    let median = "\n[[indicators]]\nid = \"median_api00\"\ndataset = \"api\"\nstatistic = \"quantile\"\nquantile = 0.5\nexpr = \"api00\"\n";
+    let (held, _, _) = run(dir.path(), &(study(design, Some(7)) + median));
+    let (_, _, err) = mizan(&["run", ".", "--out", "out", "--force"], dir.path());
+    assert!(
+        err.contains("dataset `api` has 183 rows, more than [study.engine] stream_rows (0), but is held in memory: indicator `median_api00` needs its rows (quantile)"),
+        "{err}"
+    );
+    let (in_memory, _, _) = run(dir.path(), &(study(design, None) + median));
+    assert_eq!(held, in_memory, "the same run as without [study.engine]");
+}

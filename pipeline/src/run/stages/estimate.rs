@@ -10,7 +10,7 @@ use super::Run;
 use super::ingest::{self, Ingest};
 use crate::composites::{self, CompositeRow};
 use crate::error::Result;
-use crate::indicators::streamed::Streams;
+use crate::indicators::streamed::{self, Streams};
 use crate::indicators::{self, Computed, codebook};
 use crate::run::drift::{self, DriftRow};
 use crate::run::stage::Stage;
@@ -42,10 +42,8 @@ pub(in crate::run) fn run(run: &mut Run, ing: &mut Ingest) -> Result<Estimated> 
         .map(|(k, v)| (k.clone(), v.data.clone()))
         .collect();
     let (for_estimation, missing_counts) = indicators::missing::for_estimation(study, &data)?;
-    let streams: Streams = frames
-        .iter()
-        .filter_map(|(k, v)| Some((k.clone(), v.streamed.clone()?)))
-        .collect();
+    let streams = streamed::streams(&frames);
+    let held = streamed::held(study, &frames);
 
     // Writing the typed data and estimating both only read the ingested
     // rows: do them at the same time.
@@ -79,6 +77,7 @@ pub(in crate::run) fn run(run: &mut Run, ing: &mut Ingest) -> Result<Estimated> 
     computed
         .warnings
         .splice(0..0, super::super::marker_warnings(study, &for_estimation));
+    computed.warnings.splice(0..0, held);
     let missing = indicators::missing::notes(study, &missing_counts);
     computed.notes.extend(missing.iter().cloned());
     run.done(&Stage::Estimate, false);
