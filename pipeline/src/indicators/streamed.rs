@@ -22,9 +22,10 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use super::statistics::{Method, estimator};
 use super::{Layout, Read, domains};
 use crate::error::{Error, Result};
-use crate::spec::model::{DatasetSpec, Format, IndicatorSpec, Statistic, Study};
+use crate::spec::model::{DatasetSpec, Format, IndicatorSpec, Study};
 use crate::survey::accumulate::{Cell, DesignSums, Sums};
 use crate::survey::codes::{Codes, index_column};
 use crate::survey::design::PreparedDesign;
@@ -120,16 +121,12 @@ pub fn obstacle(study: &Study, ds: &DatasetSpec) -> Option<String> {
     }
     let uses = |id: &str| id == ds.id;
     for ind in study.indicators.iter().filter(|i| uses(&i.dataset)) {
-        let linear = matches!(
-            ind.statistic,
-            Statistic::Mean
-                | Statistic::Proportion { .. }
-                | Statistic::Total
-                | Statistic::Count
-                | Statistic::Ratio { .. }
-                | Statistic::Growth { .. }
-        );
-        if !linear || ind.join.is_some() || ind.small_area.is_some() {
+        // A derived statistic (growth) reads other indicators' rows.
+        let sums_only = match estimator(&ind.statistic) {
+            Method::Pass(m) => m.sums_only(),
+            Method::Derived(_) => true,
+        };
+        if !sums_only || ind.join.is_some() || ind.small_area.is_some() {
             return Some(format!(
                 "indicator `{}` needs its rows ({}{})",
                 ind.id,
@@ -159,7 +156,7 @@ pub fn obstacle(study: &Study, ds: &DatasetSpec) -> Option<String> {
 /// more rows than `[study.engine] stream_rows` and nothing needs its rows
 /// in memory (`file`: the source, or its published copy).
 pub fn source_for(study: &Study, ds: &DatasetSpec, file: &Path) -> Result<Option<Source>> {
-    if ds.format != Format::Parquet || obstacle(study, ds).is_some() {
+    if obstacle(study, ds).is_some() {
         return Ok(None);
     }
     let stamp = stamp(ds, file)?;

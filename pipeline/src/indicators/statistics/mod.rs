@@ -73,6 +73,13 @@ pub trait Estimator {
         false
     }
 
+    /// Estimated from the pass's sums alone, never the rows: such a
+    /// statistic can be estimated from a file read batch by batch
+    /// ([`crate::indicators::streamed`]).
+    fn sums_only(&self) -> bool {
+        false
+    }
+
     /// The estimates of target `t` of indicator `ind` for each of its
     /// breakdowns and domains; by default, the linear estimator of
     /// [`Self::form`] over the pass's sums.
@@ -149,6 +156,10 @@ impl Estimator for Linear {
 
     fn form(&self) -> (Form, Interval) {
         (self.form, self.interval)
+    }
+
+    fn sums_only(&self) -> bool {
+        true
     }
 }
 
