@@ -45,6 +45,16 @@ pub struct Source {
 }
 
 impl Source {
+    /// The `rows` rows of the Parquet file `path` of `ds`, as found now.
+    pub fn new(study: &Study, ds: &DatasetSpec, path: &Path, rows: usize) -> Result<Source> {
+        Ok(Source {
+            path: path.to_path_buf(),
+            rows,
+            batch_rows: study.engine.batch_rows,
+            stamp: stamp(ds, path)?,
+        })
+    }
+
     /// Fails when the file is not as the run found it: read batch by batch,
     /// a file rewritten during the run would mix two files' rows.
     pub fn unchanged(&self, ds: &DatasetSpec) -> Result<()> {
@@ -101,14 +111,42 @@ pub fn held(study: &Study, ingested: &BTreeMap<String, crate::ingest::Ingested>)
 /// Why dataset `ds` of `study` cannot be streamed: what in the study
 /// needs its rows in memory (`None`: it can be).
 pub fn obstacle(study: &Study, ds: &DatasetSpec) -> Option<String> {
-    if ds.format != Format::Parquet {
-        return Some("its source is not a Parquet file".into());
-    }
+    source_obstacle(ds).or_else(|| use_obstacle(study, ds))
+}
+
+/// Why the source of `ds` cannot be read batch by batch: a Parquet file is
+/// read as it is; a delimited file is checked chunk by chunk and its kept
+/// rows written to typed Parquet as they come, unless its contract has a
+/// key (checked across all rows at once).
+fn source_obstacle(ds: &DatasetSpec) -> Option<String> {
     if crate::ingest::sources::is_pattern(&ds.path) {
         return Some("its source is a pattern of files".into());
     }
-    if ds.contract.is_some() {
-        return Some("its contract's checks read every row".into());
+    match ds.format {
+        Format::Parquet if ds.contract.is_some() => {
+            Some("its contract's checks read every row of its Parquet source".into())
+        }
+        Format::Delimited if ds.contract.as_ref().is_some_and(|c| !c.key.is_empty()) => {
+            Some("its contract's key is checked across all rows at once".into())
+        }
+        Format::Parquet | Format::Delimited => None,
+        Format::Xlsx | Format::Microdata => {
+            Some("its source is neither Parquet nor delimited text".into())
+        }
+    }
+}
+
+/// Why what the study does with the rows of `ds` needs them in memory.
+fn use_obstacle(study: &Study, ds: &DatasetSpec) -> Option<String> {
+    if let Some(column) = ds.contract.as_ref().and_then(|c| {
+        c.columns
+            .iter()
+            .find(|(_, rule)| !rule.missing.is_empty())
+            .map(|(name, _)| name)
+    }) {
+        return Some(format!(
+            "its contract declares missing codes (`{column}`), counted over the rows in memory"
+        ));
     }
     let Some(design) = &ds.design else {
         return Some("it is a registry (no survey design)".into());
@@ -152,25 +190,23 @@ pub fn obstacle(study: &Study, ds: &DatasetSpec) -> Option<String> {
     None
 }
 
-/// The source of `ds` read batch by batch when it is a Parquet file of
-/// more rows than `[study.engine] stream_rows` and nothing needs its rows
-/// in memory (`file`: the source, or its published copy).
+/// The Parquet file `file` of `ds` read batch by batch when it has more
+/// rows than `[study.engine] stream_rows` and nothing needs its rows in
+/// memory (`file`: a Parquet source, or the typed rows of any source as
+/// written by this run or the last one).
 pub fn source_for(study: &Study, ds: &DatasetSpec, file: &Path) -> Result<Option<Source>> {
     if obstacle(study, ds).is_some() {
         return Ok(None);
     }
-    let stamp = stamp(ds, file)?;
     let open = std::fs::File::open(file)
         .map_err(|e| Error::data(&ds.id, file, format!("cannot open: {e}")))?;
     let rows = ParquetReader::new(open)
         .num_rows()
         .map_err(|e| Error::data(&ds.id, file, format!("cannot read Parquet: {e}")))?;
-    Ok((rows as u64 > study.engine.stream_rows).then(|| Source {
-        path: file.to_path_buf(),
-        rows,
-        batch_rows: study.engine.batch_rows,
-        stamp,
-    }))
+    if rows as u64 <= study.engine.stream_rows {
+        return Ok(None);
+    }
+    Source::new(study, ds, file, rows).map(Some)
 }
 
 /// The columns of the Parquet file `file`, without a row.
@@ -225,7 +261,12 @@ pub fn pass(ds: &DatasetSpec, inds: &[&IndicatorSpec], source: &Source) -> Resul
         start = end;
         let in_batch = |e: Error| {
             e.located(&spec.location).in_file(&ds.path).noting(&format!(
-                "in rows {first}–{end} of the file, read in batches"
+                "in rows {first}–{end} of {}, read in batches",
+                if source.path == ds.path {
+                    "the file"
+                } else {
+                    "its kept rows (in source order)"
+                }
             ))
         };
         let design = PreparedDesign::prepare(&batch_spec, &df, &ds.id).map_err(in_batch)?;

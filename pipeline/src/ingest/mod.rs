@@ -15,6 +15,8 @@ pub mod text_table;
 pub mod typing;
 pub mod validate;
 
+use std::path::PathBuf;
+
 use polars::prelude::*;
 
 use crate::error::{Error, Result, choices};
@@ -48,14 +50,18 @@ pub struct Ingested {
     /// Too large to hold: `data` has the columns but no row, and the
     /// estimation reads this file batch by batch.
     pub streamed: Option<Source>,
+    /// The kept rows were written to the [`Spill`] file as they came (this
+    /// many): `data` has the columns but no row.
+    pub written: Option<usize>,
 }
 
 impl Ingested {
     /// Rows kept.
     pub fn rows_kept(&self) -> usize {
-        match &self.streamed {
-            Some(s) => s.rows,
-            None => self.data.height(),
+        match (&self.streamed, self.written) {
+            (Some(s), _) => s.rows,
+            (None, Some(rows)) => rows,
+            (None, None) => self.data.height(),
         }
     }
 
@@ -65,13 +71,49 @@ impl Ingested {
     }
 }
 
+/// Where a delimited source of more rows than `[study.engine] stream_rows`
+/// writes its kept rows, typed, as they are checked — so that memory holds
+/// a few chunks, not the file — for the estimation to read batch by batch
+/// (see [`crate::indicators::streamed`]).
+#[derive(Debug, Clone)]
+pub struct Spill {
+    /// The typed Parquet file to write (the run's `data/<dataset>.parquet`).
+    pub path: PathBuf,
+    /// Its file metadata.
+    pub metadata: Vec<(String, String)>,
+    /// Rows held before the kept rows go to the file.
+    pub after_rows: u64,
+}
+
+impl Spill {
+    /// The spill of a dataset of `study` into `path`.
+    pub fn new(study: &Study, path: PathBuf, metadata: Vec<(String, String)>) -> Spill {
+        Spill {
+            path,
+            metadata,
+            after_rows: study.engine.stream_rows,
+        }
+    }
+}
+
 /// Ingests dataset `ds` of `study`: a Parquet survey too large to hold
 /// (see [`crate::indicators::streamed`]) only has its columns read and its
-/// bytes hashed — without a contract its bytes are its typed data —;
-/// any other dataset goes through [`ingest`].
-pub fn ingest_in(study: &Study, ds: &DatasetSpec) -> Result<Ingested> {
-    let Some(source) = streamed::source_for(study, ds, &ds.path)? else {
-        return ingest(ds);
+/// bytes hashed — without a contract its bytes are its typed data —; a
+/// delimited one writes its kept rows to `spill` once they are too many
+/// to hold, when given and nothing needs them in memory; any other
+/// dataset goes through [`ingest`].
+pub fn ingest_in(study: &Study, ds: &DatasetSpec, spill: Option<Spill>) -> Result<Ingested> {
+    let source = match ds.format {
+        Format::Parquet => streamed::source_for(study, ds, &ds.path)?,
+        _ => None,
+    };
+    let Some(source) = source else {
+        let spill = spill.filter(|_| streamed::obstacle(study, ds).is_none());
+        let mut ing = ingest(ds, spill.as_ref())?;
+        if let (Some(spill), Some(rows)) = (&spill, ing.written) {
+            ing.streamed = Some(streamed::Source::new(study, ds, &spill.path, rows)?);
+        }
+        return Ok(ing);
     };
     let unreadable = |e: std::io::Error| Error::data(&ds.id, &ds.path, format!("cannot read: {e}"));
     let bytes = std::fs::metadata(&ds.path).map_err(unreadable)?.len();
@@ -95,6 +137,7 @@ pub fn ingest_in(study: &Study, ds: &DatasetSpec) -> Result<Ingested> {
         },
         source_is_typed_data: true,
         streamed: Some(source),
+        written: None,
     })
 }
 
@@ -103,15 +146,18 @@ pub fn ingest_in(study: &Study, ds: &DatasetSpec) -> Result<Ingested> {
 /// code 3) when a source cannot be read, a declared column is missing, the
 /// files disagree on their columns, or the share of rejected rows exceeds
 /// the contract's `max_reject_share`.
-pub fn ingest(ds: &DatasetSpec) -> Result<Ingested> {
+/// `spill`: where a single delimited file's kept rows go once there are
+/// too many to hold.
+pub fn ingest(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<Ingested> {
     let files = sources::files(ds)?;
+    let spill = spill.filter(|_| files.len() == 1);
     let mut parts = Vec::new();
     for f in &files {
         let one = DatasetSpec {
             path: f.path.clone(),
             ..ds.clone()
         };
-        let mut ing = ingest_file(&one)?;
+        let mut ing = ingest_file(&one, spill)?;
         if let Some(wave) = &f.wave {
             ing.source_is_typed_data = false;
             for df in [&mut ing.data, &mut ing.rejects] {
@@ -185,13 +231,13 @@ fn align_types(a: &mut DataFrame, b: &mut DataFrame) -> Result<()> {
 }
 
 /// Reads, types and validates one source file.
-fn ingest_file(ds: &DatasetSpec) -> Result<Ingested> {
+fn ingest_file(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<Ingested> {
     let unreadable = |e: std::io::Error| Error::data(&ds.id, &ds.path, format!("cannot read: {e}"));
     let bytes = std::fs::metadata(&ds.path).map_err(unreadable)?.len();
     // The source is hashed while it is parsed.
     let (hash, parsed) = std::thread::scope(|scope| {
         let hashing = scope.spawn(|| sources::file_hash(&ds.path));
-        let parsed = parse(ds);
+        let parsed = parse(ds, spill);
         (hashing.join(), parsed)
     });
     let hash =
@@ -200,32 +246,65 @@ fn ingest_file(ds: &DatasetSpec) -> Result<Ingested> {
         bytes,
         blake3: hash.map_err(unreadable)?,
     };
-    let (data, rejects, rows_read, source_is_typed_data) = parsed?;
-    let out = Ingested {
+    let Parsed {
+        data,
+        rejects,
+        rows_read,
+        source_is_typed_data,
+        written,
+    } = parsed?;
+    Ok(Ingested {
         data,
         rejects,
         rows_read,
         source,
         source_is_typed_data,
         streamed: None,
-    };
-    Ok(out)
+        written,
+    })
 }
 
-/// Reads and types a source file: kept rows, rejects, rows read, and
-/// whether the source already is the typed data.
-fn parse(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize, bool)> {
+/// A source file as read and typed.
+struct Parsed {
+    /// Kept rows (only their columns when written).
+    data: DataFrame,
+    rejects: DataFrame,
+    rows_read: usize,
+    /// The source already is the typed data.
+    source_is_typed_data: bool,
+    /// Kept rows written to the spill file.
+    written: Option<usize>,
+}
+
+/// Reads and types a source file.
+fn parse(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<Parsed> {
+    let typed = |(data, rejects, rows_read, source_is_typed_data)| Parsed {
+        data,
+        rejects,
+        rows_read,
+        source_is_typed_data,
+        written: None,
+    };
     Ok(match ds.format {
         Format::Delimited | Format::Xlsx => {
-            let (data, rejects, rows_read) = text::ingest(ds)?;
-            (data, rejects, rows_read, false)
+            let (kept, rejects, rows_read) = text::ingest(ds, spill)?;
+            let (data, written) = match kept {
+                text::Kept::Held(data) => (data, None),
+                text::Kept::Written { columns, rows } => (columns, Some(rows)),
+            };
+            Parsed {
+                data,
+                rejects,
+                rows_read,
+                source_is_typed_data: false,
+                written,
+            }
         }
         Format::Microdata => {
-            let df = microdata::read(ds, &ds.path)?;
-            let (data, rejects, rows_read, _) = from_typed(ds, df)?;
-            (data, rejects, rows_read, false)
+            let (data, rejects, rows_read, _) = from_typed(ds, microdata::read(ds, &ds.path)?)?;
+            typed((data, rejects, rows_read, false))
         }
-        Format::Parquet => from_parquet(ds)?,
+        Format::Parquet => typed(from_parquet(ds)?),
     })
 }
 

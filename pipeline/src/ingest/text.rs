@@ -9,20 +9,32 @@
 
 use std::collections::BTreeMap;
 
+use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::*;
 use rayon::prelude::*;
 
+use super::Spill;
 use super::contract::{ColumnRule, ColumnType};
 use super::delimited::{self, RawChunk};
 use super::text_table::{self, BrokenRecord, Header, TextTable};
 use super::typing::{self, Problems, Typer};
 use super::validate;
 use crate::error::{Error, Result, choices};
+use crate::run::write;
 use crate::spec::model::{DatasetSpec, Format};
 
+/// The kept rows of a source.
+pub(super) enum Kept {
+    /// In memory.
+    Held(DataFrame),
+    /// Written to the spill file: its `columns` (no row) and `rows`.
+    Written { columns: DataFrame, rows: usize },
+}
+
 /// Reads, types and checks a delimited or workbook source: kept rows,
-/// rejects (`line`, `reason`, then the cells as text) and rows read.
-pub(super) fn ingest(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize)> {
+/// rejects (`line`, `reason`, then the cells as text) and rows read. Kept
+/// rows go to `spill` once more than it allows are held.
+pub(super) fn ingest(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<(Kept, DataFrame, usize)> {
     let source = if ds.format == Format::Xlsx {
         Source::Sheet(text_table::read_xlsx(ds)?)
     } else {
@@ -30,7 +42,7 @@ pub(super) fn ingest(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize)> 
     };
     let layout = Layout::of(ds, &source)?;
     let raw = &source.names().to_vec();
-    let (mut kept, mut rejects, mut rows_read) = (Stack::default(), Vec::new(), 0);
+    let (mut kept, mut rejects, mut rows_read) = (Stack::new(ds, spill), Vec::new(), 0);
     let mut currencies = Currencies::new();
     let mut add = |part: Finished| {
         kept.push(part.kept)?;
@@ -526,17 +538,39 @@ fn check_key(contract: &super::contract::Contract, parts: &mut [Part]) -> Result
 /// which polars' writer would otherwise copy small chunks together into.
 const GROUP_ROWS: usize = 512 * 512;
 
-/// The kept rows so far, in contiguous groups.
-#[derive(Default)]
-struct Stack {
+/// The kept rows so far, in contiguous groups — written to the spill file
+/// group by group once more rows than it allows have come.
+struct Stack<'a> {
+    ds: &'a DatasetSpec,
     groups: Vec<DataFrame>,
     pending: Vec<DataFrame>,
+    /// Rows pending.
     rows: usize,
+    /// Rows kept so far.
+    kept: usize,
+    spill: Option<&'a Spill>,
+    writer: Option<BatchedWriter<std::fs::File>>,
+    /// The columns, without a row.
+    columns: Option<DataFrame>,
 }
 
-impl Stack {
+impl<'a> Stack<'a> {
+    fn new(ds: &'a DatasetSpec, spill: Option<&'a Spill>) -> Self {
+        Stack {
+            ds,
+            groups: Vec::new(),
+            pending: Vec::new(),
+            rows: 0,
+            kept: 0,
+            spill,
+            writer: None,
+            columns: None,
+        }
+    }
+
     fn push(&mut self, part: DataFrame) -> Result<()> {
         self.rows += part.height();
+        self.kept += part.height();
         self.pending.push(part);
         if self.rows >= GROUP_ROWS {
             self.merge()?;
@@ -547,16 +581,65 @@ impl Stack {
     fn merge(&mut self) -> Result<()> {
         let mut group = stack(std::mem::take(&mut self.pending))?;
         group.rechunk_mut_par();
+        self.columns.get_or_insert_with(|| group.clear());
         self.groups.push(group);
         self.rows = 0;
+        match self.spill {
+            Some(spill) if self.writer.is_some() || self.kept as u64 > spill.after_rows => {
+                self.write(spill)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes the groups held to the spill file, opened on the first call.
+    fn write(&mut self, spill: &Spill) -> Result<()> {
+        let fail = |e: PolarsError| {
+            Error::data(
+                &self.ds.id,
+                &spill.path,
+                format!("cannot write the typed rows: {e}"),
+            )
+        };
+        let writer = match &mut self.writer {
+            Some(w) => w,
+            None => {
+                let file =
+                    std::fs::File::create(&spill.path).map_err(|e| Error::io(&spill.path, e))?;
+                let schema = self.groups[0].schema().clone();
+                self.writer.insert(
+                    write::parquet_writer(file, spill.metadata.clone())
+                        .batched(&schema)
+                        .map_err(fail)?,
+                )
+            }
+        };
+        for group in self.groups.drain(..) {
+            writer.write_batch(&group).map_err(fail)?;
+        }
         Ok(())
     }
 
-    fn finish(mut self) -> Result<DataFrame> {
+    fn finish(mut self) -> Result<Kept> {
         if !self.pending.is_empty() {
             self.merge()?;
         }
-        stack(self.groups)
+        match self.writer.take() {
+            None => stack(self.groups).map(Kept::Held),
+            Some(writer) => {
+                writer.finish().map_err(|e| {
+                    Error::data(
+                        &self.ds.id,
+                        self.spill.map_or(&self.ds.path, |s| &s.path),
+                        format!("cannot write the typed rows: {e}"),
+                    )
+                })?;
+                Ok(Kept::Written {
+                    columns: self.columns.take().unwrap_or_default(),
+                    rows: self.kept,
+                })
+            }
+        }
     }
 }
 

@@ -33,6 +33,11 @@ pub struct InputRecord {
     /// The kept rows' columns and types, to tell the next run what changed.
     #[serde(default)]
     pub columns: Vec<(String, String)>,
+    /// More rows than `[study.engine] stream_rows`: estimated from the
+    /// typed rows read this many at a time (the last digits of a sum
+    /// depend on it), not from the rows in memory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_rows: Option<usize>,
 }
 
 /// A file: path and hash.

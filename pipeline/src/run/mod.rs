@@ -112,7 +112,10 @@ pub struct Validated {
 /// memory and builds every figure (without drawing it) — so a spec that
 /// `validate` passes is one that `run` accepts.
 pub fn validate(study: &Study) -> Result<Validated> {
-    let ingested = ingest(study)?;
+    // A dataset too large to hold has its typed rows written here while the
+    // checks run, as in a run.
+    let spill = tempfile::tempdir().map_err(|e| crate::Error::io(&std::env::temp_dir(), e))?;
+    let ingested = ingest_to(study, Some(spill.path()))?;
     let data: BTreeMap<String, DataFrame> = ingested
         .iter()
         .map(|(k, v)| (k.clone(), v.data.clone()))
@@ -156,13 +159,24 @@ fn omitted_warning(chart: &crate::spec::model::ChartSpec, fig: &charts::Figure) 
     })
 }
 
-/// Ingests every dataset of `study`, in parallel. Writes nothing.
+/// Ingests every dataset of `study`, in parallel, into memory. Writes nothing.
 pub fn ingest(study: &Study) -> Result<BTreeMap<String, Ingested>> {
+    ingest_to(study, None)
+}
+
+/// Ingests every dataset of `study`, in parallel; a delimited one too large
+/// to hold writes its typed rows into `spill` (see [`ingest::Spill`]).
+fn ingest_to(study: &Study, spill: Option<&Path>) -> Result<BTreeMap<String, Ingested>> {
     use rayon::prelude::*;
     let results: Vec<Result<Ingested>> = study
         .datasets
         .par_iter()
-        .map(|d| ingest::ingest_in(study, d))
+        .map(|d| {
+            let spill = spill.map(|dir| {
+                ingest::Spill::new(study, dir.join(format!("{}.parquet", d.id)), Vec::new())
+            });
+            ingest::ingest_in(study, d, spill)
+        })
         .collect();
     study
         .datasets

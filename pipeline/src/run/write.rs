@@ -10,12 +10,20 @@ use crate::error::{Error, Result};
 /// Writes `df` as Parquet with file key-value `metadata`.
 pub fn parquet(path: &Path, df: &mut DataFrame, metadata: Vec<(String, String)>) -> Result<()> {
     let file = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
-    ParquetWriter::new(file)
-        .with_compression(ParquetCompression::Zstd(None))
-        .with_key_value_metadata(Some(KeyValueMetadata::from_static(metadata)))
+    parquet_writer(file, metadata)
         .finish(df)
         .map_err(|e| Error::internal(format!("writing {}", path.display()), e))?;
     Ok(())
+}
+
+/// The run's Parquet writer (zstd, file key-value `metadata`) into `file`.
+pub fn parquet_writer(
+    file: std::fs::File,
+    metadata: Vec<(String, String)>,
+) -> ParquetWriter<std::fs::File> {
+    ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_key_value_metadata(Some(KeyValueMetadata::from_static(metadata)))
 }
 
 /// Writes `df` as CSV (comma, header, empty for missing, shortest

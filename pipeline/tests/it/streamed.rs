@@ -244,3 +244,116 @@ fn a_large_survey_that_needs_its_rows_is_held_in_memory_and_the_run_says_why() {
     let (in_memory, _, _) = run(dir.path(), &(study(design, None) + median));
     assert_eq!(held, in_memory, "the same run as without [study.engine]");
 }
+
+/// The api cluster sample as a CSV file checked by a contract, with two
+/// bad rows (a weight that is not a number, a score out of range).
+fn api_csv(dir: &Path) {
+    let text = api_data("apiclus1.csv");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Line 11: its weight (the last cell) made unreadable; line 51: api00 of -5.
+    let weight_at = lines[10].rfind(',').expect("cells");
+    lines[10].replace_range(weight_at + 1.., "n/a");
+    let mut cells: Vec<String> = lines[50].split(',').map(str::to_string).collect();
+    cells[11] = "-5".into();
+    lines[50] = cells.join(",");
+    std::fs::write(dir.join("api.csv"), lines.join("\n") + "\n").expect("csv");
+    let contract = "[dataset]\nmax_reject_share = 0.05\n\n[columns.pw]\ntype = \"float\"\nrequired = true\nmin = 0\n\n[columns.dnum]\ntype = \"integer\"\nrequired = true\n\n[columns.api00]\ntype = \"integer\"\nmin = 200\nmax = 1000\n\n[columns.enroll]\ntype = \"integer\"\n\n[columns.fpc]\ntype = \"float\"\n";
+    std::fs::write(dir.join("api.contract.toml"), contract).expect("contract");
+}
+
+/// Rows of a Parquet file.
+fn parquet_rows(path: &Path) -> DataFrame {
+    ParquetReader::new(std::fs::File::open(path).expect("open"))
+        .finish()
+        .expect("parquet")
+}
+
+#[test]
+fn a_large_csv_is_checked_into_typed_parquet_as_it_comes_and_estimated_from_it() {
+    let dir = temp_study(&[]);
+    api_csv(dir.path());
+    let design = "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"";
+    let csv_study = |batch| {
+        study(design, batch).replace(
+            "path = \"api.parquet\"",
+            "path = \"api.csv\"\ncontract = \"api.contract.toml\"",
+        )
+    };
+    let (ind, des, book) = run(dir.path(), &csv_study(None));
+    let out = dir.path().join("out");
+    let (data, rejects) = (
+        parquet_rows(&out.join("data/api.parquet")),
+        parquet_rows(&out.join("rejects/api.parquet")),
+    );
+    assert_eq!((data.height(), rejects.height()), (181, 2));
+    for batch in [1, 7, 50] {
+        let (s_ind, s_des, s_book) = run(dir.path(), &csv_study(Some(batch)));
+        same_tables(
+            &s_ind,
+            &ind,
+            1e-12,
+            &format!("indicators, batches of {batch}"),
+        );
+        same_tables(&s_des, &des, 1e-12, &format!("design, batches of {batch}"));
+        same_tables(
+            &s_book,
+            &book,
+            1e-12,
+            &format!("codebook, batches of {batch}"),
+        );
+        // The typed rows written as they came are the rows kept in memory.
+        assert!(data.equals_missing(&parquet_rows(&out.join("data/api.parquet"))));
+        assert!(rejects.equals_missing(&parquet_rows(&out.join("rejects/api.parquet"))));
+        let manifest = std::fs::read_to_string(out.join("manifest.json")).expect("manifest");
+        assert!(
+            manifest.contains(&format!("\"batch_rows\": {batch}")),
+            "streamed"
+        );
+    }
+    // A later run that reads the checked rows back (only an indicator
+    // changed) streams them too: the same bytes as a run from the source.
+    let edited = csv_study(Some(7)).replace("enroll > 500", "enroll > 400");
+    std::fs::write(dir.path().join("study.toml"), &edited).expect("spec");
+    let (code, _, err) = mizan(&["run", ".", "--out", "out", "-q"], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let reused = std::fs::read_to_string(out.join("indicators.csv")).expect("indicators");
+    let (forced, _, _) = run(dir.path(), &edited);
+    assert_eq!(
+        reused, forced,
+        "reading the typed rows back changes nothing"
+    );
+    let (code, said, err) = mizan(&["validate", "."], dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        said.contains("183 rows read, 181 kept, 2 rejected"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_large_csv_whose_contract_has_a_key_is_held_in_memory_and_the_run_says_why() {
+    let dir = temp_study(&[]);
+    api_csv(dir.path());
+    let contract = dir.path().join("api.contract.toml");
+    let text = std::fs::read_to_string(&contract).expect("contract");
+    std::fs::write(
+        &contract,
+        text.replace("[dataset]\n", "[dataset]\nkey = [\"cds\"]\n")
+            + "\n[columns.cds]\ntype = \"string\"\n",
+    )
+    .expect("contract");
+    let design = "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"";
+    let spec = study(design, Some(7)).replace(
+        "path = \"api.parquet\"",
+        "path = \"api.csv\"\ncontract = \"api.contract.toml\"",
+    );
+    std::fs::write(dir.path().join("study.toml"), spec).expect("spec");
+    let (code, _, err) = mizan(&["run", ".", "--out", "out", "--force"], dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("dataset `api` has 183 rows, more than [study.engine] stream_rows (0), but is held in memory: its contract's key is checked across all rows at once"),
+        "{err}"
+    );
+    let manifest = std::fs::read_to_string(dir.path().join("out/manifest.json")).expect("manifest");
+    assert!(!manifest.contains("batch_rows"), "held in memory");
+}

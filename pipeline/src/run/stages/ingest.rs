@@ -36,7 +36,7 @@ pub(in crate::run) struct Ingest {
 
 /// Ingests every dataset, reusing the published ones that are up to date.
 pub(in crate::run) fn run(run: &mut Run) -> Result<Ingest> {
-    let (study, plan, published) = (run.study, run.plan, &run.published);
+    let (study, plan, published, store) = (run.study, run.plan, &run.published, run.store);
     let reused: Vec<bool> = study
         .datasets
         .iter()
@@ -50,7 +50,11 @@ pub(in crate::run) fn run(run: &mut Run) -> Result<Ingest> {
             .zip(&reused)
             .map(|(d, &reuse)| match (&plan.previous, reuse) {
                 (Some(prev), true) => read_back(study, d, published, prev),
-                _ => ingest::ingest_in(study, d),
+                _ => {
+                    let meta = metadata(study, d, &plan.sources[&d.id]);
+                    let spill = ingest::Spill::new(study, store.data(&d.id), meta);
+                    ingest::ingest_in(study, d, Some(spill))
+                }
             })
             .collect();
         study
@@ -123,6 +127,7 @@ fn record(study: &Study, ds: &DatasetSpec, ing: &Ingested) -> Result<InputRecord
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
             .collect(),
+        batch_rows: ing.streamed.as_ref().map(|s| s.batch_rows),
     })
 }
 
@@ -163,7 +168,30 @@ fn read_back(
         },
         source_is_typed_data: false,
         streamed,
+        written: None,
     })
+}
+
+/// The provenance metadata of the typed rows of `ds` (source hash `blake3`).
+fn metadata(study: &Study, ds: &DatasetSpec, blake3: &str) -> Vec<(String, String)> {
+    vec![
+        (
+            "mizan.source".to_string(),
+            manifest::relative_up(&ds.path, &study.dir),
+        ),
+        ("mizan.source_blake3".to_string(), blake3.to_string()),
+        (
+            "mizan.contract_blake3".to_string(),
+            ds.contract
+                .as_ref()
+                .map(|c| c.hash.clone())
+                .unwrap_or_default(),
+        ),
+        (
+            "mizan.version".to_string(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
+    ]
 }
 
 /// Writes `data/<dataset>.parquet` and `rejects/<dataset>.parquet` of every
@@ -186,25 +214,10 @@ pub(in crate::run) fn write_datasets(
             super::copy_published(study, &Stage::Ingest(ds.id.clone()), published, store)?;
             continue;
         }
-        let meta = vec![
-            (
-                "mizan.source".to_string(),
-                manifest::relative_up(&ds.path, &study.dir),
-            ),
-            ("mizan.source_blake3".to_string(), ing.source.blake3.clone()),
-            (
-                "mizan.contract_blake3".to_string(),
-                ds.contract
-                    .as_ref()
-                    .map(|c| c.hash.clone())
-                    .unwrap_or_default(),
-            ),
-            (
-                "mizan.version".to_string(),
-                env!("CARGO_PKG_VERSION").to_string(),
-            ),
-        ];
-        if ing.source_is_typed_data {
+        let meta = metadata(study, ds, &ing.source.blake3);
+        if ing.written.is_some() {
+            // Written while it was checked (too many rows to hold).
+        } else if ing.source_is_typed_data {
             // Re-encoding would give the same rows and types: the source's bytes serve.
             std::fs::copy(&ds.path, store.data(&ds.id))
                 .map_err(|e| crate::error::Error::io(&ds.path, e))?;
