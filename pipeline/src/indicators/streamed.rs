@@ -1,8 +1,10 @@
-//! Estimation of a survey too large to hold in memory: its Parquet file is
-//! read `batch_rows` rows at a time, each batch goes through the same
-//! evaluation, indexing and summing as a dataset in memory, and only the
-//! sums are kept — per (domain, PSU) cell, keyed by the values they stand
-//! for, since a batch sees only some strata, PSUs and domain values. After
+//! Estimation of a survey too large to hold in memory: its Parquet file (a
+//! Parquet source, or a delimited source's kept rows, written as they were
+//! checked: [`crate::ingest::Spill`]) is read `batch_rows` rows at a time,
+//! each batch goes through the same evaluation, indexing and summing as a
+//! dataset in memory, and only the sums are kept — per (domain, PSU) cell,
+//! keyed by the values they stand for, since a batch sees only some strata,
+//! PSUs and domain values. After
 //! the last batch the keys are put in the order the whole file would give
 //! them (natural order of the values, as in memory), the design is built
 //! from the distinct (stratum, PSU, fpc) rows with every check of

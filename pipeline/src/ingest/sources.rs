@@ -19,6 +19,23 @@ pub struct SourceFile {
     pub wave: Option<String>,
 }
 
+/// A source file's path, size and modification time.
+pub type Stamp = (PathBuf, u64, Option<std::time::SystemTime>);
+
+/// The stamps of the files of `ds` now: any write to a file, or a file
+/// landing in or leaving a pattern, changes them — a check that costs no
+/// read of the bytes.
+pub fn stamps(ds: &DatasetSpec) -> Result<Vec<Stamp>> {
+    files(ds)?
+        .into_iter()
+        .map(|f| {
+            let meta = std::fs::metadata(&f.path)
+                .map_err(|e| Error::data(&ds.id, &f.path, format!("cannot read: {e}")))?;
+            Ok((f.path, meta.len(), meta.modified().ok()))
+        })
+        .collect()
+}
+
 /// Whether `path`'s file name is a pattern.
 pub fn is_pattern(path: &Path) -> bool {
     path.file_name()

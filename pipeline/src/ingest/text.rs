@@ -6,6 +6,8 @@
 //! declare) is found by a first pass over the source, made only when the
 //! header or the contract leaves it open. A key that must be unique across
 //! the file is checked once every part is typed, their text kept till then.
+//! Kept rows of a delimited file too large to hold go to typed Parquet as
+//! they come ([`Spill`]).
 
 use std::collections::BTreeMap;
 

@@ -295,12 +295,14 @@ fn run_locked(study: &Study, opts: &RunOptions, out: &Path) -> Result<Summary> {
     staging.create()?;
     let result = run_into(study, opts, &staging, &plan, out).and_then(|s| {
         // A source that changed while the run read it would make the
-        // published figures disagree with the recorded hashes.
-        let now = plan::source_hashes(study)?;
+        // published figures disagree with the recorded hashes: ingest
+        // compared the bytes it read with the plan's hashes; a write since
+        // then (or a file landing in a pattern) changes the files' stamps.
+        let now = plan::source_stamps(study)?;
         if let Some(d) = study
             .datasets
             .iter()
-            .find(|d| now[&d.id] != plan.sources[&d.id])
+            .find(|d| now[&d.id] != plan.stamps[&d.id])
         {
             return Err(crate::Error::data(
                 &d.id,

@@ -36,6 +36,8 @@ pub struct Plan {
     pub stages: Vec<StageState>,
     /// The blake3 of each dataset's source, as read before the run.
     pub sources: BTreeMap<String, String>,
+    /// Each dataset's source files as found just before they were hashed.
+    pub stamps: BTreeMap<String, Vec<crate::ingest::sources::Stamp>>,
     /// The manifest of the published outputs, when there is one.
     pub previous: Option<Manifest>,
 }
@@ -56,8 +58,19 @@ impl Plan {
     }
 }
 
+/// Every dataset's source files as they are now.
+pub fn source_stamps(
+    study: &Study,
+) -> Result<BTreeMap<String, Vec<crate::ingest::sources::Stamp>>> {
+    study
+        .datasets
+        .iter()
+        .map(|d| Ok((d.id.clone(), crate::ingest::sources::stamps(d)?)))
+        .collect()
+}
+
 /// Hashes every dataset's source; a missing source is a data error.
-pub fn source_hashes(study: &Study) -> Result<BTreeMap<String, String>> {
+fn source_hashes(study: &Study) -> Result<BTreeMap<String, String>> {
     study
         .datasets
         .iter()
@@ -183,6 +196,7 @@ pub fn fingerprints(
 
 /// Plans a run of `study` into `out`: which stages are up to date.
 pub fn plan(study: &Study, out: &Path, force: bool) -> Result<Plan> {
+    let stamps = source_stamps(study)?;
     let sources = source_hashes(study)?;
     let fingerprints = fingerprints(study, &sources)?;
     let previous = Manifest::read(out);
@@ -205,6 +219,7 @@ pub fn plan(study: &Study, out: &Path, force: bool) -> Result<Plan> {
             .collect(),
         stages,
         sources,
+        stamps,
         previous,
     })
 }
