@@ -106,6 +106,33 @@ fn same_tables(a: &str, b: &str, rel: f64, what: &str) {
     }
 }
 
+/// A streamed run's indicators, design summary and codebook are those of
+/// the run that `held` the rows in memory, to 1e-12.
+fn same_outputs(
+    streamed: &(String, String, String),
+    held: &(String, String, String),
+    batch: usize,
+) {
+    same_tables(
+        &streamed.0,
+        &held.0,
+        1e-12,
+        &format!("indicators, batches of {batch}"),
+    );
+    same_tables(
+        &streamed.1,
+        &held.1,
+        1e-12,
+        &format!("design, batches of {batch}"),
+    );
+    same_tables(
+        &streamed.2,
+        &held.2,
+        1e-12,
+        &format!("codebook, batches of {batch}"),
+    );
+}
+
 #[test]
 fn a_survey_streamed_in_batches_gives_the_numbers_of_its_rows_in_memory() {
     let clus1 = "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"";
@@ -113,24 +140,12 @@ fn a_survey_streamed_in_batches_gives_the_numbers_of_its_rows_in_memory() {
     for design in [clus1, stratified] {
         let dir = temp_study(&[]);
         api_parquet(dir.path(), None);
-        let (ind, des, book) = run(dir.path(), &study(design, None));
+        let held = run(dir.path(), &study(design, None));
         // 183 rows in batches of 1, 7 and 50: every batch sees only some
         // PSUs, strata and domains.
         for batch in [1, 7, 50] {
-            let (s_ind, s_des, s_book) = run(dir.path(), &study(design, Some(batch)));
-            same_tables(
-                &s_ind,
-                &ind,
-                1e-12,
-                &format!("indicators, batches of {batch}"),
-            );
-            same_tables(&s_des, &des, 1e-12, &format!("design, batches of {batch}"));
-            same_tables(
-                &s_book,
-                &book,
-                1e-12,
-                &format!("codebook, batches of {batch}"),
-            );
+            let streamed = run(dir.path(), &study(design, Some(batch)));
+            same_outputs(&streamed, &held, batch);
         }
     }
 }
@@ -279,7 +294,7 @@ fn a_large_csv_is_checked_into_typed_parquet_as_it_comes_and_estimated_from_it()
             "path = \"api.csv\"\ncontract = \"api.contract.toml\"",
         )
     };
-    let (ind, des, book) = run(dir.path(), &csv_study(None));
+    let held = run(dir.path(), &csv_study(None));
     let out = dir.path().join("out");
     let (data, rejects) = (
         parquet_rows(&out.join("data/api.parquet")),
@@ -287,20 +302,8 @@ fn a_large_csv_is_checked_into_typed_parquet_as_it_comes_and_estimated_from_it()
     );
     assert_eq!((data.height(), rejects.height()), (181, 2));
     for batch in [1, 7, 50] {
-        let (s_ind, s_des, s_book) = run(dir.path(), &csv_study(Some(batch)));
-        same_tables(
-            &s_ind,
-            &ind,
-            1e-12,
-            &format!("indicators, batches of {batch}"),
-        );
-        same_tables(&s_des, &des, 1e-12, &format!("design, batches of {batch}"));
-        same_tables(
-            &s_book,
-            &book,
-            1e-12,
-            &format!("codebook, batches of {batch}"),
-        );
+        let streamed = run(dir.path(), &csv_study(Some(batch)));
+        same_outputs(&streamed, &held, batch);
         // The typed rows written as they came are the rows kept in memory.
         assert!(data.equals_missing(&parquet_rows(&out.join("data/api.parquet"))));
         assert!(rejects.equals_missing(&parquet_rows(&out.join("rejects/api.parquet"))));
