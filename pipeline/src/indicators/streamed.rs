@@ -116,19 +116,19 @@ pub fn obstacle(study: &Study, ds: &DatasetSpec) -> Option<String> {
     source_obstacle(ds).or_else(|| use_obstacle(study, ds))
 }
 
-/// Why the source of `ds` cannot be read batch by batch: a Parquet file is
-/// read as it is; a delimited file is checked chunk by chunk and its kept
-/// rows written to typed Parquet as they come, unless its contract has a
-/// key (checked across all rows at once).
+/// Why the source of `ds` cannot be read batch by batch: a Parquet file
+/// without a contract is read as it is; a delimited file, or a Parquet one
+/// with a contract, is checked part by part and its kept rows written to
+/// typed Parquet as they come — unless its contract has a key (checked
+/// across all rows at once).
 fn source_obstacle(ds: &DatasetSpec) -> Option<String> {
     if crate::ingest::sources::is_pattern(&ds.path) {
         return Some("its source is a pattern of files".into());
     }
     match ds.format {
-        Format::Parquet if ds.contract.is_some() => {
-            Some("its contract's checks read every row of its Parquet source".into())
-        }
-        Format::Delimited if ds.contract.as_ref().is_some_and(|c| !c.key.is_empty()) => {
+        Format::Parquet | Format::Delimited
+            if ds.contract.as_ref().is_some_and(|c| !c.key.is_empty()) =>
+        {
             Some("its contract's key is checked across all rows at once".into())
         }
         Format::Parquet | Format::Delimited => None,

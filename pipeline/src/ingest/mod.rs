@@ -5,6 +5,7 @@
 
 pub mod contract;
 pub mod delimited;
+mod kept;
 pub mod markers;
 pub mod microdata;
 pub mod money;
@@ -83,6 +84,8 @@ pub struct Spill {
     pub metadata: Vec<(String, String)>,
     /// Rows held before the kept rows go to the file.
     pub after_rows: u64,
+    /// Rows of a Parquet source read at a time.
+    pub batch_rows: usize,
 }
 
 impl Spill {
@@ -92,6 +95,7 @@ impl Spill {
             path,
             metadata,
             after_rows: study.engine.stream_rows,
+            batch_rows: study.engine.batch_rows,
         }
     }
 }
@@ -99,12 +103,12 @@ impl Spill {
 /// Ingests dataset `ds` of `study`: a Parquet survey too large to hold
 /// (see [`crate::indicators::streamed`]) only has its columns read and its
 /// bytes hashed — without a contract its bytes are its typed data —; a
-/// delimited one writes its kept rows to `spill` once they are too many
-/// to hold, when given and nothing needs them in memory; any other
-/// dataset goes through [`ingest`].
+/// delimited one, or a Parquet one with a contract, writes its kept rows
+/// to `spill` once they are too many to hold, when given and nothing needs
+/// them in memory; any other dataset goes through [`ingest`].
 pub fn ingest_in(study: &Study, ds: &DatasetSpec, spill: Option<Spill>) -> Result<Ingested> {
     let source = match ds.format {
-        Format::Parquet => streamed::source_for(study, ds, &ds.path)?,
+        Format::Parquet if ds.contract.is_none() => streamed::source_for(study, ds, &ds.path)?,
         _ => None,
     };
     let Some(source) = source else {
@@ -146,8 +150,8 @@ pub fn ingest_in(study: &Study, ds: &DatasetSpec, spill: Option<Spill>) -> Resul
 /// code 3) when a source cannot be read, a declared column is missing, the
 /// files disagree on their columns, or the share of rejected rows exceeds
 /// the contract's `max_reject_share`.
-/// `spill`: where a single delimited file's kept rows go once there are
-/// too many to hold.
+/// `spill`: where a single file's kept rows go once there are too many to
+/// hold (a delimited or Parquet source).
 pub fn ingest(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<Ingested> {
     let files = sources::files(ds)?;
     let spill = spill.filter(|_| files.len() == 1);
@@ -289,8 +293,8 @@ fn parse(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<Parsed> {
         Format::Delimited | Format::Xlsx => {
             let (kept, rejects, rows_read) = text::ingest(ds, spill)?;
             let (data, written) = match kept {
-                text::Kept::Held(data) => (data, None),
-                text::Kept::Written { columns, rows } => (columns, Some(rows)),
+                kept::Kept::Held(data) => (data, None),
+                kept::Kept::Written { columns, rows } => (columns, Some(rows)),
             };
             Parsed {
                 data,
@@ -301,10 +305,59 @@ fn parse(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<Parsed> {
             }
         }
         Format::Microdata => {
-            let (data, rejects, rows_read, _) = from_typed(ds, microdata::read(ds, &ds.path)?)?;
+            let (data, rejects, rows_read, _) = from_typed(ds, microdata::read(ds, &ds.path)?, 0)?;
             typed((data, rejects, rows_read, false))
         }
-        Format::Parquet => typed(from_parquet(ds)?),
+        Format::Parquet => match spill {
+            Some(spill) => from_parquet_in_batches(ds, spill)?,
+            None => typed(from_parquet(ds)?),
+        },
+    })
+}
+
+/// Reads a Parquet source `batch_rows` rows at a time, each batch checked
+/// against the contract, the kept rows held — or written to `spill` once
+/// there are too many.
+fn from_parquet_in_batches(ds: &DatasetSpec, spill: &Spill) -> Result<Parsed> {
+    let open = || {
+        std::fs::File::open(&ds.path)
+            .map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot open: {e}")))
+    };
+    let unreadable =
+        |e: PolarsError| Error::data(&ds.id, &ds.path, format!("cannot read Parquet: {e}"));
+    let rows = ParquetReader::new(open()?).num_rows().map_err(unreadable)?;
+    let mut kept = kept::Stack::new(ds, Some(spill));
+    let (mut rejects, mut unchanged) = (Vec::new(), true);
+    // An empty file still gives its columns.
+    for start in (0..rows.max(1)).step_by(spill.batch_rows.max(1)) {
+        let batch = ParquetReader::new(open()?)
+            .with_slice(Some((start, spill.batch_rows)))
+            .finish()
+            .map_err(unreadable)?;
+        let (data, refused, _, same) = from_typed(ds, batch, start as u64)?;
+        unchanged &= same;
+        // Parts of a row group each, as a delimited source's.
+        for offset in (0..data.height().max(1)).step_by(kept::GROUP_ROWS) {
+            kept.push(data.slice(offset as i64, kept::GROUP_ROWS))?;
+        }
+        rejects.push(refused);
+    }
+    let rejects = kept::stack(rejects)?;
+    Ok(match kept.finish()? {
+        kept::Kept::Held(data) => Parsed {
+            data,
+            rejects,
+            rows_read: rows,
+            source_is_typed_data: unchanged,
+            written: None,
+        },
+        kept::Kept::Written { columns, rows: n } => Parsed {
+            data: columns,
+            rejects,
+            rows_read: rows,
+            source_is_typed_data: false,
+            written: Some(n),
+        },
     })
 }
 
@@ -334,12 +387,17 @@ fn from_parquet(ds: &DatasetSpec) -> Result<(DataFrame, DataFrame, usize, bool)>
     let df = ParquetReader::new(file)
         .finish()
         .map_err(|e| Error::data(&ds.id, &ds.path, format!("cannot read Parquet: {e}")))?;
-    from_typed(ds, df)
+    from_typed(ds, df, 0)
 }
 
-/// Applies the contract to rows that arrive typed (Parquet, microdata):
-/// kept rows, rejects, rows read, and whether nothing was refused or retyped.
-fn from_typed(ds: &DatasetSpec, df: DataFrame) -> Result<(DataFrame, DataFrame, usize, bool)> {
+/// Applies the contract to rows that arrive typed (Parquet, microdata), the
+/// first of them row `first + 1` of the source: kept rows, rejects, rows
+/// read, and whether nothing was refused or retyped.
+fn from_typed(
+    ds: &DatasetSpec,
+    df: DataFrame,
+    first: u64,
+) -> Result<(DataFrame, DataFrame, usize, bool)> {
     let names: Vec<String> = df
         .get_column_names()
         .iter()
@@ -362,7 +420,7 @@ fn from_typed(ds: &DatasetSpec, df: DataFrame) -> Result<(DataFrame, DataFrame, 
             DataFrame::new_infer_height(cols).map_err(|e| Error::internal("typed parquet", e))?
         }
     };
-    let lines: Vec<u64> = (1..=df.height() as u64).collect();
+    let lines: Vec<u64> = (first + 1..=first + df.height() as u64).collect();
     if let Some(c) = &ds.contract {
         validate::check(c, &df, &lines, &mut problems)?;
     }
@@ -372,7 +430,9 @@ fn from_typed(ds: &DatasetSpec, df: DataFrame) -> Result<(DataFrame, DataFrame, 
     let mut rej_cols = vec![
         Column::new(
             "line".into(),
-            rows.iter().map(|&r| r as u64 + 1).collect::<Vec<u64>>(),
+            rows.iter()
+                .map(|&r| first + r as u64 + 1)
+                .collect::<Vec<u64>>(),
         ),
         Column::new(
             "reason".into(),

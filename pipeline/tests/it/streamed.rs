@@ -284,53 +284,66 @@ fn parquet_rows(path: &Path) -> DataFrame {
 }
 
 #[test]
-fn a_large_csv_is_checked_into_typed_parquet_as_it_comes_and_estimated_from_it() {
-    let dir = temp_study(&[]);
-    api_csv(dir.path());
-    let design = "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"";
-    let csv_study = |batch| {
-        study(design, batch).replace(
-            "path = \"api.parquet\"",
-            "path = \"api.csv\"\ncontract = \"api.contract.toml\"",
-        )
-    };
-    let held = run(dir.path(), &csv_study(None));
-    let out = dir.path().join("out");
-    let (data, rejects) = (
-        parquet_rows(&out.join("data/api.parquet")),
-        parquet_rows(&out.join("rejects/api.parquet")),
-    );
-    assert_eq!((data.height(), rejects.height()), (181, 2));
-    for batch in [1, 7, 50] {
-        let streamed = run(dir.path(), &csv_study(Some(batch)));
-        same_outputs(&streamed, &held, batch);
-        // The typed rows written as they came are the rows kept in memory.
-        assert!(data.equals_missing(&parquet_rows(&out.join("data/api.parquet"))));
-        assert!(rejects.equals_missing(&parquet_rows(&out.join("rejects/api.parquet"))));
-        let manifest = std::fs::read_to_string(out.join("manifest.json")).expect("manifest");
-        assert!(
-            manifest.contains(&format!("\"batch_rows\": {batch}")),
-            "streamed"
+fn a_large_survey_with_a_contract_is_checked_into_typed_parquet_as_it_comes_and_estimated_from_it()
+{
+    // The CSV with two bad rows; the Parquet file with a negative weight in
+    // row 101 (refused by the contract's `min = 0`).
+    for (source, kept, refused) in [("api.csv", 181, "11, 51"), ("api.parquet", 182, "101")] {
+        let dir = temp_study(&[]);
+        api_csv(dir.path());
+        api_parquet(dir.path(), Some(100));
+        let design = "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"";
+        let with_contract = |batch| {
+            study(design, batch).replace(
+                "path = \"api.parquet\"",
+                &format!("path = \"{source}\"\ncontract = \"api.contract.toml\""),
+            )
+        };
+        let held = run(dir.path(), &with_contract(None));
+        let out = dir.path().join("out");
+        let (data, rejects) = (
+            parquet_rows(&out.join("data/api.parquet")),
+            parquet_rows(&out.join("rejects/api.parquet")),
         );
+        assert_eq!(data.height(), kept, "{source}");
+        let lines: Vec<String> = rejects
+            .column("line")
+            .expect("line")
+            .u64()
+            .expect("u64")
+            .into_no_null_iter()
+            .map(|l| l.to_string())
+            .collect();
+        assert_eq!(lines.join(", "), refused, "{source}: rejected lines");
+        for batch in [1, 7, 50] {
+            let streamed = run(dir.path(), &with_contract(Some(batch)));
+            same_outputs(&streamed, &held, batch);
+            // The typed rows written as they came are the rows kept in memory.
+            assert!(data.equals_missing(&parquet_rows(&out.join("data/api.parquet"))));
+            assert!(rejects.equals_missing(&parquet_rows(&out.join("rejects/api.parquet"))));
+            let manifest = std::fs::read_to_string(out.join("manifest.json")).expect("manifest");
+            assert!(
+                manifest.contains(&format!("\"batch_rows\": {batch}")),
+                "{source}: streamed"
+            );
+        }
+        // A later run that reads the checked rows back (only an indicator
+        // changed) streams them too: the same bytes as a run from the source.
+        let edited = with_contract(Some(7)).replace("enroll > 500", "enroll > 400");
+        std::fs::write(dir.path().join("study.toml"), &edited).expect("spec");
+        let (code, _, err) = mizan(&["run", ".", "--out", "out", "-q"], dir.path());
+        assert_eq!(code, 0, "{err}");
+        let reused = std::fs::read_to_string(out.join("indicators.csv")).expect("indicators");
+        let (forced, _, _) = run(dir.path(), &edited);
+        assert_eq!(
+            reused, forced,
+            "{source}: reading the typed rows back changes nothing"
+        );
+        let (code, said, err) = mizan(&["validate", "."], dir.path());
+        assert_eq!(code, 0, "{err}");
+        let counts = format!("183 rows read, {kept} kept, {} rejected", 183 - kept);
+        assert!(said.contains(&counts), "{said}");
     }
-    // A later run that reads the checked rows back (only an indicator
-    // changed) streams them too: the same bytes as a run from the source.
-    let edited = csv_study(Some(7)).replace("enroll > 500", "enroll > 400");
-    std::fs::write(dir.path().join("study.toml"), &edited).expect("spec");
-    let (code, _, err) = mizan(&["run", ".", "--out", "out", "-q"], dir.path());
-    assert_eq!(code, 0, "{err}");
-    let reused = std::fs::read_to_string(out.join("indicators.csv")).expect("indicators");
-    let (forced, _, _) = run(dir.path(), &edited);
-    assert_eq!(
-        reused, forced,
-        "reading the typed rows back changes nothing"
-    );
-    let (code, said, err) = mizan(&["validate", "."], dir.path());
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        said.contains("183 rows read, 181 kept, 2 rejected"),
-        "{said}"
-    );
 }
 
 #[test]
