@@ -297,8 +297,9 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// Casts a typed column from a Parquet source to the contract's type; values
-/// that do not survive the cast become null with a reason.
+/// Casts a typed column from a Parquet source to the contract's type (an
+/// integer column narrower than Int64 already is one); values that do not
+/// survive the cast become null with a reason.
 pub fn cast_column(col: &Column, rule: &ColumnRule, problems: &mut Problems) -> Result<Column> {
     let target = match rule.kind {
         ColumnType::Integer => DataType::Int64,
@@ -308,27 +309,58 @@ pub fn cast_column(col: &Column, rule: &ColumnRule, problems: &mut Problems) -> 
         ColumnType::Date => DataType::Date,
         ColumnType::Money => DataType::Float64,
     };
-    if col.dtype() == &target {
+    // Integers of any width that fits in an Int64 are integers as they are
+    // (the source's own types kept: its bytes can then serve as typed data).
+    let integer = matches!(
+        col.dtype(),
+        DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+    );
+    if col.dtype() == &target || (rule.kind == ColumnType::Integer && integer) {
         return Ok(col.clone());
     }
     let name = col.name().to_string();
-    let cast = col
-        .cast(&target)
-        .map_err(|e| Error::internal(format!("casting `{name}` to {}", rule.kind.name()), e))?;
-    let before = col.is_null();
-    let after = cast.is_null();
-    let text = col.cast(&DataType::String).ok();
-    for (i, (b, a)) in before.iter().zip(after.iter()).enumerate() {
-        if b == Some(false) && a == Some(true) {
-            let v = text
-                .as_ref()
-                .and_then(|t| t.str().ok().and_then(|s| s.get(i).map(str::to_string)))
-                .unwrap_or_default();
-            problems.entry(i).or_default().push(format!(
-                "column `{name}`: `{v}` is not {}",
-                rule.kind.name()
-            ));
+    let fail =
+        |e: PolarsError| Error::internal(format!("casting `{name}` to {}", rule.kind.name()), e);
+    let mut cast = col.cast(&target).map_err(fail)?;
+    // Values the cast lost: not null before, null after — and numbers with
+    // a fraction, which a cast to an integer would truncate.
+    let mut lost = !&col.is_null() & cast.is_null();
+    if rule.kind == ColumnType::Integer && col.dtype().is_float() {
+        let values = col.cast(&DataType::Float64).map_err(fail)?;
+        let fractional: BooleanChunked = values
+            .f64()
+            .map_err(fail)?
+            .iter()
+            .map(|v| Some(v.is_some_and(|x| x.fract() != 0.0)))
+            .collect();
+        if fractional.any() {
+            let series = cast.as_materialized_series();
+            let nulls = Series::full_null(series.name().clone(), series.len(), series.dtype());
+            cast = series
+                .zip_with(&!&fractional, &nulls)
+                .map_err(fail)?
+                .into_column();
+            lost = lost | fractional;
         }
+    }
+    if !lost.any() {
+        return Ok(cast);
+    }
+    let text = col.cast(&DataType::String).ok();
+    for (i, _) in lost.iter().enumerate().filter(|(_, l)| *l == Some(true)) {
+        let v = text
+            .as_ref()
+            .and_then(|t| t.str().ok().and_then(|s| s.get(i).map(str::to_string)))
+            .unwrap_or_default();
+        problems.entry(i).or_default().push(format!(
+            "column `{name}`: `{v}` is not of the contract's type `{}`",
+            rule.kind.name()
+        ));
     }
     Ok(cast)
 }
@@ -336,6 +368,51 @@ pub fn cast_column(col: &Column, rule: &ColumnRule, problems: &mut Problems) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rule(kind: ColumnType) -> ColumnRule {
+        ColumnRule {
+            kind,
+            required: false,
+            min: None,
+            max: None,
+            codes: None,
+            label: Default::default(),
+            formats: Vec::new(),
+            currency: None,
+            missing: Default::default(),
+        }
+    }
+
+    #[test]
+    fn typed_integers_keep_their_width_and_fractions_or_overflows_are_refused() {
+        let mut problems = Problems::new();
+        let narrow = Column::new("a".into(), [Some(1i8), None, Some(-3)]);
+        let kept = cast_column(&narrow, &rule(ColumnType::Integer), &mut problems).unwrap();
+        assert_eq!(kept.dtype(), &DataType::Int8);
+        assert!(
+            kept.as_materialized_series()
+                .equals_missing(narrow.as_materialized_series())
+        );
+        let floats = Column::new("f".into(), [Some(2.0f64), Some(1.5), None, Some(-0.25)]);
+        let cast = cast_column(&floats, &rule(ColumnType::Integer), &mut problems).unwrap();
+        let values: Vec<Option<i64>> = cast.i64().unwrap().iter().collect();
+        assert_eq!(values, [Some(2), None, None, None]);
+        let huge = Column::new("u".into(), [Some(7u64), Some(u64::MAX)]);
+        let cast = cast_column(&huge, &rule(ColumnType::Integer), &mut problems).unwrap();
+        assert_eq!(
+            cast.i64().unwrap().iter().collect::<Vec<_>>(),
+            [Some(7), None]
+        );
+        let reasons: Vec<String> = problems.into_values().flatten().collect();
+        assert_eq!(
+            reasons,
+            [
+                "column `f`: `1.5` is not of the contract's type `integer`",
+                "column `u`: `18446744073709551615` is not of the contract's type `integer`",
+                "column `f`: `-0.25` is not of the contract's type `integer`",
+            ]
+        );
+    }
 
     #[test]
     fn integers_parse_as_the_standard_library_parses_them_trimmed() {
