@@ -74,6 +74,7 @@ pub fn lines(
                 merge(&mut all, dataset_lines(study, ds, &batch, Some(&group))?);
                 Ok(())
             })?;
+            in_order(study, ds, &mut all);
             out.extend(all);
         }
     }
@@ -106,6 +107,54 @@ fn column_groups(df: &DataFrame, size: usize) -> Vec<Vec<String>> {
         }
     }
     groups
+}
+
+/// Puts each column's lines (merged from batches, a line coming when a
+/// batch first had its value) in the order [`column_lines`] gives them over
+/// all the rows: the summary, the codes in the order of their values, the
+/// missing values (a file's reasons in the order of their codes, then
+/// "no value"), then the codes the contract declares missing, in its order.
+fn in_order(study: &Study, ds: &crate::spec::model::DatasetSpec, lines: &mut [Line]) {
+    let columns: Vec<String> =
+        lines
+            .iter()
+            .map(|l| l.column.clone())
+            .fold(Vec::new(), |mut v, c| {
+                if !v.contains(&c) {
+                    v.push(c);
+                }
+                v
+            });
+    let rank = |l: &Line| {
+        let declared = ds
+            .contract
+            .as_ref()
+            .and_then(|c| c.columns.get(&l.column))
+            .and_then(|rule| {
+                rule.missing.iter().position(|(code, reason)| {
+                    format!("{code} ({})", reason.get_or(study.language, code)) == l.value
+                })
+            });
+        let group = match (l.row, declared) {
+            ("summary", _) => (0, 0),
+            ("code", _) => (1, 0),
+            ("missing", Some(k)) => (3, k),
+            ("missing", None) if l.value == "no value" => (2, 1),
+            _ => (2, 0),
+        };
+        // Numbers in numeric order: their bits, negative ones flipped.
+        let number = l.value.parse::<f64>().ok().map(|x| {
+            let bits = x.to_bits() as i64;
+            bits ^ (((bits >> 63) as u64) >> 1) as i64
+        });
+        (
+            columns.iter().position(|c| *c == l.column),
+            group,
+            number,
+            crate::names::natural_key(&l.value),
+        )
+    };
+    lines.sort_by_cached_key(rank);
 }
 
 /// Adds the lines of a batch to those of the batches before it: counts and

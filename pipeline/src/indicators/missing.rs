@@ -36,58 +36,78 @@ pub fn for_estimation(
     let mut counts = Vec::new();
     let mut out = BTreeMap::new();
     for (id, df) in data {
-        counts.extend(file_reasons(study, id, df)?);
-        let Some(contract) = study.dataset(id).and_then(|d| d.contract.as_ref()) else {
-            out.insert(id.clone(), df.clone());
-            continue;
-        };
-        let mut df = df.clone();
-        for (name, rule) in contract
-            .columns
-            .iter()
-            .filter(|(_, r)| !r.missing.is_empty())
-        {
-            let Ok(col) = df.column(name) else { continue };
-            let numeric = col.dtype().is_primitive_numeric();
-            let fail = |e: PolarsError| Error::internal(format!("missing codes of `{name}`"), e);
-            // Each row's code index, or None.
-            let codes: Vec<&String> = rule.missing.keys().collect();
-            let hit: Vec<Option<usize>> = if numeric {
-                let wanted: Vec<Option<f64>> =
-                    codes.iter().map(|c| c.trim().parse::<f64>().ok()).collect();
-                f64_values(col)?
-                    .iter()
-                    .map(|v| wanted.iter().position(|w| *w == Some(*v)))
-                    .collect()
-            } else {
-                let text = col.cast(&DataType::String).map_err(fail)?;
-                text.str()
-                    .map_err(fail)?
-                    .iter()
-                    .map(|v| v.and_then(|v| codes.iter().position(|c| c.as_str() == v)))
-                    .collect()
-            };
-            for (k, code) in codes.iter().enumerate() {
-                let rows = hit.iter().filter(|h| **h == Some(k)).count();
-                if rows > 0 {
-                    counts.push(Count {
-                        dataset: id.clone(),
-                        column: name.clone(),
-                        code: (*code).clone(),
-                        reason: rule.missing[*code].get_or(study.language, "").to_string(),
-                        rows,
-                    });
-                }
-            }
-            let keep: BooleanChunked = hit.iter().map(|h| Some(h.is_none())).collect();
-            let series = col.as_materialized_series();
-            let nulls = Series::full_null(series.name().clone(), series.len(), series.dtype());
-            let masked = series.zip_with(&keep, &nulls).map_err(fail)?;
-            df.with_column(masked.into_column()).map_err(fail)?;
-        }
-        out.insert(id.clone(), df);
+        let (masked, found) = mask(study, id, df.clone())?;
+        counts.extend(found);
+        out.insert(id.clone(), masked);
     }
     Ok((out, counts))
+}
+
+/// Rows `df` of dataset `id` as estimation reads them (every declared
+/// missing code made missing), and the rows each code took — in the order
+/// of the contract's columns and codes.
+pub fn mask(study: &Study, id: &str, mut df: DataFrame) -> Result<(DataFrame, Vec<Count>)> {
+    let mut counts = file_reasons(study, id, &df)?;
+    let Some(contract) = study.dataset(id).and_then(|d| d.contract.as_ref()) else {
+        return Ok((df, counts));
+    };
+    for (name, rule) in contract
+        .columns
+        .iter()
+        .filter(|(_, r)| !r.missing.is_empty())
+    {
+        let Ok(col) = df.column(name) else { continue };
+        let numeric = col.dtype().is_primitive_numeric();
+        let fail = |e: PolarsError| Error::internal(format!("missing codes of `{name}`"), e);
+        // Each row's code index, or None.
+        let codes: Vec<&String> = rule.missing.keys().collect();
+        let hit: Vec<Option<usize>> = if numeric {
+            let wanted: Vec<Option<f64>> =
+                codes.iter().map(|c| c.trim().parse::<f64>().ok()).collect();
+            f64_values(col)?
+                .iter()
+                .map(|v| wanted.iter().position(|w| *w == Some(*v)))
+                .collect()
+        } else {
+            let text = col.cast(&DataType::String).map_err(fail)?;
+            text.str()
+                .map_err(fail)?
+                .iter()
+                .map(|v| v.and_then(|v| codes.iter().position(|c| c.as_str() == v)))
+                .collect()
+        };
+        for (k, code) in codes.iter().enumerate() {
+            let rows = hit.iter().filter(|h| **h == Some(k)).count();
+            if rows > 0 {
+                counts.push(Count {
+                    dataset: id.to_string(),
+                    column: name.clone(),
+                    code: (*code).clone(),
+                    reason: rule.missing[*code].get_or(study.language, "").to_string(),
+                    rows,
+                });
+            }
+        }
+        let keep: BooleanChunked = hit.iter().map(|h| Some(h.is_none())).collect();
+        let series = col.as_materialized_series();
+        let nulls = Series::full_null(series.name().clone(), series.len(), series.dtype());
+        let masked = series.zip_with(&keep, &nulls).map_err(fail)?;
+        df.with_column(masked.into_column()).map_err(fail)?;
+    }
+    Ok((df, counts))
+}
+
+/// The counts of the parts of one dataset with a contract (batches of its
+/// file) as one: rows added per column and code, in [`mask`]'s order (the
+/// contract's columns and codes are sorted maps).
+pub fn add_up(parts: Vec<Count>) -> Vec<Count> {
+    let mut by: BTreeMap<(String, String), Count> = BTreeMap::new();
+    for c in parts {
+        by.entry((c.column.clone(), c.code.clone()))
+            .and_modify(|o| o.rows += c.rows)
+            .or_insert(c);
+    }
+    by.into_values().collect()
 }
 
 /// The rows of each reason in a microdata file's `<name>_missing` columns

@@ -119,6 +119,9 @@ pub struct Computed {
     /// What the person running the study should look at: indicators
     /// without a single value.
     pub warnings: Vec<String>,
+    /// Rows declared missing codes took out of streamed datasets (those of
+    /// the datasets in memory: [`missing::for_estimation`]).
+    pub missing: Vec<missing::Count>,
 }
 
 /// The breakdowns of a pass over the indicators of one dataset: each `by`
@@ -273,6 +276,7 @@ pub fn compute(
     let mut by_indicator: HashMap<String, Vec<IndicatorRow>> = HashMap::new();
     let mut designs = Vec::new();
     let mut notes = Vec::new();
+    let mut missing = Vec::new();
     let mut protected: Vec<(String, crate::disclosure::Protected)> = Vec::new();
     for ds in &study.datasets {
         let mut joins: Vec<Option<&crate::spec::model::JoinSpec>> = Vec::new();
@@ -294,7 +298,7 @@ pub fn compute(
             // A streamed dataset's sums come batch by batch from its file;
             // any other's from its rows in memory.
             let streamed = match streams.get(&ds.id) {
-                Some(source) => Some(streamed::pass(ds, &inds, source)?),
+                Some(source) => Some(streamed::pass(study, ds, &inds, source)?),
                 None => None,
             };
             let (joined, note) = match streamed {
@@ -307,6 +311,7 @@ pub fn compute(
             let (design, evaluated, layout, summed, rows, weighted_rows, weighting);
             match streamed {
                 Some(s) => {
+                    missing.extend(s.missing);
                     (design, layout, summed) = (s.design, s.layout, Some(s.sums));
                     (rows, weighted_rows, weighting) = (s.rows, s.weighted_rows, s.weighting);
                     evaluated = Vec::new();
@@ -488,5 +493,6 @@ pub fn compute(
         tests,
         notes,
         warnings,
+        missing,
     })
 }

@@ -140,16 +140,6 @@ fn source_obstacle(ds: &DatasetSpec) -> Option<String> {
 
 /// Why what the study does with the rows of `ds` needs them in memory.
 fn use_obstacle(study: &Study, ds: &DatasetSpec) -> Option<String> {
-    if let Some(column) = ds.contract.as_ref().and_then(|c| {
-        c.columns
-            .iter()
-            .find(|(_, rule)| !rule.missing.is_empty())
-            .map(|(name, _)| name)
-    }) {
-        return Some(format!(
-            "its contract declares missing codes (`{column}`), counted over the rows in memory"
-        ));
-    }
     let Some(design) = &ds.design else {
         return Some("it is a registry (no survey design)".into());
     };
@@ -230,10 +220,18 @@ pub struct Streamed {
     pub weighted_rows: f64,
     /// The weights' diagnostics.
     pub weighting: Option<Weights>,
+    /// Rows each declared missing code took out.
+    pub missing: Vec<super::missing::Count>,
 }
 
-/// Estimates the sums of indicators `inds` of dataset `ds` over its file.
-pub fn pass(ds: &DatasetSpec, inds: &[&IndicatorSpec], source: &Source) -> Result<Streamed> {
+/// Estimates the sums of indicators `inds` of dataset `ds` of `study` over
+/// its file, each batch's declared missing codes made missing first.
+pub fn pass(
+    study: &Study,
+    ds: &DatasetSpec,
+    inds: &[&IndicatorSpec],
+    source: &Source,
+) -> Result<Streamed> {
     let spec = ds
         .design
         .as_ref()
@@ -258,7 +256,10 @@ pub fn pass(ds: &DatasetSpec, inds: &[&IndicatorSpec], source: &Source) -> Resul
     let mut weights = WeightSums::default();
     let read_columns = columns_read(ds, spec, inds, &names, &source.path)?;
     let mut start = 0;
+    let mut missing = Vec::new();
     batches(ds, source, Some(&read_columns), |df| {
+        let (df, found) = super::missing::mask(study, &ds.id, df)?;
+        missing.extend(found);
         let (first, end) = (start + 1, start + df.height());
         start = end;
         let in_batch = |e: Error| {
@@ -302,6 +303,7 @@ pub fn pass(ds: &DatasetSpec, inds: &[&IndicatorSpec], source: &Source) -> Resul
             };
             Weights::from_sums(weights.n, weights.sum, weights.deviations, spread)
         }),
+        missing: super::missing::add_up(missing),
     })
 }
 

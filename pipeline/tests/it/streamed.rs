@@ -261,7 +261,9 @@ fn a_large_survey_that_needs_its_rows_is_held_in_memory_and_the_run_says_why() {
 }
 
 /// The api cluster sample as a CSV file checked by a contract, with two
-/// bad rows (a weight that is not a number, a score out of range).
+/// bad rows (a weight that is not a number, a score out of range), two
+/// declared missing codes of `api00` (three rows each) and coded `stype`
+/// (its codebook lines in code order, whichever batch sees a code first).
 fn api_csv(dir: &Path) {
     let text = api_data("apiclus1.csv");
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
@@ -272,7 +274,7 @@ fn api_csv(dir: &Path) {
     cells[11] = "-5".into();
     lines[50] = cells.join(",");
     std::fs::write(dir.join("api.csv"), lines.join("\n") + "\n").expect("csv");
-    let contract = "[dataset]\nmax_reject_share = 0.05\n\n[columns.pw]\ntype = \"float\"\nrequired = true\nmin = 0\n\n[columns.dnum]\ntype = \"integer\"\nrequired = true\n\n[columns.api00]\ntype = \"integer\"\nmin = 200\nmax = 1000\n\n[columns.enroll]\ntype = \"integer\"\n\n[columns.fpc]\ntype = \"float\"\n";
+    let contract = "[dataset]\nmax_reject_share = 0.05\n\n[columns.pw]\ntype = \"float\"\nrequired = true\nmin = 0\n\n[columns.dnum]\ntype = \"integer\"\nrequired = true\n\n[columns.api00]\ntype = \"integer\"\nmin = 200\nmax = 1000\nmissing = { 714 = \"Refused\", 709 = \"Don't know\" }\n\n[columns.enroll]\ntype = \"integer\"\n\n[columns.fpc]\ntype = \"float\"\n\n[columns.stype]\ntype = \"string\"\ncodes = { E = \"Elementary\", H = \"High\", M = \"Middle\" }\n";
     std::fs::write(dir.join("api.contract.toml"), contract).expect("contract");
 }
 
@@ -301,6 +303,22 @@ fn a_large_survey_with_a_contract_is_checked_into_typed_parquet_as_it_comes_and_
         };
         let held = run(dir.path(), &with_contract(None));
         let out = dir.path().join("out");
+        // What the methods say of the rows the missing codes took out.
+        let left_out = || {
+            let report = std::fs::read_to_string(out.join("report.md")).expect("report");
+            report
+                .lines()
+                .filter(|l| l.contains("declared missing code"))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        let said = left_out();
+        assert!(
+            said.iter().any(|l| l
+                .replace('\\', "")
+                .contains("709 (Don't know): 3 rows, 714 (Refused): 3 rows")),
+            "{said:?}"
+        );
         let (data, rejects) = (
             parquet_rows(&out.join("data/api.parquet")),
             parquet_rows(&out.join("rejects/api.parquet")),
@@ -318,6 +336,11 @@ fn a_large_survey_with_a_contract_is_checked_into_typed_parquet_as_it_comes_and_
         for batch in [1, 7, 50] {
             let streamed = run(dir.path(), &with_contract(Some(batch)));
             same_outputs(&streamed, &held, batch);
+            assert_eq!(
+                left_out(),
+                said,
+                "{source}, batches of {batch}: missing codes"
+            );
             // The typed rows written as they came are the rows kept in memory.
             assert!(data.equals_missing(&parquet_rows(&out.join("data/api.parquet"))));
             assert!(rejects.equals_missing(&parquet_rows(&out.join("rejects/api.parquet"))));

@@ -78,7 +78,8 @@ pub(in crate::run) fn run(run: &mut Run, ing: &mut Ingest) -> Result<Estimated> 
         .warnings
         .splice(0..0, super::super::marker_warnings(study, &for_estimation));
     computed.warnings.splice(0..0, held);
-    let missing = indicators::missing::notes(study, &missing_counts);
+    let counts = [missing_counts, computed.missing.clone()].concat();
+    let missing = indicators::missing::notes(study, &counts);
     computed.notes.extend(missing.iter().cloned());
     run.done(&Stage::Estimate, false);
     let drift = drift::indicators(&run.published.indicators_csv(), &computed.rows, study.drift);
