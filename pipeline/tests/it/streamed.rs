@@ -396,3 +396,44 @@ fn a_large_csv_whose_contract_has_a_key_is_held_in_memory_and_the_run_says_why()
     let manifest = std::fs::read_to_string(dir.path().join("out/manifest.json")).expect("manifest");
     assert!(!manifest.contains("batch_rows"), "held in memory");
 }
+
+#[test]
+fn a_large_csv_refused_after_its_rows_were_written_leaves_the_last_outputs_as_they_were() {
+    let dir = temp_study(&[]);
+    api_csv(dir.path());
+    let design = "weights = \"pw\"\nclusters = \"dnum\"\nfpc = \"fpc\"";
+    let spec = study(design, Some(7)).replace(
+        "path = \"api.parquet\"",
+        "path = \"api.csv\"\ncontract = \"api.contract.toml\"",
+    );
+    let (published, _, _) = run(dir.path(), &spec);
+    let data = std::fs::read(dir.path().join("out/data/api.parquet")).expect("data");
+    // Two rejects of 183 are now too many: the kept rows were already
+    // written when the share is checked.
+    let contract = dir.path().join("api.contract.toml");
+    let text = std::fs::read_to_string(&contract).expect("contract");
+    std::fs::write(
+        &contract,
+        text.replace("max_reject_share = 0.05", "max_reject_share = 0.001"),
+    )
+    .expect("contract");
+    let (code, _, err) = mizan(&["run", ".", "--out", "out", "-q"], dir.path());
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("2 of 183 rows rejected"), "{err}");
+    let out = dir.path().join("out");
+    assert_eq!(
+        std::fs::read_to_string(out.join("indicators.csv")).expect("kept"),
+        published
+    );
+    assert_eq!(
+        std::fs::read(out.join("data/api.parquet")).expect("kept"),
+        data
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("study folder")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
