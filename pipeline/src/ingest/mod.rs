@@ -72,10 +72,11 @@ impl Ingested {
     }
 }
 
-/// Where a delimited source of more rows than `[study.engine] stream_rows`
-/// writes its kept rows, typed, as they are checked — so that memory holds
-/// a few chunks, not the file — for the estimation to read batch by batch
-/// (see [`crate::indicators::streamed`]).
+/// Where a delimited source, or a Parquet one with a contract, of more
+/// rows than `[study.engine] stream_rows` writes its kept rows, typed, as
+/// they are checked — so that memory holds a few parts, not the file — for
+/// the estimation to read batch by batch (see
+/// [`crate::indicators::streamed`]).
 #[derive(Debug, Clone)]
 pub struct Spill {
     /// The typed Parquet file to write (the run's `data/<dataset>.parquet`).
@@ -308,9 +309,11 @@ fn parse(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<Parsed> {
             let (data, rejects, rows_read, _) = from_typed(ds, microdata::read(ds, &ds.path)?, 0)?;
             typed((data, rejects, rows_read, false))
         }
+        // Without a contract a Parquet source too large to hold is read
+        // from its own file ([`ingest_in`]); held, it is read at once.
         Format::Parquet => match spill {
-            Some(spill) => from_parquet_in_batches(ds, spill)?,
-            None => typed(from_parquet(ds)?),
+            Some(spill) if ds.contract.is_some() => from_parquet_in_batches(ds, spill)?,
+            _ => typed(from_parquet(ds)?),
         },
     })
 }

@@ -164,8 +164,9 @@ pub fn ingest(study: &Study) -> Result<BTreeMap<String, Ingested>> {
     ingest_to(study, None)
 }
 
-/// Ingests every dataset of `study`, in parallel; a delimited one too large
-/// to hold writes its typed rows into `spill` (see [`ingest::Spill`]).
+/// Ingests every dataset of `study`, in parallel; one too large to hold
+/// (delimited, or Parquet with a contract) writes its typed rows into the
+/// folder `spill` (see [`ingest::Spill`]).
 fn ingest_to(study: &Study, spill: Option<&Path>) -> Result<BTreeMap<String, Ingested>> {
     use rayon::prelude::*;
     let results: Vec<Result<Ingested>> = study
