@@ -131,9 +131,9 @@ fn in_order(study: &Study, ds: &crate::spec::model::DatasetSpec, lines: &mut [Li
             .as_ref()
             .and_then(|c| c.columns.get(&l.column))
             .and_then(|rule| {
-                rule.missing.iter().position(|(code, reason)| {
-                    format!("{code} ({})", reason.get_or(study.language, code)) == l.value
-                })
+                rule.missing
+                    .iter()
+                    .position(|(code, reason)| declared_missing(study, code, reason) == l.value)
             });
         let group = match (l.row, declared) {
             ("summary", _) => (0, 0),
@@ -371,10 +371,9 @@ fn column_lines(
         };
         let n = hit.sum().unwrap_or(0) as u64;
         if n > 0 {
-            let r = reason.get_or(study.language, code);
             out.push(Line {
                 row: "missing",
-                value: format!("{code} ({r})"),
+                value: declared_missing(study, code, reason),
                 n,
                 weighted_n: weighted(&hit)?,
                 ..base.clone()
@@ -413,6 +412,12 @@ fn group_counts(
         .enumerate()
         .map(|(i, v)| (v, n[i], w.as_ref().map(|_| sum[i])))
         .collect())
+}
+
+/// The codebook's text of a code the contract declares missing, with its
+/// reason (the code itself when the study's language has none).
+fn declared_missing(study: &Study, code: &str, reason: &crate::spec::model::Text) -> String {
+    format!("{code} ({})", reason.get_or(study.language, code))
 }
 
 /// A missing code with its label when it has one: `98 (Don't know)`.
