@@ -126,6 +126,19 @@ pub enum Error {
     /// (`--log-format json`), with its exit code.
     #[error("exit code {0}")]
     Reported(u8),
+    /// The cluster that was to make a pass failed or could not be reached
+    /// (exit code 1); nothing was published.
+    #[error(
+        "dataset `{dataset}`: the cluster at {scheduler} failed (nothing was published): {message}"
+    )]
+    Cluster {
+        /// The dataset whose pass it was making.
+        dataset: String,
+        /// The scheduler's URL.
+        scheduler: String,
+        /// What went wrong.
+        message: String,
+    },
     /// An internal failure (polars, rendering) with context.
     #[error("{context}: {message}")]
     Internal {
@@ -152,6 +165,7 @@ impl Error {
             Error::Estimation { .. }
             | Error::Design { .. }
             | Error::Io { .. }
+            | Error::Cluster { .. }
             | Error::Internal { .. } => 1,
         }
     }

@@ -2,6 +2,8 @@
 //! this one parses the arguments and dispatches. `mizan` alone runs the
 //! bundled example study.
 
+#[cfg(feature = "ballista")]
+pub mod cluster;
 mod describe;
 mod init;
 mod init_from;
@@ -81,6 +83,21 @@ pub enum Command {
         /// The output folder (holding manifest.json).
         out_dir: PathBuf,
     },
+    /// Start a process of an Apache DataFusion Ballista cluster that
+    /// `mizan run --engine df://host:port` sends its first pass to.
+    #[cfg(feature = "ballista")]
+    #[command(subcommand)]
+    Cluster(ClusterRole),
+}
+
+/// `mizan cluster …`.
+#[cfg(feature = "ballista")]
+#[derive(Debug, clap::Subcommand)]
+pub enum ClusterRole {
+    /// The scheduler: plans queries and hands their tasks to executors.
+    Scheduler(crate::cli::cluster::SchedulerArgs),
+    /// An executor: reads Parquet files and runs tasks (start several).
+    Executor(crate::cli::cluster::ExecutorArgs),
 }
 
 /// How `mizan run` reports on stderr and stdout.
@@ -119,6 +136,10 @@ pub struct RunArgs {
     /// `text` (default) or `json` (structured lines on stderr).
     #[arg(long, value_enum, default_value_t)]
     pub log_format: LogFormat,
+    /// Where the first pass runs, overriding [study.engine]: `local`, or a
+    /// Ballista scheduler `df://host:port` (a build with `--features ballista`).
+    #[arg(long, value_name = "local|df://HOST:PORT")]
+    pub engine: Option<String>,
 }
 
 /// Runs the parsed command line.
@@ -141,6 +162,12 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Describe { file }) => describe::describe(&file),
         Some(Command::Status { study, out }) => status::status(study, out),
         Some(Command::Verify { out_dir }) => verify::verify(&out_dir),
+        #[cfg(feature = "ballista")]
+        Some(Command::Cluster(ClusterRole::Scheduler(args))) => {
+            crate::cli::cluster::scheduler(&args)
+        }
+        #[cfg(feature = "ballista")]
+        Some(Command::Cluster(ClusterRole::Executor(args))) => crate::cli::cluster::executor(&args),
     }
 }
 

@@ -44,7 +44,19 @@ fn run_and_report(args: &RunArgs) -> Result<()> {
             .map_err(|e| Error::internal("starting worker threads", e))?;
     }
     let path = args.study.clone().unwrap_or_else(default_study);
-    let study = crate::spec::load(&path)?;
+    let mut study = crate::spec::load(&path)?;
+    if let Some(engine) = &args.engine {
+        study.engine.scheduler = match engine.as_str() {
+            "local" => None,
+            _ if !crate::spec::engine::BUILT => {
+                return Err(Error::Usage(crate::spec::engine::NOT_BUILT.into()));
+            }
+            url => Some(
+                crate::spec::engine::scheduler_url(url)
+                    .map_err(|m| Error::Usage(format!("--engine: {m}, or `local`")))?,
+            ),
+        };
+    }
     let text = args.log_format == LogFormat::Text;
     let opts = RunOptions {
         out: args.out.clone(),

@@ -51,7 +51,8 @@ pub struct Line {
 /// and group counts of the coded columns only, so that a ten-million-row
 /// survey costs little more than a pass per column.
 /// A dataset too large to hold (`streams`) is described batch by batch,
-/// its lines added up ([`merge`]).
+/// its lines added up ([`merge`]); one a cluster estimates, by the cluster
+/// ([`crate::indicators::cluster::codebook`]).
 pub fn lines(
     study: &Study,
     data: &BTreeMap<String, DataFrame>,
@@ -64,6 +65,12 @@ pub fn lines(
             out.extend(dataset_lines(study, ds, df, None)?);
             continue;
         };
+        if let Some(scheduler) = &source.cluster {
+            out.extend(crate::indicators::cluster::codebook(
+                study, ds, df, scheduler,
+            )?);
+            continue;
+        }
         // A few columns at a time (with the weights), batch by batch.
         let weight = ds.design.as_ref().and_then(|d| d.weights.clone());
         for group in column_groups(df, COLUMNS_AT_ONCE) {
@@ -225,6 +232,30 @@ fn dataset_lines(
     Ok(out)
 }
 
+/// The line of column `name` (of type `dtype`) of `ds` before its counts:
+/// its label from the contract, else from the file.
+pub(crate) fn base_line(
+    study: &Study,
+    ds: &crate::spec::model::DatasetSpec,
+    name: &str,
+    dtype: &DataType,
+) -> Line {
+    let rule = ds.contract.as_ref().and_then(|c| c.columns.get(name));
+    let file = ds.file_labels.get(name);
+    let label = rule
+        .and_then(|r| r.label.get(study.language))
+        .map(str::to_string)
+        .or_else(|| file.and_then(|f| f.label.clone()))
+        .unwrap_or_default();
+    Line {
+        dataset: ds.id.clone(),
+        column: name.to_string(),
+        label,
+        kind: dtype.to_string(),
+        ..Line::default()
+    }
+}
+
 /// The lines of one column.
 fn column_lines(
     study: &Study,
@@ -238,18 +269,7 @@ fn column_lines(
     let fail = |e: PolarsError| Error::internal(format!("codebook of `{name}`"), e);
     let rule = ds.contract.as_ref().and_then(|c| c.columns.get(&name));
     let file = ds.file_labels.get(&name);
-    let label = rule
-        .and_then(|r| r.label.get(study.language))
-        .map(str::to_string)
-        .or_else(|| file.and_then(|f| f.label.clone()))
-        .unwrap_or_default();
-    let base = Line {
-        dataset: ds.id.clone(),
-        column: name.clone(),
-        label,
-        kind: col.dtype().to_string(),
-        ..Line::default()
-    };
+    let base = base_line(study, ds, &name, col.dtype());
     // Σ w over the rows where `mask` holds.
     let weighted = |mask: &BooleanChunked| -> Result<Option<f64>> {
         weights

@@ -166,10 +166,17 @@ pub struct Evaluated {
 
 /// One expression of an indicator: its key in the spec, where it is, and
 /// the role its result plays.
-struct Part {
-    key: &'static str,
-    location: Option<Location>,
-    alias: &'static str,
+pub(crate) struct Part {
+    /// The key in the spec (`expr`, `where`…).
+    pub key: &'static str,
+    /// Where it is written.
+    pub location: Option<Location>,
+    /// Its role: `__y` (values), `__x` (a ratio's denominator), `__where`
+    /// or `__range` (the subpopulation).
+    pub alias: &'static str,
+    /// Its SQL text (what a cluster's pass is generated from).
+    #[cfg_attr(not(feature = "ballista"), allow(dead_code))]
+    pub sql: String,
     expr: Expr,
 }
 
@@ -177,18 +184,10 @@ struct Part {
 /// named `<role>_<slot>` so that many indicators evaluate in one pass.
 fn prepare(ind: &IndicatorSpec, df: &DataFrame, slot: usize) -> Result<Vec<Expr>> {
     let parts = parts(ind, df)?;
-    let lf = df.clone().lazy();
     parts
         .iter()
         .map(|p| {
-            let dtype = lf
-                .clone()
-                .select([p.expr.clone()])
-                .collect_schema()
-                .map_err(|e| p.error(ind, df, format!("cannot evaluate: {e}")))?
-                .get_at_index(0)
-                .map(|(_, d)| d.clone())
-                .unwrap_or(DataType::Null);
+            let dtype = p.dtype(ind, df)?;
             converted(ind, p, &dtype)
                 .map(|e| e.alias(format!("{}_{slot}", p.alias)))
                 .map_err(|m| p.error(ind, df, m))
@@ -197,9 +196,21 @@ fn prepare(ind: &IndicatorSpec, df: &DataFrame, slot: usize) -> Result<Vec<Expr>
 }
 
 impl Part {
+    /// The type of its values over the columns of `df`.
+    pub(crate) fn dtype(&self, ind: &IndicatorSpec, df: &DataFrame) -> Result<DataType> {
+        Ok(df
+            .clone()
+            .lazy()
+            .select([self.expr.clone()])
+            .collect_schema()
+            .map_err(|e| self.error(ind, df, format!("cannot evaluate: {e}")))?
+            .get_at_index(0)
+            .map_or(DataType::Null, |(_, d)| d.clone()))
+    }
+
     /// A spec error about this part, at its key, naming the types of the
     /// columns it uses.
-    fn error(&self, ind: &IndicatorSpec, df: &DataFrame, m: String) -> Error {
+    pub(crate) fn error(&self, ind: &IndicatorSpec, df: &DataFrame, m: String) -> Error {
         let types: Vec<String> = self
             .expr
             .clone()
@@ -239,7 +250,7 @@ fn culprit(inds: &[&IndicatorSpec], df: &DataFrame, e: PolarsError) -> Error {
 
 /// The parsed, checked parts of `ind`: `expr` (or `numerator` and
 /// `denominator`) and `where`.
-fn parts(ind: &IndicatorSpec, df: &DataFrame) -> Result<Vec<Part>> {
+pub(crate) fn parts(ind: &IndicatorSpec, df: &DataFrame) -> Result<Vec<Part>> {
     check_by(ind, df)?;
     let mut parts = Vec::new();
     let mut add = |key: &'static str,
@@ -252,6 +263,7 @@ fn parts(ind: &IndicatorSpec, df: &DataFrame) -> Result<Vec<Part>> {
             key,
             location: location.cloned(),
             alias,
+            sql: sql.to_string(),
             expr,
         });
         Ok(())
@@ -403,7 +415,7 @@ fn converted(ind: &IndicatorSpec, p: &Part, dtype: &DataType) -> std::result::Re
 
 /// What the statistic of `ind` reads from its `expr` (a derived statistic
 /// reads no rows: numbers).
-fn reads(ind: &IndicatorSpec) -> Reads {
+pub(crate) fn reads(ind: &IndicatorSpec) -> Reads {
     match estimator(&ind.statistic) {
         Method::Pass(m) => m.reads(),
         Method::Derived(_) => Reads::Number,

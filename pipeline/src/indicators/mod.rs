@@ -7,6 +7,7 @@
 //! needs. Survey datasets get design-based standard errors; registries are
 //! treated as a census and get exact values without standard errors.
 
+pub mod cluster;
 pub mod codebook;
 pub mod compare;
 pub mod crosstab;
@@ -122,6 +123,8 @@ pub struct Computed {
     /// Rows declared missing codes took out of streamed datasets (those of
     /// the datasets in memory: [`missing::for_estimation`]).
     pub missing: Vec<missing::Count>,
+    /// The first passes a cluster made.
+    pub cluster: Vec<crate::indicators::cluster::ClusterRecord>,
 }
 
 /// The breakdowns of a pass over the indicators of one dataset: each `by`
@@ -277,6 +280,7 @@ pub fn compute(
     let mut designs = Vec::new();
     let mut notes = Vec::new();
     let mut missing = Vec::new();
+    let mut cluster = Vec::new();
     let mut protected: Vec<(String, crate::disclosure::Protected)> = Vec::new();
     for ds in &study.datasets {
         let mut joins: Vec<Option<&crate::spec::model::JoinSpec>> = Vec::new();
@@ -298,6 +302,14 @@ pub fn compute(
             // A streamed dataset's sums come batch by batch from its file;
             // any other's from its rows in memory.
             let streamed = match streams.get(&ds.id) {
+                Some(
+                    source @ streamed::Source {
+                        cluster: Some(scheduler),
+                        ..
+                    },
+                ) => Some(crate::indicators::cluster::pass(
+                    ds, &inds, source, scheduler,
+                )?),
                 Some(source) => Some(streamed::pass(study, ds, &inds, source)?),
                 None => None,
             };
@@ -312,6 +324,7 @@ pub fn compute(
             match streamed {
                 Some(s) => {
                     missing.extend(s.missing);
+                    cluster.extend(s.cluster);
                     (design, layout, summed) = (s.design, s.layout, Some(s.sums));
                     (rows, weighted_rows, weighting) = (s.rows, s.weighted_rows, s.weighting);
                     evaluated = Vec::new();
@@ -494,5 +507,6 @@ pub fn compute(
         notes,
         warnings,
         missing,
+        cluster,
     })
 }

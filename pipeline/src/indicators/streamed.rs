@@ -33,34 +33,62 @@ use crate::survey::codes::{Codes, index_column};
 use crate::survey::design::PreparedDesign;
 use crate::survey::diagnostics::{Spread, Weights};
 
-/// A dataset estimated from its Parquet file, batch by batch.
+/// A dataset estimated from its Parquet file, batch by batch — or from
+/// its Parquet files by a cluster ([`crate::indicators::cluster`]).
 #[derive(Debug, Clone)]
 pub struct Source {
-    /// The Parquet file.
+    /// The Parquet file (for a cluster: the dataset's path, a pattern of
+    /// files or one file).
     pub path: PathBuf,
     /// Its rows.
     pub rows: usize,
     /// Rows read at a time.
     pub batch_rows: usize,
-    /// The file's size and modification time when the run found it.
-    pub stamp: (u64, Option<std::time::SystemTime>),
+    /// The files' sizes and modification times when the run found them.
+    pub stamp: Vec<crate::ingest::sources::Stamp>,
+    /// The scheduler of the cluster that makes the first pass (`None`:
+    /// this machine).
+    pub cluster: Option<String>,
 }
 
 impl Source {
     /// The `rows` rows of the Parquet file `path` of `ds`, as found now.
     pub fn new(study: &Study, ds: &DatasetSpec, path: &Path, rows: usize) -> Result<Source> {
+        let file = DatasetSpec {
+            path: path.to_path_buf(),
+            ..ds.clone()
+        };
         Ok(Source {
             path: path.to_path_buf(),
             rows,
             batch_rows: study.engine.batch_rows,
-            stamp: stamp(ds, path)?,
+            stamp: crate::ingest::sources::stamps(&file)?,
+            cluster: None,
         })
     }
 
-    /// Fails when the file is not as the run found it: read batch by batch,
-    /// a file rewritten during the run would mix two files' rows.
+    /// The `rows` rows of the source files of `ds`, as found now, summed
+    /// by the cluster at `scheduler`.
+    pub fn on_cluster(
+        study: &Study,
+        ds: &DatasetSpec,
+        rows: usize,
+        scheduler: &str,
+    ) -> Result<Source> {
+        Ok(Source {
+            cluster: Some(scheduler.to_string()),
+            ..Source::new(study, ds, &ds.path, rows)?
+        })
+    }
+
+    /// Fails when the files are not as the run found them: read batch by
+    /// batch, a file rewritten during the run would mix two files' rows.
     pub fn unchanged(&self, ds: &DatasetSpec) -> Result<()> {
-        if stamp(ds, &self.path)? == self.stamp {
+        let file = DatasetSpec {
+            path: self.path.clone(),
+            ..ds.clone()
+        };
+        if crate::ingest::sources::stamps(&file)? == self.stamp {
             return Ok(());
         }
         Err(Error::data(
@@ -69,13 +97,6 @@ impl Source {
             "the file changed while the run was reading it; nothing was published — run again",
         ))
     }
-}
-
-/// The size and modification time of `file`.
-fn stamp(ds: &DatasetSpec, file: &Path) -> Result<(u64, Option<std::time::SystemTime>)> {
-    let meta = std::fs::metadata(file)
-        .map_err(|e| Error::data(&ds.id, file, format!("cannot read: {e}")))?;
-    Ok((meta.len(), meta.modified().ok()))
 }
 
 /// The streamed datasets of a run, by id.
@@ -139,7 +160,7 @@ fn source_obstacle(ds: &DatasetSpec) -> Option<String> {
 }
 
 /// Why what the study does with the rows of `ds` needs them in memory.
-fn use_obstacle(study: &Study, ds: &DatasetSpec) -> Option<String> {
+pub(crate) fn use_obstacle(study: &Study, ds: &DatasetSpec) -> Option<String> {
     let Some(design) = &ds.design else {
         return Some("it is a registry (no survey design)".into());
     };
@@ -190,15 +211,20 @@ pub fn source_for(study: &Study, ds: &DatasetSpec, file: &Path) -> Result<Option
     if obstacle(study, ds).is_some() {
         return Ok(None);
     }
-    let open = std::fs::File::open(file)
-        .map_err(|e| Error::data(&ds.id, file, format!("cannot open: {e}")))?;
-    let rows = ParquetReader::new(open)
-        .num_rows()
-        .map_err(|e| Error::data(&ds.id, file, format!("cannot read Parquet: {e}")))?;
+    let rows = rows(ds, file)?;
     if rows as u64 <= study.engine.stream_rows {
         return Ok(None);
     }
     Source::new(study, ds, file, rows).map(Some)
+}
+
+/// The rows of the Parquet file `file` of `ds`, from its metadata.
+pub fn rows(ds: &DatasetSpec, file: &Path) -> Result<usize> {
+    let open = std::fs::File::open(file)
+        .map_err(|e| Error::data(&ds.id, file, format!("cannot open: {e}")))?;
+    ParquetReader::new(open)
+        .num_rows()
+        .map_err(|e| Error::data(&ds.id, file, format!("cannot read Parquet: {e}")))
 }
 
 /// The columns of the Parquet file `file`, without a row.
@@ -222,6 +248,8 @@ pub struct Streamed {
     pub weighting: Option<Weights>,
     /// Rows each declared missing code took out.
     pub missing: Vec<super::missing::Count>,
+    /// What the cluster did, when one made the pass.
+    pub cluster: Option<crate::indicators::cluster::ClusterRecord>,
 }
 
 /// Estimates the sums of indicators `inds` of dataset `ds` of `study` over
@@ -237,21 +265,9 @@ pub fn pass(
         .as_ref()
         .ok_or_else(|| Error::internal("streamed pass", "a design was checked"))?;
     let weight = spec.weights.clone().unwrap_or_default();
-    let keys: Vec<String> = spec
-        .strata
-        .iter()
-        .chain(&spec.clusters)
-        .chain(&spec.fpc)
-        .cloned()
-        .collect();
+    let keys = unit_keys(spec);
     let names = super::variables(inds);
-    // A batch's design only numbers its PSUs and reads its weights: the
-    // checks that hold for the whole file (a stratum with a single PSU)
-    // are made once, on the design of every PSU ([`Merged::finish`]).
-    let batch_spec = crate::spec::model::DesignSpec {
-        lonely_psu: crate::spec::model::LonelyPsu::Certainty,
-        ..spec.clone()
-    };
+    let batch_spec = part_design(spec);
     let mut merged = Merged::new(inds, &names);
     let mut weights = WeightSums::default();
     let read_columns = columns_read(ds, spec, inds, &names, &source.path)?;
@@ -304,7 +320,29 @@ pub fn pass(
             Weights::from_sums(weights.n, weights.sum, weights.deviations, spread)
         }),
         missing: super::missing::add_up(missing),
+        cluster: None,
     })
+}
+
+/// The columns that name a unit of `spec`: its strata, clusters and fpc.
+pub(crate) fn unit_keys(spec: &crate::spec::model::DesignSpec) -> Vec<String> {
+    spec.strata
+        .iter()
+        .chain(&spec.clusters)
+        .chain(&spec.fpc)
+        .cloned()
+        .collect()
+}
+
+/// The design of a part of the rows (a batch; a cluster's table of sums):
+/// it only numbers its PSUs and reads its weights — the checks that hold
+/// for the whole file (a stratum with a single PSU) are made once, on the
+/// design of every PSU ([`Merged::finish`]).
+pub(crate) fn part_design(spec: &crate::spec::model::DesignSpec) -> crate::spec::model::DesignSpec {
+    crate::spec::model::DesignSpec {
+        lonely_psu: crate::spec::model::LonelyPsu::Certainty,
+        ..spec.clone()
+    }
 }
 
 /// The columns of the file the pass reads, in file order: the design's,
@@ -418,17 +456,11 @@ impl WeightSums {
         if w.is_empty() {
             return;
         }
-        // Chan, Golub and LeVeque's update of the squared deviations.
         let (sum, deviations) = crate::survey::diagnostics::sum_and_deviations(w);
-        let (na, nb) = (self.n as f64, w.len() as f64);
-        if self.n > 0 {
-            let delta = sum / nb - self.sum / na;
-            self.deviations += deviations + delta * delta * na * nb / (na + nb);
-        } else {
-            self.deviations = deviations;
-        }
-        self.n += w.len();
-        self.sum += sum;
+        (self.n, self.sum, self.deviations) = crate::survey::diagnostics::merge_deviations(
+            (self.n, self.sum, self.deviations),
+            (w.len(), sum, deviations),
+        );
         for &v in w {
             self.min = self.min.min(v);
             self.max = self.max.max(v);
@@ -567,8 +599,9 @@ fn key_text(v: &AnyValue) -> String {
     }
 }
 
-/// The cells of every batch, keyed by what they stand for.
-struct Merged {
+/// The cells of every batch, keyed by what they stand for (a batch of rows,
+/// or the table of sums a cluster sends back: [`crate::indicators::cluster`]).
+pub(crate) struct Merged {
     /// Per unit key (its stratum, cluster and fpc values as text), its id.
     units: HashMap<String, u32>,
     /// The typed key columns of each unit, in id order.
@@ -587,7 +620,7 @@ struct Merged {
 }
 
 impl Merged {
-    fn new(inds: &[&IndicatorSpec], names: &[&crate::spec::model::Variable]) -> Self {
+    pub(crate) fn new(inds: &[&IndicatorSpec], names: &[&crate::spec::model::Variable]) -> Self {
         Merged {
             units: HashMap::new(),
             unit_rows: None,
@@ -603,8 +636,9 @@ impl Merged {
         }
     }
 
-    /// Adds one batch's sums.
-    fn add(
+    /// Adds one batch's sums: `df`'s rows are those `design`, `layout` and
+    /// `sums` were made over.
+    pub(crate) fn add(
         &mut self,
         df: &DataFrame,
         keys: &[String],
@@ -745,7 +779,7 @@ impl Merged {
     }
 
     /// The design, breakdowns and sums over the whole file.
-    fn finish(
+    pub(crate) fn finish(
         self,
         ds: &DatasetSpec,
         spec: &crate::spec::model::DesignSpec,

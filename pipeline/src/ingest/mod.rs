@@ -108,6 +108,11 @@ impl Spill {
 /// to `spill` once they are too many to hold, when given and nothing needs
 /// them in memory; any other dataset goes through [`ingest`].
 pub fn ingest_in(study: &Study, ds: &DatasetSpec, spill: Option<Spill>) -> Result<Ingested> {
+    if let Some(scheduler) = &study.engine.scheduler
+        && crate::indicators::cluster::obstacle(study, ds).is_none()
+    {
+        return for_cluster(study, ds, scheduler);
+    }
     let source = match ds.format {
         Format::Parquet if ds.contract.is_none() => streamed::source_for(study, ds, &ds.path)?,
         _ => None,
@@ -123,18 +128,9 @@ pub fn ingest_in(study: &Study, ds: &DatasetSpec, spill: Option<Spill>) -> Resul
     let unreadable = |e: std::io::Error| Error::data(&ds.id, &ds.path, format!("cannot read: {e}"));
     let bytes = std::fs::metadata(&ds.path).map_err(unreadable)?.len();
     let data = streamed::schema_frame(ds, &ds.path)?;
-    let mut rejects = vec![
-        Column::new_empty("line".into(), &DataType::UInt64),
-        Column::new_empty("reason".into(), &DataType::String),
-    ];
-    rejects.extend(
-        data.get_column_names()
-            .iter()
-            .map(|n| Column::new_empty((*n).clone(), &DataType::String)),
-    );
     Ok(Ingested {
+        rejects: no_rejects(&data)?,
         data,
-        rejects: DataFrame::new_infer_height(rejects).map_err(|e| Error::internal("rejects", e))?,
         rows_read: source.rows,
         source: SourceInfo {
             bytes,
@@ -144,6 +140,65 @@ pub fn ingest_in(study: &Study, ds: &DatasetSpec, spill: Option<Spill>) -> Resul
         streamed: Some(source),
         written: None,
     })
+}
+
+/// A Parquet dataset whose first pass runs on the cluster at `scheduler`:
+/// its files are hashed and their rows counted, not read — their bytes are
+/// their typed data (no contract checks them), read where they are by the
+/// executors and not copied into the outputs.
+fn for_cluster(study: &Study, ds: &DatasetSpec, scheduler: &str) -> Result<Ingested> {
+    let files = sources::files(ds)?;
+    let data = streamed::schema_frame(ds, &files[0].path)?;
+    if files.len() > 1 && data.column(&ds.wave).is_err() {
+        return Err(Error::data(
+            &ds.id,
+            &files[0].path,
+            format!(
+                "on a cluster, every file of a pattern must hold its wave column `{}` (the executors read the files as they are)",
+                ds.wave
+            ),
+        ));
+    }
+    let (mut rows, mut bytes, mut hashes) = (0, 0, Vec::new());
+    for f in &files {
+        let unreadable =
+            |e: std::io::Error| Error::data(&ds.id, &f.path, format!("cannot read: {e}"));
+        rows += streamed::rows(ds, &f.path)?;
+        bytes += std::fs::metadata(&f.path).map_err(unreadable)?.len();
+        hashes.push((
+            sources::file_name(&f.path),
+            sources::file_hash_parallel(&f.path).map_err(unreadable)?,
+        ));
+    }
+    Ok(Ingested {
+        rejects: no_rejects(&data)?,
+        data,
+        rows_read: rows,
+        source: SourceInfo {
+            bytes,
+            blake3: match hashes.as_slice() {
+                [(_, one)] => one.clone(),
+                all => sources::combined_hash(all),
+            },
+        },
+        source_is_typed_data: true,
+        streamed: Some(streamed::Source::on_cluster(study, ds, rows, scheduler)?),
+        written: None,
+    })
+}
+
+/// No rejected rows, with the columns of `data`.
+fn no_rejects(data: &DataFrame) -> Result<DataFrame> {
+    let mut rejects = vec![
+        Column::new_empty("line".into(), &DataType::UInt64),
+        Column::new_empty("reason".into(), &DataType::String),
+    ];
+    rejects.extend(
+        data.get_column_names()
+            .iter()
+            .map(|n| Column::new_empty((*n).clone(), &DataType::String)),
+    );
+    DataFrame::new_infer_height(rejects).map_err(|e| Error::internal("rejects", e))
 }
 
 /// Reads, types and validates one dataset — every file of a pattern, each

@@ -82,6 +82,10 @@ pub struct Manifest {
     /// [`crate::run::plan`]).
     #[serde(default)]
     pub fingerprints: BTreeMap<String, String>,
+    /// The first passes a cluster made (`[study.engine] kind = "ballista"`):
+    /// which scheduler, its wall time, the bytes it sent back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cluster: Vec<crate::indicators::cluster::ClusterRecord>,
 }
 
 impl Manifest {

@@ -384,6 +384,7 @@ fn run_into(
         stages: run.timer.records.clone(),
         study_dir: manifest::relative_up(&study.dir, out),
         fingerprints: plan.fingerprints.clone(),
+        cluster: estimated.computed.cluster.clone(),
     };
     let json =
         serde_json::to_vec_pretty(&manifest).map_err(|e| crate::Error::internal("manifest", e))?;

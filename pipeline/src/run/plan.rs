@@ -152,6 +152,8 @@ pub fn fingerprints(
                 &study.composites,
                 &study.reliability,
                 &study.drift,
+                // Where the first pass runs: the methods say it.
+                &study.engine.scheduler,
             ],
         )?,
     ]);
@@ -258,7 +260,7 @@ fn why_stale(
             }
             (None, _) if !prev.fingerprints.contains_key(&name) => format!("new stage {name}"),
             (None, Stage::Estimate) => {
-                "the indicators, comparisons, composites, reliability or drift spec changed".into()
+                "the indicators, comparisons, composites, reliability or drift spec (or the engine) changed".into()
             }
             (None, Stage::Report) => "the report spec or the study's texts changed".into(),
             (None, Stage::Chart(_)) => "the chart spec (or its geometry) changed".into(),

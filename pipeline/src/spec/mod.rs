@@ -2,6 +2,7 @@
 //! ([`resolve`]) into a [`Study`] ([`model`]). Errors point at the file,
 //! line and column of the offending key and list the valid choices.
 
+pub mod engine;
 pub mod keys;
 pub mod model;
 pub(crate) mod raw;

@@ -152,6 +152,8 @@ pub struct RawStudy {
 pub struct RawEngine {
     pub stream_rows: Option<Spanned<i64>>,
     pub batch_rows: Option<Spanned<i64>>,
+    pub kind: Option<Spanned<String>>,
+    pub scheduler: Option<Spanned<String>>,
 }
 
 /// `[study.disclosure]`.

@@ -90,6 +90,24 @@ impl Weights {
     }
 }
 
+/// The count, Σw and Σ(w − mean)² of two parts of the weights, merged
+/// (Chan, Golub and LeVeque's update of the squared deviations).
+pub fn merge_deviations(a: (usize, f64, f64), b: (usize, f64, f64)) -> (usize, f64, f64) {
+    if a.0 == 0 {
+        return b;
+    }
+    if b.0 == 0 {
+        return a;
+    }
+    let (na, nb) = (a.0 as f64, b.0 as f64);
+    let delta = b.1 / nb - a.1 / na;
+    (
+        a.0 + b.0,
+        a.1 + b.1,
+        a.2 + b.2 + delta * delta * na * nb / (na + nb),
+    )
+}
+
 /// Σw and Σ(w − mean)² of `weights`, in two passes: equal weights have
 /// no spread at all, where Σw² − (Σw)²/n would leave rounding noise.
 pub fn sum_and_deviations(weights: &[f64]) -> (f64, f64) {

@@ -4,6 +4,7 @@ mod browser;
 mod calibration;
 mod charts;
 mod cli;
+mod cluster;
 mod common;
 mod comparisons;
 mod composites;

@@ -78,6 +78,9 @@ pub(in crate::run) fn run(run: &mut Run, ing: &mut Ingest) -> Result<Estimated> 
         .warnings
         .splice(0..0, super::super::marker_warnings(study, &for_estimation));
     computed.warnings.splice(0..0, held);
+    computed
+        .notes
+        .extend(crate::indicators::cluster::notes(study, &computed.cluster));
     let counts = [missing_counts, computed.missing.clone()].concat();
     let missing = indicators::missing::notes(study, &counts);
     computed.notes.extend(missing.iter().cloned());

@@ -151,12 +151,27 @@ fn read_back(
         .iter()
         .find(|i| i.dataset == ds.id)
         .ok_or_else(|| crate::Error::internal("reuse", format!("no record of `{}`", ds.id)))?;
-    // A dataset too large to hold is read from its published copy batch by batch.
+    // A dataset too large to hold is read from its published copy batch by
+    // batch; one a cluster estimates, from its sources (the paths its
+    // executors read; no copy is published).
     let typed = published.data(&ds.id);
-    let streamed = crate::indicators::streamed::source_for(study, ds, &typed)?;
-    let data = match &streamed {
-        Some(_) => crate::indicators::streamed::schema_frame(ds, &typed)?,
-        None => read(&typed)?,
+    let (streamed, data) = match &study.engine.scheduler {
+        Some(scheduler) if crate::indicators::cluster::obstacle(study, ds).is_none() => {
+            let first = crate::ingest::sources::files(ds)?.remove(0).path;
+            (
+                Some(crate::indicators::streamed::Source::on_cluster(
+                    study, ds, input.rows, scheduler,
+                )?),
+                crate::indicators::streamed::schema_frame(ds, &first)?,
+            )
+        }
+        _ => match crate::indicators::streamed::source_for(study, ds, &typed)? {
+            Some(source) => (
+                Some(source),
+                crate::indicators::streamed::schema_frame(ds, &typed)?,
+            ),
+            None => (None, read(&typed)?),
+        },
     };
     Ok(Ingested {
         data,
@@ -215,7 +230,9 @@ pub(in crate::run) fn write_datasets(
             continue;
         }
         let meta = metadata(study, ds, &ing.source.blake3);
-        if ing.written.is_some() {
+        if ing.streamed.as_ref().is_some_and(|s| s.cluster.is_some()) {
+            // Its typed rows are its source files, where the executors read them.
+        } else if ing.written.is_some() {
             // Written while it was checked (too many rows to hold).
         } else if ing.source_is_typed_data {
             // Re-encoding would give the same rows and types: the source's bytes serve.

@@ -103,13 +103,18 @@ pub struct Study {
 /// `[study.engine]`: a Parquet survey with more rows than `stream_rows` is
 /// estimated batch by batch from its file, `batch_rows` rows at a time, so
 /// that memory does not grow with its rows
-/// ([`crate::indicators::streamed`]).
-#[derive(Debug, Clone, Copy, serde::Serialize, PartialEq, Eq)]
+/// ([`crate::indicators::streamed`]). `kind = "ballista"` sends the first
+/// pass over the datasets a cluster can take to an Apache DataFusion
+/// Ballista scheduler ([`crate::indicators::cluster`]).
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq)]
 pub struct Engine {
     /// Datasets with more rows are streamed (default 20,000,000).
     pub stream_rows: u64,
     /// Rows read at a time when streaming (default 4,194,304).
     pub batch_rows: usize,
+    /// `kind = "ballista"`: the scheduler's URL (`df://host:50050`); `None`
+    /// for the local engine (`kind = "local"`, the default).
+    pub scheduler: Option<String>,
 }
 
 impl Default for Engine {
@@ -117,6 +122,7 @@ impl Default for Engine {
         Engine {
             stream_rows: 20_000_000,
             batch_rows: 1 << 22,
+            scheduler: None,
         }
     }
 }

@@ -234,6 +234,7 @@ pub(crate) fn resolve(raw: RawSpec, spec_path: &Path, text: &str) -> Result<Stud
                 stream_rows: count(&e.stream_rows, "stream_rows", 0)?.unwrap_or(d.stream_rows),
                 batch_rows: count(&e.batch_rows, "batch_rows", 1)?
                     .map_or(d.batch_rows, |b| b as usize),
+                scheduler: engine_scheduler(&r, &e)?,
             }
         }
     };
@@ -345,4 +346,33 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// `[study.engine] kind` and `scheduler`: the Ballista scheduler's URL for
+/// `kind = "ballista"`, `None` for the local engine.
+fn engine_scheduler(r: &Resolver, e: &crate::spec::raw::RawEngine) -> Result<Option<String>> {
+    let kind = e.kind.as_ref().map_or("local", |k| k.get_ref().as_str());
+    match (kind, &e.scheduler) {
+        ("local", None) => Ok(None),
+        ("local", Some(s)) => Err(r.err(
+            s,
+            "[study.engine] `scheduler` is for kind = \"ballista\"; the local engine has none"
+                .into(),
+        )),
+        ("ballista", _) if !crate::spec::engine::BUILT => Err(r.err(
+            e.kind.as_ref().expect("a kind"),
+            crate::spec::engine::NOT_BUILT.into(),
+        )),
+        ("ballista", Some(s)) => crate::spec::engine::scheduler_url(s.get_ref())
+            .map(Some)
+            .map_err(|m| r.err(s, format!("[study.engine] `scheduler`: {m}"))),
+        ("ballista", None) => Err(r.err(
+            e.kind.as_ref().expect("a kind"),
+            "[study.engine] kind = \"ballista\" needs `scheduler = \"df://host:50050\"`, the address of the cluster's scheduler".into(),
+        )),
+        (other, _) => Err(r.err(
+            e.kind.as_ref().expect("a kind"),
+            format!("[study.engine] unknown kind `{other}` — expected one of `local`, `ballista`"),
+        )),
+    }
 }
