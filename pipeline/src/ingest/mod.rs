@@ -101,7 +101,9 @@ impl Spill {
     }
 }
 
-/// Ingests dataset `ds` of `study`: a Parquet survey too large to hold
+/// Ingests dataset `ds` of `study`: a survey a cluster estimates (see
+/// [`crate::indicators::cluster`]) has its files hashed and counted only; a
+/// Parquet survey too large to hold
 /// (see [`crate::indicators::streamed`]) only has its columns read and its
 /// bytes hashed — without a contract its bytes are its typed data —; a
 /// delimited one, or a Parquet one with a contract, writes its kept rows
