@@ -3,7 +3,7 @@
 //! indicators — per stratum × PSU × domain: rows, Σw, Σw·x, Σw·y, Σw·y² —
 //! are computed by an Apache DataFusion Ballista cluster from the
 //! dataset's Parquet files, as one SQL query generated from the resolved
-//! indicators ([`sql`]). The cluster sends back that small table (its size
+//! indicators (`sql.rs`). The cluster sends back that small table (its size
 //! depends on the PSUs and domains, not on the rows), and the local side
 //! finishes exactly as for a survey streamed from its file on this machine
 //! ([`crate::indicators::streamed`]): the same merging of cells, the same
