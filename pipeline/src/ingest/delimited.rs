@@ -213,7 +213,7 @@ impl Chunks {
             ));
         }
         let end = if self.eof {
-            self.pending.len()
+            self.last_end()
         } else {
             self.boundary
         };
@@ -227,6 +227,24 @@ impl Chunks {
             first_line,
             newlines: self.line - first_line,
         }))
+    }
+}
+
+impl Chunks {
+    /// Once the whole source is read, where the next chunk ends: all that
+    /// is left, or — when more than two chunks' worth is (a file decoded
+    /// whole) — the records within about a chunk's bytes, so that such a
+    /// file too is typed in parts on every core.
+    fn last_end(&self) -> usize {
+        let mut limit = self.chunk_bytes.max(1);
+        while limit.saturating_mul(2) < self.pending.len() {
+            // `pending` starts a record, outside any quote.
+            if let Some(end) = Quotes::default().scan(&self.pending[..limit], 0, self.delimiter) {
+                return end;
+            }
+            limit *= 2;
+        }
+        self.pending.len()
     }
 }
 
@@ -323,85 +341,60 @@ impl RawChunk {
     /// and the dataset's `missing` markers become empty, blank lines are
     /// skipped, records of another width are kept aside with their line.
     pub fn parse(&self, ds: &DatasetSpec, names: &[String]) -> Result<TextTable> {
+        let cells = self.split(ds, names.len())?;
         let mut table = TextTable::with_header(names.to_vec());
-        table.broken = self.records(ds, names.len(), |line, _, fields| {
-            table.push_cells(line, fields.map(|f| text_table::cell(ds, f)));
-        })?;
+        for (row, &line) in cells.lines.iter().enumerate() {
+            table.push_cells(
+                line,
+                (0..names.len()).map(|c| text_table::cell(ds, cells.get(row, c))),
+            );
+        }
+        table.broken = cells.broken;
         Ok(table)
     }
 
-    /// Walks the chunk's records of the header's `width`, calling
-    /// `row(line, start, fields)` for each (`start`: where it begins in the
-    /// chunk, for [`RawChunk::record_at`]); blank lines are skipped and the
-    /// records of another width returned with their line and reason.
-    pub fn records(
-        &self,
-        ds: &DatasetSpec,
-        width: usize,
-        mut row: impl FnMut(u64, usize, Fields<'_>),
-    ) -> Result<Vec<BrokenRecord>> {
+    /// The chunk's records of the header's `width`, split into cells held
+    /// column by column; blank lines are skipped and the records of another
+    /// width kept aside with their line and reason.
+    pub fn split(&self, ds: &DatasetSpec, width: usize) -> Result<Cells<'_>> {
         let text = text_table::utf8(ds, &self.bytes, self.first_line)?;
-        let mut broken = Vec::new();
-        // A record of the header's width goes to `row`; one of another
-        // width is returned, broken; a blank line is skipped.
-        let mut visit = |line: u64, start: usize, found: usize, fields: Fields<'_>| {
-            let first = fields.clone().next().unwrap_or_default();
-            if found == 1 && width > 1 && text_table::cell(ds, first).is_none() {
-                return None;
-            }
-            if found == width {
-                row(line, start, fields);
-                return None;
-            }
-            let mut fields = cells(ds, fields);
-            fields.resize(width, None);
-            Some(BrokenRecord {
-                line,
-                reason: format!("expected {width} fields, found {found}"),
-                fields,
-            })
-        };
+        if u32::try_from(self.bytes.len()).is_err() {
+            // Chunks end after a few MiB of records: only one record can be this long.
+            return Err(Error::data(
+                &ds.id,
+                &ds.path,
+                format!(
+                    "line {}: a record longer than 4 GiB — check the file's quotes and line ends",
+                    self.first_line
+                ),
+            ));
+        }
+        let mut cells = Cells::new(width, self.max_rows());
         if self.is_plain(ds.delimiter) {
-            // No quotes and no line ends but LF and CRLF: a record is a line.
-            let (mut start, mut line) = (0, self.first_line);
-            while start < text.len() {
-                let end =
-                    memchr::memchr(b'\n', &self.bytes[start..]).map_or(text.len(), |i| start + i);
-                let record = &text[start..end];
-                let record = record.strip_suffix('\r').unwrap_or(record);
-                if !record.is_empty() {
-                    let found = memchr::memchr_iter(ds.delimiter, record.as_bytes()).count() + 1;
-                    broken.extend(visit(
-                        line,
-                        start,
-                        found,
-                        Fields::Line(Split::new(record, ds.delimiter)),
-                    ));
-                }
-                start = end + 1;
-                line += 1;
-            }
-            return Ok(broken);
+            cells.text = std::borrow::Cow::Borrowed(text);
+            split_plain(ds, text, self.first_line, &mut cells);
+            return Ok(cells);
         }
         let mut reader = self.reader(ds, 0);
         let mut lines = LineCounter::new(&self.bytes, self.first_line);
         let mut record = csv::StringRecord::new();
+        let mut row = Vec::with_capacity(width);
         loop {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {
                     let start = record.position().map_or(0, |p| p.byte() as usize);
-                    let line = lines.at(start);
-                    broken.extend(visit(
-                        line,
-                        start,
-                        record.len(),
-                        Fields::Record(record.iter()),
-                    ));
+                    row.clear();
+                    for field in &record {
+                        let from = cells.text.len();
+                        cells.text.to_mut().push_str(field);
+                        row.push(cells.range(from, cells.text.len()));
+                    }
+                    cells.add(ds, lines.at(start), start, &row);
                 }
                 Err(e) => {
                     let line = lines.at(e.position().map_or(0, |p| p.byte() as usize));
-                    broken.push(BrokenRecord {
+                    cells.broken.push(BrokenRecord {
                         line,
                         reason: format!("unreadable record: {e}"),
                         fields: vec![None; width],
@@ -412,7 +405,7 @@ impl RawChunk {
                 }
             }
         }
-        Ok(broken)
+        Ok(cells)
     }
 
     /// Whether every record is one line split at the delimiter: no quote,
@@ -425,12 +418,12 @@ impl RawChunk {
     }
 
     /// At most this many rows: one per line.
-    pub fn max_rows(&self) -> usize {
+    fn max_rows(&self) -> usize {
         self.newlines as usize + 1
     }
 
     /// The cells of the record that begins at `start`, as
-    /// [`RawChunk::records`] read them.
+    /// [`RawChunk::split`] read them.
     pub fn record_at(&self, ds: &DatasetSpec, start: usize) -> Vec<Option<String>> {
         let mut record = csv::StringRecord::new();
         match self.reader(ds, start).read_record(&mut record) {
@@ -448,59 +441,118 @@ impl RawChunk {
     }
 }
 
-/// A record's fields, as the CSV reader split them or as split at the
-/// delimiter on a line without quotes.
-#[derive(Clone)]
-pub enum Fields<'a> {
-    /// From the CSV reader.
-    Record(csv::StringRecordIter<'a>),
-    /// A line split at the delimiter.
-    Line(Split<'a>),
-}
-
-/// The fields of a line without quotes, split at an ASCII delimiter (a
-/// byte search: most fields are a few bytes long).
-#[derive(Clone)]
-pub struct Split<'a> {
-    rest: Option<&'a str>,
-    delimiter: u8,
-}
-
-impl<'a> Split<'a> {
-    fn new(line: &'a str, delimiter: u8) -> Self {
-        Split {
-            rest: Some(line),
-            delimiter,
+/// Splits the lines of `text` (no quotes; CR only before LF; an ASCII
+/// delimiter) at the delimiter: one pass over the bytes.
+fn split_plain(ds: &DatasetSpec, text: &str, first_line: u64, cells: &mut Cells<'_>) {
+    let bytes = text.as_bytes();
+    let mut row = Vec::with_capacity(cells.columns.len());
+    let (mut record, mut field, mut line) = (0, 0, first_line);
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == ds.delimiter {
+            row.push(cells.range(field, i));
+            field = i + 1;
+        } else if b == b'\n' {
+            cells.end_line(ds, &mut row, line, [record, field, i]);
+            (record, field, line) = (i + 1, i + 1, line + 1);
         }
+    }
+    if record < bytes.len() {
+        cells.end_line(ds, &mut row, line, [record, field, bytes.len()]);
     }
 }
 
-impl<'a> Iterator for Split<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        let rest = self.rest?;
-        match rest.bytes().position(|b| b == self.delimiter) {
-            Some(i) => {
-                self.rest = Some(&rest[i + 1..]);
-                Some(&rest[..i])
-            }
-            None => {
-                self.rest = None;
-                Some(rest)
-            }
-        }
-    }
+/// A chunk's records of the header's width, split into cells held column
+/// by column (each a range of the chunk's text, or of the fields a quoted
+/// record was read into), with each row's source line and where its record
+/// begins; the records of another width apart.
+pub struct Cells<'a> {
+    text: std::borrow::Cow<'a, str>,
+    /// Per column, each row's cell as a range of `text`.
+    columns: Vec<Vec<[u32; 2]>>,
+    /// The source line of each row.
+    lines: Vec<u64>,
+    /// Where each row's record begins in the chunk.
+    starts: Vec<usize>,
+    /// Records that could not be split into the header's columns.
+    broken: Vec<BrokenRecord>,
 }
 
-impl<'a> Iterator for Fields<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        match self {
-            Fields::Record(r) => r.next(),
-            Fields::Line(l) => l.next(),
+impl<'a> Cells<'a> {
+    fn new(width: usize, rows: usize) -> Self {
+        Cells {
+            text: std::borrow::Cow::Owned(String::new()),
+            columns: (0..width).map(|_| Vec::with_capacity(rows)).collect(),
+            lines: Vec::with_capacity(rows),
+            starts: Vec::with_capacity(rows),
+            broken: Vec::new(),
         }
+    }
+
+    /// A range of the text, as held (a chunk holds less than 4 GiB:
+    /// [`RawChunk::split`]).
+    fn range(&self, from: usize, to: usize) -> [u32; 2] {
+        [from as u32, to as u32]
+    }
+
+    /// Ends a line of a plain chunk: `row` holds the ranges of its fields
+    /// but the last; `at` is where the line, its last field and its line
+    /// feed (or the text's end) are. A line empty but for a CR is blank.
+    fn end_line(&mut self, ds: &DatasetSpec, row: &mut Vec<[u32; 2]>, line: u64, at: [usize; 3]) {
+        let [from, field, mut to] = at;
+        if to > from && self.text.as_bytes()[to - 1] == b'\r' {
+            to -= 1;
+        }
+        if to > from {
+            row.push(self.range(field, to));
+            self.add(ds, line, from, row);
+        }
+        row.clear();
+    }
+
+    /// Adds a record (its fields as ranges) begun at `start` on `line`: a
+    /// row when it has the header's width, nothing when it is a blank
+    /// line, a broken record otherwise.
+    fn add(&mut self, ds: &DatasetSpec, line: u64, start: usize, fields: &[[u32; 2]]) {
+        let width = self.columns.len();
+        let found = fields.len();
+        if found == width {
+            for (column, &f) in self.columns.iter_mut().zip(fields) {
+                column.push(f);
+            }
+            self.lines.push(line);
+            self.starts.push(start);
+            return;
+        }
+        let field = |f: &[u32; 2]| &self.text[f[0] as usize..f[1] as usize];
+        if found == 1 && width > 1 && text_table::cell(ds, field(&fields[0])).is_none() {
+            return;
+        }
+        let mut cells = cells(ds, fields.iter().map(field));
+        cells.resize(width, None);
+        self.broken.push(BrokenRecord {
+            line,
+            reason: format!("expected {width} fields, found {found}"),
+            fields: cells,
+        });
+    }
+
+    /// Each row's source line and where its record begins, and the
+    /// broken records: what is left once the cells are typed.
+    pub fn into_rows(self) -> (Vec<u64>, Vec<usize>, Vec<BrokenRecord>) {
+        (self.lines, self.starts, self.broken)
+    }
+
+    /// The text of column `c` in row `row`, as read.
+    pub fn get(&self, row: usize, c: usize) -> &str {
+        let [from, to] = self.columns[c][row];
+        &self.text[from as usize..to as usize]
+    }
+
+    /// The text of every cell of column `c`, in row order.
+    pub fn column(&self, c: usize) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.columns[c]
+            .iter()
+            .map(|&[from, to]| &self.text[from as usize..to as usize])
     }
 }
 
@@ -584,6 +636,13 @@ mod tests {
         for size in 1..text.len() + 2 {
             assert_eq!(read(&ds, size), whole, "chunks of {size} bytes");
         }
+        // Decoded whole (another encoding), then handed out in parts.
+        ds.encoding = encoding_rs::WINDOWS_1252;
+        for size in 1..text.len() + 2 {
+            assert_eq!(read(&ds, size), whole, "decoded, parts of {size} bytes");
+        }
+        // Three parts: the quoted record with its blank line, the CRLF one, the rest.
+        assert_eq!(open_with(&ds, 16).unwrap().count(), 3);
     }
 
     #[test]

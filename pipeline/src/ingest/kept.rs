@@ -3,7 +3,6 @@
 //! [`Spill`] allows have come, written group by group to typed Parquet, so
 //! that memory holds a few groups whatever the size of the source.
 
-use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::*;
 
 use super::Spill;
@@ -22,7 +21,7 @@ pub(super) enum Kept {
 /// The rows of a contiguous group: the kept rows of the parts are merged
 /// into groups of at least this many as they come — Parquet's row group,
 /// which polars' writer would otherwise copy small chunks together into.
-pub(super) const GROUP_ROWS: usize = 512 * 512;
+pub(super) const GROUP_ROWS: usize = write::GROUP_ROWS;
 
 /// The kept rows so far, in contiguous groups — written to the spill file
 /// group by group once more rows than it allows have come.
@@ -35,7 +34,7 @@ pub(super) struct Stack<'a> {
     /// Rows kept so far.
     kept: usize,
     spill: Option<&'a Spill>,
-    writer: Option<BatchedWriter<std::fs::File>>,
+    writer: Option<write::ParquetFile>,
     /// The columns, without a row.
     columns: Option<DataFrame>,
 }
@@ -94,14 +93,12 @@ impl<'a> Stack<'a> {
                     std::fs::File::create(&spill.path).map_err(|e| Error::io(&spill.path, e))?;
                 let schema = self.groups[0].schema().clone();
                 self.writer.insert(
-                    write::parquet_writer(file, spill.metadata.clone())
-                        .batched(&schema)
-                        .map_err(fail)?,
+                    write::ParquetFile::new(file, &schema, spill.metadata.clone()).map_err(fail)?,
                 )
             }
         };
         for group in self.groups.drain(..) {
-            writer.write_batch(&group).map_err(fail)?;
+            writer.write(&group).map_err(fail)?;
         }
         Ok(())
     }

@@ -19,7 +19,7 @@ use super::contract::{ColumnRule, ColumnType};
 use super::delimited::{self, RawChunk};
 use super::kept::{Kept, Stack, stack};
 use super::text_table::{self, BrokenRecord, Header, TextTable};
-use super::typing::{self, Problems, Typer};
+use super::typing::{self, Problems};
 use super::validate;
 use crate::error::{Error, Result, choices};
 use crate::spec::model::{DatasetSpec, Format};
@@ -272,48 +272,38 @@ impl Layout {
     fn type_table(&self, ds: &DatasetSpec, table: TextTable) -> Result<Part> {
         let table = self.shape(ds, table)?;
         let mut problems = Problems::new();
-        let mut typed = Vec::with_capacity(table.names.len());
-        for ((name, cells), &kind) in table.names.iter().zip(&table.columns).zip(&self.kinds) {
-            let rule = rule(ds, name);
-            typed.push(typing::type_column(
-                name,
-                cells,
-                kind,
-                rule,
-                ds.decimal,
-                &mut problems,
-            )?);
-        }
+        let typed = table
+            .names
+            .iter()
+            .zip(&table.columns)
+            .zip(&self.kinds)
+            .map(|((name, cells), &kind)| {
+                let rule = rule(ds, name);
+                typing::type_column(name, cells.iter(), kind, rule, ds.decimal, &mut problems)
+            })
+            .collect::<Result<Vec<_>>>()?;
         let names = table.names.clone();
         part(ds, names, typed, problems, PartText::Table(table))
     }
 
-    /// Types a chunk's cells as its records are split, keeping only where
-    /// each record begins (to read a refused row's cells again).
+    /// Types a chunk's cells column by column once its records are split,
+    /// keeping only where each record begins (to read a refused row's cells
+    /// again).
     fn type_chunk(&self, ds: &DatasetSpec, width: usize, chunk: RawChunk) -> Result<Part> {
         let names = self.header.names();
-        let rows = chunk.max_rows();
-        let mut typers: Vec<Typer> = names
+        let cells = chunk.split(ds, width)?;
+        let mut problems = Problems::new();
+        let columns = (0..width).filter(|&c| self.header.kept()[c]);
+        let typed = names
             .iter()
             .zip(&self.kinds)
-            .map(|(n, &kind)| Typer::new(n, kind, rule(ds, n), ds.decimal, rows))
-            .collect();
-        let keep = self.header.kept();
-        let mut problems = Problems::new();
-        let (mut lines, mut starts) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
-        let broken = chunk.records(ds, width, |line, start, fields| {
-            let row = lines.len();
-            lines.push(line);
-            starts.push(start);
-            let cells = fields.zip(keep).filter(|(_, k)| **k);
-            for ((f, _), typer) in cells.zip(typers.iter_mut()) {
-                typer.push(row, text_table::cell(ds, f), &mut problems);
-            }
-        })?;
-        let typed = typers
-            .into_iter()
-            .map(Typer::finish)
+            .zip(columns)
+            .map(|((name, &kind), c)| {
+                let text = cells.column(c).map(|f| text_table::cell(ds, f));
+                typing::type_column(name, text, kind, rule(ds, name), ds.decimal, &mut problems)
+            })
             .collect::<Result<Vec<_>>>()?;
+        let (lines, starts, broken) = cells.into_rows();
         let broken = broken
             .into_iter()
             .map(|b| BrokenRecord {

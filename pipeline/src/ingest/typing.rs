@@ -15,23 +15,104 @@ use crate::error::{Error, Result};
 /// Reasons per row index, only for rows that have one.
 pub type Problems = BTreeMap<usize, Vec<String>>;
 
-/// Parses one text column into `kind` (the contract's type, or the one
-/// inferred over the whole source when the contract has no `rule` for it),
-/// recording a reason for each cell that does not parse. A money column
-/// comes with its currency column, `<name>_currency`.
-pub fn type_column(
+/// Parses one column's cells (`None` when empty) into `kind` (the
+/// contract's type, or the one inferred over the whole source when the
+/// contract has no `rule` for it): a cell that does not parse becomes null
+/// and its row gets the reason "column `name`: `value` {why}". A money
+/// column comes with its currency column, `<name>_currency`. The type is
+/// chosen once, and each type's loop runs over the whole column.
+pub fn type_column<'c>(
     name: &str,
-    cells: &TextColumn,
+    cells: impl Iterator<Item = Option<&'c str>>,
     kind: ColumnType,
     rule: Option<&ColumnRule>,
     decimal: char,
     problems: &mut Problems,
 ) -> Result<Vec<Column>> {
-    let mut typer = Typer::new(name, kind, rule, decimal, cells.len());
-    for (row, cell) in cells.iter().enumerate() {
-        typer.push(row, cell, problems);
-    }
-    typer.finish()
+    let mut refuse = |row: usize, s: &str, why: &dyn std::fmt::Display| {
+        problems.entry(row).or_default().push(format!(
+            "column `{name}`: `{}` {why}",
+            crate::text::escape_control(s)
+        ));
+    };
+    let rows = cells.size_hint().0;
+    Ok(match kind {
+        ColumnType::Integer => {
+            let (values, valid) = parse_each(cells, parse_int, |row, s| {
+                refuse(row, s, &"is not an integer");
+            });
+            vec![with_validity::<Int64Type>(name, values, &valid)]
+        }
+        ColumnType::Float => {
+            let (values, valid) = parse_each(
+                cells,
+                |s| parse_float(s, decimal),
+                |row, s| {
+                    refuse(row, s, &"is not a number");
+                },
+            );
+            vec![with_validity::<Float64Type>(name, values, &valid)]
+        }
+        ColumnType::Boolean => {
+            let (values, valid) = parse_each(cells, parse_bool, |row, s| {
+                refuse(row, s, &"is not a boolean (true/false, 1/0, yes/no)");
+            });
+            let values: Vec<Option<bool>> = values
+                .into_iter()
+                .zip(valid)
+                .map(|(v, ok)| ok.then_some(v))
+                .collect();
+            vec![Column::new(name.into(), values)]
+        }
+        ColumnType::Date => {
+            let formats = rule.map(|r| r.formats.as_slice()).unwrap_or_default();
+            let (values, valid) = parse_each(
+                cells,
+                |s| parse_date(s, formats),
+                |row, s| {
+                    refuse(
+                        row,
+                        s,
+                        &format!("is not a date in format {}", formats.join(" or ")),
+                    );
+                },
+            );
+            vec![
+                with_validity::<Int32Type>(name, values, &valid)
+                    .cast(&DataType::Date)
+                    .map_err(|e| Error::internal(format!("casting `{name}` to date"), e))?,
+            ]
+        }
+        ColumnType::String => {
+            let mut b = StringChunkedBuilder::new(name.into(), rows);
+            for cell in cells {
+                b.append_option(cell);
+            }
+            vec![b.finish().into_column()]
+        }
+        ColumnType::Money => {
+            let currency = rule.and_then(|r| r.currency.as_deref());
+            let (mut amounts, mut currencies) =
+                (Vec::with_capacity(rows), Vec::with_capacity(rows));
+            for (row, cell) in cells.enumerate() {
+                let m = cell.map(|s| (s, parse_money(s, decimal, currency)));
+                let (a, c) = match m {
+                    Some((_, Ok((a, c)))) => (Some(a), c),
+                    Some((s, Err(why))) => {
+                        refuse(row, s, &why);
+                        (None, None)
+                    }
+                    None => (None, None),
+                };
+                amounts.push(a);
+                currencies.push(c);
+            }
+            vec![
+                Column::new(name.into(), amounts),
+                Column::new(currency_column(name).into(), currencies),
+            ]
+        }
+    })
 }
 
 /// The name of a money column's currency column.
@@ -39,157 +120,28 @@ pub fn currency_column(name: &str) -> String {
     format!("{name}_currency")
 }
 
-/// Types one column's cells as they come, row after row: a cell that does
-/// not parse becomes null and its row gets the reason
-/// "column `name`: `value` {why}".
-pub struct Typer<'a> {
-    name: &'a str,
-    decimal: char,
-    /// For dates: the formats tried, in order.
-    formats: &'a [String],
-    /// For money: the one currency the contract allows.
-    currency: Option<&'a str>,
-    values: Values,
-}
-
-/// The typed values so far.
-enum Values {
-    Integer(Vec<i64>, Vec<bool>),
-    Float(Vec<f64>, Vec<bool>),
-    Boolean(Vec<Option<bool>>),
-    /// Days since 1970-01-01.
-    Date(Vec<Option<i32>>),
-    Text(StringChunkedBuilder),
-    /// Amounts and their currencies.
-    Money(Vec<Option<f64>>, Vec<Option<String>>),
-}
-
-impl<'a> Typer<'a> {
-    /// A typer of column `name` into `kind`, with the contract's `rule`,
-    /// for about `rows` rows.
-    pub fn new(
-        name: &'a str,
-        kind: ColumnType,
-        rule: Option<&'a ColumnRule>,
-        decimal: char,
-        rows: usize,
-    ) -> Self {
-        let values = match kind {
-            ColumnType::Integer => {
-                Values::Integer(Vec::with_capacity(rows), Vec::with_capacity(rows))
+/// Each cell parsed: its values (the default where empty or refused) and
+/// which are valid; `refuse(row, cell)` for each cell that does not parse.
+fn parse_each<'c, T: Default>(
+    cells: impl Iterator<Item = Option<&'c str>>,
+    parse: impl Fn(&str) -> Option<T>,
+    mut refuse: impl FnMut(usize, &str),
+) -> (Vec<T>, Vec<bool>) {
+    let rows = cells.size_hint().0;
+    let (mut values, mut valid) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
+    for (row, cell) in cells.enumerate() {
+        let x = cell.map(|s| (s, parse(s)));
+        valid.push(matches!(x, Some((_, Some(_)))));
+        values.push(match x {
+            Some((_, Some(v))) => v,
+            Some((s, None)) => {
+                refuse(row, s);
+                T::default()
             }
-            ColumnType::Float => Values::Float(Vec::with_capacity(rows), Vec::with_capacity(rows)),
-            ColumnType::Boolean => Values::Boolean(Vec::with_capacity(rows)),
-            ColumnType::Date => Values::Date(Vec::with_capacity(rows)),
-            ColumnType::String => Values::Text(StringChunkedBuilder::new(name.into(), rows)),
-            ColumnType::Money => Values::Money(Vec::with_capacity(rows), Vec::with_capacity(rows)),
-        };
-        Typer {
-            name,
-            decimal,
-            formats: rule.map(|r| r.formats.as_slice()).unwrap_or_default(),
-            currency: rule.and_then(|r| r.currency.as_deref()),
-            values,
-        }
+            None => T::default(),
+        });
     }
-
-    /// Adds the next row's cell (`None` when empty).
-    pub fn push(&mut self, row: usize, cell: Option<&str>, problems: &mut Problems) {
-        let Some(s) = cell else {
-            self.push_null();
-            return;
-        };
-        let parsed =
-            match &mut self.values {
-                Values::Integer(v, valid) => {
-                    let x = parse_int(s);
-                    v.push(x.unwrap_or_default());
-                    valid.push(x.is_some());
-                    x.map(drop).ok_or_else(|| "is not an integer".to_string())
-                }
-                Values::Float(v, valid) => {
-                    let x = parse_float(s, self.decimal);
-                    v.push(x.unwrap_or_default());
-                    valid.push(x.is_some());
-                    x.map(drop).ok_or_else(|| "is not a number".to_string())
-                }
-                Values::Boolean(v) => {
-                    v.push(parse_bool(s));
-                    v.last()
-                        .copied()
-                        .flatten()
-                        .map(drop)
-                        .ok_or_else(|| "is not a boolean (true/false, 1/0, yes/no)".to_string())
-                }
-                Values::Date(v) => {
-                    v.push(parse_date(s, self.formats));
-                    v.last().copied().flatten().map(drop).ok_or_else(|| {
-                        format!("is not a date in format {}", self.formats.join(" or "))
-                    })
-                }
-                Values::Text(b) => {
-                    b.append_value(s);
-                    Ok(())
-                }
-                Values::Money(amounts, currencies) => {
-                    let m = parse_money(s, self.decimal, self.currency);
-                    let (a, c) = match &m {
-                        Ok((a, c)) => (Some(*a), c.clone()),
-                        Err(_) => (None, None),
-                    };
-                    amounts.push(a);
-                    currencies.push(c);
-                    m.map(drop)
-                }
-            };
-        if let Err(why) = parsed {
-            problems.entry(row).or_default().push(format!(
-                "column `{}`: `{}` {why}",
-                self.name,
-                crate::text::escape_control(s)
-            ));
-        }
-    }
-
-    fn push_null(&mut self) {
-        match &mut self.values {
-            Values::Integer(v, valid) => {
-                v.push(0);
-                valid.push(false);
-            }
-            Values::Float(v, valid) => {
-                v.push(0.0);
-                valid.push(false);
-            }
-            Values::Boolean(v) => v.push(None),
-            Values::Date(v) => v.push(None),
-            Values::Text(b) => b.append_null(),
-            Values::Money(amounts, currencies) => {
-                amounts.push(None);
-                currencies.push(None);
-            }
-        }
-    }
-
-    /// The typed column (and a money column's currency column).
-    pub fn finish(self) -> Result<Vec<Column>> {
-        let name = self.name;
-        Ok(match self.values {
-            Values::Integer(v, valid) => vec![with_validity::<Int64Type>(name, v, &valid)],
-            Values::Float(v, valid) => vec![with_validity::<Float64Type>(name, v, &valid)],
-            Values::Boolean(v) => vec![Column::new(name.into(), v)],
-            Values::Date(v) => vec![
-                Column::new(name.into(), v)
-                    .cast(&DataType::Date)
-                    .map_err(|e| Error::internal(format!("casting `{name}` to date"), e))?,
-            ],
-            Values::Text(b) => vec![b.finish().into_column()],
-            Values::Money(amounts, currencies) => vec![
-                Column::new(name.into(), amounts),
-                Column::new(currency_column(name).into(), currencies),
-            ],
-        })
-    }
+    (values, valid)
 }
 
 /// A column of `values`, null where `valid` is false.

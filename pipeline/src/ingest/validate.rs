@@ -43,7 +43,10 @@ pub fn check_rows(contract: &Contract, df: &DataFrame, problems: &mut Problems) 
             }
         }
         let mut add = |row: usize, why: String| problems.entry(row).or_default().push(why);
-        if (rule.min.is_some() || rule.max.is_some()) && col.dtype().is_primitive_numeric() {
+        if (rule.min.is_some() || rule.max.is_some())
+            && col.dtype().is_primitive_numeric()
+            && !within(col, rule.min, rule.max)
+        {
             let fail = |e: PolarsError| Error::internal(format!("range check of `{name}`"), e);
             let f = col.cast(&DataType::Float64).map_err(fail)?;
             let values = f.f64().map_err(fail)?;
@@ -91,6 +94,19 @@ pub fn check_rows(contract: &Contract, df: &DataFrame, problems: &mut Problems) 
         }
     }
     Ok(())
+}
+
+/// Whether every value of a numeric column is known to lie within
+/// `min`..=`max` from its smallest and largest alone (one vectorised pass,
+/// no copy); `false` sends the column to the row-by-row check, which also
+/// decides what an unusual value such as NaN makes of the range.
+fn within(col: &Column, min: Option<f64>, max: Option<f64>) -> bool {
+    let series = col.as_materialized_series();
+    let (Ok(Some(lo)), Ok(Some(hi))) = (series.min::<f64>(), series.max::<f64>()) else {
+        // No value (all null): nothing can be outside.
+        return col.null_count() == col.len();
+    };
+    min.is_none_or(|m| lo >= m) && max.is_none_or(|m| hi <= m)
 }
 
 /// Adds a reason for every row of `df` whose contract key repeats that of
