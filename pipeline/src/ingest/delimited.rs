@@ -35,6 +35,10 @@ pub struct Chunks {
     delimiter: u8,
     id: String,
     path: std::path::PathBuf,
+    /// The bytes read so far, hashed as they are read.
+    hasher: blake3::Hasher,
+    /// A chunk failed: nothing more is read.
+    failed: bool,
 }
 
 /// Whole records of a delimited file, the line the first one is on and
@@ -63,8 +67,10 @@ fn open_with(ds: &DatasetSpec, chunk_bytes: usize) -> Result<Chunks> {
         .read_to_end(&mut head)
         .map_err(unreadable)?;
     let whole = ds.encoding != encoding_rs::UTF_8 || memchr::memchr(b'\n', &head).is_none();
+    let mut hasher = blake3::Hasher::new();
     let (pending, source, eof): (Vec<u8>, Box<dyn Read + Send>, bool) = if whole {
         file.read_to_end(&mut head).map_err(unreadable)?;
+        hasher.update(&head);
         let text = text_table::decode(ds, head)?;
         // Old Mac files end lines with CR alone: make them LF so line numbers count.
         let text = if !text.contains('\n') && text.contains('\r') {
@@ -74,6 +80,7 @@ fn open_with(ds: &DatasetSpec, chunk_bytes: usize) -> Result<Chunks> {
         };
         (text.into_bytes(), Box::new(std::io::empty()), true)
     } else {
+        hasher.update(&head);
         if head.starts_with(b"\xEF\xBB\xBF") {
             head.drain(..3);
         }
@@ -92,6 +99,8 @@ fn open_with(ds: &DatasetSpec, chunk_bytes: usize) -> Result<Chunks> {
         delimiter: ds.delimiter,
         id: ds.id.clone(),
         path: ds.path.clone(),
+        hasher,
+        failed: false,
     };
     chunks.skip_lines(ds.skip_rows)?;
     chunks.read_header(ds)?;
@@ -111,6 +120,7 @@ impl Chunks {
             .read_to_end(&mut self.pending)
             .map_err(|e| self.unreadable(e))?;
         self.eof = read < self.chunk_bytes;
+        self.hasher.update(&self.pending[from..]);
         if let Some(end) = self.quotes.scan(&self.pending, from, self.delimiter) {
             self.boundary = end;
         }
@@ -231,6 +241,13 @@ impl Chunks {
 }
 
 impl Chunks {
+    /// The blake3 of the file's bytes — the bytes the chunks were cut
+    /// from — once every chunk has been handed out; `None` before.
+    pub fn source_hash(&self) -> Option<String> {
+        (self.eof && self.pending.is_empty() && !self.failed)
+            .then(|| self.hasher.finalize().to_hex().to_string())
+    }
+
     /// Once the whole source is read, where the next chunk ends: all that
     /// is left, or — when more than two chunks' worth is (a file decoded
     /// whole) — the records within about a chunk's bytes, so that such a
@@ -258,6 +275,7 @@ impl Iterator for Chunks {
             self.pending.clear();
             self.quotes = Quotes::default();
             self.eof = true;
+            self.failed = true;
         }
         next
     }
@@ -447,18 +465,45 @@ fn split_plain(ds: &DatasetSpec, text: &str, first_line: u64, cells: &mut Cells<
     let bytes = text.as_bytes();
     let mut row = Vec::with_capacity(cells.columns.len());
     let (mut record, mut field, mut line) = (0, 0, first_line);
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == ds.delimiter {
+    let mut at = |i: usize| {
+        if bytes[i] == ds.delimiter {
             row.push(cells.range(field, i));
             field = i + 1;
-        } else if b == b'\n' {
+        } else {
             cells.end_line(ds, &mut row, line, [record, field, i]);
             (record, field, line) = (i + 1, i + 1, line + 1);
+        }
+    };
+    // Eight bytes at a time: the delimiters and line feeds among them
+    // found at once, then visited in order.
+    let (delimiters, feeds) = (LANES * u64::from(ds.delimiter), LANES * u64::from(b'\n'));
+    let mut words = bytes.chunks_exact(8);
+    for (w, word) in (&mut words).enumerate() {
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let mut found = zero_bytes(word ^ delimiters) | zero_bytes(word ^ feeds);
+        while found != 0 {
+            at(w * 8 + found.trailing_zeros() as usize / 8);
+            found &= found - 1;
+        }
+    }
+    let tail = bytes.len() - words.remainder().len();
+    for (i, &b) in words.remainder().iter().enumerate() {
+        if b == ds.delimiter || b == b'\n' {
+            at(tail + i);
         }
     }
     if record < bytes.len() {
         cells.end_line(ds, &mut row, line, [record, field, bytes.len()]);
     }
+}
+
+/// A byte's value in each of the eight bytes of a word.
+const LANES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `x` that is zero, and no other bit.
+fn zero_bytes(x: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    !(((x & LOW7) + LOW7) | x | LOW7)
 }
 
 /// A chunk's records of the header's width, split into cells held column
@@ -566,6 +611,26 @@ fn cells<'a>(ds: &DatasetSpec, fields: impl Iterator<Item = &'a str>) -> Vec<Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every byte value at every place, beside bytes that carry or borrow
+    /// (0x00, 0x01, 0x80, 0xff), against a byte-by-byte comparison.
+    #[test]
+    fn zero_bytes_are_exactly_the_zero_bytes() {
+        for fill in [0x00u8, 0x01, 0x80, 0xff] {
+            for place in 0..8 {
+                for value in 0..=255u8 {
+                    let mut bytes = [fill; 8];
+                    bytes[place] = value;
+                    let expect = bytes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, b)| **b == 0)
+                        .fold(0u64, |m, (i, _)| m | 0x80 << (8 * i));
+                    assert_eq!(zero_bytes(u64::from_le_bytes(bytes)), expect, "{bytes:?}");
+                }
+            }
+        }
+    }
 
     fn spec(path: &std::path::Path) -> DatasetSpec {
         use crate::spec::model::{Format, Text};

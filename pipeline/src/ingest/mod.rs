@@ -16,6 +16,8 @@ pub mod text_table;
 pub mod typing;
 pub mod validate;
 
+pub use kept::Written;
+
 use std::path::PathBuf;
 
 use polars::prelude::*;
@@ -51,9 +53,9 @@ pub struct Ingested {
     /// Too large to hold: `data` has the columns but no row, and the
     /// estimation reads this file batch by batch.
     pub streamed: Option<Source>,
-    /// The kept rows were written to the [`Spill`] file as they came (this
-    /// many): `data` has the columns but no row.
-    pub written: Option<usize>,
+    /// The kept rows were written to the [`Spill`] file as they came; when
+    /// not held too, `data` has the columns but no row.
+    pub written: Option<Written>,
 }
 
 impl Ingested {
@@ -61,7 +63,7 @@ impl Ingested {
     pub fn rows_kept(&self) -> usize {
         match (&self.streamed, self.written) {
             (Some(s), _) => s.rows,
-            (None, Some(rows)) => rows,
+            (None, Some(w)) => w.rows,
             (None, None) => self.data.height(),
         }
     }
@@ -76,27 +78,51 @@ impl Ingested {
 /// rows than `[study.engine] stream_rows` writes its kept rows, typed, as
 /// they are checked — so that memory holds a few parts, not the file — for
 /// the estimation to read batch by batch (see
-/// [`crate::indicators::streamed`]).
+/// [`crate::indicators::streamed`]). When the file is the run's output, a
+/// delimited source's kept rows all go to it as they are checked, held or
+/// not: the writing runs beside the typing.
 #[derive(Debug, Clone)]
 pub struct Spill {
-    /// The typed Parquet file to write (the run's `data/<dataset>.parquet`).
+    /// The typed Parquet file to write.
     pub path: PathBuf,
     /// Its file metadata.
     pub metadata: Vec<(String, String)>,
-    /// Rows held before the kept rows go to the file.
+    /// Rows held before the kept rows go to the file (and are no longer held).
     pub after_rows: u64,
     /// Rows of a Parquet source read at a time.
     pub batch_rows: usize,
+    /// The file is the run's `data/<dataset>.parquet`: every kept row of a
+    /// delimited source goes to it.
+    pub output: bool,
 }
 
 impl Spill {
-    /// The spill of a dataset of `study` into `path`.
-    pub fn new(study: &Study, path: PathBuf, metadata: Vec<(String, String)>) -> Spill {
+    /// The run's typed data file of a dataset of `study`, at `path`.
+    pub fn output(study: &Study, path: PathBuf, metadata: Vec<(String, String)>) -> Spill {
         Spill {
             path,
             metadata,
             after_rows: study.engine.stream_rows,
             batch_rows: study.engine.batch_rows,
+            output: true,
+        }
+    }
+
+    /// A scratch file of a dataset of `study`, at `path`, written only once
+    /// its rows are too many to hold.
+    pub fn scratch(study: &Study, path: PathBuf) -> Spill {
+        Spill {
+            output: false,
+            ..Spill::output(study, path, Vec::new())
+        }
+    }
+
+    /// The same file, never written for want of memory: what the study
+    /// does with the rows needs them held.
+    fn held(self) -> Spill {
+        Spill {
+            after_rows: u64::MAX,
+            ..self
         }
     }
 }
@@ -120,10 +146,19 @@ pub fn ingest_in(study: &Study, ds: &DatasetSpec, spill: Option<Spill>) -> Resul
         _ => None,
     };
     let Some(source) = source else {
-        let spill = spill.filter(|_| streamed::obstacle(study, ds).is_none());
+        let spill = match streamed::obstacle(study, ds) {
+            None => spill,
+            // Held whatever their number; a delimited source's kept rows
+            // still go to the output as they are checked.
+            Some(_) => spill
+                .filter(|s| s.output && ds.format == Format::Delimited)
+                .map(Spill::held),
+        };
         let mut ing = ingest(ds, spill.as_ref())?;
-        if let (Some(spill), Some(rows)) = (&spill, ing.written) {
-            ing.streamed = Some(streamed::Source::new(study, ds, &spill.path, rows)?);
+        if let (Some(spill), Some(w)) = (&spill, ing.written)
+            && !w.held
+        {
+            ing.streamed = Some(streamed::Source::new(study, ds, &spill.path, w.rows)?);
         }
         return Ok(ing);
     };
@@ -212,7 +247,8 @@ fn no_rejects(data: &DataFrame) -> Result<DataFrame> {
 /// hold (a delimited or Parquet source).
 pub fn ingest(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<Ingested> {
     let files = sources::files(ds)?;
-    let spill = spill.filter(|_| files.len() == 1);
+    // The files of a pattern are given their wave and stacked after.
+    let spill = spill.filter(|_| files.len() == 1 && !sources::is_pattern(&ds.path));
     let mut parts = Vec::new();
     for f in &files {
         let one = DatasetSpec {
@@ -296,25 +332,30 @@ fn align_types(a: &mut DataFrame, b: &mut DataFrame) -> Result<()> {
 fn ingest_file(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<Ingested> {
     let unreadable = |e: std::io::Error| Error::data(&ds.id, &ds.path, format!("cannot read: {e}"));
     let bytes = std::fs::metadata(&ds.path).map_err(unreadable)?.len();
-    // The source is hashed while it is parsed.
+    // The source is hashed while it is parsed: a delimited file as its
+    // bytes are read, any other beside.
     let (hash, parsed) = std::thread::scope(|scope| {
-        let hashing = scope.spawn(|| sources::file_hash(&ds.path));
+        let hashing =
+            (ds.format != Format::Delimited).then(|| scope.spawn(|| sources::file_hash(&ds.path)));
         let parsed = parse(ds, spill);
-        (hashing.join(), parsed)
+        (hashing.map(|h| h.join()), parsed)
     });
-    let hash =
-        hash.map_err(|_| Error::internal("hashing a source", "the hashing thread panicked"))?;
-    let source = SourceInfo {
-        bytes,
-        blake3: hash.map_err(unreadable)?,
-    };
     let Parsed {
         data,
         rejects,
         rows_read,
         source_is_typed_data,
         written,
+        blake3,
     } = parsed?;
+    let blake3 = match (hash, blake3) {
+        (Some(hash), _) => hash
+            .map_err(|_| Error::internal("hashing a source", "the hashing thread panicked"))?
+            .map_err(unreadable)?,
+        (None, Some(read)) => read,
+        (None, None) => return Err(Error::internal("hashing a source", "no hash")),
+    };
+    let source = SourceInfo { bytes, blake3 };
     Ok(Ingested {
         data,
         rejects,
@@ -335,7 +376,9 @@ struct Parsed {
     /// The source already is the typed data.
     source_is_typed_data: bool,
     /// Kept rows written to the spill file.
-    written: Option<usize>,
+    written: Option<Written>,
+    /// The blake3 of the source's bytes when hashed as they were read.
+    blake3: Option<String>,
 }
 
 /// Reads and types a source file.
@@ -346,20 +389,18 @@ fn parse(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<Parsed> {
         rows_read,
         source_is_typed_data,
         written: None,
+        blake3: None,
     };
     Ok(match ds.format {
         Format::Delimited | Format::Xlsx => {
-            let (kept, rejects, rows_read) = text::ingest(ds, spill)?;
-            let (data, written) = match kept {
-                kept::Kept::Held(data) => (data, None),
-                kept::Kept::Written { columns, rows } => (columns, Some(rows)),
-            };
+            let read = text::ingest(ds, spill)?;
             Parsed {
-                data,
-                rejects,
-                rows_read,
+                data: read.kept.data,
+                rejects: read.rejects,
+                rows_read: read.rows_read,
                 source_is_typed_data: false,
-                written,
+                written: read.kept.written,
+                blake3: read.blake3,
             }
         }
         Format::Microdata => {
@@ -386,7 +427,13 @@ fn from_parquet_in_batches(ds: &DatasetSpec, spill: &Spill) -> Result<Parsed> {
     let unreadable =
         |e: PolarsError| Error::data(&ds.id, &ds.path, format!("cannot read Parquet: {e}"));
     let rows = ParquetReader::new(open()?).num_rows().map_err(unreadable)?;
-    let mut kept = kept::Stack::new(ds, Some(spill));
+    // A source whose rows all pass is copied as it is: nothing is written
+    // for the output until the rows are too many to hold.
+    let scratch = Spill {
+        output: false,
+        ..spill.clone()
+    };
+    let mut kept = kept::Stack::new(ds, Some(&scratch));
     let (mut rejects, mut unchanged) = (Vec::new(), true);
     // An empty file still gives its columns.
     for start in (0..rows.max(1)).step_by(spill.batch_rows.max(1)) {
@@ -397,27 +444,19 @@ fn from_parquet_in_batches(ds: &DatasetSpec, spill: &Spill) -> Result<Parsed> {
         let (data, refused, _, same) = from_typed(ds, batch, start as u64)?;
         unchanged &= same;
         // Parts of a row group each, as a delimited source's.
-        for offset in (0..data.height().max(1)).step_by(kept::GROUP_ROWS) {
-            kept.push(data.slice(offset as i64, kept::GROUP_ROWS))?;
+        for offset in (0..data.height().max(1)).step_by(crate::run::write::GROUP_ROWS) {
+            kept.push(data.slice(offset as i64, crate::run::write::GROUP_ROWS))?;
         }
         rejects.push(refused);
     }
-    let rejects = kept::stack(rejects)?;
-    Ok(match kept.finish()? {
-        kept::Kept::Held(data) => Parsed {
-            data,
-            rejects,
-            rows_read: rows,
-            source_is_typed_data: unchanged,
-            written: None,
-        },
-        kept::Kept::Written { columns, rows: n } => Parsed {
-            data: columns,
-            rejects,
-            rows_read: rows,
-            source_is_typed_data: false,
-            written: Some(n),
-        },
+    let kept = kept.finish()?;
+    Ok(Parsed {
+        data: kept.data,
+        rejects: kept::stack(rejects)?,
+        rows_read: rows,
+        source_is_typed_data: unchanged && kept.written.is_none(),
+        written: kept.written,
+        blake3: None,
     })
 }
 

@@ -24,10 +24,19 @@ use super::validate;
 use crate::error::{Error, Result, choices};
 use crate::spec::model::{DatasetSpec, Format};
 
-/// Reads, types and checks a delimited or workbook source: kept rows,
-/// rejects (`line`, `reason`, then the cells as text) and rows read. Kept
-/// rows go to `spill` once more than it allows are held.
-pub(super) fn ingest(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<(Kept, DataFrame, usize)> {
+/// A delimited or workbook source as read, typed and checked.
+pub(super) struct Read {
+    pub kept: Kept,
+    /// Refused rows: `line`, `reason`, then the cells as text.
+    pub rejects: DataFrame,
+    pub rows_read: usize,
+    /// The blake3 of a delimited file's bytes, hashed as they were read.
+    pub blake3: Option<String>,
+}
+
+/// Reads, types and checks a delimited or workbook source. Kept rows go to
+/// `spill` as it asks.
+pub(super) fn ingest(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<Read> {
     let source = if ds.format == Format::Xlsx {
         Source::Sheet(text_table::read_xlsx(ds)?)
     } else {
@@ -50,7 +59,7 @@ pub(super) fn ingest(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<(Kept, D
         Ok(())
     };
     let key = ds.contract.as_ref().filter(|c| !c.key.is_empty());
-    match key {
+    let blake3 = match key {
         None => source.into_each(
             ds,
             |input| layout.type_part(ds, raw, input)?.finish(ds, &layout.header),
@@ -58,7 +67,7 @@ pub(super) fn ingest(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<(Kept, D
         )?,
         Some(contract) => {
             let mut parts = Vec::new();
-            source.into_each(
+            let blake3 = source.into_each(
                 ds,
                 |input| layout.type_part(ds, raw, input),
                 |p| {
@@ -72,12 +81,18 @@ pub(super) fn ingest(ds: &DatasetSpec, spill: Option<&Spill>) -> Result<(Kept, D
                 .map(|p| p.finish(ds, &layout.header))
                 .collect::<Result<_>>()?;
             finished.into_iter().try_for_each(&mut add)?;
+            blake3
         }
-    }
+    };
     for (money, counts) in &currencies {
         one_currency(ds, money, counts)?;
     }
-    Ok((kept.finish()?, stack(rejects)?, rows_read))
+    Ok(Read {
+        kept: kept.finish()?,
+        rejects: stack(rejects)?,
+        rows_read,
+        blake3,
+    })
 }
 
 /// Where the text comes from.
@@ -108,34 +123,39 @@ impl Source {
     ) -> Result<()> {
         match self {
             Source::Sheet(t) => sink(f(Input::Table(t.clone()))?),
-            Source::File(names) => each_chunk(ds, names, f, sink),
+            Source::File(names) => each_chunk(ds, names, f, sink).map(drop),
         }
     }
 
-    /// [`Source::each`] for the last pass: a sheet is handed over.
+    /// [`Source::each`] for the last pass: a sheet is handed over; a
+    /// file's bytes are hashed as they are read (their blake3).
     fn into_each<T: Send>(
         self,
         ds: &DatasetSpec,
         f: impl Fn(Input) -> Result<T> + Sync,
         mut sink: impl FnMut(T) -> Result<()> + Send,
-    ) -> Result<()> {
+    ) -> Result<Option<String>> {
         match self {
-            Source::Sheet(t) => sink(f(Input::Table(t))?),
-            Source::File(names) => each_chunk(ds, &names, f, sink),
+            Source::Sheet(t) => sink(f(Input::Table(t))?).map(|_| None),
+            Source::File(names) => each_chunk(ds, &names, f, sink).map(Some),
         }
     }
 }
 
-/// [`Source::each`] for a delimited file with header `names`.
+/// [`Source::each`] for a delimited file with header `names`; the blake3
+/// of the file's bytes.
 fn each_chunk<T: Send>(
     ds: &DatasetSpec,
     names: &[String],
     f: impl Fn(Input) -> Result<T> + Sync,
     mut sink: impl FnMut(T) -> Result<()> + Send,
-) -> Result<()> {
+) -> Result<String> {
     let mut chunks = delimited::open(ds)?;
     let mut next_batch = || -> Result<Vec<RawChunk>> {
-        chunks.by_ref().take(rayon::current_num_threads()).collect()
+        chunks
+            .by_ref()
+            .take(2 * rayon::current_num_threads())
+            .collect()
     };
     // While a batch is typed, the results of the one before go to the
     // sink and the next one is read.
@@ -164,7 +184,9 @@ fn each_chunk<T: Send>(
     if !any {
         sink(f(Input::Table(TextTable::with_header(names.to_vec())))?)?;
     }
-    Ok(())
+    chunks
+        .source_hash()
+        .ok_or_else(|| Error::internal("reading chunks", "the file was not read to its end"))
 }
 
 /// One part of a source, as read.

@@ -38,35 +38,34 @@ pub fn type_column<'c>(
     let rows = cells.size_hint().0;
     Ok(match kind {
         ColumnType::Integer => {
-            let (values, valid) = parse_each(cells, parse_int, |row, s| {
+            let (values, missing) = parse_each(cells, parse_int, |row, s| {
                 refuse(row, s, &"is not an integer");
             });
-            vec![with_validity::<Int64Type>(name, values, &valid)]
+            vec![with_validity::<Int64Type>(name, values, &missing)]
         }
         ColumnType::Float => {
-            let (values, valid) = parse_each(
+            let (values, missing) = parse_each(
                 cells,
                 |s| parse_float(s, decimal),
                 |row, s| {
                     refuse(row, s, &"is not a number");
                 },
             );
-            vec![with_validity::<Float64Type>(name, values, &valid)]
+            vec![with_validity::<Float64Type>(name, values, &missing)]
         }
         ColumnType::Boolean => {
-            let (values, valid) = parse_each(cells, parse_bool, |row, s| {
+            let (values, missing) = parse_each(cells, parse_bool, |row, s| {
                 refuse(row, s, &"is not a boolean (true/false, 1/0, yes/no)");
             });
-            let values: Vec<Option<bool>> = values
-                .into_iter()
-                .zip(valid)
-                .map(|(v, ok)| ok.then_some(v))
-                .collect();
+            let mut values: Vec<Option<bool>> = values.into_iter().map(Some).collect();
+            for row in missing {
+                values[row] = None;
+            }
             vec![Column::new(name.into(), values)]
         }
         ColumnType::Date => {
             let formats = rule.map(|r| r.formats.as_slice()).unwrap_or_default();
-            let (values, valid) = parse_each(
+            let (values, missing) = parse_each(
                 cells,
                 |s| parse_date(s, formats),
                 |row, s| {
@@ -78,7 +77,7 @@ pub fn type_column<'c>(
                 },
             );
             vec![
-                with_validity::<Int32Type>(name, values, &valid)
+                with_validity::<Int32Type>(name, values, &missing)
                     .cast(&DataType::Date)
                     .map_err(|e| Error::internal(format!("casting `{name}` to date"), e))?,
             ]
@@ -121,44 +120,45 @@ pub fn currency_column(name: &str) -> String {
 }
 
 /// Each cell parsed: its values (the default where empty or refused) and
-/// which are valid; `refuse(row, cell)` for each cell that does not parse.
+/// the rows without a value, in order; `refuse(row, cell)` for each cell
+/// that does not parse.
 fn parse_each<'c, T: Default>(
     cells: impl Iterator<Item = Option<&'c str>>,
     parse: impl Fn(&str) -> Option<T>,
     mut refuse: impl FnMut(usize, &str),
-) -> (Vec<T>, Vec<bool>) {
-    let rows = cells.size_hint().0;
-    let (mut values, mut valid) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
-    for (row, cell) in cells.enumerate() {
-        let x = cell.map(|s| (s, parse(s)));
-        valid.push(matches!(x, Some((_, Some(_)))));
-        values.push(match x {
+) -> (Vec<T>, Vec<usize>) {
+    let mut missing = Vec::new();
+    let values = cells
+        .enumerate()
+        .map(|(row, cell)| match cell.map(|s| (s, parse(s))) {
             Some((_, Some(v))) => v,
             Some((s, None)) => {
                 refuse(row, s);
+                missing.push(row);
                 T::default()
             }
-            None => T::default(),
-        });
-    }
-    (values, valid)
+            None => {
+                missing.push(row);
+                T::default()
+            }
+        })
+        .collect();
+    (values, missing)
 }
 
-/// A column of `values`, null where `valid` is false.
+/// A column of `values`, null at the rows `missing`.
 fn with_validity<T: PolarsNumericType>(
     name: &str,
     values: Vec<T::Native>,
-    valid: &[bool],
+    missing: &[usize],
 ) -> Column {
-    let validity = valid
-        .contains(&false)
-        .then(|| {
-            BooleanChunked::from_slice("".into(), valid)
-                .downcast_iter()
-                .next()
-                .map(|a| a.values().clone())
-        })
-        .flatten();
+    let validity = (!missing.is_empty()).then(|| {
+        let mut valid = polars_arrow::bitmap::MutableBitmap::from_len_set(values.len());
+        for &row in missing {
+            valid.set(row, false);
+        }
+        valid.freeze()
+    });
     ChunkedArray::<T>::from_vec_validity(name.into(), values, validity).into_column()
 }
 
@@ -223,8 +223,12 @@ fn trimmed(s: &str) -> &str {
 }
 
 fn parse_int(s: &str) -> Option<i64> {
-    // Most cells are a few digits: at most 18 cannot overflow.
+    // Most cells are a few digits, a code often one: at most 18 cannot
+    // overflow.
     let digits = s.as_bytes();
+    if let [d @ b'0'..=b'9'] = digits {
+        return Some(i64::from(d - b'0'));
+    }
     if (1..=18).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) {
         return Some(digits.iter().fold(0, |n, d| n * 10 + i64::from(d - b'0')));
     }
@@ -371,6 +375,10 @@ mod tests {
         for s in [
             "0",
             "7",
+            "9",
+            "/",
+            ":",
+            "-",
             "007",
             "42",
             "-3",

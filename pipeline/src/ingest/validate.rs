@@ -102,11 +102,22 @@ pub fn check_rows(contract: &Contract, df: &DataFrame, problems: &mut Problems) 
 /// decides what an unusual value such as NaN makes of the range.
 fn within(col: &Column, min: Option<f64>, max: Option<f64>) -> bool {
     let series = col.as_materialized_series();
+    let inside = |lo: f64, hi: f64| min.is_none_or(|m| lo >= m) && max.is_none_or(|m| hi <= m);
+    if let Ok(ints) = series.i64()
+        && ints.null_count() == 0
+    {
+        // The common case, an integer column without a missing value: its
+        // buffers' bounds.
+        return ints.downcast_iter().all(|arr| {
+            crate::survey::columns::bounds(arr.values().as_slice())
+                .is_none_or(|(lo, hi)| inside(lo as f64, hi as f64))
+        });
+    }
     let (Ok(Some(lo)), Ok(Some(hi))) = (series.min::<f64>(), series.max::<f64>()) else {
         // No value (all null): nothing can be outside.
         return col.null_count() == col.len();
     };
-    min.is_none_or(|m| lo >= m) && max.is_none_or(|m| hi <= m)
+    inside(lo, hi)
 }
 
 /// Adds a reason for every row of `df` whose contract key repeats that of

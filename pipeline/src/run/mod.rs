@@ -3,6 +3,7 @@
 //! `out/` only when every stage succeeded ([`store::Store::publish`]).
 //! [`validate`] runs the checks of every stage without writing anything.
 
+mod dictionary;
 pub mod drift;
 pub mod history;
 pub mod lock;
@@ -173,9 +174,8 @@ fn ingest_to(study: &Study, spill: Option<&Path>) -> Result<BTreeMap<String, Ing
         .datasets
         .par_iter()
         .map(|d| {
-            let spill = spill.map(|dir| {
-                ingest::Spill::new(study, dir.join(format!("{}.parquet", d.id)), Vec::new())
-            });
+            let spill = spill
+                .map(|dir| ingest::Spill::scratch(study, dir.join(format!("{}.parquet", d.id))));
             ingest::ingest_in(study, d, spill)
         })
         .collect();

@@ -92,6 +92,13 @@ impl ParquetFile {
         field: &ParquetType,
         encoding: &[Encoding],
     ) -> PolarsResult<Vec<Vec<CompressedPage>>> {
+        // An integer column goes to the encoder as the dictionary polars
+        // would make of it, made faster (see `dictionary`).
+        let array = match encoding {
+            [Encoding::RleDictionary] => super::dictionary::of(array.as_ref()),
+            _ => None,
+        }
+        .unwrap_or_else(|| array.clone());
         array_to_columns(array, field.clone(), self.options, encoding)?
             .into_iter()
             .map(|pages| {
@@ -168,14 +175,36 @@ mod tests {
             .map(|i| (i % 5 != 0).then(|| format!("r{}", i % 40)))
             .collect();
         let flags: Vec<bool> = (0..rows).map(|i| i % 3 == 0).collect();
-        let mut df =
-            df!["ints" => ints, "floats" => floats, "text" => text, "flags" => flags].unwrap();
+        // Integer columns down every branch of the dictionary decision
+        // (`dictionary`): codes without a missing value, values far apart
+        // (ranks), a span too wide, and many values (a dictionary in large
+        // row groups, none in a small one).
+        let codes: Vec<i64> = (0..rows).map(|i| 1 + (i % 6) as i64).collect();
+        let sparse: Vec<i64> = (0..rows).map(|i| (i % 7) as i64 * 1000 - 3000).collect();
+        let wide: Vec<i64> = (0..rows).map(|i| i as i64 * 104_729).collect();
+        let many: Vec<i64> = (0..rows).map(|i| (i * 20 % 60_000) as i64).collect();
+        let mut df = df![
+            "ints" => ints, "floats" => floats, "text" => text, "flags" => flags,
+            "codes" => codes, "sparse" => sparse, "wide" => wide, "many" => many,
+        ]
+        .unwrap();
+        let stamp = df["codes"]
+            .cast(&DataType::Datetime(TimeUnit::Milliseconds, None))
+            .unwrap()
+            .with_name("stamp".into());
+        df.with_column(stamp).unwrap();
         // A frame in several chunks of other sizes than a row group.
         let mut chunked = df.slice(0, 1000);
         chunked.vstack_mut(&df.slice(1000, rows - 1000)).unwrap();
+        // Distinct values in a small group; a span past i64's range.
+        let mut small = df![
+            "distinct" => (0..3000i64).map(|i| i * 20).collect::<Vec<_>>(),
+            "extremes" => (0..3000i64).map(|i| [i64::MIN, i64::MAX, i][i as usize % 3]).collect::<Vec<_>>(),
+        ]
+        .unwrap();
         let metadata = vec![("source".to_string(), "test".to_string())];
         let dir = tempfile::tempdir().unwrap();
-        for frame in [&mut df, &mut chunked] {
+        for frame in [&mut df, &mut chunked, &mut small] {
             let path = dir.path().join("t.parquet");
             parquet(&path, &mut frame.clone(), metadata.clone()).unwrap();
             assert_eq!(

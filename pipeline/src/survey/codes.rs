@@ -167,7 +167,7 @@ fn index_text(col: &Column) -> Result<(Codes, Vec<String>)> {
 fn values<T>(ca: &ChunkedArray<T>) -> impl Iterator<Item = Option<i64>> + '_
 where
     T: PolarsIntegerType,
-    T::Native: Into<i64>,
+    T::Native: Into<i64> + Ord,
 {
     ca.downcast_iter()
         .flat_map(|arr| arr.iter().map(|v| v.map(|v| (*v).into())))
@@ -176,7 +176,7 @@ where
 fn index_integers<T>(ca: &ChunkedArray<T>) -> (Codes, Vec<String>)
 where
     T: PolarsIntegerType,
-    T::Native: Into<i64>,
+    T::Native: Into<i64> + Ord,
 {
     const TABLE_LIMIT: i64 = 1 << 24;
     let Some((lo, hi, _)) = super::columns::integer_range(ca) else {
@@ -240,7 +240,7 @@ fn narrowed<N: TryFrom<u32> + Copy>(table: &[u32], none: N) -> Vec<N> {
 fn encode<T, N>(ca: &ChunkedArray<T>, lo: i64, table: &[N], none: N) -> Vec<N>
 where
     T: PolarsIntegerType,
-    T::Native: Into<i64>,
+    T::Native: Into<i64> + Ord,
     N: Copy,
 {
     let code = |v: &T::Native| table[((*v).into() - lo) as usize];

@@ -121,12 +121,32 @@ pub fn integer_summary(col: &Column) -> Option<Option<(i64, i64, i128)>> {
     })
 }
 
+/// The smallest and largest of `values`; `None` when there is none. Eight
+/// running bounds side by side, so that the comparisons do not wait on one
+/// another (polars' own kernel keeps one pair in a build without SIMD).
+pub fn bounds<T: Copy + Ord>(values: &[T]) -> Option<(T, T)> {
+    let first = *values.first()?;
+    let (mut lo, mut hi) = ([first; 8], [first; 8]);
+    let mut lanes = values.chunks_exact(8);
+    for block in &mut lanes {
+        for k in 0..8 {
+            lo[k] = lo[k].min(block[k]);
+            hi[k] = hi[k].max(block[k]);
+        }
+    }
+    for &v in lanes.remainder() {
+        lo[0] = lo[0].min(v);
+        hi[0] = hi[0].max(v);
+    }
+    Some((lo.into_iter().min()?, hi.into_iter().max()?))
+}
+
 /// The smallest and largest values of an integer column and their sum, in
 /// one pass over each chunk's buffer; `None` when no value is present.
 pub fn integer_range<T>(ca: &ChunkedArray<T>) -> Option<(i64, i64, i128)>
 where
     T: PolarsIntegerType,
-    T::Native: Into<i64>,
+    T::Native: Into<i64> + Ord,
 {
     let fold =
         |(lo, hi, sum): (i64, i64, i128), v: i64| (lo.min(v), hi.max(v), sum + i128::from(v));
@@ -137,13 +157,11 @@ where
                 // Blocks of 2^16 values summed in i64: exact while every
                 // value is below 2^46 in size (else summed again, widened).
                 for block in arr.values().as_slice().chunks(1 << 16) {
-                    let (lo, hi, sum) =
-                        block
-                            .iter()
-                            .fold((i64::MAX, i64::MIN, 0i64), |(lo, hi, s), v| {
-                                let v: i64 = (*v).into();
-                                (lo.min(v), hi.max(v), s.wrapping_add(v))
-                            });
+                    let Some((lo, hi)) = bounds(block) else {
+                        continue;
+                    };
+                    let (lo, hi): (i64, i64) = (lo.into(), hi.into());
+                    let sum = block.iter().fold(0i64, |s, v| s.wrapping_add((*v).into()));
                     acc = if lo > -(1 << 46) && hi < 1 << 46 {
                         (acc.0.min(lo), acc.1.max(hi), acc.2 + i128::from(sum))
                     } else {
@@ -178,6 +196,22 @@ mod tests {
         let none = Column::new("c".into(), [None::<i16>, None]);
         assert_eq!(integer_summary(&none), Some(None));
         assert_eq!(integer_summary(&Column::new("d".into(), [1.5f64])), None);
+    }
+
+    /// Bounds over every length around the eight lanes, extremes in any
+    /// lane or in the remainder, against the standard library's min and max.
+    #[test]
+    fn bounds_are_the_smallest_and_largest() {
+        for len in 0..40usize {
+            for at in 0..len {
+                let mut values: Vec<i64> = (0..len as i64).map(|i| (i * 7919) % 23 - 11).collect();
+                values[at] = i64::MIN + at as i64;
+                values[len - 1 - at] = i64::MAX - at as i64;
+                let expect = Some((*values.iter().min().unwrap(), *values.iter().max().unwrap()));
+                assert_eq!(bounds(&values), expect, "len {len}, extreme at {at}");
+            }
+        }
+        assert_eq!(bounds::<i64>(&[]), None);
     }
 
     /// Flags across whole bytes, a remainder, a missing value and a sliced

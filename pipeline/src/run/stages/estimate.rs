@@ -45,26 +45,27 @@ pub(in crate::run) fn run(run: &mut Run, ing: &mut Ingest) -> Result<Estimated> 
     let streams = streamed::streams(&frames);
     let held = streamed::held(study, &frames);
 
-    // Writing the typed data and estimating both only read the ingested
-    // rows: do them at the same time.
+    // Writing the typed data, the codebook and the estimates all only read
+    // the ingested rows: do them at the same time.
     let published = &run.published;
     let timer = &mut run.timer;
     let reused = &ing.reused;
-    let (written, estimated) = std::thread::scope(|scope| {
+    let (written, codebook, estimated) = std::thread::scope(|scope| {
         let writer =
             scope.spawn(|| ingest::write_datasets(study, store, published, &frames, reused));
+        let codebook = scope.spawn(|| codebook::lines(study, &data, &streams));
         let estimated = timer.time("estimate".into(), || {
             estimate(study, store, &for_estimation, &streams)
         });
-        (writer.join(), estimated)
+        (writer.join(), codebook.join(), estimated)
     });
-    run.timer.records.extend(
-        written
-            .map_err(|_| crate::Error::internal("writing data", "the writer thread panicked"))??,
-    );
+    let panicked = |what: &str| crate::Error::internal(what, "its thread panicked");
+    run.timer
+        .records
+        .extend(written.map_err(|_| panicked("writing data"))??);
     let (mut computed, composites) = estimated?;
     drop(frames);
-    let mut codebook = codebook::lines(study, &data, &streams)?;
+    let mut codebook = codebook.map_err(|_| panicked("the codebook"))??;
     if let Some(rules) = &study.disclosure {
         crate::disclosure::codebook::protect(rules, &mut codebook)?;
     }

@@ -52,7 +52,7 @@ pub(in crate::run) fn run(run: &mut Run) -> Result<Ingest> {
                 (Some(prev), true) => read_back(study, d, published, prev),
                 _ => {
                     let meta = metadata(study, d, &plan.sources[&d.id]);
-                    let spill = ingest::Spill::new(study, store.data(&d.id), meta);
+                    let spill = ingest::Spill::output(study, store.data(&d.id), meta);
                     ingest::ingest_in(study, d, Some(spill))
                 }
             })
@@ -233,7 +233,7 @@ pub(in crate::run) fn write_datasets(
         if ing.streamed.as_ref().is_some_and(|s| s.cluster.is_some()) {
             // Its typed rows are its source files, where the executors read them.
         } else if ing.written.is_some() {
-            // Written while it was checked (too many rows to hold).
+            // Written while it was checked.
         } else if ing.source_is_typed_data {
             // Re-encoding would give the same rows and types: the source's bytes serve.
             std::fs::copy(&ds.path, store.data(&ds.id))
