@@ -593,11 +593,20 @@ impl<'a> Cells<'a> {
         &self.text[from as usize..to as usize]
     }
 
-    /// The text of every cell of column `c`, in row order.
-    pub fn column(&self, c: usize) -> impl ExactSizeIterator<Item = &str> + '_ {
-        self.columns[c]
+    /// The text of the cells of column `c` in `rows`, in row order.
+    pub fn column(
+        &self,
+        c: usize,
+        rows: std::ops::Range<usize>,
+    ) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.columns[c][rows]
             .iter()
             .map(|&[from, to]| &self.text[from as usize..to as usize])
+    }
+
+    /// Rows (records of the header's width).
+    pub fn rows(&self) -> usize {
+        self.lines.len()
     }
 }
 

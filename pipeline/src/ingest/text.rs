@@ -308,22 +308,36 @@ impl Layout {
         part(ds, names, typed, problems, PartText::Table(table))
     }
 
-    /// Types a chunk's cells column by column once its records are split,
-    /// keeping only where each record begins (to read a refused row's cells
-    /// again).
+    /// Types a chunk's cells once its records are split, column by column
+    /// within blocks of rows (a block's text stays in the cache while its
+    /// columns are read), keeping only where each record begins (to read a
+    /// refused row's cells again).
     fn type_chunk(&self, ds: &DatasetSpec, width: usize, chunk: RawChunk) -> Result<Part> {
+        /// Rows typed column by column at a time: a few hundred KiB of text.
+        const BLOCK_ROWS: usize = 4096;
         let names = self.header.names();
         let cells = chunk.split(ds, width)?;
         let mut problems = Problems::new();
-        let columns = (0..width).filter(|&c| self.header.kept()[c]);
-        let typed = names
+        let columns: Vec<usize> = (0..width).filter(|&c| self.header.kept()[c]).collect();
+        let mut typers: Vec<typing::ColumnTyper> = names
             .iter()
             .zip(&self.kinds)
-            .zip(columns)
-            .map(|((name, &kind), c)| {
-                let text = cells.column(c).map(|f| text_table::cell(ds, f));
-                typing::type_column(name, text, kind, rule(ds, name), ds.decimal, &mut problems)
+            .map(|(name, &kind)| {
+                typing::ColumnTyper::new(name, kind, rule(ds, name), ds.decimal, cells.rows())
             })
+            .collect();
+        for from in (0..cells.rows()).step_by(BLOCK_ROWS) {
+            let rows = from..(from + BLOCK_ROWS).min(cells.rows());
+            for (typer, &c) in typers.iter_mut().zip(&columns) {
+                let text = cells
+                    .column(c, rows.clone())
+                    .map(|f| text_table::cell(ds, f));
+                typer.extend(text, &mut problems);
+            }
+        }
+        let typed = typers
+            .into_iter()
+            .map(typing::ColumnTyper::finish)
             .collect::<Result<Vec<_>>>()?;
         let (lines, starts, broken) = cells.into_rows();
         let broken = broken

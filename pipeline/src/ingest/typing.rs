@@ -29,89 +29,170 @@ pub fn type_column<'c>(
     decimal: char,
     problems: &mut Problems,
 ) -> Result<Vec<Column>> {
-    let mut refuse = |row: usize, s: &str, why: &dyn std::fmt::Display| {
-        problems.entry(row).or_default().push(format!(
-            "column `{name}`: `{}` {why}",
-            crate::text::escape_control(s)
-        ));
-    };
-    let rows = cells.size_hint().0;
-    Ok(match kind {
-        ColumnType::Integer => {
-            let (values, missing) = parse_each(cells, parse_int, |row, s| {
-                refuse(row, s, &"is not an integer");
-            });
-            vec![with_validity::<Int64Type>(name, values, &missing)]
+    let mut typer = ColumnTyper::new(name, kind, rule, decimal, cells.size_hint().0);
+    typer.extend(cells, problems);
+    typer.finish()
+}
+
+/// A column typed as [`type_column`] does, a block of rows at a time: the
+/// columns of a chunk are typed block by block, so that a block's text is
+/// still in the cache when its next column is read.
+pub struct ColumnTyper<'a> {
+    name: &'a str,
+    rule: Option<&'a ColumnRule>,
+    decimal: char,
+    /// Rows typed so far.
+    rows: usize,
+    values: Values,
+}
+
+/// The values typed so far, by type: numbers (the default where there is
+/// none) with the rows that have none.
+enum Values {
+    Integer(Vec<i64>, Vec<usize>),
+    Float(Vec<f64>, Vec<usize>),
+    Boolean(Vec<bool>, Vec<usize>),
+    Date(Vec<i32>, Vec<usize>),
+    /// Text, with its rows.
+    Text(StringChunkedBuilder, usize),
+    Money(Vec<Option<f64>>, Vec<Option<String>>),
+}
+
+impl<'a> ColumnTyper<'a> {
+    /// A column `name` of `kind`, of about `rows` rows.
+    pub fn new(
+        name: &'a str,
+        kind: ColumnType,
+        rule: Option<&'a ColumnRule>,
+        decimal: char,
+        rows: usize,
+    ) -> Self {
+        let values = match kind {
+            ColumnType::Integer => Values::Integer(Vec::with_capacity(rows), Vec::new()),
+            ColumnType::Float => Values::Float(Vec::with_capacity(rows), Vec::new()),
+            ColumnType::Boolean => Values::Boolean(Vec::with_capacity(rows), Vec::new()),
+            ColumnType::Date => Values::Date(Vec::with_capacity(rows), Vec::new()),
+            ColumnType::String => Values::Text(StringChunkedBuilder::new(name.into(), rows), 0),
+            ColumnType::Money => Values::Money(Vec::with_capacity(rows), Vec::with_capacity(rows)),
+        };
+        ColumnTyper {
+            name,
+            rule,
+            decimal,
+            rows: 0,
+            values,
         }
-        ColumnType::Float => {
-            let (values, missing) = parse_each(
-                cells,
-                |s| parse_float(s, decimal),
-                |row, s| {
-                    refuse(row, s, &"is not a number");
-                },
-            );
-            vec![with_validity::<Float64Type>(name, values, &missing)]
-        }
-        ColumnType::Boolean => {
-            let (values, missing) = parse_each(cells, parse_bool, |row, s| {
-                refuse(row, s, &"is not a boolean (true/false, 1/0, yes/no)");
-            });
-            let mut values: Vec<Option<bool>> = values.into_iter().map(Some).collect();
-            for row in missing {
-                values[row] = None;
+    }
+
+    /// Types the next rows' cells.
+    pub fn extend<'c>(
+        &mut self,
+        cells: impl Iterator<Item = Option<&'c str>>,
+        problems: &mut Problems,
+    ) {
+        let (name, first, decimal) = (self.name, self.rows, self.decimal);
+        let mut refuse = |row: usize, s: &str, why: &dyn std::fmt::Display| {
+            problems.entry(first + row).or_default().push(format!(
+                "column `{name}`: `{}` {why}",
+                crate::text::escape_control(s)
+            ));
+        };
+        match &mut self.values {
+            Values::Integer(values, missing) => {
+                parse_into(cells, first, parse_int, values, missing, |row, s| {
+                    refuse(row, s, &"is not an integer");
+                })
             }
-            vec![Column::new(name.into(), values)]
-        }
-        ColumnType::Date => {
-            let formats = rule.map(|r| r.formats.as_slice()).unwrap_or_default();
-            let (values, missing) = parse_each(
+            Values::Float(values, missing) => parse_into(
                 cells,
-                |s| parse_date(s, formats),
-                |row, s| {
-                    refuse(
-                        row,
-                        s,
-                        &format!("is not a date in format {}", formats.join(" or ")),
-                    );
-                },
-            );
-            vec![
+                first,
+                |s| parse_float(s, decimal),
+                values,
+                missing,
+                |row, s| refuse(row, s, &"is not a number"),
+            ),
+            Values::Boolean(values, missing) => {
+                parse_into(cells, first, parse_bool, values, missing, |row, s| {
+                    refuse(row, s, &"is not a boolean (true/false, 1/0, yes/no)");
+                })
+            }
+            Values::Date(values, missing) => {
+                let formats = self.rule.map(|r| r.formats.as_slice()).unwrap_or_default();
+                parse_into(
+                    cells,
+                    first,
+                    |s| parse_date(s, formats),
+                    values,
+                    missing,
+                    |row, s| {
+                        refuse(
+                            row,
+                            s,
+                            &format!("is not a date in format {}", formats.join(" or ")),
+                        );
+                    },
+                )
+            }
+            Values::Text(b, rows) => cells.for_each(|cell| {
+                b.append_option(cell);
+                *rows += 1;
+            }),
+            Values::Money(amounts, currencies) => {
+                let currency = self.rule.and_then(|r| r.currency.as_deref());
+                for (row, cell) in cells.enumerate() {
+                    let m = cell.map(|s| (s, parse_money(s, decimal, currency)));
+                    let (a, c) = match m {
+                        Some((_, Ok((a, c)))) => (Some(a), c),
+                        Some((s, Err(why))) => {
+                            refuse(row, s, &why);
+                            (None, None)
+                        }
+                        None => (None, None),
+                    };
+                    amounts.push(a);
+                    currencies.push(c);
+                }
+            }
+        }
+        self.rows = match &self.values {
+            Values::Integer(v, _) => v.len(),
+            Values::Float(v, _) => v.len(),
+            Values::Boolean(v, _) => v.len(),
+            Values::Date(v, _) => v.len(),
+            Values::Text(_, rows) => *rows,
+            Values::Money(v, _) => v.len(),
+        };
+    }
+
+    /// The typed column (a money column's with its currency column).
+    pub fn finish(self) -> Result<Vec<Column>> {
+        let name = self.name;
+        Ok(match self.values {
+            Values::Integer(values, missing) => {
+                vec![with_validity::<Int64Type>(name, values, &missing)]
+            }
+            Values::Float(values, missing) => {
+                vec![with_validity::<Float64Type>(name, values, &missing)]
+            }
+            Values::Boolean(values, missing) => {
+                let mut values: Vec<Option<bool>> = values.into_iter().map(Some).collect();
+                for row in missing {
+                    values[row] = None;
+                }
+                vec![Column::new(name.into(), values)]
+            }
+            Values::Date(values, missing) => vec![
                 with_validity::<Int32Type>(name, values, &missing)
                     .cast(&DataType::Date)
                     .map_err(|e| Error::internal(format!("casting `{name}` to date"), e))?,
-            ]
-        }
-        ColumnType::String => {
-            let mut b = StringChunkedBuilder::new(name.into(), rows);
-            for cell in cells {
-                b.append_option(cell);
-            }
-            vec![b.finish().into_column()]
-        }
-        ColumnType::Money => {
-            let currency = rule.and_then(|r| r.currency.as_deref());
-            let (mut amounts, mut currencies) =
-                (Vec::with_capacity(rows), Vec::with_capacity(rows));
-            for (row, cell) in cells.enumerate() {
-                let m = cell.map(|s| (s, parse_money(s, decimal, currency)));
-                let (a, c) = match m {
-                    Some((_, Ok((a, c)))) => (Some(a), c),
-                    Some((s, Err(why))) => {
-                        refuse(row, s, &why);
-                        (None, None)
-                    }
-                    None => (None, None),
-                };
-                amounts.push(a);
-                currencies.push(c);
-            }
-            vec![
+            ],
+            Values::Text(b, _) => vec![b.finish().into_column()],
+            Values::Money(amounts, currencies) => vec![
                 Column::new(name.into(), amounts),
                 Column::new(currency_column(name).into(), currencies),
-            ]
-        }
-    })
+            ],
+        })
+    }
 }
 
 /// The name of a money column's currency column.
@@ -119,31 +200,34 @@ pub fn currency_column(name: &str) -> String {
     format!("{name}_currency")
 }
 
-/// Each cell parsed: its values (the default where empty or refused) and
-/// the rows without a value, in order; `refuse(row, cell)` for each cell
-/// that does not parse.
-fn parse_each<'c, T: Default>(
+/// Each cell parsed onto `values` (the default where empty or refused),
+/// the rows without a value (counted from `first`) onto `missing`;
+/// `refuse(row, cell)` for each cell that does not parse (`row` counted
+/// from the first of `cells`).
+fn parse_into<'c, T: Default>(
     cells: impl Iterator<Item = Option<&'c str>>,
+    first: usize,
     parse: impl Fn(&str) -> Option<T>,
+    values: &mut Vec<T>,
+    missing: &mut Vec<usize>,
     mut refuse: impl FnMut(usize, &str),
-) -> (Vec<T>, Vec<usize>) {
-    let mut missing = Vec::new();
-    let values = cells
-        .enumerate()
-        .map(|(row, cell)| match cell.map(|s| (s, parse(s))) {
-            Some((_, Some(v))) => v,
-            Some((s, None)) => {
-                refuse(row, s);
-                missing.push(row);
-                T::default()
-            }
-            None => {
-                missing.push(row);
-                T::default()
-            }
-        })
-        .collect();
-    (values, missing)
+) {
+    values.extend(
+        cells
+            .enumerate()
+            .map(|(row, cell)| match cell.map(|s| (s, parse(s))) {
+                Some((_, Some(v))) => v,
+                Some((s, None)) => {
+                    refuse(row, s);
+                    missing.push(first + row);
+                    T::default()
+                }
+                None => {
+                    missing.push(first + row);
+                    T::default()
+                }
+            }),
+    );
 }
 
 /// A column of `values`, null at the rows `missing`.
