@@ -463,15 +463,16 @@ impl RawChunk {
 /// delimiter) at the delimiter: one pass over the bytes.
 fn split_plain(ds: &DatasetSpec, text: &str, first_line: u64, cells: &mut Cells<'_>) {
     let bytes = text.as_bytes();
-    let mut row = Vec::with_capacity(cells.columns.len());
-    let (mut record, mut field, mut line) = (0, 0, first_line);
+    // The fields of the line so far go straight to their columns.
+    let (mut record, mut field, mut line, mut fields) = (0, 0, first_line, 0);
     let mut at = |i: usize| {
         if bytes[i] == ds.delimiter {
-            row.push(cells.range(field, i));
+            cells.push_field(fields, field, i);
+            fields += 1;
             field = i + 1;
         } else {
-            cells.end_line(ds, &mut row, line, [record, field, i]);
-            (record, field, line) = (i + 1, i + 1, line + 1);
+            cells.end_line(ds, line, [record, field, i], fields);
+            (record, field, line, fields) = (i + 1, i + 1, line + 1, 0);
         }
     };
     // Eight bytes at a time: the delimiters and line feeds among them
@@ -493,7 +494,7 @@ fn split_plain(ds: &DatasetSpec, text: &str, first_line: u64, cells: &mut Cells<
         }
     }
     if record < bytes.len() {
-        cells.end_line(ds, &mut row, line, [record, field, bytes.len()]);
+        cells.end_line(ds, line, [record, field, bytes.len()], fields);
     }
 }
 
@@ -539,19 +540,48 @@ impl<'a> Cells<'a> {
         [from as u32, to as u32]
     }
 
-    /// Ends a line of a plain chunk: `row` holds the ranges of its fields
-    /// but the last; `at` is where the line, its last field and its line
-    /// feed (or the text's end) are. A line empty but for a CR is blank.
-    fn end_line(&mut self, ds: &DatasetSpec, row: &mut Vec<[u32; 2]>, line: u64, at: [usize; 3]) {
+    /// Puts field `n` of a plain chunk's line, `from..to`, in its column
+    /// (none past the header's width: the line is broken).
+    fn push_field(&mut self, n: usize, from: usize, to: usize) {
+        let range = self.range(from, to);
+        if let Some(column) = self.columns.get_mut(n) {
+            column.push(range);
+        }
+    }
+
+    /// Ends a line of a plain chunk whose first `fields` fields are in
+    /// their columns; `at` is where the line, its last field and its line
+    /// feed (or the text's end) are. A line empty but for a CR is blank; a
+    /// line of another width than the header's takes its fields back out
+    /// of the columns and goes to [`Cells::add`].
+    fn end_line(&mut self, ds: &DatasetSpec, line: u64, at: [usize; 3], fields: usize) {
         let [from, field, mut to] = at;
         if to > from && self.text.as_bytes()[to - 1] == b'\r' {
             to -= 1;
         }
-        if to > from {
-            row.push(self.range(field, to));
-            self.add(ds, line, from, row);
+        if to == from {
+            return;
         }
-        row.clear();
+        if fields + 1 == self.columns.len() {
+            self.push_field(fields, field, to);
+            self.lines.push(line);
+            self.starts.push(from);
+            return;
+        }
+        for column in self.columns.iter_mut().take(fields) {
+            column.pop();
+        }
+        let mut start = from;
+        let mut row: Vec<[u32; 2]> =
+            memchr::memchr_iter(ds.delimiter, &self.text.as_bytes()[from..to])
+                .map(|i| {
+                    let range = self.range(start, from + i);
+                    start = from + i + 1;
+                    range
+                })
+                .collect();
+        row.push(self.range(start, to));
+        self.add(ds, line, from, &row);
     }
 
     /// Adds a record (its fields as ranges) begun at `start` on `line`: a
