@@ -6,8 +6,8 @@
 //! declare) is found by a first pass over the source, made only when the
 //! header or the contract leaves it open. A key that must be unique across
 //! the file is checked once every part is typed, their text kept till then.
-//! Kept rows of a delimited file too large to hold go to typed Parquet as
-//! they come ([`Spill`]).
+//! Kept rows of a delimited file go to typed Parquet as they come when it
+//! is the run's output or they are too many to hold ([`Spill`]).
 
 use std::collections::BTreeMap;
 
@@ -158,7 +158,8 @@ fn each_chunk<T: Send>(
             .collect()
     };
     // While a batch is typed, the results of the one before go to the
-    // sink and the next one is read.
+    // sink (which may write them) and the next one is read; two chunks per
+    // core, so that no core waits long for the one that writes.
     let mut batch = next_batch()?;
     let mut done: Vec<T> = Vec::new();
     let any = !batch.is_empty();
