@@ -779,6 +779,33 @@ mod tests {
         }
     }
 
+    /// A record too short or too long, its fields already placed in their
+    /// columns when its line ends, is taken back out whole: the rows after
+    /// it keep their cells (by hand), whatever the chunks.
+    #[test]
+    fn records_of_another_width_leave_the_rows_after_them_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        let text = "a,b,c\n1,2\n3,4,5,6\n7,8,9\n,,\n10,11,12\n13,14,15,16,17\n18,19,20";
+        std::fs::write(&path, text).unwrap();
+        let ds = spec(&path);
+        let whole = read(&ds, 1 << 20);
+        let cell = |s: &str| Some(s.to_string());
+        assert_eq!(
+            whole.0,
+            vec![
+                (4, vec![cell("7"), cell("8"), cell("9")]),
+                (5, vec![None, None, None]),
+                (6, vec![cell("10"), cell("11"), cell("12")]),
+                (8, vec![cell("18"), cell("19"), cell("20")]),
+            ]
+        );
+        assert_eq!(whole.1, vec![2, 3, 7]);
+        for size in 1..text.len() + 2 {
+            assert_eq!(read(&ds, size), whole, "chunks of {size} bytes");
+        }
+    }
+
     #[test]
     fn an_unclosed_quote_is_refused_with_its_line_whatever_the_chunks() {
         let dir = tempfile::tempdir().unwrap();
