@@ -8,6 +8,7 @@
 use polars::prelude::*;
 use rayon::prelude::*;
 
+use super::condition::{Condition, missing_flag};
 use super::statistics::{Method, Reads, estimator};
 use crate::error::{Error, Location, Result, choices};
 use crate::spec::model::{IndicatorSpec, Statistic};
@@ -180,19 +181,39 @@ pub(crate) struct Part {
     expr: Expr,
 }
 
+/// A condition whose flags are made without polars, and the flag of a
+/// missing value.
+type Direct = (Condition, u8);
+
 /// The checked expressions of `ind`, converted to what estimation reads and
-/// named `<role>_<slot>` so that many indicators evaluate in one pass.
-fn prepare(ind: &IndicatorSpec, df: &DataFrame, slot: usize) -> Result<Vec<Expr>> {
-    let parts = parts(ind, df)?;
-    parts
-        .iter()
-        .map(|p| {
-            let dtype = p.dtype(ind, df)?;
-            converted(ind, p, &dtype)
-                .map(|e| e.alias(format!("{}_{slot}", p.alias)))
-                .map_err(|m| p.error(ind, df, m))
-        })
-        .collect()
+/// named `<role>_<slot>` so that many indicators evaluate in one pass —
+/// except a condition its flags are made from directly (see
+/// [`Condition`]), returned beside them with the flag of a missing value.
+fn prepare(
+    ind: &IndicatorSpec,
+    df: &DataFrame,
+    slot: usize,
+) -> Result<(Vec<Expr>, Option<Direct>)> {
+    let mut exprs = Vec::new();
+    let mut direct = None;
+    for p in parts(ind, df)? {
+        let dtype = p.dtype(ind, df)?;
+        let e = converted(ind, &p, &dtype).map_err(|m| p.error(ind, df, m))?;
+        let counted = match reads(ind) {
+            Reads::Condition => Some(false),
+            Reads::CountedCondition => Some(true),
+            _ => None,
+        };
+        if p.alias == "__y"
+            && let Some(counted) = counted
+            && let Some(c) = Condition::of(&p.expr, df)
+        {
+            direct = Some((c, missing_flag(counted)));
+        } else {
+            exprs.push(e.alias(format!("{}_{slot}", p.alias)));
+        }
+    }
+    Ok((exprs, direct))
 }
 
 impl Part {
@@ -310,8 +331,11 @@ pub fn evaluate(ind: &IndicatorSpec, df: &DataFrame) -> Result<Evaluated> {
 /// missing values as NaN, copied chunk by chunk.
 pub fn evaluate_all(inds: &[&IndicatorSpec], df: &DataFrame) -> Result<Vec<Evaluated>> {
     let mut exprs = Vec::new();
+    let mut direct = Vec::new();
     for (slot, ind) in inds.iter().enumerate() {
-        exprs.extend(prepare(ind, df, slot)?);
+        let (e, d) = prepare(ind, df, slot)?;
+        exprs.extend(e);
+        direct.push(d);
     }
     let out = if exprs.is_empty() {
         DataFrame::empty()
@@ -344,27 +368,31 @@ pub fn evaluate_all(inds: &[&IndicatorSpec], df: &DataFrame) -> Result<Vec<Evalu
                     *m &= v == Some(true);
                 }
             }
-            let y = match out.column(&format!("__y_{slot}")) {
-                Err(_) => OwnedValues::Flags(vec![1; df.height()]),
-                Ok(c) if c.dtype().is_bool() => OwnedValues::Flags(flags(c)?),
-                // Text (count_distinct): each distinct value's code, NaN when missing.
-                Ok(c) if c.dtype() == &DataType::String => {
-                    let (codes, _) = crate::survey::codes::index_column(c)?;
-                    OwnedValues::Numbers(
-                        codes
-                            .into_u32()
-                            .into_iter()
-                            .map(|v| {
-                                if v == crate::survey::codes::Codes::NONE {
-                                    f64::NAN
-                                } else {
-                                    f64::from(v)
-                                }
-                            })
-                            .collect(),
-                    )
+            let y = if let Some((c, missing)) = &direct[slot] {
+                OwnedValues::Flags(c.flags(df, *missing)?)
+            } else {
+                match out.column(&format!("__y_{slot}")) {
+                    Err(_) => OwnedValues::Flags(vec![1; df.height()]),
+                    Ok(c) if c.dtype().is_bool() => OwnedValues::Flags(flags(c)?),
+                    // Text (count_distinct): each distinct value's code, NaN when missing.
+                    Ok(c) if c.dtype() == &DataType::String => {
+                        let (codes, _) = crate::survey::codes::index_column(c)?;
+                        OwnedValues::Numbers(
+                            codes
+                                .into_u32()
+                                .into_iter()
+                                .map(|v| {
+                                    if v == crate::survey::codes::Codes::NONE {
+                                        f64::NAN
+                                    } else {
+                                        f64::from(v)
+                                    }
+                                })
+                                .collect(),
+                        )
+                    }
+                    Ok(c) => OwnedValues::Numbers(f64_values(c)?),
                 }
-                Ok(c) => OwnedValues::Numbers(f64_values(c)?),
             };
             Ok(Evaluated {
                 y,

@@ -10,6 +10,7 @@
 pub mod cluster;
 pub mod codebook;
 pub mod compare;
+mod condition;
 pub mod crosstab;
 pub mod design_table;
 pub mod domains;
@@ -330,17 +331,23 @@ pub fn compute(
                     evaluated = Vec::new();
                 }
                 None => {
-                    design = match &ds.design {
-                        Some(spec) => survey::prepare(spec, df, &ds.id)
-                            .map_err(|e| e.located(&spec.location).in_file(&ds.path))?,
-                        None => PreparedDesign::census(df.height()),
-                    };
-                    // The weights' diagnostics, the indicators' values and the
-                    // breakdown variables' codes are independent: made at once.
-                    let (w, read) = rayon::join(
-                        || summarized.then(|| Weights::of(&design.weights)).flatten(),
+                    // The design (and its weights' diagnostics), the
+                    // indicators' values and the breakdown variables' codes
+                    // are independent: made at once.
+                    let (prepared, read) = rayon::join(
+                        || -> Result<_> {
+                            let design = match &ds.design {
+                                Some(spec) => survey::prepare(spec, df, &ds.id)
+                                    .map_err(|e| e.located(&spec.location).in_file(&ds.path))?,
+                                None => PreparedDesign::census(df.height()),
+                            };
+                            let w = summarized.then(|| Weights::of(&design.weights)).flatten();
+                            Ok((design, w))
+                        },
                         || Read::of(&inds, df),
                     );
+                    let w;
+                    (design, w) = prepared?;
                     let read = read?;
                     (evaluated, layout) = (read.evaluated, read.layout);
                     (rows, weighted_rows, weighting) =

@@ -519,8 +519,8 @@ fn from_typed(
             DataFrame::new_infer_height(cols).map_err(|e| Error::internal("typed parquet", e))?
         }
     };
-    let lines: Vec<u64> = (first + 1..=first + df.height() as u64).collect();
     if let Some(c) = &ds.contract {
+        let lines: Vec<u64> = (first + 1..=first + df.height() as u64).collect();
         validate::check(c, &df, &lines, &mut problems)?;
     }
     let rows: Vec<IdxSize> = problems.keys().map(|&r| r as IdxSize).collect();

@@ -111,6 +111,12 @@ pub fn file_record(path: &Path, shown: String) -> Result<FileRecord> {
 /// Records every file under `root` (except `manifest.json` and the staging
 /// marker), sorted.
 pub fn outputs(root: &Path) -> Result<Vec<FileRecord>> {
+    outputs_where(root, &|_| true)
+}
+
+/// Records the files under `root` whose path relative to it `keep` accepts
+/// (never `manifest.json` or the staging marker), sorted.
+pub fn outputs_where(root: &Path, keep: &(dyn Fn(&str) -> bool + Sync)) -> Result<Vec<FileRecord>> {
     let mut files = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -120,7 +126,7 @@ pub fn outputs(root: &Path) -> Result<Vec<FileRecord>> {
                 stack.push(path);
             } else {
                 let rel = relative(&path, root);
-                if rel != "manifest.json" && rel != super::store::STAGING_MARKER {
+                if rel != "manifest.json" && rel != super::store::STAGING_MARKER && keep(&rel) {
                     files.push(file_record(&path, rel)?);
                 }
             }

@@ -355,7 +355,20 @@ fn run_into(
         .chain(ingested.schema_changes.iter().cloned())
         .chain(ingested.emptied.iter().cloned())
         .collect();
-    stages::report::run(&mut run, &ingested.inputs, &estimated, &figures, &changes)?;
+    // The outputs written so far are hashed while the report is typeset
+    // (which keeps one core busy); the report's own files after it.
+    let is_report = |rel: &str| !rel.contains('/') && rel.starts_with("report.");
+    let (reported, hashed) = std::thread::scope(|scope| {
+        let hashed = scope.spawn(|| manifest::outputs_where(store.root(), &|rel| !is_report(rel)));
+        let reported =
+            stages::report::run(&mut run, &ingested.inputs, &estimated, &figures, &changes);
+        (reported, hashed.join())
+    });
+    reported?;
+    let mut outputs =
+        hashed.map_err(|_| crate::Error::internal("hashing outputs", "its thread panicked"))??;
+    outputs.extend(manifest::outputs_where(store.root(), &is_report)?);
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
     // Stage times, as the progress bar recorded them.
     let mut outcomes = std::mem::take(&mut run.outcomes);
     for o in &mut outcomes {
@@ -380,7 +393,7 @@ fn run_into(
             manifest::relative_up(&study.spec_path, &study.dir),
         )?,
         inputs: ingested.inputs,
-        outputs: manifest::outputs(store.root())?,
+        outputs,
         stages: run.timer.records.clone(),
         study_dir: manifest::relative_up(&study.dir, out),
         fingerprints: plan.fingerprints.clone(),

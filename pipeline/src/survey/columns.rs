@@ -106,6 +106,21 @@ fn bytes_of_bits(bytes: &[u8], offset: usize, len: usize, out: &mut Vec<u8>) {
 /// The flag of a missing value.
 pub const MISSING: u8 = 2;
 
+/// Whether `dtype` is an integer type read here in its own width: every
+/// one but u64, whose values do not all fit an i64.
+pub fn native_integer(dtype: &DataType) -> bool {
+    matches!(
+        dtype,
+        DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+    )
+}
+
 /// An integer column's [`integer_range`]; `None` for a column of another type.
 pub fn integer_summary(col: &Column) -> Option<Option<(i64, i64, i128)>> {
     let s = col.as_materialized_series();
@@ -150,6 +165,29 @@ pub fn bounds<T: Copy + Ord>(values: &[T]) -> Option<(T, T)> {
     Some((lo.into_iter().min()?, hi.into_iter().max()?))
 }
 
+/// Values summed at a time in [`integer_range`]: 2^15 values below 2^16 in
+/// size sum exactly in 32 bits.
+const SUM_BLOCK: usize = 1 << 15;
+
+/// The exact sum of `block`, whose values lie in `lo..=hi`: in the
+/// narrowest integers that cannot overflow, so that the compiler can add
+/// many at once (32 bits when every value is below 2^16 in size, 64 bits
+/// below 2^46, else 128).
+fn block_sum<T: Copy + Into<i64>>(block: &[T], lo: i64, hi: i64) -> i128 {
+    debug_assert!(block.len() <= SUM_BLOCK);
+    if lo > -(1 << 16) && hi < 1 << 16 {
+        let sum = block
+            .iter()
+            .fold(0i32, |s, v| s.wrapping_add((*v).into() as i32));
+        i128::from(sum)
+    } else if lo > -(1 << 46) && hi < 1 << 46 {
+        let sum = block.iter().fold(0i64, |s, v| s.wrapping_add((*v).into()));
+        i128::from(sum)
+    } else {
+        block.iter().map(|v| i128::from((*v).into())).sum()
+    }
+}
+
 /// The smallest and largest values of an integer column and their sum, in
 /// one pass over each chunk's buffer; `None` when no value is present.
 pub fn integer_range<T>(ca: &ChunkedArray<T>) -> Option<(i64, i64, i128)>
@@ -163,19 +201,16 @@ where
     for arr in ca.downcast_iter() {
         match arr.validity().filter(|v| v.unset_bits() > 0) {
             None => {
-                // Blocks of 2^16 values summed in i64: exact while every
-                // value is below 2^46 in size (else summed again, widened).
-                for block in arr.values().as_slice().chunks(1 << 16) {
+                for block in arr.values().as_slice().chunks(SUM_BLOCK) {
                     let Some((lo, hi)) = bounds(block) else {
                         continue;
                     };
                     let (lo, hi): (i64, i64) = (lo.into(), hi.into());
-                    let sum = block.iter().fold(0i64, |s, v| s.wrapping_add((*v).into()));
-                    acc = if lo > -(1 << 46) && hi < 1 << 46 {
-                        (acc.0.min(lo), acc.1.max(hi), acc.2 + i128::from(sum))
-                    } else {
-                        block.iter().fold(acc, |a, v| fold(a, (*v).into()))
-                    };
+                    acc = (
+                        acc.0.min(lo),
+                        acc.1.max(hi),
+                        acc.2 + block_sum(block, lo, hi),
+                    );
                 }
             }
             Some(_) => {
@@ -205,6 +240,44 @@ mod tests {
         let none = Column::new("c".into(), [None::<i16>, None]);
         assert_eq!(integer_summary(&none), Some(None));
         assert_eq!(integer_summary(&Column::new("d".into(), [1.5f64])), None);
+    }
+
+    /// Sums at the edges of each width against a sum in 128 bits: full
+    /// blocks of the largest values that still sum in 32 bits (and one
+    /// past), in 64 bits, and beyond; several blocks and a remainder.
+    #[test]
+    fn integer_sums_are_exact_at_every_width() {
+        let edges: [i64; 8] = [
+            (1 << 16) - 1,
+            -(1 << 16) + 1,
+            1 << 16,
+            -(1 << 16),
+            (1 << 46) - 1,
+            1 << 46,
+            i64::MAX,
+            i64::MIN,
+        ];
+        for edge in edges {
+            for len in [SUM_BLOCK, 3 * SUM_BLOCK + 7] {
+                let values: Vec<i64> = (0..len as i64)
+                    .map(|i| if i % 5 == 4 { edge / 3 } else { edge })
+                    .collect();
+                let sum: i128 = values.iter().map(|&v| i128::from(v)).sum();
+                let lo = *values.iter().min().unwrap();
+                let hi = *values.iter().max().unwrap();
+                let col = Column::new("v".into(), &values);
+                assert_eq!(
+                    integer_summary(&col),
+                    Some(Some((lo, hi, sum))),
+                    "{len} values near {edge}"
+                );
+            }
+        }
+        let narrow: Vec<u16> = vec![u16::MAX; SUM_BLOCK + 1];
+        let col = Column::new("u".into(), &narrow);
+        let sum = i128::from(u16::MAX) * (SUM_BLOCK as i128 + 1);
+        let max = i64::from(u16::MAX);
+        assert_eq!(integer_summary(&col), Some(Some((max, max, sum))));
     }
 
     /// Bounds over every length around the eight lanes (and the vector

@@ -198,7 +198,10 @@ mod tests {
         };
         let unit: Vec<u32> = (0..n).map(|_| next(n_psu as u64) as u32).collect();
         let weights: Vec<f64> = (0..n).map(|_| 1.0 + next(1000) as f64 / 7.0).collect();
-        let flags: Vec<u8> = (0..n).map(|_| next(2) as u8).collect();
+        // Five flag columns, so that four are laid out side by side.
+        let flags: Vec<Vec<u8>> = (0..5)
+            .map(|_| (0..n).map(|_| next(2) as u8).collect())
+            .collect();
         let numbers: Vec<f64> = (0..n).map(|_| next(500) as f64 / 3.0).collect();
         // Levels 3, 2 (with missing values) and 5.
         let levels = [3u32, 2, 5];
@@ -221,22 +224,21 @@ mod tests {
             });
         }
         let all = vec![0, 1, 2, 3];
-        let targets = [
-            Target {
-                y: Values::Flags(&flags),
-                x: None,
-                mask: None,
-                binary: true,
-                breakdowns: all.clone(),
-            },
-            Target {
-                y: Values::Numbers(&numbers),
-                x: None,
-                mask: None,
-                binary: false,
-                breakdowns: all,
-            },
-        ];
+        // The numbers first: the flags' columns start past the first.
+        let mut targets = vec![Target {
+            y: Values::Numbers(&numbers),
+            x: None,
+            mask: None,
+            binary: false,
+            breakdowns: all.clone(),
+        }];
+        targets.extend(flags.iter().map(|f| Target {
+            y: Values::Flags(f),
+            x: None,
+            mask: None,
+            binary: true,
+            breakdowns: all.clone(),
+        }));
         let rows = Rows {
             weights: &weights,
             unit: &unit,
@@ -244,31 +246,40 @@ mod tests {
             replicates: None,
         };
         let used = [true; 4];
-        assert!(super::Cube::plan(&breakdowns, &used, n_psu, 3).is_some());
+        assert!(super::Cube::plan(&breakdowns, &used, n_psu, 7).is_some());
         let sums = accumulate(&rows, &breakdowns, &targets);
         for (k, b) in breakdowns.iter().enumerate() {
             for domain in 0..b.n_domains() {
                 for psu in 0..n_psu {
                     let in_cell =
                         |row: &usize| b.code(*row) == domain as u32 && unit[*row] == psu as u32;
-                    let (mut w, mut wy, mut wx, mut wxx, mut count) = (0.0, 0.0, 0.0, 0.0, 0);
+                    let (mut w, mut wx, mut wxx, mut count) = (0.0, 0.0, 0.0, 0);
+                    let mut wy = [0.0; 5];
                     for row in (0..n).filter(in_cell) {
                         w += weights[row];
-                        wy += weights[row] * f64::from(flags[row]);
+                        for (s, f) in wy.iter_mut().zip(&flags) {
+                            *s += weights[row] * f64::from(f[row]);
+                        }
                         wx += weights[row] * numbers[row];
                         wxx += weights[row] * numbers[row] * numbers[row];
                         count += 1;
                     }
-                    let (a, c) = (
-                        sums.domain(0, k, domain)[psu],
-                        sums.domain(1, k, domain)[psu],
-                    );
                     let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * y.abs().max(1.0);
-                    assert!(
-                        close(a.w, w) && close(a.sw, w) && close(a.swy, wy) && close(a.swyy, wy)
-                    );
+                    let c = sums.domain(0, k, domain)[psu];
                     assert!(close(c.w, w) && close(c.swy, wx) && close(c.swyy, wxx));
-                    assert_eq!((a.n, a.n_any, c.n, c.n_any), (count, count, count, count));
+                    assert_eq!((c.n, c.n_any), (count, count));
+                    for (t, wy) in wy.into_iter().enumerate() {
+                        let a = sums.domain(t + 1, k, domain)[psu];
+                        let what = format!("flags {t}, breakdown {k}, domain {domain}, PSU {psu}");
+                        assert!(
+                            close(a.w, w)
+                                && close(a.sw, w)
+                                && close(a.swy, wy)
+                                && close(a.swyy, wy),
+                            "{what}"
+                        );
+                        assert_eq!((a.n, a.n_any), (count, count), "{what}");
+                    }
                 }
             }
         }

@@ -44,7 +44,7 @@ pub fn lines(
             select.push(format!("CAST(MIN({c}) AS DOUBLE) AS lo{j}"));
             select.push(format!("CAST(MAX({c}) AS DOUBLE) AS hi{j}"));
             // An integer column's sum exact (as on this machine): as decimals.
-            let sum = if integer(col.dtype()) {
+            let sum = if crate::survey::columns::native_integer(col.dtype()) {
                 format!("CAST(SUM(CAST({c} AS DECIMAL(38, 0))) AS DOUBLE)")
             } else {
                 format!("SUM(CAST({c} AS DOUBLE))")
@@ -106,18 +106,4 @@ pub fn lines(
         }
     }
     Ok(out)
-}
-
-/// The integer types whose mean this machine takes from an exact sum.
-fn integer(t: &DataType) -> bool {
-    matches!(
-        t,
-        DataType::Int8
-            | DataType::Int16
-            | DataType::Int32
-            | DataType::Int64
-            | DataType::UInt8
-            | DataType::UInt16
-            | DataType::UInt32
-    )
 }
