@@ -194,16 +194,17 @@ fn prepare(
     df: &DataFrame,
     slot: usize,
 ) -> Result<(Vec<Expr>, Option<Direct>)> {
-    let mut exprs = Vec::new();
-    let mut direct = None;
+    let (mut exprs, mut direct) = (Vec::new(), None);
+    // Whether its values are a condition, and whether a count (whose
+    // missing condition is false).
+    let counted = match reads(ind) {
+        Reads::Condition => Some(false),
+        Reads::CountedCondition => Some(true),
+        _ => None,
+    };
     for p in parts(ind, df)? {
         let dtype = p.dtype(ind, df)?;
         let e = converted(ind, &p, &dtype).map_err(|m| p.error(ind, df, m))?;
-        let counted = match reads(ind) {
-            Reads::Condition => Some(false),
-            Reads::CountedCondition => Some(true),
-            _ => None,
-        };
         if p.alias == "__y"
             && let Some(counted) = counted
             && let Some(c) = Condition::of(&p.expr, df)

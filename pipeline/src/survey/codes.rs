@@ -179,7 +179,7 @@ where
     T::Native: Into<i64> + Ord,
 {
     const TABLE_LIMIT: i64 = 1 << 24;
-    let Some((lo, hi)) = integer_bounds(ca) else {
+    let Some((lo, hi)) = super::columns::integer_bounds(ca) else {
         return (
             Codes::collect(0, (0..ca.len()).map(|_| Codes::NONE)),
             Vec::new(),
@@ -229,32 +229,6 @@ where
         values(ca).map(|v| v.map_or(Codes::NONE, |v| pos[&v])),
     );
     (codes, distinct.iter().map(i64::to_string).collect())
-}
-
-/// The smallest and largest value of an integer column, `None` when it has
-/// none.
-fn integer_bounds<T>(ca: &ChunkedArray<T>) -> Option<(i64, i64)>
-where
-    T: PolarsIntegerType,
-    T::Native: Into<i64> + Ord,
-{
-    let mut acc: Option<(i64, i64)> = None;
-    for arr in ca.downcast_iter() {
-        let found = match arr.validity().filter(|v| v.unset_bits() > 0) {
-            None => super::columns::bounds(arr.values().as_slice()),
-            Some(_) => {
-                arr.non_null_values_iter()
-                    .fold(None, |b: Option<(T::Native, T::Native)>, v| {
-                        Some(b.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
-                    })
-            }
-        };
-        if let Some((lo, hi)) = found {
-            let (lo, hi): (i64, i64) = (lo.into(), hi.into());
-            acc = Some(acc.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
-        }
-    }
-    acc
 }
 
 /// The codes of a column whose values lie within 254 of each other: each

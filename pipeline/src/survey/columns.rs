@@ -165,6 +165,32 @@ pub fn bounds<T: Copy + Ord>(values: &[T]) -> Option<(T, T)> {
     Some((lo.into_iter().min()?, hi.into_iter().max()?))
 }
 
+/// The smallest and largest value of an integer column, `None` when it has
+/// none: [`integer_range`] without the sum.
+pub fn integer_bounds<T>(ca: &ChunkedArray<T>) -> Option<(i64, i64)>
+where
+    T: PolarsIntegerType,
+    T::Native: Into<i64> + Ord,
+{
+    let mut acc: Option<(i64, i64)> = None;
+    for arr in ca.downcast_iter() {
+        let found = match arr.validity().filter(|v| v.unset_bits() > 0) {
+            None => bounds(arr.values().as_slice()),
+            Some(_) => {
+                arr.non_null_values_iter()
+                    .fold(None, |b: Option<(T::Native, T::Native)>, v| {
+                        Some(b.map_or((v, v), |(lo, hi)| (lo.min(v), hi.max(v))))
+                    })
+            }
+        };
+        if let Some((lo, hi)) = found {
+            let (lo, hi): (i64, i64) = (lo.into(), hi.into());
+            acc = Some(acc.map_or((lo, hi), |(a, b)| (a.min(lo), b.max(hi))));
+        }
+    }
+    acc
+}
+
 /// Values summed at a time in [`integer_range`]: 2^15 values below 2^16 in
 /// size sum exactly in 32 bits.
 const SUM_BLOCK: usize = 1 << 15;
